@@ -1,0 +1,45 @@
+// Bundles the CLI, the tests and benchmarks (and later the extension and webview) with esbuild.
+// Type checking is separate: `npm run typecheck` (tsc --noEmit).
+import * as esbuild from 'esbuild';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const watch = process.argv.includes('--watch');
+
+/** All files under `dir` whose name ends with `suffix`. */
+function filesUnder(dir, suffix) {
+  let out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out = out.concat(filesUnder(path, suffix));
+    else if (name.endsWith(suffix)) out.push(path);
+  }
+  return out;
+}
+
+// Native and data-carrying packages stay outside the bundle and are required at run time.
+const nodeCommon = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  packages: 'external',
+  logLevel: 'info',
+};
+
+const builds = [
+  { ...nodeCommon, entryPoints: { 'cli/radalign': 'src/cli/main.ts' }, outdir: 'dist' },
+  {
+    ...nodeCommon,
+    entryPoints: [...filesUnder('test', '.test.ts'), ...filesUnder('bench', '.bench.ts')],
+    outbase: '.',
+    outdir: 'out',
+  },
+];
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

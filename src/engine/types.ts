@@ -1,0 +1,136 @@
+// Plain data shared by the engine's rooms (dataset, report, image, model, scoring, cache).
+// Nothing here imports `vscode`: the CLI, the extension, tests and benchmarks all use it.
+
+/** A file or row the engine could not use, and why. Never aborts a run. */
+export interface Skipped {
+  /** Absolute path of the file (for a manifest row: the manifest path plus `#row N`). */
+  path: string;
+  reason: string;
+}
+
+// ---------------------------------------------------------------- dataset
+
+export type LayoutName = 'stem' | 'study-folder' | 'manifest' | 'r2gen' | 'mimic';
+
+/** Where a pair's report text comes from. */
+export type ReportSource =
+  | { kind: 'file'; path: string }
+  /** Text given inline in a manifest; `origin` names the manifest and row for messages. */
+  | { kind: 'inline'; text: string; origin: string };
+
+/** One study: one report and the one or more images it describes. */
+export interface Pair {
+  /** Stable id, unique within the dataset (manifest id, MIMIC study id, or path stem relative to the folder). */
+  id: string;
+  /** Absolute image paths, sorted. */
+  images: string[];
+  report: ReportSource;
+  layout: LayoutName;
+  /** Manifest split (train/val/test) where the layout has one. */
+  split?: string;
+}
+
+export interface Discovery {
+  /** The dataset folder, absolute. */
+  root: string;
+  pairs: Pair[];
+  skipped: Skipped[];
+}
+
+// ---------------------------------------------------------------- report
+
+export type SectionName =
+  | 'findings'
+  | 'impression'
+  | 'indication'
+  | 'history'
+  | 'comparison'
+  | 'technique'
+  | 'presentation'
+  | 'imaging-notes'
+  | 'discussion'
+  | 'recommendation'
+  | 'body'; // unsectioned text
+
+export interface ReportSection {
+  name: SectionName;
+  /** The heading as written (empty for unsectioned text). */
+  heading: string;
+  /** Character offsets of the section body into the original text (end exclusive). */
+  start: number;
+  end: number;
+}
+
+export interface ReportSentence {
+  /** The sentence as written (original characters; `text === source.slice(start, end)`). */
+  text: string;
+  section: SectionName;
+  start: number;
+  end: number;
+  /** A negation cue governs the sentence ("no", "without", "negative for", ...). */
+  negated: boolean;
+  /** An uncertainty cue ("may represent", "cannot exclude", "possible", ...). */
+  uncertain: boolean;
+  /** The cue phrases found, lower-case, in order of appearance. */
+  cues: string[];
+  /** The sentence's section describes the image (findings, impression, imaging notes, unsectioned). */
+  describesImage: boolean;
+}
+
+export interface ParsedReport {
+  text: string;
+  sections: ReportSection[];
+  sentences: ReportSentence[];
+}
+
+// ---------------------------------------------------------------- image
+
+/** A decoded image at its original size, 8-bit, window already applied. */
+export interface DecodedImage {
+  /** Raw interleaved pixels, `width * height * channels` bytes. */
+  data: Buffer;
+  width: number;
+  height: number;
+  channels: 1 | 3;
+  /** What the source was, for display: 'png', 'jpeg', 'tiff', 'webp', 'dicom'. */
+  format: string;
+  /** Bits per sample in the source (8 or 16 for PNG; BitsStored for DICOM). */
+  sourceBits: number;
+  /** The intensity window applied to reach 8 bits, in source units, when one was. */
+  window?: { center: number; width: number; origin: 'dicom' | 'percentile' | 'full-range' };
+}
+
+/** How a model wants its images; from model.json or preprocessor_config.json. */
+export interface ImagePreprocessSpec {
+  /** Square model input side in pixels. */
+  size: number;
+  /** 'shortest-edge': scale so the short side is `size`, then centre-crop; 'squash': resize both sides to `size`; 'letterbox': fit inside and pad. */
+  resize: 'shortest-edge' | 'squash' | 'letterbox';
+  /** Per-channel mean and std applied to values in 0..1. Length equals `channels`. */
+  mean: number[];
+  std: number[];
+  /** Input channels: 3 repeats a grey image, 1 converts colour to grey. */
+  channels: 1 | 3;
+}
+
+/**
+ * Maps model-input pixel coordinates back to original image coordinates:
+ * original = (input - offset) / scale, per axis. Lets heatmaps undo resize and crop.
+ */
+export interface InputToImageTransform {
+  scaleX: number;
+  scaleY: number;
+  offsetX: number;
+  offsetY: number;
+  /** Original image size. */
+  width: number;
+  height: number;
+  /** Model input side. */
+  inputSize: number;
+}
+
+export interface PreprocessedImage {
+  /** CHW float32, `channels * size * size`. */
+  tensor: Float32Array;
+  transform: InputToImageTransform;
+}
