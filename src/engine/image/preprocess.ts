@@ -1,0 +1,72 @@
+// DecodedImage → normalised CHW float tensor for a CLIP vision model, plus the transform back to the original.
+import sharp from 'sharp';
+import type { DecodedImage, ImagePreprocessSpec, PreprocessedImage } from '../types';
+import { planResize } from './geometry';
+
+/**
+ * Resizes with one sharp pipeline (bicubic, like the PIL resize CLIP processors use), then maps each value v to
+ * (v/255 - mean[c]) / std[c]. Letterbox padding is black (0 before normalisation): X-rays are framed by black,
+ * so the padding looks like the image border rather than a grey band the model never saw in training.
+ */
+export async function preprocessImage(img: DecodedImage, spec: ImagePreprocessSpec): Promise<PreprocessedImage> {
+  checkSpec(spec);
+  checkImage(img);
+  const { size } = spec;
+  const plan = planResize(img.width, img.height, size, spec.resize);
+
+  // Grey sources stay one channel through the pipeline (repeated into the tensor later); colour → grey when asked.
+  const grey = img.channels === 1 || spec.channels === 1;
+  let pipeline = sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels } });
+  if (grey && img.channels === 3) pipeline = pipeline.greyscale();
+  pipeline = pipeline.resize(plan.resizeWidth, plan.resizeHeight, { fit: 'fill', kernel: 'cubic' });
+  if (plan.kind === 'crop') {
+    pipeline = pipeline.extract({ left: plan.left, top: plan.top, width: size, height: size });
+  } else if (plan.kind === 'pad') {
+    pipeline = pipeline.extend({
+      left: plan.left,
+      top: plan.top,
+      right: size - plan.resizeWidth - plan.left,
+      bottom: size - plan.resizeHeight - plan.top,
+      background: { r: 0, g: 0, b: 0, alpha: 1 },
+    });
+  }
+  // extend() with a colour background would otherwise turn a grey image into RGB.
+  const { data, info } = await pipeline.toColourspace(grey ? 'b-w' : 'srgb').raw().toBuffer({ resolveWithObject: true });
+  if (info.width !== size || info.height !== size || info.channels !== (grey ? 1 : 3)) {
+    throw new Error(`preprocessImage: resize produced ${info.width}x${info.height}x${info.channels}, expected ${size}x${size}`);
+  }
+  return { tensor: toNormalisedChw(data, info.channels, spec), transform: plan.transform };
+}
+
+/** Interleaved 8-bit pixels → planar floats; a grey source is repeated into every channel. */
+function toNormalisedChw(pixels: Buffer, pixelChannels: number, spec: ImagePreprocessSpec): Float32Array {
+  const area = spec.size * spec.size;
+  const tensor = new Float32Array(spec.channels * area);
+  for (let c = 0; c < spec.channels; c++) {
+    const lut = new Float32Array(256);
+    for (let v = 0; v < 256; v++) lut[v] = (v / 255 - spec.mean[c]!) / spec.std[c]!;
+    const source = pixelChannels === 1 ? 0 : c;
+    const plane = tensor.subarray(c * area, (c + 1) * area);
+    for (let i = 0; i < area; i++) plane[i] = lut[pixels[i * pixelChannels + source]!]!;
+  }
+  return tensor;
+}
+
+function checkSpec(spec: ImagePreprocessSpec): void {
+  const problems: string[] = [];
+  if (!Number.isInteger(spec.size) || spec.size < 1) problems.push(`size ${spec.size} is not a positive integer`);
+  if (spec.channels !== 1 && spec.channels !== 3) problems.push(`channels ${String(spec.channels)} is not 1 or 3`);
+  if (spec.mean.length !== spec.channels || spec.std.length !== spec.channels) {
+    problems.push(`mean/std have ${spec.mean.length}/${spec.std.length} values for ${spec.channels} channels`);
+  }
+  if (spec.std.some((s) => !(s > 0))) problems.push('std values must be positive');
+  if (!['shortest-edge', 'squash', 'letterbox'].includes(spec.resize)) problems.push(`unknown resize mode '${String(spec.resize)}'`);
+  if (problems.length > 0) throw new Error(`preprocessImage: bad preprocessing spec: ${problems.join('; ')}`);
+}
+
+function checkImage(img: DecodedImage): void {
+  const expected = img.width * img.height * img.channels;
+  if (!(img.width >= 1 && img.height >= 1) || img.data.length !== expected) {
+    throw new Error(`preprocessImage: image ${img.width}x${img.height}x${img.channels} needs ${expected} bytes, has ${img.data.length}`);
+  }
+}
