@@ -20,7 +20,7 @@ program
   .option('--out <file>', 'write the full results as JSON')
   .option('--heatmaps <dir>', 'write one heatmap overlay PNG per sentence')
   .option('--top <n>', 'rows of the table of most suspicious pairs', positiveInt, 10)
-  .option('--cache-dir <dir>', 'embedding cache folder (default: <folder>/.radalign/cache)')
+  .option('--cache-dir <dir>', 'embedding cache folder (default: the per-user cache, or $RADALIGN_CACHE_DIR)')
   .option('--no-cache', 'do not read or write the embedding cache')
   .option('--layout <name>', 'dataset layout: auto, stem, study-folder, manifest, r2gen, mimic', 'auto')
   .option('--batch-size <n>', 'images or texts per model run', positiveInt)

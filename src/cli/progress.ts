@@ -37,7 +37,7 @@ export function createProgressReporter(stream: NodeJS.WriteStream): ProgressRepo
         started = true;
         t0 = Date.now();
       }
-      if (!started) return;
+      if (!started || (p.done === 0 && p.phase === 'scoring')) return;
       const secs = (Date.now() - t0) / 1000;
       bar.update(p.done, { rate: secs > 0 ? (p.done / secs).toFixed(1) : '–', phase: p.phase });
     },

@@ -67,6 +67,7 @@ export async function runScore(folder: string, opts: ScoreCommandOptions): Promi
     console.log(`Skipped:\n${shown.map((s) => `  ${s.path}: ${s.reason}`).join('\n')}`);
     if (results.skipped.length > shown.length) console.log(`  … and ${results.skipped.length - shown.length} more${opts.out ? ` (all in ${opts.out})` : ''}`);
   }
+  if (run.cache.writeError) console.log(`Warning: ${run.cache.writeError}`);
   if (opts.out) console.log(`Results: ${resolve(opts.out)}`);
   if (opts.heatmaps) console.log(`Heatmaps: ${resolve(opts.heatmaps)}`);
   return 0;

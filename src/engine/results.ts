@@ -57,7 +57,7 @@ export interface RunSummary {
   seconds: number;
   imagesEncoded: number;
   textsEncoded: number;
-  cache: { dir: string | null; hits: number; misses: number; corrupt: number; writes: number };
+  cache: { dir: string | null; hits: number; misses: number; corrupt: number; writes: number; writeError?: string };
 }
 
 export interface ScoreResults {

@@ -76,3 +76,27 @@ describe('embedding cache', () => {
     assert.equal(hashKey('a', Buffer.from('b')), hashKey('a', 'b'));
   });
 });
+
+describe('cache location and write failures', () => {
+  it('defaults to a per-user cache folder outside any dataset, overridable by RADALIGN_CACHE_DIR', async () => {
+    const { defaultCacheDir } = await import('../../src/engine/cache/default-dir');
+    assert.equal(defaultCacheDir({ RADALIGN_CACHE_DIR: '/x/y' }, 'linux'), '/x/y');
+    assert.equal(defaultCacheDir({ XDG_CACHE_HOME: '/c' }, 'linux'), join('/c', 'radalign'));
+    assert.match(defaultCacheDir({ LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' }, 'win32'), /radalign.Cache$/);
+  });
+
+  it('an unwritable cache folder stops caching with a reason instead of failing the run', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'radalign-cache-ro-'));
+    try {
+      const blocker = join(dir, 'file');
+      await writeFile(blocker, 'not a folder');
+      const cache = new EmbeddingCache(join(blocker, 'cache'));
+      await cache.put(hashKey('a'), { meta: {}, arrays: [new Float32Array([1])] });
+      assert.match(cache.writeError ?? '', /cache not written to .*file.cache/);
+      assert.equal(cache.stats.writes, 0);
+      assert.equal(await cache.get(hashKey('a')), null);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -83,6 +83,8 @@ export function decodeEntry<Meta>(file: Buffer): CacheEntry<Meta> | null {
 
 export class EmbeddingCache {
   readonly stats: CacheStats = { hits: 0, misses: 0, corrupt: 0, writes: 0 };
+  /** Why writing stopped (unwritable folder, full disk): the run goes on uncached. */
+  writeError: string | null = null;
 
   /** `dir` null disables the cache (every lookup misses, nothing is written). */
   constructor(readonly dir: string | null) {}
@@ -116,12 +118,17 @@ export class EmbeddingCache {
   }
 
   async put<Meta>(key: string, entry: CacheEntry<Meta>): Promise<void> {
-    if (!this.dir) return;
+    if (!this.dir || this.writeError) return;
     const path = this.pathOf(key);
-    await mkdir(join(this.dir, key.slice(0, 2)), { recursive: true });
     const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-    await writeFile(tmp, encodeEntry(entry));
-    await rename(tmp, path);
-    this.stats.writes++;
+    try {
+      await mkdir(join(this.dir, key.slice(0, 2)), { recursive: true });
+      await writeFile(tmp, encodeEntry(entry));
+      await rename(tmp, path);
+      this.stats.writes++;
+    } catch (e) {
+      this.writeError = `cache not written to ${this.dir}: ${(e as Error).message}`;
+      await rm(tmp, { force: true }).catch(() => {});
+    }
   }
 }

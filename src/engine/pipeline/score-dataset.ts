@@ -1,7 +1,8 @@
 // Scores every pair of a dataset folder: discover → read/parse reports → embed (cached) →
 // per-pair scores and heatmaps → dataset-relative suspicion and ranking.
 import { mkdir } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
+import { defaultCacheDir } from '../cache/default-dir';
 import { EmbeddingCache } from '../cache/embedding-cache';
 import { discover, reportText } from '../dataset';
 import { loadModel } from '../model';
@@ -25,7 +26,7 @@ export interface ScoreProgress {
 export interface ScoreOptions {
   /** Model folder (model.json or the Optimum CLIP layout). */
   modelDir: string;
-  /** Embedding cache folder; null disables caching. Default `<folder>/.radalign/cache`. */
+  /** Embedding cache folder; null disables caching. Default: the per-user cache (cache/default-dir.ts). */
   cacheDir?: string | null;
   /** 'auto': heatmaps when the model has patch outputs (free); 'always': occlusion too (costly); 'never'. */
   heatmaps?: 'auto' | 'always' | 'never';
@@ -44,9 +45,17 @@ export interface ScoreOptions {
   model?: ClipModel;
 }
 
-/** The run cannot go on at all (no such folder, broken model): distinct from per-file skips. */
+/** The dataset cannot be scored at all (no such folder): distinct from per-file skips. */
 export class ScoreError extends Error {
   override name = 'ScoreError';
+}
+
+/** Thrown when `signal` aborts the run between steps. */
+export class ScoreCancelled extends Error {
+  override name = 'ScoreCancelled';
+  constructor() {
+    super('scoring was cancelled');
+  }
 }
 
 export async function scoreDataset(folder: string, options: ScoreOptions): Promise<ScoreResults> {
@@ -54,13 +63,15 @@ export async function scoreDataset(folder: string, options: ScoreOptions): Promi
   const root = resolve(folder);
   const progress = options.onProgress ?? (() => {});
   progress({ phase: 'discovering', done: 0, total: 0 });
-  const found = await discover(root, { layout: options.layout ?? 'auto' });
+  const found = await discover(root, { layout: options.layout ?? 'auto' }).catch((e: Error) => {
+    throw new ScoreError(e.message);
+  });
   const skipped: Skipped[] = [...found.skipped];
 
   progress({ phase: 'loading-model', done: 0, total: found.pairs.length });
   const model = options.model ?? (await loadModel(options.modelDir, { batchSize: options.batchSize, threads: options.threads }));
   try {
-    const cacheDir = options.cacheDir === undefined ? join(root, '.radalign', 'cache') : options.cacheDir;
+    const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
     const cache = new EmbeddingCache(cacheDir);
     const images = new ImageFeatureStore(model, cache);
     const reports = new ReportFeatureStore(model, cache);
@@ -75,7 +86,7 @@ export async function scoreDataset(folder: string, options: ScoreOptions): Promi
     progress({ phase: 'scoring', done: 0, total });
 
     for (let at = 0; at < total; at += step) {
-      if (options.signal?.aborted) throw new ScoreError('scoring was cancelled');
+      if (options.signal?.aborted) throw new ScoreCancelled();
       const batch = found.pairs.slice(at, at + step);
       const texts = await readReports(batch, skipped);
       const usable = batch.filter((p) => texts.has(p.id));
@@ -160,7 +171,7 @@ export async function scoreDataset(folder: string, options: ScoreOptions): Promi
         seconds: (Date.now() - started) / 1000,
         imagesEncoded: images.encoded,
         textsEncoded: reports.encoded,
-        cache: { dir: cacheDir, ...cache.stats },
+        cache: { dir: cacheDir, ...cache.stats, ...(cache.writeError ? { writeError: cache.writeError } : {}) },
       },
     };
   } finally {
