@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { scoreDataset, type ScoreResults } from '../../src/engine';
 import { writeSyntheticDataset } from '../../src/sample/synthetic-dataset';
 import { tinyClipDir, tinyClipOptimumDir } from '../helpers/fixture-models';
@@ -94,6 +95,21 @@ describe('scoring pipeline (fixture model, synthetic dataset)', function () {
     const paths = r.skipped.map((s) => s.path);
     assert.ok(paths.includes(join(broken, 'case0002.png')), JSON.stringify(r.skipped));
     assert.ok(r.skipped.every((s) => s.reason.length > 5));
+  });
+
+  it('a study folder with two images is one pair; each sentence maps onto one of its images', async () => {
+    const studies = join(dir, 'studies');
+    await writeSyntheticDataset(studies, { pairs: 3, swapped: 0, seed: 11, size: 64, layout: 'study-folder' });
+    const flipped = await sharp(join(studies, 'case0001', 'frontal.png')).flop().negate().png().toBuffer();
+    await writeFile(join(studies, 'case0001', 'lateral.png'), flipped);
+    const r = await scoreDataset(studies, { modelDir: tinyClipDir, cacheDir: null });
+    assert.equal(r.pairs.length, 3);
+    const two = r.pairs.find((p) => p.id === 'case0001')!;
+    assert.deepEqual(two.images, [join('case0001', 'frontal.png'), join('case0001', 'lateral.png')]);
+    assert.equal(two.report, join('case0001', 'report.txt'));
+    const used = new Set(two.sentences.map((s) => s.heatmap!.imageIndex));
+    for (const i of used) assert.ok(i === 0 || i === 1);
+    assert.equal(r.run.imagesEncoded, 4);
   });
 
   it('a model without patch outputs gives occlusion heatmaps when asked', async () => {
