@@ -1,4 +1,4 @@
-// Bundles the CLI, the tests and benchmarks (and later the extension and webview) with esbuild.
+// Bundles the CLI, the extension and its worker, the tests and benchmarks (and later the webview) with esbuild.
 // Type checking is separate: `npm run typecheck` (tsc --noEmit).
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync } from 'node:fs';
@@ -30,6 +30,23 @@ const nodeCommon = {
 
 const builds = [
   { ...nodeCommon, entryPoints: { 'cli/radalign': 'src/cli/main.ts' }, outdir: 'dist' },
+  // The extension (`vscode` is provided by the extension host) and its scoring worker, a
+  // separate script because it is forked as its own process.
+  {
+    ...nodeCommon,
+    entryPoints: { extension: 'src/extension/extension.ts', 'score-worker': 'src/extension/score-worker.ts' },
+    outdir: 'dist',
+    external: ['vscode'],
+  },
+  // Integration tests run inside a real extension host (scripts/vscode-test/); `*.itest.ts`, so
+  // the unit mocha run (`out/test/**/*.test.js`) does not pick them up.
+  {
+    ...nodeCommon,
+    entryPoints: [...filesUnder('test/integration', '.ts')],
+    outbase: '.',
+    outdir: 'out',
+    external: ['vscode'],
+  },
   {
     ...nodeCommon,
     entryPoints: [...filesUnder('test', '.test.ts'), ...filesUnder('bench', '.bench.ts')],

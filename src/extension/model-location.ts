@@ -1,0 +1,36 @@
+// Which model folder to score with: the `radalign.modelPath` setting, else the bundled default.
+// Checked before a worker starts so a missing model gets a message that names the fix.
+import { existsSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+
+export type ModelLocation = { ok: true; dir: string } | { ok: false; message: string };
+
+/** Where the extension package carries its default model (not shipped yet). */
+export function bundledModelDir(extensionPath: string): string {
+  return join(extensionPath, 'media', 'models', 'default');
+}
+
+/**
+ * @param setting the `radalign.modelPath` value; '' means the bundled default.
+ * @param baseDir what a relative setting is relative to (the dataset's workspace folder).
+ */
+export function locateModel(setting: string, extensionPath: string, baseDir: string): ModelLocation {
+  const trimmed = setting.trim();
+  if (!trimmed) {
+    const dir = bundledModelDir(extensionPath);
+    if (isFolder(dir)) return { ok: true, dir };
+    return {
+      ok: false,
+      message: 'This build of radalign carries no default model yet. Set "radalign.modelPath" to a model folder (model.json or the Transformers.js CLIP layout).',
+    };
+  }
+  const expanded = trimmed === '~' || trimmed.startsWith('~/') ? join(homedir(), trimmed.slice(1)) : trimmed;
+  const dir = isAbsolute(expanded) ? expanded : resolve(baseDir, expanded);
+  if (isFolder(dir)) return { ok: true, dir };
+  return { ok: false, message: `The model folder set in "radalign.modelPath" does not exist: ${dir}` };
+}
+
+function isFolder(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory();
+}

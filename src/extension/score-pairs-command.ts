@@ -1,0 +1,93 @@
+// "radalign: Score pairs": scores a dataset folder in a worker process behind a cancellable
+// progress notification, then keeps the results in memory (the worker wrote them to disk).
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { locateModel } from './model-location';
+import { pickDatasetFolder } from './pick-dataset-folder';
+import { ProgressText } from './progress-text';
+import type { ResultsStore } from './results-store';
+import { resultsFileFor } from './saved-results';
+import { readSettings } from './settings';
+import { scoreInWorker, type WorkerOutcome } from './worker-client';
+
+/** What the command resolves to: for callers such as tests; the user sees notifications. */
+export type ScorePairsOutcome =
+  | { status: 'done'; folder: string; resultsFile: string; pairs: number; skipped: number }
+  | { status: 'cancelled' | 'no-folder' | 'busy' }
+  | { status: 'failed'; message: string };
+
+export interface ScorePairsDeps {
+  extensionPath: string;
+  /** The bundled worker script (dist/score-worker.js). */
+  workerScript: string;
+  store: ResultsStore;
+  log: vscode.LogOutputChannel;
+}
+
+export function createScorePairsCommand(deps: ScorePairsDeps): (invokedOn?: vscode.Uri) => Promise<ScorePairsOutcome> {
+  const running = new Set<string>();
+
+  return async (invokedOn) => {
+    const uri = await pickDatasetFolder(invokedOn);
+    if (!uri) return { status: 'no-folder' };
+    const folder = uri.fsPath;
+    if (running.has(folder)) {
+      void vscode.window.showInformationMessage(`radalign is already scoring ${path.basename(folder)}.`);
+      return { status: 'busy' };
+    }
+
+    const settings = readSettings(uri);
+    const baseDir = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? folder;
+    const model = locateModel(settings.modelPath, deps.extensionPath, baseDir);
+    if (!model.ok) return fail(deps.log, model.message, true);
+
+    running.add(folder);
+    try {
+      const resultsFile = resultsFileFor(folder);
+      deps.log.info(`scoring ${folder} with ${model.dir}`);
+      const outcome = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `radalign: scoring ${path.basename(folder)}`, cancellable: true },
+        (progress, token) => {
+          const aborter = new AbortController();
+          token.onCancellationRequested(() => aborter.abort());
+          const text = new ProgressText();
+          return scoreInWorker(
+            deps.workerScript,
+            { folder, modelDir: model.dir, resultsFile, batchSize: settings.batchSize, threads: settings.threads },
+            { signal: aborter.signal, onProgress: (p) => progress.report(text.update(p)) },
+          );
+        },
+      );
+      return settle(deps, folder, outcome);
+    } finally {
+      running.delete(folder);
+    }
+  };
+}
+
+function settle(deps: ScorePairsDeps, folder: string, outcome: WorkerOutcome): ScorePairsOutcome {
+  if (outcome.status === 'cancelled') {
+    deps.log.info(`scoring ${folder} cancelled`);
+    return { status: 'cancelled' };
+  }
+  if (outcome.status === 'failed') {
+    const { kind, message, stack } = outcome.error;
+    if (stack) deps.log.error(stack);
+    return fail(deps.log, kind === 'internal' ? `Scoring failed: ${message}` : message, kind === 'model');
+  }
+  const { results, resultsFile } = outcome;
+  deps.store.set({ folder, resultsFile, results });
+  deps.log.info(`${results.pairs.length} pairs scored, ${results.skipped.length} skipped, in ${results.run.seconds.toFixed(1)} s → ${resultsFile}`);
+  for (const s of results.skipped) deps.log.warn(`skipped ${s.path}: ${s.reason}`);
+  return { status: 'done', folder, resultsFile, pairs: results.pairs.length, skipped: results.skipped.length };
+}
+
+/** Shows the error without waiting for it to be dismissed (a command must not hang on a toast). */
+function fail(log: vscode.LogOutputChannel, message: string, offerModelSetting: boolean): ScorePairsOutcome {
+  log.error(message);
+  const action = offerModelSetting ? 'Open Settings' : undefined;
+  void vscode.window.showErrorMessage(`radalign: ${message}`, ...(action ? [action] : [])).then((picked) => {
+    if (picked === action) void vscode.commands.executeCommand('workbench.action.openSettings', 'radalign.modelPath');
+  });
+  return { status: 'failed', message };
+}

@@ -1,0 +1,46 @@
+// Messages between the extension host and the scoring worker (dist/score-worker.js), a forked
+// Node process. One request per worker: the worker scores, writes the results file, replies
+// with `result` or `error`, and exits. Cancelling is killing the process.
+import type { ScoreProgress, ScoreResults } from '../engine';
+
+/** Host → worker: what to score. */
+export interface ScoreRequest {
+  type: 'score';
+  /** Absolute dataset folder. */
+  folder: string;
+  /** Absolute model folder. */
+  modelDir: string;
+  /** Where the worker writes the results (atomically). */
+  resultsFile: string;
+  batchSize?: number;
+  threads?: number;
+}
+
+/** Worker → host. */
+export type WorkerMessage =
+  | { type: 'progress'; progress: ScoreProgress }
+  | { type: 'result'; results: ScoreResults; resultsFile: string }
+  | { type: 'error'; error: WorkerError };
+
+export interface WorkerError {
+  /**
+   * 'model': the model folder is missing or broken (the user should fix `radalign.modelPath`);
+   * 'dataset': the run could not start on this folder; 'internal': anything else (a bug).
+   */
+  kind: 'model' | 'dataset' | 'internal';
+  message: string;
+  stack?: string;
+}
+
+const WORKER_MESSAGE_TYPES: ReadonlySet<string> = new Set(['progress', 'result', 'error']);
+
+/** IPC delivers `unknown`: accept only our message shapes. */
+export function isWorkerMessage(value: unknown): value is WorkerMessage {
+  return typeof value === 'object' && value !== null && WORKER_MESSAGE_TYPES.has((value as { type?: unknown }).type as string);
+}
+
+export function isScoreRequest(value: unknown): value is ScoreRequest {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Partial<ScoreRequest>;
+  return r.type === 'score' && typeof r.folder === 'string' && typeof r.modelDir === 'string' && typeof r.resultsFile === 'string';
+}

@@ -1,0 +1,102 @@
+// Runs inside a real extension host (see scripts/vscode-test/): the workspace is a generated
+// 6-pair synthetic dataset whose .vscode/settings.json points radalign.modelPath at the
+// fixture model (test/integration/workspace/make-workspace.ts).
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { ScoreResults } from '../../src/engine';
+import type { RadalignApi } from '../../src/extension/extension';
+import type { ScorePairsOutcome } from '../../src/extension/score-pairs-command';
+
+const EXTENSION_ID = 'radalign.radalign';
+
+function workspaceFolder(): string {
+  const ws = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  assert.ok(ws, 'the runner opens a workspace folder');
+  return ws;
+}
+
+interface ContributedCommand {
+  command: string;
+  title: string;
+  category?: string;
+}
+
+describe('radalign in a real extension host', () => {
+  let extension: vscode.Extension<RadalignApi>;
+  let api: RadalignApi;
+
+  before(async () => {
+    const found = vscode.extensions.getExtension<RadalignApi>(EXTENSION_ID);
+    assert.ok(found, `${EXTENSION_ID} is loaded as the development extension`);
+    extension = found;
+    api = await extension.activate();
+  });
+
+  it('activates', () => {
+    assert.equal(extension.isActive, true);
+    require('mocha').reporters.Base.consoleLog(`      [host] VS Code ${vscode.version} (${vscode.env.appHost}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''}), Node ${process.version}`);
+  });
+
+  it('registers every contributed command, all under the "radalign" category', async () => {
+    const contributed: ContributedCommand[] = (extension.packageJSON as { contributes: { commands: ContributedCommand[] } }).contributes.commands;
+    assert.ok(contributed.some((c) => c.command === 'radalign.scorePairs'));
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const c of contributed) {
+      assert.ok(registered.has(c.command), `${c.command} is registered`);
+      assert.equal(c.category, 'radalign', `${c.command} category`);
+    }
+  });
+
+  describe('Score pairs', () => {
+    const resultsDir = () => join(workspaceFolder(), '.radalign');
+
+    before(() => rmSync(resultsDir(), { recursive: true, force: true }));
+
+    it('scores the workspace folder in a worker and writes .radalign/results.json', async () => {
+      const truth = JSON.parse(readFileSync(join(workspaceFolder(), '.truth.json'), 'utf8')) as unknown[];
+      assert.equal(truth.length, 6, 'the runner generated 6 pairs');
+
+      const outcome = await vscode.commands.executeCommand<ScorePairsOutcome>('radalign.scorePairs');
+      assert.equal(outcome.status, 'done', JSON.stringify(outcome));
+      if (outcome.status !== 'done') return;
+      assert.equal(outcome.pairs, 6);
+      assert.equal(outcome.resultsFile, join(workspaceFolder(), '.radalign', 'results.json'));
+
+      const results = JSON.parse(readFileSync(outcome.resultsFile, 'utf8')) as ScoreResults;
+      assert.equal(results.pairs.length, 6);
+      assert.deepEqual(results.pairs.map((p) => p.rank).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6]);
+      for (const p of results.pairs) {
+        assert.ok(p.images.length > 0 && p.report.endsWith('.txt'), `pair ${p.id} has its files`);
+        assert.ok(Number.isFinite(p.score) && p.suspicion >= 0 && p.suspicion <= 1, `pair ${p.id} is scored`);
+      }
+      assert.equal(results.run.folder, workspaceFolder());
+      // Kept in memory for the views (the status bar shows its count).
+      assert.equal(api.results.latest?.folder, workspaceFolder());
+      assert.deepEqual(api.results.latest?.results.pairs.map((p) => p.id), results.pairs.map((p) => p.id));
+      // The atomic write leaves no temporary file behind.
+      assert.deepEqual(readdirSync(resultsDir()).filter((f) => f.startsWith('results.json')), ['results.json']);
+    });
+
+    it('never loads the engine\'s native addons into the extension host', () => {
+      const loaded = Object.keys(require.cache).filter((k) => /onnxruntime-node|[\\/]sharp[\\/]/.test(k));
+      assert.deepEqual(loaded, []);
+    });
+
+    it('reports a missing model folder with the setting to fix, and writes nothing', async () => {
+      const config = vscode.workspace.getConfiguration('radalign');
+      const previous = config.inspect<string>('modelPath')?.workspaceValue;
+      rmSync(resultsDir(), { recursive: true, force: true });
+      await config.update('modelPath', join(workspaceFolder(), 'no-such-model'), vscode.ConfigurationTarget.Workspace);
+      try {
+        const outcome = await vscode.commands.executeCommand<ScorePairsOutcome>('radalign.scorePairs');
+        assert.equal(outcome.status, 'failed');
+        if (outcome.status === 'failed') assert.match(outcome.message, /radalign\.modelPath/);
+        assert.equal(existsSync(join(resultsDir(), 'results.json')), false);
+      } finally {
+        await config.update('modelPath', previous, vscode.ConfigurationTarget.Workspace);
+      }
+    });
+  });
+});
