@@ -1,14 +1,19 @@
 // Extension entry point: wires the commands, the results store and the status bar.
 // The engine itself never runs here: scoring happens in a forked worker (score-worker.ts).
 import * as vscode from 'vscode';
+import type { ExtensionDeps } from './deps';
+import { registerReviewPanel } from './panel/register-panel';
 import { ResultsStore } from './results-store';
+import { SessionManager } from './review/session-manager';
 import { readSavedResults } from './saved-results';
 import { createScorePairsCommand } from './score-pairs-command';
 import { createScoredStatusBar } from './status-bar';
+import { registerReviewViews } from './views/register-views';
 
 /** What `activate` returns to other extensions and to the integration tests. */
 export interface RadalignApi {
   readonly results: ResultsStore;
+  readonly sessions: SessionManager;
 }
 
 export function activate(context: vscode.ExtensionContext): RadalignApi {
@@ -20,9 +25,19 @@ export function activate(context: vscode.ExtensionContext): RadalignApi {
     store,
     log,
   });
-  context.subscriptions.push(log, store, createScoredStatusBar(store), vscode.commands.registerCommand('radalign.scorePairs', scorePairs));
+  const sessions = new SessionManager(store, log);
+  const deps: ExtensionDeps = { context, log, store, sessions };
+  context.subscriptions.push(
+    log,
+    store,
+    sessions,
+    createScoredStatusBar(store),
+    vscode.commands.registerCommand('radalign.scorePairs', scorePairs),
+    ...registerReviewPanel(deps),
+    ...registerReviewViews(deps),
+  );
   void loadSavedResults(store);
-  return { results: store };
+  return { results: store, sessions };
 }
 
 /** Shows what earlier runs saved; a run that finishes meanwhile is newer and wins. */
