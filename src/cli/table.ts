@@ -1,15 +1,20 @@
-// The table of most suspicious pairs printed after a run.
+// The table of most suspicious pairs printed after a run, fitted to the terminal width.
 import Table from 'cli-table3';
 import type { PairResult } from '../engine';
 
-export function suspiciousTable(pairs: PairResult[], top: number): string {
+export function suspiciousTable(pairs: PairResult[], top: number, width = process.stdout.columns || 140): string {
+  const shown = pairs.slice(0, top);
+  const idWidth = Math.min(30, Math.max(8, ...shown.map((p) => p.id.length + 2)));
+  const bestWidth = Math.min(18, Math.max(12, ...shown.map((p) => (p.bestReports[0]?.id.length ?? 0) + 2)));
+  const fixed = 6 + idWidth + 11 + 9 + 8 + bestWidth + 8; // columns plus borders
+  const sentenceWidth = Math.max(30, width - fixed);
   const table = new Table({
-    head: ['rank', 'pair', 'suspicion', 'score', 'images', 'lowest image-describing sentence', 'best other report'],
-    colWidths: [6, 24, 11, 9, 8, 46, 20],
+    head: ['rank', 'pair', 'suspicion', 'score', 'images', 'lowest-scoring finding sentence', 'best other report'],
+    colWidths: [6, idWidth, 11, 9, 8, sentenceWidth, bestWidth],
     wordWrap: true,
     style: { head: [], border: [] },
   });
-  for (const p of pairs.slice(0, top)) {
+  for (const p of shown) {
     const describing = p.sentences.filter((s) => s.describesImage && !s.negated);
     const lowest = (describing.length ? describing : p.sentences).reduce((a, b) => (b.score < a.score ? b : a));
     table.push([
@@ -18,7 +23,7 @@ export function suspiciousTable(pairs: PairResult[], top: number): string {
       p.suspicion.toFixed(3),
       p.score.toFixed(3),
       p.images.length,
-      `${lowest.score.toFixed(3)} ${truncate(lowest.text.replace(/\s+/g, ' '), 80)}`,
+      `${lowest.score.toFixed(3)} ${truncate(lowest.text.replace(/\s+/g, ' '), 2 * sentenceWidth)}`,
       p.bestReports[0]?.id ?? '',
     ]);
   }
