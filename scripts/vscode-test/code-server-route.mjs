@@ -2,7 +2,7 @@
 // workbench, Debian's chromium (driven by playwright-core) opens it with the test payload, and
 // the workbench reports the suite's exit code through window.codeAutomationExit.
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -84,8 +84,10 @@ export async function runInCodeServer(o) {
         resolve(1);
       }, o.timeoutMs);
     });
+    const stopScreenshots = serveScreenshotRequests(page, o.env.RADALIGN_ITEST_SCREENSHOTS);
     const code = await Promise.race([exitCode, timedOut]);
     clearTimeout(timer);
+    stopScreenshots();
     if (code !== 0) await page.screenshot({ path: join(o.scratch, 'workbench.png') }).catch(() => {});
     return code;
   } finally {
@@ -108,4 +110,31 @@ function listeningOrigin(server) {
     server.once('exit', (code) => reject(new Error(`code-server exited early (code ${code}):\n${seen.slice(-2000)}`)));
     setTimeout(() => reject(new Error(`code-server did not start within 60 s:\n${seen.slice(-2000)}`)), 60_000).unref();
   });
+}
+
+/**
+ * The suite, running inside the extension host, cannot reach the browser; it asks for a
+ * screenshot of the whole workbench (webviews included) by creating `<dir>/<name>.request` and
+ * waits for `<dir>/<name>.png`. Returns a function that stops watching.
+ */
+function serveScreenshotRequests(page, dir) {
+  if (!dir) return () => {};
+  let busy = false;
+  const timer = setInterval(async () => {
+    if (busy || !existsSync(dir)) return;
+    busy = true;
+    try {
+      for (const f of readdirSync(dir).filter((n) => n.endsWith('.request'))) {
+        const name = f.slice(0, -'.request'.length);
+        const partial = join(dir, `${name}.partial.png`);
+        await page.screenshot({ path: partial }).catch((e) => console.error(`screenshot ${name} failed: ${e.message}`));
+        // Renamed only when complete, so the waiting suite never reads half a file.
+        if (existsSync(partial)) renameSync(partial, join(dir, `${name}.png`));
+        rmSync(join(dir, f), { force: true });
+      }
+    } finally {
+      busy = false;
+    }
+  }, 200);
+  return () => clearInterval(timer);
 }

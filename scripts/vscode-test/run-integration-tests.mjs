@@ -6,7 +6,7 @@
 // A machine that cannot run them (no root/apt for chromium, unsupported platform) gets a
 // visible SKIP and exit 0; RADALIGN_SKIP_INTEGRATION=1 skips on purpose.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +65,13 @@ const made = spawnSync(process.execPath, [makeWorkspace, workspace, fixtureModel
 if (made.status !== 0) process.exit(1);
 const logFile = join(scratch, 'mocha.log');
 const env = { RADALIGN_ITEST_LOG: logFile };
+// Screenshots the suite asks for (see code-server-route.mjs) land here, outside git (out/ is ignored).
+if (!desktop) {
+  const screenshots = join(repo, 'out', 'screenshots');
+  mkdirSync(screenshots, { recursive: true });
+  for (const f of readdirSync(screenshots)) if (f.endsWith('.request')) rmSync(join(screenshots, f));
+  env.RADALIGN_ITEST_SCREENSHOTS = screenshots;
+}
 
 const common = { extensionDir: repo, testsEntry, workspace, env };
 let code;

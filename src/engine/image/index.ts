@@ -4,3 +4,5 @@ export { ImageError } from './errors';
 export { preprocessImage } from './preprocess';
 export { planResize } from './geometry';
 export type { ResizePlan } from './geometry';
+export { decodeForDisplay, downscaleArea, DEFAULT_DISPLAY_MAX_SIDE } from './display';
+export type { DisplayImage } from './display';

@@ -18,6 +18,15 @@ const IMPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2';
 const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
 
 export async function decodeDicom(path: string, bytes: Buffer): Promise<DecodedImage> {
+  const frame = await readDicomFirstFrame(path, bytes);
+  const base = { width: frame.attrs.columns, height: frame.attrs.rows, format: 'dicom', sourceBits: frame.attrs.bitsStored };
+  if (frame.attrs.samplesPerPixel === 3) return { ...base, data: renderColour(frame.samples, frame.attrs), channels: 3 };
+  const rendered = renderMonochrome(frame.samples, frame.attrs);
+  return { ...base, data: rendered.data, channels: 1, window: rendered.window };
+}
+
+/** Parses a DICOM file and decodes the stored values of its first frame (no rendering); failures are ImageErrors. */
+export async function readDicomFirstFrame(path: string, bytes: Buffer): Promise<Frame> {
   // Annotated so TypeScript narrows after a call, as after `throw`.
   const fail: (problem: string) => never = (problem) => {
     throw new ImageError(path, problem);
@@ -42,20 +51,15 @@ export async function decodeDicom(path: string, bytes: Buffer): Promise<DecodedI
     return fail(describeThrown(thrown));
   }
 
-  let frame: Frame;
   try {
-    frame = await decodeFirstFrame(ds, pixelData, attrs, ts);
+    return await decodeFirstFrame(ds, pixelData, attrs, ts);
   } catch (thrown) {
     return fail(`cannot decode DICOM pixel data (${ts.name}): ${describeThrown(thrown)}`);
   }
-  const base = { width: attrs.columns, height: attrs.rows, format: 'dicom', sourceBits: frame.attrs.bitsStored };
-  if (frame.attrs.samplesPerPixel === 3) return { ...base, data: renderColour(frame.samples, frame.attrs), channels: 3 };
-  const rendered = renderMonochrome(frame.samples, frame.attrs);
-  return { ...base, data: rendered.data, channels: 1, window: rendered.window };
 }
 
 /** Stored values of the first frame, and the attributes that describe them after decompression. */
-interface Frame {
+export interface Frame {
   samples: Int32Array;
   attrs: PixelAttributes;
 }

@@ -1,0 +1,249 @@
+// Connects one review-panel webview to the review session: pushes what to render whenever the
+// session's results, selection or flags change, applies the webview's intents to the session,
+// and answers its requests. Free of `vscode` (the webview is reached through a small port), so
+// unit tests drive it with a fake webview and a real ReviewSession.
+import { join } from 'node:path';
+import type { PairResult } from '../../engine/results';
+import {
+  PendingRequests,
+  checkWebviewToHost,
+  type HostRequests,
+  type HostToWebview,
+  type ImageRef,
+  type PixelImage,
+  type RenderReport,
+  type WebviewToHost,
+} from '../../protocol/review-panel-protocol';
+import { Emitter, type Event } from '../review/emitter';
+import type { ReviewSession } from '../review/review-session';
+import type { ImageRoute } from './image-route';
+import { buildPanelState } from './panel-state';
+
+type Disposable = { dispose(): void };
+
+/** The webview as the connection sees it. */
+export interface WebviewPort {
+  post(message: HostToWebview): void;
+  onMessage(listener: (message: unknown) => void): Disposable;
+}
+
+/** The current review session and its replacements (SessionManager fits). */
+export interface SessionSource {
+  readonly current: ReviewSession | undefined;
+  readonly onDidChangeSession: Event<ReviewSession | undefined>;
+}
+
+export interface PanelConnectionDeps {
+  sessions: SessionSource;
+  port: WebviewPort;
+  /** 'follow' shows the session's selection; 'pinned' shows `pinnedPairId` with its own sentence. */
+  mode: 'follow' | 'pinned';
+  pinnedPairId?: string;
+  /** A follow panel restored after a reload: the pair to select when the session has no selection yet. */
+  restoreSelection?: { pairId: string; sentence: number | null };
+  reviewer: () => string;
+  routeImage: (absPath: string) => Promise<ImageRoute>;
+  toWebviewUri: (absPath: string) => string;
+  decodeImage: (absPath: string) => Promise<PixelImage>;
+  openOther: (pairId: string) => void;
+  log: { warn(message: string): void; error(message: string): void };
+  /** Errors the user should see (a flag that could not be written). */
+  showError: (message: string) => void;
+}
+
+export class PanelConnection {
+  private session: ReviewSession | undefined;
+  private sessionSubscriptions: Disposable[] = [];
+  private readonly subscriptions: Disposable[] = [];
+  private pinnedSentence: number | null = null;
+  private restore: PanelConnectionDeps['restoreSelection'];
+  private routes = new Map<string, ImageRoute>();
+  private pushSeq = 0;
+  private pushScheduled = false;
+  private readonly requests: PendingRequests<HostRequests>;
+  private readonly rendered = new Emitter<RenderReport>();
+  /** Fires with every report of what the webview drew. */
+  readonly onDidRender = this.rendered.event;
+  lastRender: RenderReport | undefined;
+
+  constructor(private readonly deps: PanelConnectionDeps) {
+    this.restore = deps.restoreSelection;
+    this.requests = new PendingRequests<HostRequests>((m) => deps.port.post(m as HostToWebview));
+    this.subscriptions.push(
+      deps.port.onMessage((m) => void this.receive(m)),
+      deps.sessions.onDidChangeSession((s) => this.attach(s)),
+    );
+    this.attach(deps.sessions.current);
+  }
+
+  get mode(): 'follow' | 'pinned' {
+    return this.deps.mode;
+  }
+
+  /** The pair the panel shows. */
+  get pairId(): string | undefined {
+    return this.deps.mode === 'pinned' ? this.deps.pinnedPairId : this.session?.selected?.pairId;
+  }
+
+  /** Asks the webview something (test hooks). */
+  request<M extends keyof HostRequests>(method: M, params: HostRequests[M]['params']): Promise<HostRequests[M]['result']> {
+    return this.requests.request(method, params);
+  }
+
+  /** Resolves with the first report (the latest, or a coming one) that satisfies `accept`. */
+  waitForRender(accept: (report: RenderReport) => boolean, timeoutMs = 15_000): Promise<RenderReport> {
+    if (this.lastRender && accept(this.lastRender)) return Promise.resolve(this.lastRender);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        sub.dispose();
+        reject(new Error(`the review panel did not render as expected within ${timeoutMs} ms; last: ${JSON.stringify(this.lastRender)}`));
+      }, timeoutMs);
+      const sub = this.onDidRender((r) => {
+        if (!accept(r)) return;
+        clearTimeout(timer);
+        sub.dispose();
+        resolve(r);
+      });
+    });
+  }
+
+  /** Sends the current state, coalescing bursts of session events into one message. */
+  schedulePush(): void {
+    if (this.pushScheduled) return;
+    this.pushScheduled = true;
+    queueMicrotask(() => {
+      this.pushScheduled = false;
+      void this.push();
+    });
+  }
+
+  dispose(): void {
+    for (const d of [...this.sessionSubscriptions, ...this.subscriptions]) d.dispose();
+    this.requests.dispose();
+    this.rendered.dispose();
+  }
+
+  private attach(session: ReviewSession | undefined): void {
+    for (const d of this.sessionSubscriptions) d.dispose();
+    this.session = session;
+    this.routes.clear();
+    this.sessionSubscriptions = session
+      ? [session.onDidChangeSelection(() => this.schedulePush()), session.onDidChangeFlags(() => this.schedulePush()), session.onDidChangeResults(() => this.schedulePush())]
+      : [];
+    this.applyRestore();
+    this.schedulePush();
+  }
+
+  /** After a reload the session (read from disk) arrives later than the panel: select then. */
+  private applyRestore(): void {
+    const session = this.session;
+    if (!session || !this.restore) return;
+    if (!session.selected && session.pair(this.restore.pairId)) session.select(this.restore.pairId, this.restore.sentence);
+    this.restore = undefined;
+  }
+
+  private async push(): Promise<void> {
+    const seq = ++this.pushSeq;
+    const session = this.session;
+    const pair = this.pairId === undefined ? undefined : session?.pair(this.pairId);
+    if (session && pair) await this.resolveRoutes(session, pair);
+    if (seq !== this.pushSeq) return; // a newer push is on its way
+    const sentence = this.deps.mode === 'pinned' ? this.pinnedSentence : (session?.selected?.sentence ?? null);
+    const state = buildPanelState(session, { mode: this.deps.mode, pairId: this.pairId, sentence }, (p, i) => this.imageRef(session!, p, i));
+    this.deps.port.post({ type: 'state', state });
+  }
+
+  private async resolveRoutes(session: ReviewSession, pair: PairResult): Promise<void> {
+    await Promise.all(
+      pair.images.map(async (rel) => {
+        const abs = join(session.folder, rel);
+        if (!this.routes.has(abs)) this.routes.set(abs, await this.deps.routeImage(abs));
+      }),
+    );
+  }
+
+  private imageRef(session: ReviewSession, pair: PairResult, index: number): ImageRef {
+    const abs = join(session.folder, pair.images[index]!);
+    const name = pair.images[index]!;
+    return this.routes.get(abs) === 'uri' ? { name, source: { kind: 'uri', uri: this.deps.toWebviewUri(abs) } } : { name, source: { kind: 'pixels' } };
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const checked = checkWebviewToHost(raw);
+    if (!checked.ok) {
+      this.deps.log.warn(`review panel: ignored a message from the webview (${checked.problem})`);
+      return;
+    }
+    try {
+      await this.handle(checked.message);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.deps.log.error(`review panel: ${message}`);
+      this.deps.showError(message);
+    }
+  }
+
+  private async handle(m: WebviewToHost): Promise<void> {
+    const session = this.session;
+    switch (m.type) {
+      case 'ready':
+        this.schedulePush();
+        return;
+      case 'rendered':
+        this.lastRender = m.report;
+        this.rendered.fire(m.report);
+        return;
+      case 'problem':
+        this.deps.log.warn(`review panel (webview): ${m.message}`);
+        return;
+      case 'reply':
+        if (!this.requests.receive(m)) this.deps.log.warn(`review panel: a reply to unknown request ${m.requestId}`);
+        return;
+      case 'request':
+        await this.answerLoadImage(m.requestId, m.params);
+        return;
+      case 'open-other':
+        this.deps.openOther(m.pairId);
+        return;
+    }
+    if (!session) return; // the intents below need scored results
+    switch (m.type) {
+      case 'select-sentence':
+        if (m.pairId !== this.pairId) return; // stale: the panel moved on meanwhile
+        if (this.deps.mode === 'pinned') {
+          this.pinnedSentence = m.sentence;
+          this.schedulePush();
+        } else session.select(m.pairId, m.sentence);
+        return;
+      case 'navigate':
+        if (this.deps.mode === 'pinned') return; // a comparison panel stays on its pair
+        if (m.to === 'next-unreviewed') session.moveToUnreviewed(1);
+        else session.move(m.to === 'next' ? 1 : -1);
+        return;
+      case 'flag':
+        await session.flag({ pairId: m.pairId, sentence: m.sentence }, m.reason, m.note, this.deps.reviewer());
+        return;
+      case 'unflag':
+        await session.unflag({ pairId: m.pairId, sentence: m.sentence }, this.deps.reviewer());
+        return;
+    }
+  }
+
+  private async answerLoadImage(requestId: number, params: { pairId: string; index: number }): Promise<void> {
+    const post = (reply: HostToWebview) => this.deps.port.post(reply);
+    const session = this.session;
+    const rel = session?.pair(params.pairId)?.images[params.index];
+    if (!session || rel === undefined) {
+      post({ type: 'reply', requestId, ok: false, error: `no image ${params.index} for pair ${params.pairId}` });
+      return;
+    }
+    try {
+      const image = await this.deps.decodeImage(join(session.folder, rel));
+      post({ type: 'reply', requestId, ok: true, result: image });
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      this.deps.log.warn(`review panel: ${error}`);
+      post({ type: 'reply', requestId, ok: false, error });
+    }
+  }
+}

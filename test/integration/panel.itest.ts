@@ -1,0 +1,172 @@
+// The review panel in a real extension host: the webview's script runs, renders the selected
+// pair with a heatmap, turns keystrokes into flags that reach the review file, follows the
+// session, shows host-decoded DICOM pixels, and comes back after being hidden or restored.
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { TransferSyntaxes, buildDicom } from '../helpers/dicom-writer';
+import type { RadalignApi } from '../../src/extension/extension';
+import { PANEL_TEST_HOOK_COMMAND } from '../../src/extension/panel/register-panel';
+import type { ReviewPanelController } from '../../src/extension/panel/review-panel-controller';
+import type { ReviewSession } from '../../src/extension/review/review-session';
+import type { ScorePairsOutcome } from '../../src/extension/score-pairs-command';
+import type { RenderReport } from '../../src/protocol/review-panel-protocol';
+
+const EXTENSION_ID = 'radalign.radalign';
+const log = (line: string): void => require('mocha').reporters.Base.consoleLog(`      ${line}`);
+
+async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Asks the code-server runner for a screenshot of the workbench (it watches the folder named by
+ * RADALIGN_ITEST_SCREENSHOTS); returns the PNG path, or undefined where no runner serves it.
+ */
+async function screenshot(name: string): Promise<string | undefined> {
+  const dir = process.env.RADALIGN_ITEST_SCREENSHOTS;
+  if (!dir) return undefined;
+  const png = join(dir, `${name}.png`);
+  const before = existsSync(png) ? statSync(png).mtimeMs : 0;
+  writeFileSync(join(dir, `${name}.request`), '');
+  return until(`screenshot ${name}`, () => existsSync(png) && statSync(png).mtimeMs > before && png, 20_000);
+}
+
+describe('review panel (webview) in a real extension host', () => {
+  let api: RadalignApi;
+  let controller: ReviewPanelController;
+  let session: ReviewSession;
+  const panel = () => {
+    const main = controller.mainPanel;
+    assert.ok(main, 'the review panel is open');
+    return main;
+  };
+  const render = (accept: (r: RenderReport) => boolean) => panel().connection.waitForRender(accept);
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<RadalignApi>(EXTENSION_ID);
+    assert.ok(ext);
+    api = await ext.activate();
+    const outcome = await vscode.commands.executeCommand<ScorePairsOutcome>('radalign.scorePairs');
+    assert.equal(outcome.status, 'done', JSON.stringify(outcome));
+    session = await until('the review session', () => api.sessions.current);
+    controller = await vscode.commands.executeCommand<ReviewPanelController>(PANEL_TEST_HOOK_COMMAND);
+    assert.ok(controller, 'the test hook returns the panel controller');
+  });
+
+  after(() => controller?.mainPanel?.panel.dispose());
+
+  it('"Open review" opens the panel on the top-ranked pair; its script renders the report and the image', async () => {
+    session.select(undefined);
+    await vscode.commands.executeCommand('radalign.openReview');
+    const top = session.pairs[0]!;
+    assert.equal(session.selected?.pairId, top.id, 'nothing was selected, so the most suspicious pair is');
+    const r = await render((x) => x.pairId === top.id && x.imageLoaded);
+    assert.equal(r.sentences, top.sentences.length);
+    assert.equal(r.selectedSentence, null);
+    assert.equal(panel().panel.viewType, 'radalign.review');
+  });
+
+  it('selects a sentence with the keyboard and draws its heatmap over the image', async () => {
+    const top = session.pairs[0]!;
+    const first = top.sentences.findIndex((s) => s.heatmap);
+    assert.ok(first >= 0, 'the fixture model computes heatmaps');
+    const steps = Array.from({ length: first + 1 }, () => ({ key: 's' }));
+    await panel().connection.request('simulate-input', { steps });
+    const r = await render((x) => x.selectedSentence === first && x.heatmapDrawn);
+    assert.equal(r.heatmapSentence, first);
+    assert.deepEqual(session.selected, { pairId: top.id, sentence: first }, 'the selection lives in the session');
+    await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar').then(undefined, () => undefined);
+    await panel().connection.request('inspect', {}); // one round trip: the webview has laid out the wider view
+    const png = await screenshot('review-panel');
+    if (png) log(`[screenshot] ${png}`);
+  });
+
+  it('a flag made with keys in the webview (2, a note, Enter) lands in .radalign/review.jsonl and is shown', async () => {
+    const { pairId, sentence } = session.selected!;
+    await panel().connection.request('simulate-input', { steps: [{ key: '2' }, { text: 'says left, image shows right' }, { key: 'Enter' }] });
+    await render((x) => x.flagsShown.some((f) => f.sentence === sentence && f.reason === 'laterality'));
+    const lines = readFileSync(session.reviewFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const entry = lines.find((e) => e.pair === pairId && e.sentence === sentence);
+    assert.ok(entry, `a line for ${pairId} sentence ${sentence} in ${session.reviewFile}`);
+    assert.equal(entry.reason, 'laterality');
+    assert.equal(entry.note, 'says left, image shows right');
+    assert.ok(typeof entry.reviewer === 'string' && entry.reviewer.length > 0);
+  });
+
+  it('follows the session when another view moves the selection, and moves it with j/k', async () => {
+    const [first, second] = session.pairs;
+    session.select(second!.id);
+    await render((x) => x.pairId === second!.id);
+    await panel().connection.request('simulate-input', { steps: [{ key: 'k' }] });
+    await render((x) => x.pairId === first!.id);
+    assert.equal(session.selected?.pairId, first!.id);
+  });
+
+  it('shows a DICOM image as pixels decoded off the extension host', async () => {
+    const pair = session.pairs[3]!;
+    const size = 128;
+    const pixels = Array.from({ length: size * size }, (_, i) => ((i % size) * 16 + Math.floor(i / size) * 8) % 4096);
+    // Same file name: the format is sniffed from the content, as the engine does.
+    writeFileSync(join(session.folder, pair.images[0]!), buildDicom({ transferSyntax: TransferSyntaxes.explicitLittle, rows: size, columns: size, bitsAllocated: 16, bitsStored: 12, pixels }));
+    session.select(pair.id);
+    const r = await render((x) => x.pairId === pair.id && x.imageLoaded);
+    assert.equal(r.imageIndex, 0);
+    const native = Object.keys(require.cache).filter((k) => /onnxruntime-node|[\\/]sharp[\\/]/.test(k));
+    assert.deepEqual(native, [], 'decoding happened in the display worker');
+  });
+
+  it('keeps view settings and shows the flag again after the webview is hidden and shown (state restored)', async () => {
+    const flagged = session.flags.find((f) => f.reason === 'laterality')!;
+    session.select(flagged.pair, flagged.sentence);
+    await render((x) => x.pairId === flagged.pair && x.selectedSentence === flagged.sentence);
+    await panel().connection.request('simulate-input', { steps: [{ key: 'c' }] });
+    await render((x) => x.view.colormap === 'hot');
+
+    // Another editor in the same group hides the panel; without retainContextWhenHidden its page is dropped.
+    const report = vscode.Uri.file(join(session.folder, session.pair(flagged.pair)!.report));
+    await vscode.window.showTextDocument(report, { viewColumn: panel().panel.viewColumn, preview: false });
+    await until('the panel to be hidden', () => !panel().panel.visible);
+    panel().connection.lastRender = undefined;
+    panel().panel.reveal();
+    const r = await render((x) => x.pairId === flagged.pair && x.imageLoaded);
+    assert.equal(r.view.colormap, 'hot', 'view settings come back from the webview state');
+    assert.ok(r.flagsShown.some((f) => f.sentence === flagged.sentence && f.reason === 'laterality'));
+    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputText && t.input.uri.fsPath === report.fsPath);
+    if (tab) await vscode.window.tabGroups.close(tab);
+  });
+
+  it('is rebuilt by the panel serializer after a window reload, on the pair it showed, with its flags', async () => {
+    const flagged = session.flags.find((f) => f.reason === 'laterality')!;
+    const saved = { mode: 'follow', pairId: flagged.pair, sentence: flagged.sentence, view: { colormap: 'hot', opacity: 0.6, overlay: true } };
+    panel().panel.dispose();
+    assert.equal(controller.mainPanel, undefined);
+    session.select(undefined); // after a reload the session starts without a selection
+    // What VS Code does on reload: a fresh panel of our view type, handed to the serializer with the webview's saved state.
+    const fresh = vscode.window.createWebviewPanel('radalign.review', 'radalign review', vscode.ViewColumn.Active, { enableScripts: true });
+    controller.restore(fresh, saved);
+    const r = await render((x) => x.pairId === flagged.pair && x.imageLoaded);
+    assert.deepEqual(session.selected, { pairId: flagged.pair, sentence: flagged.sentence });
+    assert.ok(r.flagsShown.some((f) => f.sentence === flagged.sentence && f.reason === 'laterality'));
+  });
+
+  it('opens a best-matching other report beside the panel, pinned to that pair', async () => {
+    const pair = session.pair(session.selected!.pairId)!;
+    const other = pair.bestReports[0];
+    assert.ok(other, 'the pair lists other reports');
+    // The webview posts `open-other` when its link is clicked; the connection routes it here.
+    const pinned = controller.openPinned(other.id);
+    const r = await pinned.connection.waitForRender((x) => x.pairId === other.id && x.imageLoaded);
+    assert.equal(pinned.connection.mode, 'pinned');
+    assert.ok(r.sentences > 0);
+    assert.equal(session.selected?.pairId, pair.id, 'opening a comparison does not move the selection');
+    pinned.panel.dispose();
+  });
+});
