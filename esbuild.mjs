@@ -38,6 +38,19 @@ const builds = [
     outdir: 'dist',
     external: ['vscode'],
   },
+  // The review panel: its image-decoding worker (forked, like the scoring worker) and the
+  // webview script, which runs in the browser sandbox of a VS Code webview.
+  { ...nodeCommon, entryPoints: { 'display-worker': 'src/extension/panel/display-worker.ts' }, outdir: 'dist' },
+  {
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: true,
+    logLevel: 'info',
+    entryPoints: { 'review-panel': 'webview/review-panel/main.ts' },
+    outdir: 'dist/webview',
+  },
   // Integration tests run inside a real extension host (scripts/vscode-test/); `*.itest.ts`, so
   // the unit mocha run (`out/test/**/*.test.js`) does not pick them up.
   {

@@ -31,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): RadalignApi {
     log,
     store,
     sessions,
-    createScoredStatusBar(store),
+    createScoredStatusBar(store, sessions),
     vscode.commands.registerCommand('radalign.scorePairs', scorePairs),
     ...registerReviewPanel(deps),
     ...registerReviewViews(deps),

@@ -34,3 +34,28 @@ export function locateModel(setting: string, extensionPath: string, baseDir: str
 function isFolder(path: string): boolean {
   return existsSync(path) && statSync(path).isDirectory();
 }
+
+/** The scopes of one setting as `WorkspaceConfiguration.inspect()` reports them. */
+export interface SettingScopes<T> {
+  defaultValue?: T;
+  globalValue?: T;
+  workspaceValue?: T;
+  workspaceFolderValue?: T;
+}
+
+export interface TrustedModelPath {
+  value: string;
+  /** The workspace's own value, when it was ignored because the workspace is not trusted. */
+  ignored?: string;
+}
+
+/**
+ * Which `radalign.modelPath` to use. A model folder is code that gets run (ONNX files, custom
+ * tokenizers), so an untrusted workspace must not choose it: only the user's own setting counts.
+ */
+export function modelPathFor(scopes: SettingScopes<string> | undefined, workspaceTrusted: boolean): TrustedModelPath {
+  const user = scopes?.globalValue ?? scopes?.defaultValue ?? '';
+  const fromWorkspace = scopes?.workspaceFolderValue ?? scopes?.workspaceValue;
+  if (workspaceTrusted) return { value: fromWorkspace ?? user };
+  return fromWorkspace !== undefined && fromWorkspace.trim() !== '' && fromWorkspace !== user ? { value: user, ignored: fromWorkspace } : { value: user };
+}

@@ -37,6 +37,7 @@ export function createScorePairsCommand(deps: ScorePairsDeps): (invokedOn?: vsco
     }
 
     const settings = readSettings(uri);
+    if (settings.ignoredWorkspaceModelPath !== undefined) warnUntrustedModelPath(deps.log, settings.ignoredWorkspaceModelPath);
     const baseDir = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? folder;
     const model = locateModel(settings.modelPath, deps.extensionPath, baseDir);
     if (!model.ok) return fail(deps.log, model.message, true);
@@ -53,7 +54,15 @@ export function createScorePairsCommand(deps: ScorePairsDeps): (invokedOn?: vsco
           const text = new ProgressText();
           return scoreInWorker(
             deps.workerScript,
-            { folder, modelDir: model.dir, resultsFile, batchSize: settings.batchSize, threads: settings.threads },
+            {
+              folder,
+              modelDir: model.dir,
+              resultsFile,
+              batchSize: settings.batchSize,
+              threads: settings.threads,
+              layout: settings.layout,
+              heatmapSmoothing: settings.heatmapSmoothing,
+            },
             { signal: aborter.signal, onProgress: (p) => progress.report(text.update(p)) },
           );
         },
@@ -80,6 +89,15 @@ function settle(deps: ScorePairsDeps, folder: string, outcome: WorkerOutcome): S
   deps.log.info(`${results.pairs.length} pairs scored, ${results.skipped.length} skipped, in ${results.run.seconds.toFixed(1)} s → ${resultsFile}`);
   for (const s of results.skipped) deps.log.warn(`skipped ${s.path}: ${s.reason}`);
   return { status: 'done', folder, resultsFile, pairs: results.pairs.length, skipped: results.skipped.length };
+}
+
+/** Restricted setting (package.json `capabilities.untrustedWorkspaces`): say why it had no effect. */
+function warnUntrustedModelPath(log: vscode.LogOutputChannel, ignored: string): void {
+  const message = `This workspace is not trusted, so its "radalign.modelPath" (${ignored}) is ignored: a model folder is code that gets run. Scoring with your user setting or the bundled model instead.`;
+  log.warn(message);
+  void vscode.window.showWarningMessage(`radalign: ${message}`, 'Manage Workspace Trust').then((picked) => {
+    if (picked) void vscode.commands.executeCommand('workbench.trust.manage');
+  });
 }
 
 /** Shows the error without waiting for it to be dismissed (a command must not hang on a toast). */

@@ -28,6 +28,8 @@ async function run(request: ScoreRequest): Promise<void> {
       modelDir: request.modelDir,
       batchSize: request.batchSize,
       threads: request.threads,
+      layout: request.layout,
+      heatmapSmoothing: request.heatmapSmoothing,
       onProgress: (progress) => void send({ type: 'progress', progress }),
     });
     await mkdir(dirname(request.resultsFile), { recursive: true });

@@ -1,18 +1,38 @@
-// "radalign: N scored" for the most recently scored folder; hidden until something is scored.
-import * as path from 'node:path';
+// "$(checklist) 40 scored · 3 flagged · 2 skipped" for the most recently scored folder; hidden
+// until something is scored; follows flag changes; a click opens the review.
 import * as vscode from 'vscode';
-import type { ResultsStore, ScoredFolder } from './results-store';
+import type { ResultsStore } from './results-store';
+import type { ReviewSession } from './review/review-session';
+import type { SessionManager } from './review/session-manager';
+import { statusText } from './views/status-text';
 
-export function createScoredStatusBar(store: ResultsStore): vscode.Disposable {
+export function createScoredStatusBar(store: ResultsStore, sessions?: SessionManager): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('radalign.scored', vscode.StatusBarAlignment.Left, 0);
-  item.name = 'radalign: scored pairs';
-  const show = (scored: ScoredFolder) => {
-    const { pairs, skipped } = scored.results;
-    item.text = `radalign: ${pairs.length} scored`;
-    item.tooltip = `${pairs.length} pairs scored in ${path.basename(scored.folder)}` + (skipped.length ? `, ${skipped.length} files skipped` : '') + `\n${scored.resultsFile}`;
+  item.name = 'radalign: review status';
+  item.command = 'radalign.openReview';
+
+  const update = () => {
+    const scored = store.latest;
+    if (!scored) return item.hide();
+    const session = sessions?.current?.folder === scored.folder ? sessions.current : undefined;
+    const shown = statusText(scored.folder, scored.results, session?.flags, scored.resultsFile);
+    item.text = shown.text;
+    item.tooltip = shown.tooltip;
     item.show();
   };
-  const latest = store.latest;
-  if (latest) show(latest);
-  return vscode.Disposable.from(item, store.onDidChange(show));
+
+  let sessionEvents: vscode.Disposable | undefined;
+  const follow = (session: ReviewSession | undefined) => {
+    sessionEvents?.dispose();
+    sessionEvents = session ? vscode.Disposable.from(session.onDidChangeFlags(update), session.onDidChangeResults(update)) : undefined;
+    update();
+  };
+  follow(sessions?.current);
+
+  return vscode.Disposable.from(
+    item,
+    store.onDidChange(update),
+    ...(sessions ? [sessions.onDidChangeSession(follow)] : []),
+    { dispose: () => sessionEvents?.dispose() },
+  );
 }

@@ -1,7 +1,7 @@
 // Messages between the extension host and the scoring worker (dist/score-worker.js), a forked
 // Node process. One request per worker: the worker scores, writes the results file, replies
 // with `result` or `error`, and exits. Cancelling is killing the process.
-import type { ScoreProgress, ScoreResults } from '../engine';
+import type { LayoutName, ScoreProgress, ScoreResults } from '../engine';
 
 /** Host → worker: what to score. */
 export interface ScoreRequest {
@@ -14,6 +14,10 @@ export interface ScoreRequest {
   resultsFile: string;
   batchSize?: number;
   threads?: number;
+  /** Pairing layout hint (`radalign.layout`); default 'auto'. */
+  layout?: LayoutName | 'auto';
+  /** Passes of patch-heatmap smoothing (`radalign.heatmapSmoothing`); default the engine's. */
+  heatmapSmoothing?: number;
 }
 
 /** Worker → host. */

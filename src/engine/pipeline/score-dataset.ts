@@ -32,6 +32,8 @@ export interface ScoreOptions {
   heatmaps?: 'auto' | 'always' | 'never';
   /** Write one overlay PNG per sentence under this folder. Implies heatmaps 'always'. */
   heatmapDir?: string;
+  /** Passes of smoothing over patch heatmaps; default 1, 0 = raw patch similarities. */
+  heatmapSmoothing?: number;
   /** Pairs processed per step (images and texts of a step are batched together). */
   pairsPerStep?: number;
   batchSize?: number;
@@ -118,7 +120,7 @@ export async function scoreDataset(folder: string, options: ScoreOptions): Promi
       const reportFeats = await reports.features(ready.map((r) => r.parsed));
       for (let i = 0; i < ready.length; i++) {
         const { pair, text, parsed, imgs, imagePaths } = ready[i];
-        const s = scorePair(imgs, parsed, reportFeats[i], withHeatmaps);
+        const s = scorePair(imgs, parsed, reportFeats[i], withHeatmaps, options.heatmapSmoothing ?? 1);
         const result = {
           id: pair.id,
           images: imagePaths.map((p) => relative(root, p)),

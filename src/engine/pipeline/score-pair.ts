@@ -13,7 +13,8 @@ export interface PairScore {
   sentences: SentenceResult[];
 }
 
-export function scorePair(images: ImageFeatures[], report: ParsedReport, features: ReportFeatures, withHeatmaps: boolean): PairScore {
+/** @param smoothingPasses passes of [1 2 1] smoothing over patch heatmaps (occlusion maps are left as they are). */
+export function scorePair(images: ImageFeatures[], report: ParsedReport, features: ReportFeatures, withHeatmaps: boolean, smoothingPasses = 1): PairScore {
   const study = meanDirection(images.map((i) => i.embed));
   const sentences = report.sentences.map((s, k): SentenceResult => {
     const emb = features.sentences[k];
@@ -33,18 +34,18 @@ export function scorePair(images: ImageFeatures[], report: ParsedReport, feature
       uncertain: s.uncertain,
       describesImage: s.describesImage,
     };
-    const map = withHeatmaps ? sentenceHeatmap(emb, images[best], best) : null;
+    const map = withHeatmaps ? sentenceHeatmap(emb, images[best], best, smoothingPasses) : null;
     if (map) result.heatmap = map;
     return result;
   });
   return { study, score: round(dot(study, features.embed)), sentences };
 }
 
-function sentenceHeatmap(sentence: Float32Array, img: ImageFeatures, imageIndex: number): Heatmap | null {
+function sentenceHeatmap(sentence: Float32Array, img: ImageFeatures, imageIndex: number, smoothingPasses: number): Heatmap | null {
   if (!img.cells || !img.cellKind) return null;
   const raw =
     img.cellKind === 'patch'
-      ? smoothGrid(patchSimilarity(sentence, img.cells, img.rows, img.cols), img.rows, img.cols)
+      ? smoothGrid(patchSimilarity(sentence, img.cells, img.rows, img.cols), img.rows, img.cols, smoothingPasses)
       : occlusionDrop(sentence, img.embed, img.cells, img.rows * img.cols);
   return { kind: img.cellKind, imageIndex, rows: img.rows, cols: img.cols, values: roundValues(raw), box: gridBox(img.transform) };
 }

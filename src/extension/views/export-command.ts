@@ -1,0 +1,72 @@
+// "Export review…": the flags joined with their scores, as CSV or JSON, written atomically.
+// Optional argument for automation: `{ "format": "csv" | "json", "target": "/abs/path.csv" }`
+// skips the pickers (either part may be given alone).
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ExtensionDeps } from '../deps';
+import { defaultExportPath, EXPORT_FORMATS, exportContent, isExportFormat, writeExport, type ExportFormat } from './export-content';
+import { sessionOrExplain } from './review-target';
+
+export type ExportOutcome = { status: 'written'; target: string; format: ExportFormat; rows: number } | { status: 'cancelled' } | { status: 'failed'; message: string };
+
+interface ExportArgs {
+  format?: ExportFormat;
+  target?: string;
+}
+
+export function registerExportCommand(deps: ExtensionDeps): vscode.Disposable {
+  return vscode.commands.registerCommand('radalign.exportReview', async (args?: ExportArgs): Promise<ExportOutcome> => {
+    const session = sessionOrExplain(deps.sessions);
+    if (!session) return { status: 'failed', message: 'nothing scored yet' };
+    if (args?.format !== undefined && !isExportFormat(args.format)) return fail(deps, `unknown export format ${JSON.stringify(args.format)}: use ${EXPORT_FORMATS.join(' or ')}`);
+
+    const format = args?.format ?? (args?.target ? formatOf(args.target) : await pickFormat(session.flags.length));
+    if (!format) return { status: 'cancelled' };
+    const target = args?.target ?? (await pickTarget(session.folder, format));
+    if (!target) return { status: 'cancelled' };
+
+    const { text, rows } = exportContent(format, session.flags, session.pairs);
+    try {
+      await writeExport(target, text);
+    } catch (e) {
+      return fail(deps, `could not write ${target}: ${(e as Error).message}`);
+    }
+    deps.log.info(`exported ${rows} flags to ${target}`);
+    if (!args) {
+      void vscode.window.showInformationMessage(`radalign: ${rows} flag${rows === 1 ? '' : 's'} exported to ${path.basename(target)}.`, 'Open').then((picked) => {
+        if (picked) void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(target));
+      });
+    }
+    return { status: 'written', target, format, rows };
+  });
+}
+
+function formatOf(target: string): ExportFormat {
+  return path.extname(target).toLowerCase() === '.json' ? 'json' : 'csv';
+}
+
+async function pickFormat(flags: number): Promise<ExportFormat | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    [
+      { label: 'CSV', description: 'one row per flag, for spreadsheets', format: 'csv' as const },
+      { label: 'JSON', description: 'the same rows as a JSON array', format: 'json' as const },
+    ],
+    { title: `Export review (${flags} flag${flags === 1 ? '' : 's'})`, placeHolder: 'Format' },
+  );
+  return picked?.format;
+}
+
+async function pickTarget(folder: string, format: ExportFormat): Promise<string | undefined> {
+  const uri = await vscode.window.showSaveDialog({
+    defaultUri: vscode.Uri.file(defaultExportPath(folder, format)),
+    filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
+    title: 'Export review',
+  });
+  return uri?.fsPath;
+}
+
+function fail(deps: ExtensionDeps, message: string): ExportOutcome {
+  deps.log.error(message);
+  void vscode.window.showErrorMessage(`radalign: ${message}`);
+  return { status: 'failed', message };
+}

@@ -1,0 +1,66 @@
+// The choices of "Flag pair…"/"Flag sentence…" and the argument that lets keybindings, tree
+// menus and tests skip the pickers. Free of `vscode`.
+import { FLAG_REASONS, FLAG_REASON_LABELS, isFlagReason, type FlagReason, type ReviewEntry } from '../../engine/review';
+
+/**
+ * Optional argument of `radalign.flagPair` / `radalign.flagSentence`, e.g. in a keybinding:
+ * `{ "reason": "laterality", "note": "L/R swapped" }`. With `reason` given (null = unflag) no
+ * picker or input box is shown. Without `pairId` the command works on the current pair.
+ */
+export interface FlagArgs {
+  pairId?: string;
+  /** Sentence index; null or absent = the whole pair (flagSentence asks which when absent). */
+  sentence?: number | null;
+  reason?: FlagReason | null;
+  note?: string;
+}
+
+/** Accepts the documented argument, or a pairs-tree element (`{ pairId, sentence }`). */
+export function parseFlagArgs(arg: unknown): FlagArgs | { error: string } {
+  if (arg === undefined || arg === null) return {};
+  if (typeof arg !== 'object' || Array.isArray(arg)) return { error: 'expected an object { reason?, note?, pairId?, sentence? }' };
+  const a = arg as Record<string, unknown>;
+  const out: FlagArgs = {};
+  if (a.pairId !== undefined) {
+    if (typeof a.pairId !== 'string' || !a.pairId) return { error: "'pairId' must be a pair id" };
+    out.pairId = a.pairId;
+  }
+  if (a.sentence !== undefined) {
+    if (a.sentence !== null && !(Number.isInteger(a.sentence) && (a.sentence as number) >= 0)) return { error: "'sentence' must be a sentence index (0-based) or null" };
+    out.sentence = a.sentence as number | null;
+  }
+  if (a.reason !== undefined) {
+    if (a.reason !== null && !isFlagReason(a.reason)) return { error: `'reason' must be one of ${FLAG_REASONS.join(', ')}, or null to unflag` };
+    out.reason = a.reason as FlagReason | null;
+  }
+  if (a.note !== undefined) {
+    if (typeof a.note !== 'string') return { error: "'note' must be text" };
+    out.note = a.note;
+  }
+  return out;
+}
+
+export interface ReasonChoice {
+  label: string;
+  description?: string;
+  /** null = remove the flag. */
+  reason: FlagReason | null;
+}
+
+/** The reasons in their fixed order, the current one marked; "Unflag" first when flagged. */
+export function reasonChoices(current: ReviewEntry | undefined): ReasonChoice[] {
+  const reasons: ReasonChoice[] = FLAG_REASONS.map((reason) => ({
+    label: FLAG_REASON_LABELS[reason],
+    description: reason === current?.reason ? `${reason} · current` : reason,
+    reason,
+  }));
+  if (!current || current.reason === null) return reasons;
+  return [{ label: 'Unflag', description: `remove “${FLAG_REASON_LABELS[current.reason]}”`, reason: null }, ...reasons];
+}
+
+/** What is being flagged, in words, for picker titles. */
+export function targetTitle(pairId: string, sentence: number | null, sentenceText?: string): string {
+  if (sentence === null) return `Flag pair ${pairId}`;
+  const text = (sentenceText ?? '').replace(/\s+/g, ' ').trim();
+  return `Flag sentence ${sentence + 1} of ${pairId}${text ? `: “${text.length > 60 ? text.slice(0, 57) + '…' : text}”` : ''}`;
+}

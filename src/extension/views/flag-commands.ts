@@ -1,0 +1,93 @@
+// "Flag pair…" and "Flag sentence…": pick a reason (or Unflag), add a note, record it through the
+// session (which writes the review file). See FlagArgs for the argument that skips the pickers.
+import * as vscode from 'vscode';
+import type { FlagReason } from '../../engine/review';
+import type { ExtensionDeps } from '../deps';
+import type { ReviewSession } from '../review/review-session';
+import { reviewerName } from '../settings';
+import { parseFlagArgs, reasonChoices, targetTitle, type FlagArgs } from './flag-choices';
+import { activeReport, currentPair, sessionOrExplain } from './review-target';
+
+export type FlagOutcome =
+  | { status: 'flagged'; pairId: string; sentence: number | null; reason: FlagReason; note: string }
+  | { status: 'unflagged'; pairId: string; sentence: number | null }
+  | { status: 'cancelled' }
+  | { status: 'failed'; message: string };
+
+export function registerFlagCommands(deps: ExtensionDeps): vscode.Disposable[] {
+  const run = (mode: 'pair' | 'sentence') => async (arg?: unknown): Promise<FlagOutcome> => {
+    const session = sessionOrExplain(deps.sessions);
+    if (!session) return { status: 'failed', message: 'nothing scored yet' };
+    const args = parseFlagArgs(arg);
+    if ('error' in args) return fail(deps, `radalign.flag${mode === 'pair' ? 'Pair' : 'Sentence'}: ${args.error}`);
+    try {
+      return await flag(session, mode, args);
+    } catch (e) {
+      return fail(deps, (e as Error).message);
+    }
+  };
+  return [vscode.commands.registerCommand('radalign.flagPair', run('pair')), vscode.commands.registerCommand('radalign.flagSentence', run('sentence'))];
+}
+
+async function flag(session: ReviewSession, mode: 'pair' | 'sentence', args: FlagArgs): Promise<FlagOutcome> {
+  const pair = args.pairId !== undefined ? session.pair(args.pairId) : await currentPair(session, mode === 'pair' ? 'Which pair to flag?' : 'Which pair has the sentence?');
+  if (!pair) {
+    if (args.pairId !== undefined) throw new Error(`no pair with id ${args.pairId} in ${session.folder}`);
+    return { status: 'cancelled' };
+  }
+  let sentence = args.sentence ?? null;
+  if (mode === 'sentence' && args.sentence === undefined) {
+    const picked = await sentenceToFlag(session, pair.id);
+    if (picked === undefined) return { status: 'cancelled' };
+    sentence = picked;
+  }
+  if (sentence !== null && !pair.sentences[sentence]) throw new Error(`pair ${pair.id} has no sentence ${sentence + 1}`);
+  // Sentence flags select their sentence, so the panel and the tree show what is being flagged.
+  if (sentence !== null || session.selected?.pairId !== pair.id) session.select(pair.id, sentence);
+
+  const target = { pairId: pair.id, sentence };
+  const current = session.flags.find((f) => f.pair === pair.id && f.sentence === sentence);
+  const title = targetTitle(pair.id, sentence, sentence === null ? undefined : pair.sentences[sentence].text);
+
+  let reason: FlagReason | null;
+  let note: string;
+  if (args.reason !== undefined) {
+    reason = args.reason;
+    note = args.note ?? '';
+  } else {
+    const choice = await vscode.window.showQuickPick(reasonChoices(current), { title, placeHolder: 'Why does this not match?' });
+    if (!choice) return { status: 'cancelled' };
+    reason = choice.reason;
+    if (reason !== null) {
+      const typed = await vscode.window.showInputBox({ title, prompt: 'Note (optional): what is wrong, for whoever fixes the dataset', value: current?.note ?? '' });
+      if (typed === undefined) return { status: 'cancelled' };
+      note = typed.trim();
+    } else note = '';
+  }
+
+  if (reason === null) {
+    if (current) await session.unflag(target, reviewerName());
+    return { status: 'unflagged', ...target };
+  }
+  await session.flag(target, reason, note, reviewerName());
+  return { status: 'flagged', ...target, reason, note };
+}
+
+/** The sentence at the cursor of the pair's report, else the selected one, else asked. */
+async function sentenceToFlag(session: ReviewSession, pairId: string): Promise<number | undefined> {
+  const inEditor = activeReport(session);
+  if (inEditor?.pair.id === pairId && inEditor.sentence !== null) return inEditor.sentence;
+  if (session.selected?.pairId === pairId && session.selected.sentence !== null) return session.selected.sentence;
+  const pair = session.pair(pairId)!;
+  const picked = await vscode.window.showQuickPick(
+    pair.sentences.map((s, index) => ({ label: s.text.replace(/\s+/g, ' ').trim(), description: `${s.section} · score ${s.score.toFixed(3)}`, index })),
+    { placeHolder: `Which sentence of ${pairId}?`, matchOnDescription: true },
+  );
+  return picked?.index;
+}
+
+function fail(deps: ExtensionDeps, message: string): FlagOutcome {
+  deps.log.error(message);
+  void vscode.window.showErrorMessage(`radalign: ${message}`);
+  return { status: 'failed', message };
+}

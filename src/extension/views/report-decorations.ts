@@ -1,0 +1,121 @@
+// Tints each sentence of an open report by its score (dataset-relative grade, theme colours from
+// package.json `contributes.colors`), marks the session's selected sentence, and says so once
+// when the file no longer matches what was scored instead of drawing wrong ranges.
+import * as vscode from 'vscode';
+import type { ReviewSession } from '../review/review-session';
+import type { SessionManager } from '../review/session-manager';
+import { reportDocument } from './review-target';
+import { GRADES, SentenceGrades, sentenceStyle, type Grade, type SentenceStyle } from './sentence-grades';
+
+/** Theme colour per grade; grade 2 (the middle fifth) is left untinted. */
+const GRADE_COLORS: Partial<Record<Grade, string>> = {
+  0: 'radalign.sentenceLowestScoreBackground',
+  1: 'radalign.sentenceLowScoreBackground',
+  3: 'radalign.sentenceHighScoreBackground',
+  4: 'radalign.sentenceHighestScoreBackground',
+};
+
+export class ReportDecorations implements vscode.Disposable {
+  private readonly types = new Map<string, vscode.TextEditorDecorationType>();
+  private readonly selectedType = vscode.window.createTextEditorDecorationType({
+    borderWidth: '1px',
+    borderStyle: 'solid',
+    borderColor: new vscode.ThemeColor('focusBorder'),
+    borderRadius: '2px',
+  });
+  private readonly changedType = vscode.window.createTextEditorDecorationType({
+    after: {
+      contentText: '  radalign: report changed since scoring — rescore to see sentence scores',
+      color: new vscode.ThemeColor('editorCodeLens.foreground'),
+      fontStyle: 'italic',
+    },
+  });
+  private grades: { session: ReviewSession; results: unknown; grades: SentenceGrades } | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private sessionEvents: vscode.Disposable | undefined;
+  private pending: NodeJS.Timeout | undefined;
+
+  constructor(private readonly sessions: SessionManager) {
+    for (const grade of GRADES) for (const style of ['finding', 'negated', 'context'] as const) this.types.set(key(style, grade), decorationType(style, grade));
+    this.subscriptions.push(
+      sessions.onDidChangeSession((s) => this.follow(s)),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.refreshAll()),
+      // Typing can make a report match again or stop matching; coalesce keystrokes.
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (!vscode.window.visibleTextEditors.some((ed) => ed.document === e.document)) return;
+        clearTimeout(this.pending);
+        this.pending = setTimeout(() => this.refreshAll(), 150);
+      }),
+    );
+    this.follow(sessions.current);
+  }
+
+  /** Re-decorates every visible editor. */
+  refreshAll(): void {
+    for (const editor of vscode.window.visibleTextEditors) this.decorate(editor);
+  }
+
+  dispose(): void {
+    clearTimeout(this.pending);
+    this.sessionEvents?.dispose();
+    for (const d of this.subscriptions) d.dispose();
+    for (const t of this.types.values()) t.dispose();
+    this.selectedType.dispose();
+    this.changedType.dispose();
+  }
+
+  private follow(session: ReviewSession | undefined): void {
+    this.sessionEvents?.dispose();
+    this.sessionEvents = session
+      ? vscode.Disposable.from(session.onDidChangeResults(() => this.refreshAll()), session.onDidChangeSelection(() => this.refreshAll()))
+      : undefined;
+    this.refreshAll();
+  }
+
+  private decorate(editor: vscode.TextEditor): void {
+    const session = this.sessions.current;
+    const found = reportDocument(session, editor.document);
+    const byType = new Map<vscode.TextEditorDecorationType, vscode.DecorationOptions[]>();
+    const add = (type: vscode.TextEditorDecorationType, option: vscode.DecorationOptions) => byType.set(type, [...(byType.get(type) ?? []), option]);
+
+    if (session && found?.layout.status === 'changed') {
+      const line = editor.document.lineAt(0).range;
+      add(this.changedType, { range: new vscode.Range(line.end, line.end) });
+    } else if (session && found?.layout.status === 'match') {
+      const grades = this.gradesFor(session);
+      const selected = session.selected?.pairId === found.pair.id ? session.selected.sentence : null;
+      for (const s of found.layout.sentences) {
+        const range = new vscode.Range(editor.document.positionAt(s.start), editor.document.positionAt(s.end));
+        add(this.types.get(key(sentenceStyle(s.sentence), grades.grade(s.sentence.score)))!, { range });
+        if (s.index === selected) add(this.selectedType, { range });
+      }
+    }
+    // Every type is set, empty ones included, so stale decorations disappear.
+    for (const type of [...this.types.values(), this.selectedType, this.changedType]) editor.setDecorations(type, byType.get(type) ?? []);
+  }
+
+  private gradesFor(session: ReviewSession): SentenceGrades {
+    if (this.grades?.session !== session || this.grades.results !== session.scoreResults) {
+      this.grades = { session, results: session.scoreResults, grades: new SentenceGrades(session.pairs) };
+    }
+    return this.grades.grades;
+  }
+}
+
+function key(style: SentenceStyle, grade: Grade): string {
+  return `${style}:${grade}`;
+}
+
+/**
+ * Findings: background tint. Negated findings: a dotted underline in the tint (a low score on
+ * "No effusion." is expected). Context (history, indication): faded, untinted.
+ */
+function decorationType(style: SentenceStyle, grade: Grade): vscode.TextEditorDecorationType {
+  const color = GRADE_COLORS[grade] ? new vscode.ThemeColor(GRADE_COLORS[grade]!) : undefined;
+  const ruler = grade === 0 && style === 'finding' ? { overviewRulerColor: color, overviewRulerLane: vscode.OverviewRulerLane.Right } : {};
+  if (style === 'context') return vscode.window.createTextEditorDecorationType({ opacity: '0.7', fontStyle: 'italic' });
+  if (style === 'negated') {
+    return vscode.window.createTextEditorDecorationType(color ? { borderWidth: '0 0 2px 0', borderStyle: 'dotted', borderColor: color } : {});
+  }
+  return vscode.window.createTextEditorDecorationType({ backgroundColor: color, borderRadius: '2px', ...ruler });
+}

@@ -1,0 +1,107 @@
+// Which scored pair a report file belongs to, and where its sentences lie in the file as it is
+// now. Free of `vscode`: unit-tested with CRLF files and reports edited since scoring.
+import { resolve } from 'node:path';
+import type { PairResult, SentenceResult } from '../../engine/results';
+
+/** A path in a form two spellings of one file share (Windows paths are case-insensitive). */
+export function pathKey(fsPath: string, platform: NodeJS.Platform = process.platform): string {
+  const abs = resolve(fsPath);
+  return platform === 'win32' ? abs.toLowerCase() : abs;
+}
+
+/** Report file → pair, for the pairs whose report is a file (inline manifest text has none). */
+export class ReportIndex {
+  private readonly byPath = new Map<string, PairResult>();
+
+  constructor(
+    folder: string,
+    pairs: readonly PairResult[],
+    private readonly platform: NodeJS.Platform = process.platform,
+  ) {
+    for (const p of pairs) {
+      // Inline manifest reports carry their origin ("table.csv#row 3"): a path no editor opens.
+      if (!p.report) continue;
+      this.byPath.set(pathKey(resolve(folder, p.report), platform), p);
+    }
+  }
+
+  pairFor(fsPath: string): PairResult | undefined {
+    return this.byPath.get(pathKey(fsPath, this.platform));
+  }
+}
+
+export interface SentenceRange {
+  index: number;
+  sentence: SentenceResult;
+  /** Offsets into the document text as it is now. */
+  start: number;
+  end: number;
+}
+
+export type ReportLayout =
+  | { status: 'match'; sentences: SentenceRange[] }
+  /** The text differs from what was scored (beyond line endings): offsets would point at the wrong words. */
+  | { status: 'changed' };
+
+/**
+ * Maps the scored sentence offsets onto `documentText`. Offsets index the report as read (CRLF
+ * kept), which is what the editor holds too; an editor that normalised mixed line endings still
+ * gets right ranges, through a mapping that accounts for each changed line break.
+ */
+export function layoutReport(pair: PairResult, documentText: string): ReportLayout {
+  const map = offsetMap(pair.reportText, documentText);
+  if (!map) return { status: 'changed' };
+  return { status: 'match', sentences: pair.sentences.map((sentence, index) => ({ index, sentence, start: map(sentence.start), end: map(sentence.end) })) };
+}
+
+/** The sentence under a document offset, if any. */
+export function sentenceAt(layout: ReportLayout, offset: number): SentenceRange | undefined {
+  if (layout.status !== 'match') return undefined;
+  return layout.sentences.find((s) => offset >= s.start && offset < s.end) ?? layout.sentences.find((s) => offset === s.end);
+}
+
+/**
+ * A function from offsets in `scored` to offsets in `now`, or null when the texts differ other
+ * than in line-break style (\r\n, \n, \r).
+ */
+export function offsetMap(scored: string, now: string): ((offset: number) => number) | null {
+  if (scored === now) return (o) => o;
+  if (normaliseBreaks(scored) !== normaliseBreaks(now)) return null;
+  // Walk both texts in step; at every break record how far the two have drifted apart.
+  const starts: number[] = [0];
+  const shifts: number[] = [0];
+  let i = 0;
+  let j = 0;
+  while (i < scored.length) {
+    const a = breakLength(scored, i);
+    if (a) {
+      i += a;
+      j += breakLength(now, j);
+      starts.push(i);
+      shifts.push(j - i);
+    } else {
+      i++;
+      j++;
+    }
+  }
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return offset + shifts[lo];
+  };
+}
+
+function normaliseBreaks(text: string): string {
+  return text.replace(/\r\n?/g, '\n');
+}
+
+function breakLength(text: string, at: number): number {
+  const c = text.charCodeAt(at);
+  if (c === 13) return text.charCodeAt(at + 1) === 10 ? 2 : 1;
+  return c === 10 ? 1 : 0;
+}

@@ -1,0 +1,90 @@
+// "Select model…": the bundled default, a folder chosen in a dialog, or a recently used one.
+// The folder is checked (its JSON declarations and the files they name) before it is stored in
+// `radalign.modelPath`. Optional argument for automation: `{ "folder": "/abs/model" }` or
+// `{ "folder": "" }` for the bundled model.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ExtensionDeps } from '../deps';
+import { bundledModelDir } from '../model-location';
+import { readSettings } from '../settings';
+import { checkModelFolder, rememberFolder } from './model-folder-check';
+
+const RECENT_KEY = 'radalign.recentModelFolders';
+
+export type SelectModelOutcome = { status: 'selected'; setting: string; target: 'workspaceFolder' | 'global' } | { status: 'cancelled' } | { status: 'failed'; message: string };
+
+interface ModelChoice extends vscode.QuickPickItem {
+  /** '' = bundled; undefined = open a dialog. */
+  folder?: string;
+}
+
+export function registerSelectModelCommand(deps: ExtensionDeps): vscode.Disposable {
+  const { context } = deps;
+  return vscode.commands.registerCommand('radalign.selectModel', async (args?: { folder?: string }): Promise<SelectModelOutcome> => {
+    const workspaceFolder = settingsFolder(deps);
+    const bundled = bundledModelDir(context.extensionPath);
+    const recent = context.globalState.get<string[]>(RECENT_KEY, []);
+
+    let chosen = typeof args?.folder === 'string' ? args.folder : await pickModel(bundled, recent, readSettings(workspaceFolder?.uri).modelPath);
+    if (chosen === undefined) return { status: 'cancelled' };
+
+    const dir = chosen === '' ? bundled : chosen;
+    const check = await checkModelFolder(dir);
+    if (!check.ok) {
+      const message = chosen === '' ? `the bundled model is not usable in this build (${check.file}: ${check.problem})` : `${check.file}: ${check.problem}`;
+      deps.log.error(`Select model: ${message}`);
+      void vscode.window.showErrorMessage(`radalign: ${message}`);
+      return { status: 'failed', message };
+    }
+    // An untrusted workspace's own modelPath is ignored (restrictedConfigurations), so the choice goes to the user settings.
+    const target = workspaceFolder && vscode.workspace.isTrusted ? 'workspaceFolder' : 'global';
+    if (chosen !== '') {
+      await context.globalState.update(RECENT_KEY, rememberFolder(recent, dir));
+      chosen = target === 'workspaceFolder' ? settingValue(dir, workspaceFolder!.uri.fsPath) : dir;
+    }
+    const config = vscode.workspace.getConfiguration('radalign', workspaceFolder?.uri);
+    await config.update('modelPath', chosen, target === 'workspaceFolder' ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Global);
+    const where = target === 'workspaceFolder' ? `the settings of ${workspaceFolder!.name}` : 'your user settings' + (workspaceFolder ? ' (this workspace is not trusted)' : '');
+    deps.log.info(`model set to ${dir} (${check.plan.id}) in ${where}`);
+    if (!args) {
+      void vscode.window.showInformationMessage(`radalign: scoring will use ${check.plan.name || check.plan.id}, saved in ${where}.`, 'Score pairs').then((picked) => {
+        if (picked) void vscode.commands.executeCommand('radalign.scorePairs');
+      });
+    }
+    return { status: 'selected', setting: chosen, target };
+  });
+}
+
+async function pickModel(bundled: string, recent: string[], current: string): Promise<string | undefined> {
+  const bundledCheck = await checkModelFolder(bundled);
+  const items: ModelChoice[] = [
+    {
+      label: '$(package) Bundled default model',
+      description: current.trim() === '' ? 'current' : undefined,
+      detail: bundledCheck.ok ? bundledCheck.plan.name || bundledCheck.plan.id : 'Not available in this build of radalign yet',
+      folder: '',
+    },
+    { label: '$(folder-opened) Choose a model folder…', detail: "radalign's model.json layout or the Transformers.js/Optimum CLIP layout" },
+  ];
+  if (recent.length) {
+    items.push({ label: 'Recently used', kind: vscode.QuickPickItemKind.Separator });
+    for (const f of recent) items.push({ label: `$(history) ${path.basename(f)}`, description: f, folder: f });
+  }
+  const picked = await vscode.window.showQuickPick(items, { title: 'radalign: model to score with', matchOnDescription: true });
+  if (!picked) return undefined;
+  if (picked.folder !== undefined) return picked.folder;
+  const uris = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Use this model', title: 'Model folder' });
+  return uris?.[0]?.fsPath;
+}
+
+/** The workspace folder whose settings hold the choice: the reviewed dataset's, else the first. */
+function settingsFolder(deps: ExtensionDeps): vscode.WorkspaceFolder | undefined {
+  const folder = deps.sessions.current?.folder;
+  return (folder ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(folder)) : undefined) ?? vscode.workspace.workspaceFolders?.[0];
+}
+
+/** Relative inside the workspace folder (the settings file travels with the project), else absolute. */
+function settingValue(dir: string, workspaceFolder: string): string {
+  const rel = path.relative(workspaceFolder, dir);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : dir;
+}

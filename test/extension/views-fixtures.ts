@@ -1,0 +1,46 @@
+// Small hand-made results for the views' unit tests.
+import type { PairResult, ScoreResults, SentenceResult } from '../../src/engine/results';
+import type { ReviewEntry } from '../../src/engine/review';
+
+export function sentence(text: string, start: number, score: number, extra: Partial<SentenceResult> = {}): SentenceResult {
+  return { text, section: 'findings', start, end: start + text.length, score, negated: false, uncertain: false, describesImage: true, ...extra };
+}
+
+/** A pair whose report is `reportText`, sentences found by splitting at ". ". */
+export function pair(id: string, rank: number, reportText: string, scores: number[] = [], extra: Partial<PairResult> = {}): PairResult {
+  const sentences: SentenceResult[] = [];
+  const re = /[^.]+\./g;
+  let m: RegExpExecArray | null;
+  let k = 0;
+  while ((m = re.exec(reportText))) {
+    const lead = m[0].length - m[0].trimStart().length;
+    sentences.push(sentence(m[0].trim(), m.index + lead, scores[k++] ?? 0.2));
+  }
+  return {
+    id,
+    images: [`${id}.png`],
+    report: `${id}.txt`,
+    reportText,
+    score: 0.25,
+    suspicion: 1 - rank / 10,
+    rank,
+    reportRank: 0.5,
+    imageRank: 0.25,
+    bestReports: [],
+    sentences,
+    ...extra,
+  };
+}
+
+export function results(pairs: PairResult[], skipped: ScoreResults['skipped'] = []): ScoreResults {
+  return {
+    model: { id: 'tiny', name: 'Tiny CLIP', identity: 'x', layout: 'radalign', heatmapKind: 'patch', embedDim: 8 },
+    pairs,
+    skipped,
+    run: { folder: '/data', startedAt: '2025-01-01T00:00:00Z', seconds: 1, imagesEncoded: 0, textsEncoded: 0, cache: { dir: null, hits: 0, misses: 0, corrupt: 0, writes: 0 } },
+  };
+}
+
+export function flag(pairId: string, sentenceIndex: number | null, reason: ReviewEntry['reason'], note = ''): ReviewEntry {
+  return { pair: pairId, sentence: sentenceIndex, reason, note, reviewer: 'ana', at: '2025-01-01T00:00:00Z', model: 'tiny' };
+}
