@@ -59,6 +59,14 @@ class FakeWebview {
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 10));
+/** Polls until `check` holds (flag writes fsync to disk, which can take a while on a busy machine). */
+async function waitFor(check: () => boolean | Promise<boolean>, what: string, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await settle();
+  }
+}
 
 describe('review panel connection (host side)', () => {
   let dir: string;
@@ -123,14 +131,13 @@ describe('review panel connection (host side)', () => {
     webview.send({ type: 'select-sentence', pairId: 'a', sentence: 1 });
     assert.deepEqual(session.selected, { pairId: 'a', sentence: 1 });
     webview.send({ type: 'flag', pairId: 'a', sentence: 1, reason: 'finding-absent', note: 'no PTX seen either way' });
-    await settle();
+    await waitFor(() => (webview.states().at(-1)?.pair?.flags.length ?? 0) > 0, 'the flag to reach the webview');
     const line = JSON.parse((await readFile(session.reviewFile, 'utf8')).trim());
     assert.deepEqual([line.pair, line.sentence, line.reason, line.note, line.reviewer], ['a', 1, 'finding-absent', 'no PTX seen either way', 'dr-test']);
     assert.deepEqual(webview.lastState().pair?.flags.map((f) => [f.sentence, f.reason]), [[1, 'finding-absent']]);
     assert.equal(webview.lastState().unreviewed, 1);
     webview.send({ type: 'unflag', pairId: 'a', sentence: 1 });
-    await settle();
-    assert.deepEqual(webview.lastState().pair?.flags, []);
+    await waitFor(() => webview.states().at(-1)?.pair?.flags.length === 0, 'the unflag to reach the webview');
     webview.send({ type: 'navigate', to: 'next-unreviewed' });
     assert.equal(session.selected?.pairId, 'b');
   });
@@ -159,7 +166,7 @@ describe('review panel connection (host side)', () => {
     connect();
     webview.send({ type: 'request', requestId: 4, method: 'load-image', params: { pairId: 'b', index: 0 } });
     webview.send({ type: 'request', requestId: 5, method: 'load-image', params: { pairId: 'b', index: 3 } });
-    await settle();
+    await waitFor(() => webview.sent.filter((m) => m.type === 'reply').length === 2, 'both replies');
     const replies = webview.sent.filter((m) => m.type === 'reply');
     const ok = replies.find((m) => m.requestId === 4);
     assert.ok(ok && ok.ok && (ok.result as PixelImage).sourceWidth === 4);
