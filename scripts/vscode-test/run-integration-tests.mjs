@@ -65,6 +65,12 @@ const made = spawnSync(process.execPath, [makeWorkspace, workspace, fixtureModel
 if (made.status !== 0) process.exit(1);
 const logFile = join(scratch, 'mocha.log');
 const env = { RADALIGN_ITEST_LOG: logFile };
+// The real-data test copies ../shared/data/covid-cxr (present in CI) into a scratch dataset folder.
+const shared = process.env.RADALIGN_SHARED ?? resolve(repo, '..', 'shared');
+if (existsSync(join(shared, 'data', 'covid-cxr', 'metadata.csv'))) {
+  env.RADALIGN_SHARED = shared;
+  env.RADALIGN_ITEST_SCRATCH = scratch;
+}
 // Screenshots the suite asks for (see code-server-route.mjs) land here, outside git (out/ is ignored).
 if (!desktop) {
   const screenshots = join(repo, 'out', 'screenshots');

@@ -2,7 +2,8 @@
 // pair with a heatmap, turns keystrokes into flags that reach the review file, follows the
 // session, shows host-decoded DICOM pixels, and comes back after being hidden or restored.
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { screenshot, until } from './itest-helpers';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { TransferSyntaxes, buildDicom } from '../helpers/dicom-writer';
@@ -15,29 +16,6 @@ import type { RenderReport } from '../../src/protocol/review-panel-protocol';
 
 const EXTENSION_ID = 'radalign.radalign';
 const log = (line: string): void => require('mocha').reporters.Base.consoleLog(`      ${line}`);
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/**
- * Asks the code-server runner for a screenshot of the workbench (it watches the folder named by
- * RADALIGN_ITEST_SCREENSHOTS); returns the PNG path, or undefined where no runner serves it.
- */
-async function screenshot(name: string): Promise<string | undefined> {
-  const dir = process.env.RADALIGN_ITEST_SCREENSHOTS;
-  if (!dir) return undefined;
-  const png = join(dir, `${name}.png`);
-  const before = existsSync(png) ? statSync(png).mtimeMs : 0;
-  writeFileSync(join(dir, `${name}.request`), '');
-  return until(`screenshot ${name}`, () => existsSync(png) && statSync(png).mtimeMs > before && png, 20_000);
-}
 
 describe('review panel (webview) in a real extension host', () => {
   let api: RadalignApi;

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import * as vscode from 'vscode';
+import { until } from './itest-helpers';
 import type { PairResult } from '../../src/engine/results';
 import type { RadalignApi } from '../../src/extension/extension';
 import type { ReviewSession } from '../../src/extension/review/review-session';
@@ -41,15 +42,6 @@ function workspaceFolder(): string {
   return ws;
 }
 
-async function until<T>(what: string, get: () => T | undefined, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = get();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('radalign views and review commands', () => {
   let api: RadalignApi;
