@@ -112,6 +112,15 @@ describe('scoring pipeline (fixture model, synthetic dataset)', function () {
     assert.equal(r.run.imagesEncoded, 4);
   });
 
+  it('a manifest with inline report text names its manifest row, relative to the dataset', async () => {
+    const m = join(dir, 'manifest');
+    await writeSyntheticDataset(join(m, 'img'), { pairs: 2, swapped: 0, seed: 2, size: 48 });
+    await writeFile(join(m, 'pairs.csv'), 'id,image,report\nx1,img/case0001.png,"FINDINGS: Left effusion."\nx2,img/case0002.png,"FINDINGS: Clear lungs."\n');
+    const r = await scoreDataset(m, { modelDir: tinyClipDir, cacheDir: null, layout: 'manifest' });
+    assert.deepEqual(r.pairs.map((p) => p.report).sort(), ['pairs.csv#row 1', 'pairs.csv#row 2']);
+    assert.deepEqual(r.pairs.find((p) => p.id === 'x1')!.images, [join('img', 'case0001.png')]);
+  });
+
   it('a model without patch outputs gives occlusion heatmaps when asked', async () => {
     const r = await scoreDataset(data, { modelDir: tinyClipOptimumDir, cacheDir: null, heatmaps: 'always' });
     assert.equal(r.model.heatmapKind, 'occlusion');

@@ -124,7 +124,8 @@ export async function scoreDataset(folder: string, options: ScoreOptions): Promi
         const result = {
           id: pair.id,
           images: imagePaths.map((p) => relative(root, p)),
-          report: pair.report.kind === 'file' ? relative(root, pair.report.path) : pair.report.origin,
+          // Inline text: its manifest and row ("metadata.csv#row 12"), relative like every path here.
+          report: relative(root, pair.report.kind === 'file' ? pair.report.path : pair.report.origin),
           reportText: text,
           score: s.score,
           sentences: s.sentences,
