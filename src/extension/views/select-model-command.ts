@@ -1,11 +1,14 @@
-// "Select model…": the bundled default, a folder chosen in a dialog, or a recently used one.
+// "Select model…": the bundled default, a folder chosen in a dialog, a recently used one, or a
+// catalogue model (downloaded once into the global storage; models/catalogue-models.ts).
 // The folder is checked (its JSON declarations and the files they name) before it is stored in
-// `radalign.modelPath`. Optional argument for automation: `{ "folder": "/abs/model" }` or
-// `{ "folder": "" }` for the bundled model.
+// `radalign.modelPath`. Optional argument for automation: `{ "folder": "/abs/model" }`,
+// `{ "folder": "" }` for the bundled model, or `{ "catalogue": "<id>" }` (downloads if needed).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../deps';
 import { bundledModelDir } from '../model-location';
+import { catalogueChoices, obtainCatalogueModel, readCatalogue } from '../models/catalogue-models';
+import type { LoadedCatalogue } from '../models/catalogue-source';
 import { readSettings } from '../settings';
 import { checkModelFolder, rememberFolder } from './model-folder-check';
 
@@ -14,19 +17,31 @@ const RECENT_KEY = 'radalign.recentModelFolders';
 export type SelectModelOutcome = { status: 'selected'; setting: string; target: 'workspaceFolder' | 'global' } | { status: 'cancelled' } | { status: 'failed'; message: string };
 
 interface ModelChoice extends vscode.QuickPickItem {
-  /** '' = bundled; undefined = open a dialog. */
+  /** '' = bundled; undefined (and no catalogue id) = open a dialog. */
   folder?: string;
+  /** A catalogue model's id. */
+  catalogue?: string;
 }
+
+type Picked = { folder: string } | { catalogue: string; known?: LoadedCatalogue };
 
 export function registerSelectModelCommand(deps: ExtensionDeps): vscode.Disposable {
   const { context } = deps;
-  return vscode.commands.registerCommand('radalign.selectModel', async (args?: { folder?: string }): Promise<SelectModelOutcome> => {
+  return vscode.commands.registerCommand('radalign.selectModel', async (args?: { folder?: string; catalogue?: string }): Promise<SelectModelOutcome> => {
     const workspaceFolder = settingsFolder(deps);
     const bundled = bundledModelDir(context.extensionPath);
     const recent = context.globalState.get<string[]>(RECENT_KEY, []);
 
-    let chosen = typeof args?.folder === 'string' ? args.folder : await pickModel(bundled, recent, readSettings(workspaceFolder?.uri).modelPath);
-    if (chosen === undefined) return { status: 'cancelled' };
+    const picked: Picked | undefined =
+      typeof args?.folder === 'string' ? { folder: args.folder } : typeof args?.catalogue === 'string' ? { catalogue: args.catalogue } : await pickModel(deps, bundled, recent, readSettings(workspaceFolder?.uri).modelPath);
+    if (picked === undefined) return { status: 'cancelled' };
+    let chosen: string;
+    if ('folder' in picked) chosen = picked.folder;
+    else {
+      const obtained = await obtainCatalogueModel(deps, picked.catalogue, picked.known, !args);
+      if (obtained.status !== 'ready') return obtained;
+      chosen = obtained.dir;
+    }
 
     const dir = chosen === '' ? bundled : chosen;
     const check = await checkModelFolder(dir);
@@ -39,7 +54,8 @@ export function registerSelectModelCommand(deps: ExtensionDeps): vscode.Disposab
     // An untrusted workspace's own modelPath is ignored (restrictedConfigurations), so the choice goes to the user settings.
     const target = workspaceFolder && vscode.workspace.isTrusted ? 'workspaceFolder' : 'global';
     if (chosen !== '') {
-      await context.globalState.update(RECENT_KEY, rememberFolder(recent, dir));
+      // Catalogue models are listed as such; the recent list is for folders chosen by hand.
+      if ('folder' in picked) await context.globalState.update(RECENT_KEY, rememberFolder(recent, dir));
       chosen = target === 'workspaceFolder' ? settingValue(dir, workspaceFolder!.uri.fsPath) : dir;
     }
     const config = vscode.workspace.getConfiguration('radalign', workspaceFolder?.uri);
@@ -55,7 +71,19 @@ export function registerSelectModelCommand(deps: ExtensionDeps): vscode.Disposab
   });
 }
 
-async function pickModel(bundled: string, recent: string[], current: string): Promise<string | undefined> {
+async function pickModel(deps: ExtensionDeps, bundled: string, recent: string[], current: string): Promise<Picked | undefined> {
+  // The catalogue may come from a server: the picker shows as busy until it is read.
+  let catalogue: LoadedCatalogue | undefined;
+  const items = modelChoices(deps, bundled, recent, current, (c) => (catalogue = c));
+  const picked = await vscode.window.showQuickPick(items, { title: 'radalign: model to score with', matchOnDescription: true });
+  if (!picked) return undefined;
+  if (picked.catalogue !== undefined) return { catalogue: picked.catalogue, known: catalogue };
+  if (picked.folder !== undefined) return { folder: picked.folder };
+  const uris = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Use this model', title: 'Model folder' });
+  return uris?.[0] ? { folder: uris[0].fsPath } : undefined;
+}
+
+async function modelChoices(deps: ExtensionDeps, bundled: string, recent: string[], current: string, loaded: (c: LoadedCatalogue) => void): Promise<ModelChoice[]> {
   const bundledCheck = await checkModelFolder(bundled);
   const items: ModelChoice[] = [
     {
@@ -70,11 +98,15 @@ async function pickModel(bundled: string, recent: string[], current: string): Pr
     items.push({ label: 'Recently used', kind: vscode.QuickPickItemKind.Separator });
     for (const f of recent) items.push({ label: `$(history) ${path.basename(f)}`, description: f, folder: f });
   }
-  const picked = await vscode.window.showQuickPick(items, { title: 'radalign: model to score with', matchOnDescription: true });
-  if (!picked) return undefined;
-  if (picked.folder !== undefined) return picked.folder;
-  const uris = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Use this model', title: 'Model folder' });
-  return uris?.[0]?.fsPath;
+  try {
+    const catalogue = await readCatalogue(deps);
+    loaded(catalogue);
+    items.push({ label: 'Known models (catalogue)', kind: vscode.QuickPickItemKind.Separator });
+    for (const c of await catalogueChoices(deps, catalogue)) items.push({ label: c.label, description: c.description, detail: c.detail, catalogue: c.id });
+  } catch (e) {
+    deps.log.error(`model catalogue: ${(e as Error).message}`); // a broken bundled file must not hide the other choices
+  }
+  return items;
 }
 
 /** The workspace folder whose settings hold the choice: the reviewed dataset's, else the first. */
