@@ -9,8 +9,15 @@ export interface SentenceResult {
   /** Character offsets into the report text (end exclusive). */
   start: number;
   end: number;
-  /** Cosine of the sentence embedding with the best-matching image of the study. */
+  /**
+   * How well the sentence fits, on the image cosine's scale: `imageScore` and `consistency`
+   * combined (scoring/combine.ts); equals `imageScore` where consistency cannot be judged.
+   */
   score: number;
+  /** Cosine of the sentence embedding with the best-matching image of the study. */
+  imageScore: number;
+  /** TF-IDF cosine of the sentence with the rest of its report (0..1), or null (no content words, or nothing else in the report). */
+  consistency: number | null;
   negated: boolean;
   uncertain: boolean;
   describesImage: boolean;

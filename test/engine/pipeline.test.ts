@@ -42,6 +42,11 @@ describe('scoring pipeline (fixture model, synthetic dataset)', function () {
         assert.equal(s.heatmap!.values.length, s.heatmap!.rows * s.heatmap!.cols);
       }
       assert.ok(p.sentences.some((s) => s.section === 'indication' && !s.describesImage));
+      for (const s of p.sentences) {
+        assert.ok(s.consistency === null || (s.consistency >= 0 && s.consistency <= 1.000001));
+        if (s.consistency === null) assert.equal(s.score, s.imageScore);
+      }
+      assert.ok(p.sentences.some((s) => s.consistency !== null && s.score !== s.imageScore), 'text evidence enters the score');
       assert.ok(p.sentences.some((s) => s.negated));
       assert.equal(p.bestReports.length, 3);
       assert.ok(p.bestReports.every((b) => b.id !== p.id && first.pairs.some((q) => q.id === b.id)));

@@ -3,7 +3,7 @@ import type { PairResult, ScoreResults, SentenceResult } from '../../src/engine/
 import type { ReviewEntry } from '../../src/engine/review';
 
 export function sentence(text: string, start: number, score: number, extra: Partial<SentenceResult> = {}): SentenceResult {
-  return { text, section: 'findings', start, end: start + text.length, score, negated: false, uncertain: false, describesImage: true, ...extra };
+  return { text, section: 'findings', start, end: start + text.length, score, imageScore: score, consistency: null, negated: false, uncertain: false, describesImage: true, ...extra };
 }
 
 /** A pair whose report is `reportText`, sentences found by splitting at ". ". */

@@ -8,7 +8,9 @@ import { discover, reportText } from '../dataset';
 import { loadModel } from '../model';
 import type { ClipModel } from '../model/types';
 import { parseReport } from '../report';
-import type { PairResult, ScoreResults } from '../results';
+import type { PairResult, ScoreResults, SentenceResult } from '../results';
+import { combineEvidence } from '../scoring/combine';
+import { inverseDocumentFrequency, sentenceConsistency, terms } from '../scoring/consistency';
 import { computeSuspicion } from '../scoring/suspicion';
 import type { LayoutName, Pair, ParsedReport, Skipped } from '../types';
 import { ImageFeatureStore, type ImageFeatures } from './image-features';
@@ -144,6 +146,7 @@ export async function scoreDataset(folder: string, options: ScoreOptions): Promi
     }
 
     progress({ phase: 'ranking', done: total, total });
+    addConsistency(scored.map((s) => s.result.sentences));
     const sus = computeSuspicion({
       images: scored.map((s) => s.study),
       reports: scored.map((s) => s.reportEmbed),
@@ -180,6 +183,21 @@ export async function scoreDataset(folder: string, options: ScoreOptions): Promi
   } finally {
     if (!options.model) await model.dispose();
   }
+}
+
+/**
+ * Fills each sentence's `consistency` (fit with the rest of its report, IDF over this dataset's
+ * reports) and makes `score` the combination of image and text evidence.
+ */
+function addConsistency(reports: SentenceResult[][]): void {
+  const idf = inverseDocumentFrequency(reports.map((sentences) => sentences.flatMap((s) => terms(s.text))));
+  for (const sentences of reports) {
+    const c = sentenceConsistency(sentences.map((s) => s.text), idf);
+    sentences.forEach((s, i) => (s.consistency = c[i] === null ? null : round(c[i]!)));
+  }
+  const all = reports.flat();
+  const combined = combineEvidence(all);
+  all.forEach((s, i) => (s.score = round(combined[i])));
 }
 
 async function readReports(pairs: Pair[], skipped: Skipped[]): Promise<Map<string, string>> {

@@ -30,6 +30,8 @@ export function scorePair(images: ImageFeatures[], report: ParsedReport, feature
       start: s.start,
       end: s.end,
       score: round(score),
+      imageScore: round(score),
+      consistency: null, // filled in once the whole dataset is read (score-dataset.ts)
       negated: s.negated,
       uncertain: s.uncertain,
       describesImage: s.describesImage,
