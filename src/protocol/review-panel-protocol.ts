@@ -29,7 +29,12 @@ export interface SentenceView {
   /** Offsets into `PairView.reportText` (end exclusive). */
   start: number;
   end: number;
+  /** Image and report-consistency evidence combined (see src/engine/scoring/combine.ts). */
   score: number;
+  /** Cosine with the best-matching image. */
+  imageScore: number;
+  /** Fit with the rest of the report (0..1), or null when it cannot be judged. */
+  consistency: number | null;
   negated: boolean;
   uncertain: boolean;
   describesImage: boolean;
@@ -218,6 +223,8 @@ function checkSentence(v: unknown): boolean {
     isIndex(v.start) &&
     isIndex(v.end) &&
     isNum(v.score) &&
+    isNum(v.imageScore) &&
+    (v.consistency === null || isNum(v.consistency)) &&
     isBool(v.negated) &&
     isBool(v.uncertain) &&
     isBool(v.describesImage) &&

@@ -69,14 +69,14 @@ describe('scoring pipeline (fixture model, synthetic dataset)', function () {
   it('after one report is edited, only that report is encoded again', async () => {
     const file = join(data, 'case0005.txt');
     const text = await readFile(file, 'utf8');
-    await writeFile(file, text.replace('INDICATION: Cough.', 'INDICATION: Fever and cough.'));
+    await writeFile(file, `${text.trimEnd()} Small calcified granuloma noted.\n`);
     const edited = await scoreDataset(data, { modelDir: tinyClipDir, cacheDir: cache });
     assert.equal(edited.run.imagesEncoded, 0);
     // The changed sentence and the report's chunk(s) only; its other sentences are encoded with it.
     const sentences = edited.pairs.find((p) => p.id === 'case0005')!.sentences.length;
     assert.ok(edited.run.textsEncoded >= 1 && edited.run.textsEncoded <= sentences + 2, `encoded ${edited.run.textsEncoded}`);
     assert.equal(edited.run.cache.misses, 1);
-    assert.match(edited.pairs.find((p) => p.id === 'case0005')!.reportText, /Fever and cough/);
+    assert.match(edited.pairs.find((p) => p.id === 'case0005')!.reportText, /calcified granuloma/);
   });
 
   it('a corrupt cache entry is detected and recomputed to the same values', async () => {

@@ -23,8 +23,8 @@ function results(): ScoreResults {
     imageRank: 0,
     bestReports: [{ id: 'b', score: 0.4 }],
     sentences: [
-      { text: 'Right effusion.', section: 'findings', start: 0, end: 15, score: 0.1, negated: false, uncertain: false, describesImage: true, heatmap: { kind: 'patch', imageIndex: 0, rows: 1, cols: 2, values: [0.1, 0.2], box: [0, 0, 8, 8] } },
-      { text: 'No pneumothorax.', section: 'findings', start: 16, end: 32, score: 0.2, negated: true, uncertain: false, describesImage: true },
+      { text: 'Right effusion.', section: 'findings', start: 0, end: 15, score: 0.1, imageScore: 0.1, consistency: 0.4, negated: false, uncertain: false, describesImage: true, heatmap: { kind: 'patch', imageIndex: 0, rows: 1, cols: 2, values: [0.1, 0.2], box: [0, 0, 8, 8] } },
+      { text: 'No pneumothorax.', section: 'findings', start: 16, end: 32, score: 0.2, imageScore: 0.2, consistency: null, negated: true, uncertain: false, describesImage: true },
     ],
   });
   return { model: { id: 'm', name: 'Model M' }, pairs: [pair('b', 2, ['b.dcm']), pair('a', 1, ['a.png', 'a-lateral.png'])], skipped: [], run: {} } as unknown as ScoreResults;

@@ -50,6 +50,8 @@ function state(): PanelState {
           start: 0,
           end: 12,
           score: 0.1,
+          imageScore: 0.1,
+          consistency: null,
           negated: true,
           uncertain: false,
           describesImage: true,
@@ -81,6 +83,9 @@ describe('review panel protocol', () => {
     const s = state();
     s.pair!.sentences[0]!.heatmap!.values = [1, 2, 3]; // rows*cols is 4
     bad({ type: 'state', state: s }, /pair sentences/);
+    const c = state();
+    (c.pair!.sentences[0] as { consistency: unknown }).consistency = 'high';
+    bad({ type: 'state', state: c }, /pair sentences/);
     const f = state();
     (f.pair!.flags[0] as { reason: string }).reason = 'boring';
     bad({ type: 'state', state: f }, /pair flags/);

@@ -79,7 +79,8 @@ export function renderReport(pair: PairView, selected: number | null, hovered: n
     const s = pair.sentences[i]!;
     const caveat = sentenceCaveat(s);
     const classes = ['sentence', s.negated ? 'negated' : '', !s.describesImage ? 'no-image' : '', i === selected ? 'selected' : '', i === hovered ? 'hovered' : ''];
-    const title = [`Sentence ${i + 1} · score ${s.score.toFixed(3)} · ${s.section}`, s.heatmap ? `heatmap on image ${s.heatmap.imageIndex + 1}` : 'no heatmap', caveat].filter(Boolean).join('\n');
+    const evidence = `image ${s.imageScore.toFixed(3)} · fits report ${s.consistency === null ? '–' : s.consistency.toFixed(2)}`;
+    const title = [`Sentence ${i + 1} · score ${s.score.toFixed(3)} (${evidence}) · ${s.section}`, s.heatmap ? `heatmap on image ${s.heatmap.imageIndex + 1}` : 'no heatmap', caveat].filter(Boolean).join('\n');
     const span = el('span', { class: classes.filter(Boolean).join(' '), title, attrs: { role: 'listitem', 'data-index': String(i) } });
     // Caveated sentences are tinted at half strength: their low scores mean less.
     span.style.setProperty('--tint', `${Math.round(tints[i]! * (caveat ? 25 : 50))}%`);

@@ -55,6 +55,8 @@ function pairView(session: ReviewSession, pair: PairResult, imageRef: ImageRefFo
       start: s.start,
       end: s.end,
       score: s.score,
+      imageScore: s.imageScore,
+      consistency: s.consistency,
       negated: s.negated,
       uncertain: s.uncertain,
       describesImage: s.describesImage,
