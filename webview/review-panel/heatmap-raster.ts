@@ -1,44 +1,10 @@
 // Turns a sentence heatmap (a small grid placed over the image) into overlay pixels: bilinear
 // upsampling with cells centred in their box, min–max normalisation, colour map, and an opacity
 // that grows with the value so low-evidence areas leave the radiograph visible (as the CLI's PNGs).
+import { clamp, type Range } from '../../src/engine/render/grid-sampling';
 import type { HeatmapView } from '../../src/protocol/review-panel-protocol';
 
-export interface Range {
-  min: number;
-  max: number;
-}
-
-export function valueRange(values: readonly number[]): Range {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of values) (min = Math.min(min, v)), (max = Math.max(max, v));
-  return { min, max };
-}
-
-/**
- * Samples the grid at every pixel of a `width` × `height` raster covering the grid's box.
- * Pixel centres map to grid coordinates with cell centres at integer positions; outside the outer
- * cell centres the edge value holds (clamp), as in the engine's overlay.
- */
-export function upsampleGrid(values: readonly number[], rows: number, cols: number, width: number, height: number): Float32Array {
-  const out = new Float32Array(width * height);
-  for (let y = 0; y < height; y++) {
-    const gy = clamp(((y + 0.5) * rows) / height - 0.5, 0, rows - 1);
-    const y0 = Math.floor(gy);
-    const y1 = Math.min(rows - 1, y0 + 1);
-    const fy = gy - y0;
-    for (let x = 0; x < width; x++) {
-      const gx = clamp(((x + 0.5) * cols) / width - 0.5, 0, cols - 1);
-      const x0 = Math.floor(gx);
-      const x1 = Math.min(cols - 1, x0 + 1);
-      const fx = gx - x0;
-      const top = values[y0 * cols + x0]! * (1 - fx) + values[y0 * cols + x1]! * fx;
-      const bottom = values[y1 * cols + x0]! * (1 - fx) + values[y1 * cols + x1]! * fx;
-      out[y * width + x] = top * (1 - fy) + bottom * fy;
-    }
-  }
-  return out;
-}
+export { upsampleGrid, valueRange, type Range } from '../../src/engine/render/grid-sampling';
 
 /** Raster size for the upsampled grid: enough pixels per cell for smooth gradients, capped. */
 export function overlaySize(map: Pick<HeatmapView, 'rows' | 'cols'>, perCell = 16, cap = 512): { width: number; height: number } {
@@ -75,8 +41,4 @@ export function valueAt(map: Pick<HeatmapView, 'rows' | 'cols' | 'values' | 'box
   const col = Math.min(map.cols - 1, Math.floor(((x - x0) / (x1 - x0)) * map.cols));
   const row = Math.min(map.rows - 1, Math.floor(((y - y0) / (y1 - y0)) * map.rows));
   return map.values[row * map.cols + col];
-}
-
-function clamp(v: number, lo: number, hi: number): number {
-  return v < lo ? lo : v > hi ? hi : v;
 }

@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import type { Heatmap } from '../scoring/heatmap';
 import type { DecodedImage } from '../types';
 import { colormap } from './colormap';
+import { bilinearAt, clamp, valueRange } from './grid-sampling';
 
 export interface OverlayOptions {
   /** Longest side of the written PNG, in pixels. */
@@ -31,9 +32,7 @@ export async function writeHeatmapOverlay(image: DecodedImage, map: Heatmap, out
   const rgb = base.data;
   const ch = base.info.channels;
 
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of map.values) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+  const { min: lo, max: hi } = valueRange(map.values);
   const span = hi - lo || 1;
   const [bx0, by0, bx1, by1] = map.box;
   const out = Buffer.alloc(w * h * 3);
@@ -41,7 +40,7 @@ export async function writeHeatmapOverlay(image: DecodedImage, map: Heatmap, out
     const gy = clamp(((y + 0.5) / scale - by0) / ((by1 - by0) / map.rows) - 0.5, 0, map.rows - 1);
     for (let x = 0; x < w; x++) {
       const gx = clamp(((x + 0.5) / scale - bx0) / ((bx1 - bx0) / map.cols) - 0.5, 0, map.cols - 1);
-      const t = (bilinear(map.values, map.rows, map.cols, gx, gy) - lo) / span;
+      const t = (bilinearAt(map.values, map.rows, map.cols, gx, gy) - lo) / span;
       const [r, g, b] = colormap(t);
       const a = opacity * (0.25 + 0.75 * t);
       const i = (y * w + x) * ch;
@@ -52,20 +51,4 @@ export async function writeHeatmapOverlay(image: DecodedImage, map: Heatmap, out
     }
   }
   await sharp(out, { raw: { width: w, height: h, channels: 3 } }).png().toFile(outPath);
-}
-
-function clamp(v: number, lo: number, hi: number): number {
-  return v < lo ? lo : v > hi ? hi : v;
-}
-
-function bilinear(values: number[], rows: number, cols: number, x: number, y: number): number {
-  const x0 = Math.floor(x);
-  const y0 = Math.floor(y);
-  const x1 = Math.min(cols - 1, x0 + 1);
-  const y1 = Math.min(rows - 1, y0 + 1);
-  const fx = x - x0;
-  const fy = y - y0;
-  const top = values[y0 * cols + x0] * (1 - fx) + values[y0 * cols + x1] * fx;
-  const bottom = values[y1 * cols + x0] * (1 - fx) + values[y1 * cols + x1] * fx;
-  return top * (1 - fy) + bottom * fy;
 }
