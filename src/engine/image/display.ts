@@ -1,12 +1,11 @@
 // Decodes an image for a viewer: grey or RGB samples kept at 16 bits where the source has more
 // than 8 (so window/level can be changed while viewing), downscaled to a displayable size, with
 // the default window the engine would use and whether white means low values (MONOCHROME1).
-import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { describeLeadingBytes, sniffFormat } from './detect';
 import { readDicomFirstFrame, type Frame } from './dicom/dicom';
 import { renderColour } from './dicom/render';
 import { ImageError, describeThrown } from './errors';
+import { readImageFile } from './read-image-file';
 import { percentileBounds, sampleRange } from './window';
 
 export interface DisplayImage {
@@ -38,15 +37,7 @@ const IDENTITY_UNITS = { scale: 1, offset: 0 };
 const FULL_8_BIT_WINDOW = { center: 127.5, width: 255 };
 
 export async function decodeForDisplay(path: string, maxSide = DEFAULT_DISPLAY_MAX_SIDE): Promise<DisplayImage> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (thrown) {
-    throw new ImageError(path, `cannot read file: ${describeThrown(thrown)}`);
-  }
-  if (bytes.length === 0) throw new ImageError(path, 'empty file (0 bytes)');
-  const format = sniffFormat(bytes, path);
-  if (!format) throw new ImageError(path, `not a supported image (${describeLeadingBytes(bytes)})`);
+  const { bytes, format } = await readImageFile(path);
   try {
     return format === 'dicom' ? dicomForDisplay(await readDicomFirstFrame(path, bytes), maxSide) : await rasterForDisplay(bytes, format, maxSide);
   } catch (thrown) {
