@@ -85,6 +85,12 @@ def load_records():
     return records
 
 
+def usable(r):
+    """Whether a record may be trained on or evaluated: not under a no-derivatives licence (CC BY-NC-ND, any
+    version). A trained model is arguably a derivative of its training images, so those images are left out."""
+    return '-ND' not in r['license'].upper()
+
+
 # ------------------------------------------------------------------ split
 
 def make_split(records, seed=20240611, test_fraction=0.2, folds=5):

@@ -135,7 +135,7 @@ def evaluate(enc, records, eval_patients, train_patients, feats, log=print, seed
     feats: the feature cache dict (clean views and synthetic views are looked up in it)."""
     rng = np.random.RandomState(seed)
     eval_set = set(eval_patients)
-    recs = [r for r in records if r['patient'] in eval_set]
+    recs = [r for r in records if r['patient'] in eval_set and data.usable(r)]
     clean = {int(r): i for i, r in enumerate(feats['rec']) if feats['clean'][i]}
     views = [clean[r['index']] for r in recs]
     g, p = enc.images(views)
@@ -180,7 +180,7 @@ def evaluate(enc, records, eval_patients, train_patients, feats, log=print, seed
 
     # ---- trivial baseline: thumbnail kNN over training images -> their notes -> TF-IDF vs candidate notes
     train_set = set(train_patients)
-    train_recs = [r for r in records if r['patient'] in train_set]
+    train_recs = [r for r in records if r['patient'] in train_set and data.usable(r)]
     base = data.load_base_images(records)
     thumb = lambda idx: F.adaptive_avg_pool2d(torch.from_numpy(base[idx].astype(np.float32))[None, None], 32).reshape(-1).numpy()
     T_train = np.stack([thumb(r['index']) for r in train_recs])
@@ -306,7 +306,8 @@ def evaluate(enc, records, eval_patients, train_patients, feats, log=print, seed
             'cnr': float(np.mean(cnrs)) if cnrs else None, 'n_sentences': n_ground}
 
     # ---- grounding on synthetic findings drawn into the eval images (never trained on)
-    syn = [k for k in range(len(feats['rec'])) if feats['kind'][k] >= 0 and records[int(feats['rec'][k])]['patient'] in eval_set]
+    syn = [k for k in range(len(feats['rec'])) if feats['kind'][k] >= 0 and int(feats['rec'][k]) < len(records)
+           and records[int(feats['rec'][k])]['patient'] in eval_set and data.usable(records[int(feats['rec'][k])])]
     if syn:
         sg, sp = enc.images(syn)
         sg, sp = sg.numpy(), sp.numpy()

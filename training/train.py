@@ -27,6 +27,7 @@ sys.path.insert(0, HERE)
 import data  # noqa: E402
 import evaluate as ev  # noqa: E402
 import features  # noqa: E402
+import sample  # noqa: E402
 import textproc  # noqa: E402
 from model import Clip  # noqa: E402
 from pretrained import pretrained_mobilenet_v2  # noqa: E402
@@ -35,7 +36,8 @@ MAX_LEN = 128
 # Chosen by patient-grouped CV on folds 0-2 (training/runs/cv-*/cv.json): see MODEL_CARD.md.
 DEFAULTS = dict(train_from=17, min_count=3, steps=400, batch=48, synth_batch=32, dim=128, lr=1e-3, lr_backbone=2e-4,
                 wd=0.1, w_global=1.0, w_sent=0.5, w_local=0.5, w_synth_ground=0.5, w_synth_global=0.3, w_attr=0.5, none_fraction=0.0,
-                feat_dropout=0.15, word_dropout=0.3, sent_dropout=0.35, tau_local=0.1, tau_ground=0.1, seed=1234)
+                feat_dropout=0.15, word_dropout=0.3, sent_dropout=0.35, tau_local=0.1, tau_ground=0.1, seed=1234,
+                sample_pairs=400, sample_batch=16)
 
 
 def set_seed(seed):
@@ -98,12 +100,12 @@ def pad(id_lists, pad_id):
 
 
 @torch.no_grad()
-def advance(model, feats, skip):
+def advance(model, feats, skip, tag=''):
     """Applies the first `skip` (frozen) head blocks to every cached view once."""
     if skip == 0:
         return feats
     out = dict(feats)
-    path = data.cache_path(f'advanced-{skip}-n{len(feats["feats"])}.npy')
+    path = data.cache_path(f'advanced-{skip}-n{len(feats["feats"])}{tag}.npy')
     if os.path.exists(path):
         out['feats'] = np.load(path)
         return out
@@ -120,7 +122,7 @@ def advance(model, feats, skip):
 
 def build_tokenizer(records, train_patients, min_count=2):
     tp = set(train_patients)
-    texts = [r['note'] for r in records if r['patient'] in tp]
+    texts = [r['note'] for r in records if r['patient'] in tp and data.usable(r)]
     extra = [t for ts in data.TEMPLATES.values() for t in ts] + ['left right upper mid lower zone lobe bilateral']
     return textproc.Tokenizer.build(texts, min_count=min_count, extra=extra)
 
@@ -128,21 +130,32 @@ def build_tokenizer(records, train_patients, min_count=2):
 def train(cfg, records, feats, train_patients, log):
     set_seed(cfg['seed'])
     rng = np.random.RandomState(cfg['seed'])
-    tok = build_tokenizer(records, train_patients, cfg['min_count'])
+    srecs, tag = [], ''
+    attr = data.attribute_labels(records)  # metadata.csv rows: real records only
+    if cfg['sample_pairs']:
+        # radalign's own synthetic sample (src/sample), generated with a seed the demo does not use
+        srecs, sfeats, tag = sample.build(len(records), cfg['sample_pairs'], log=log)
+        records = records + srecs
+        feats = sample.merge(feats, sfeats)
+        tag = '-' + tag
+    spats = [r['patient'] for r in srecs]
+    tok = build_tokenizer(records, list(train_patients) + spats, cfg['min_count'])
     backbone = pretrained_mobilenet_v2()
     model = Clip(backbone, len(tok.vocab), cfg['dim'], pad_id=tok.pad)
     skip = cfg['train_from'] - 13
-    feats = advance(model, feats, skip)
+    feats = advance(model, feats, skip, tag)
     for b in model.vision.blocks[:skip]:
         for prm in b.parameters():
             prm.requires_grad_(False)
     tp = set(train_patients)
-    recs = [r for r in records if r['patient'] in tp]
+    # licence: images under a no-derivatives licence (CC BY-NC-ND) are never trained on (data.usable)
+    recs = [r for r in records if r['patient'] in tp and data.usable(r) and not r.get('sample')]
+    tp |= set(spats)
     pid = {p: i for i, p in enumerate(sorted(tp))}
     real_views, synth_views = {}, []
     for k in range(len(feats['rec'])):
         r = records[int(feats['rec'][k])]
-        if r['patient'] not in tp:
+        if r['patient'] not in tp or not data.usable(r):
             continue
         if feats['kind'][k] < 0:
             real_views.setdefault(r['index'], []).append(k)
@@ -150,11 +163,11 @@ def train(cfg, records, feats, train_patients, log):
             synth_views.append(k)
     frontal = [r for r in recs if r['view'] != 'L']
     describing = {r['index']: [textproc.model_text(s['text']) for s in r['sentences'] if s['describesImage']]
-                  or [textproc.model_text(s['text']) for s in r['sentences']] for r in recs}
-    image_sents = {r['index']: [textproc.model_text(s['text']) for s in r['sentences'] if s['image']] for r in recs}
-    log(f'train: {len(recs)} images, {len(tp)} patients, {len(synth_views)} synthetic views, vocab {len(tok.vocab)}')
+                  or [textproc.model_text(s['text']) for s in r['sentences']] for r in recs + srecs}
+    image_sents = {r['index']: [textproc.model_text(s['text']) for s in r['sentences'] if s['image']] for r in recs + srecs}
+    log(f'train: {len(recs)} images, {len(tp) - len(spats)} patients, {len(srecs)} sample cases, '
+        f'{len(synth_views)} synthetic views, vocab {len(tok.vocab)}')
 
-    attr = data.attribute_labels(records)
     heads = torch.nn.ModuleDict({a: torch.nn.Linear(cfg['dim'], len(c)) for a, c in data.ATTRIBUTES.items()})
     pre = [p for n, p in model.named_parameters() if n.startswith('vision.blocks') and p.requires_grad]
     rest = [p for n, p in model.named_parameters() if not n.startswith('vision.blocks')] + list(heads.parameters())
@@ -177,6 +190,8 @@ def train(cfg, records, feats, train_patients, log):
                 order, pos_in_order = list(rng.permutation(len(recs))), 0
             batch.append(recs[order[pos_in_order]])
             pos_in_order += 1
+        if srecs and cfg['sample_batch']:
+            batch += [srecs[i] for i in rng.choice(len(srecs), size=cfg['sample_batch'], replace=False)]
         vids = [real_views[r['index']][rng.randint(len(real_views[r['index']]))] for r in batch]
         reports = []
         for r in batch:
@@ -241,7 +256,7 @@ def train(cfg, records, feats, train_patients, log):
             # shared attribute heads on both modalities: sex, age, view, COVID or not, intubated (metadata.csv)
             la = []
             for a, head in heads.items():
-                y = torch.tensor([attr[r['index']][a] for r in batch])
+                y = torch.tensor([attr[r['index']][a] if r['index'] in attr else -1 for r in batch])
                 ok = y >= 0
                 if ok.any():
                     la.append(F.cross_entropy(head(10 * g[ok]), y[ok]) + F.cross_entropy(head(10 * rep[ok]), y[ok]))
@@ -359,7 +374,11 @@ def main():
     enc = Encoder(model.eval(), tok, feats_used, cfg['train_from'] - 13)
     metrics = ev.evaluate(enc, records, eval_p, train_p, feats_used)
     metrics['evaluated_on'] = 'test patients' if args.fold is None else f'validation fold {args.fold}'
-    metrics['train'] = {'images': sum(1 for r in records if r['patient'] in set(train_p)), 'patients': len(train_p),
+    tps = set(train_p)
+    metrics['train'] = {'images': sum(1 for r in records if r['patient'] in tps and data.usable(r)),
+                        'excluded_no_derivatives': sum(1 for r in records if r['patient'] in tps and not data.usable(r)),
+                        'patients': len({r['patient'] for r in records if r['patient'] in tps and data.usable(r)}),
+                        'sample_cases': cfg['sample_pairs'],
                         'seconds': round(train_seconds), 'config': cfg, 'vocab': len(tok.vocab)}
     log(ev.summary_line(metrics))
     json.dump(metrics, open(os.path.join(run_dir, 'metrics.json'), 'w'), indent=2)
@@ -367,6 +386,13 @@ def main():
         import export
         info = export.export(model, tok, cfg, args.out, log)
         metrics['export'] = info
+        # radalign's own sample (src/sample), scored by radalign's CLI with the exported model (needs `npm run build`)
+        import eval_sample
+        if os.path.exists(os.path.join(data.ROOT, 'dist', 'cli', 'radalign.js')):
+            metrics['sample'] = eval_sample.evaluate(os.path.abspath(args.out))
+            log('sample: ' + json.dumps({k: {a: v[a] for a in ('swapped_ranks', 'pointing_game')} for k, v in metrics['sample'].items()}))
+        else:
+            log('sample evaluation skipped: run `npm run build` first')
         json.dump(metrics, open(os.path.join(run_dir, 'metrics.json'), 'w'), indent=2)
         json.dump(metrics, open(os.path.join(args.out, 'metrics.json'), 'w'), indent=2)
     log(f'done in {time.time() - t_start:.0f}s; run folder {run_dir}')
