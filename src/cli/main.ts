@@ -9,6 +9,12 @@ function positiveInt(v: string): number {
   return n;
 }
 
+function count(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
+  return n;
+}
+
 const program = new Command();
 program.name('radalign').description('Radiology report–image alignment: score, rank and map report/image pairs with a CLIP model.');
 
@@ -31,16 +37,22 @@ program
 
 program
   .command('sample')
-  .description('write a small synthetic dataset (radiograph-like drawings, reports, a few swapped reports) to try radalign on')
+  .description('write a synthetic dataset (radiograph-like images, reports, masks, planted mismatches) to try radalign on')
   .argument('<folder>', 'where to write it (created)')
   .option('--pairs <n>', 'number of pairs', positiveInt, 40)
-  .option('--swapped <n>', 'pairs whose report belongs to another case', (v) => Number(v))
+  .option('--swapped <n>', 'pairs whose report belongs to another case (default 5 %)', count)
+  .option('--foreign <n>', "reports with another case's finding sentence inserted (default 5 %)", count)
+  .option('--flipped <n>', 'reports whose finding sentence names the wrong side (default 5 %)', count)
   .option('--seed <n>', 'random seed', positiveInt, 1)
   .option('--layout <name>', 'stem or study-folder', 'stem')
   .action(async (folder: string, opts) => {
-    const cases = await writeSyntheticDataset(folder, { pairs: opts.pairs, swapped: opts.swapped, seed: opts.seed, layout: opts.layout });
-    const swapped = cases.filter((c) => c.reportOf !== c.id).map((c) => c.id);
-    console.log(`Wrote ${cases.length} pairs to ${folder}; reports swapped in: ${swapped.join(', ') || 'none'} (ground truth in .truth.json).`);
+    const cases = await writeSyntheticDataset(folder, opts);
+    const planted = (kind: string) => cases.filter((c) => c.mismatch === kind).map((c) => c.id).join(', ') || 'none';
+    console.log(
+      `Wrote ${cases.length} pairs to ${folder}. Planted: swapped reports ${planted('swapped-report')}; ` +
+        `foreign sentences ${planted('foreign-sentence')}; flipped sides ${planted('flipped-sentence')}. ` +
+        `Ground truth and masks: .truth.json, .truth/.`,
+    );
   });
 
 program.parseAsync(process.argv).catch((e: unknown) => {
