@@ -84,7 +84,9 @@ def evaluate(args, seed):
     rnd = random.Random(seed)
     with open(os.path.join(ROOT, "training", "split.json"), encoding="utf-8") as f:
         test_patients = set(str(p) for p in json.load(f)["test"])
-    rows = [r for r in load_rows(args.data) if r["patientid"] in test_patients]
+    sys.path.insert(0, os.path.join(ROOT, "training"))
+    from data import usable  # the same licence rule as training: no CC BY-NC-ND images
+    rows = [r for r in load_rows(args.data) if r["patientid"] in test_patients and usable(r)]
     notes = [r["clinical_notes"] for r in rows]
     work = tempfile.mkdtemp(prefix="radalign-eval-cli-")
     cache = os.path.join(work, "cache")
@@ -102,7 +104,7 @@ def evaluate(args, seed):
         sw = [by_id[i] for k, i in enumerate(ids) if k in swapped and i in by_id]
         ok = [by_id[i] for k, i in enumerate(ids) if k not in swapped and i in by_id]
         summary = {
-            "seed": seed, "pairs": len(rows), "patients": len(test_patients),
+            "seed": seed, "pairs": len(rows), "patients": len({r["patientid"] for r in rows}),
             "swapped_auroc_suspicion": auroc([p["suspicion"] for p in sw], [p["suspicion"] for p in ok]),
             "swapped_auroc_neg_score": auroc([-p["score"] for p in sw], [-p["score"] for p in ok]),
         }
