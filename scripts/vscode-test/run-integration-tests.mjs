@@ -19,7 +19,8 @@ const vscodeTestDir = process.env.RADALIGN_VSCODE_TEST_DIR ?? join(repo, '.vscod
 const vsix = process.env.RADALIGN_ITEST_VSIX ? resolve(process.env.RADALIGN_ITEST_VSIX) : undefined;
 const testsEntry = join(repo, 'out', 'test', 'integration', ...(vsix ? ['vsix', 'index.js'] : ['suite', 'index.js']));
 const makeWorkspace = join(repo, 'out', 'test', 'integration', 'workspace', 'make-workspace.js');
-const fixtureModel = join(repo, 'test', 'fixtures', 'models', 'tiny-clip');
+// The model the test workspace scores with; RADALIGN_ITEST_MODEL runs the same suite on another (e.g. media/models/default).
+const fixtureModel = process.env.RADALIGN_ITEST_MODEL ? resolve(process.env.RADALIGN_ITEST_MODEL) : join(repo, 'test', 'fixtures', 'models', 'tiny-clip');
 const timeoutMs = Number(process.env.RADALIGN_ITEST_TIMEOUT_MS ?? 300_000);
 /** setup-code-server.sh's "cannot run here" exit code. */
 const SETUP_CANNOT_RUN = 75;
