@@ -2,9 +2,8 @@
 // desktop's) and runs every `*.itest.js` built next to this folder with mocha.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as util from 'node:util';
-import Mocha from 'mocha';
 import * as vscode from 'vscode';
+import { runMochaInHost } from '../run-mocha-in-host';
 
 /**
  * Where the reporter's output is copied for the runner to print: the extension host's console
@@ -26,24 +25,5 @@ function findTests(dir: string): string[] {
 }
 
 export function run(): Promise<void> {
-  const logFile = logFilePath();
-  const Base = Mocha.reporters.Base as unknown as { consoleLog: (...args: unknown[]) => void; useColors: boolean };
-  const hostLog = Base.consoleLog ?? console.log;
-  const log = (...args: unknown[]) => {
-    if (logFile) fs.appendFileSync(logFile, util.format(...args) + '\n');
-    hostLog(...args);
-  };
-  Base.consoleLog = log;
-  Base.useColors = false;
-
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
-  for (const file of findTests(path.resolve(__dirname, '..'))) mocha.addFile(file);
-  return new Promise((resolve, reject) => {
-    const runner = mocha.run((failures) => {
-      const st = runner.stats;
-      log(`${st?.passes ?? 0} passed, ${failures} failed, ${st?.pending ?? 0} skipped`);
-      if (failures > 0) reject(new Error(`${failures} integration tests failed`));
-      else resolve();
-    });
-  });
+  return runMochaInHost(findTests(path.resolve(__dirname, '..')), logFilePath(), 'integration tests');
 }
