@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { computeSuspicion } from '../../src/engine/scoring/suspicion';
 import { gridBox, occlusionDrop, patchSimilarity, smoothGrid } from '../../src/engine/scoring/heatmap';
-import { normalize } from '../../src/engine/scoring/vectors';
+import { normalize, normalizeRows } from '../../src/engine/scoring/vectors';
 
 const v = (...xs: number[]) => normalize(new Float32Array(xs));
 
@@ -45,8 +45,14 @@ describe('heatmap math', () => {
     patches.set([0, 0, 1], 3);
     patches.set([1, 0, 0], 6);
     patches.set([0, 1, 1], 9);
-    const sim = patchSimilarity(v(1, 0, 0), patches, 2, 2);
+    const sim = patchSimilarity(v(1, 0, 0), normalizeRows(patches, dim), 2, 2);
     assert.equal(sim.indexOf(Math.max(...sim)), 2);
+    assert.ok(Math.abs(sim[3] - 0) < 1e-6 && Math.abs(sim[2] - 1) < 1e-6, 'cosines of unit vectors');
+  });
+
+  it('normalizeRows makes each row unit length and leaves zero rows at zero', () => {
+    const n = normalizeRows(new Float32Array([3, 4, 0, 0, 0, 2]), 2);
+    assert.deepEqual(Array.from(n, (x) => Math.round(x * 1e6) / 1e6), [0.6, 0.8, 0, 0, 0, 1]);
   });
 
   it('smoothing keeps a single peak in place and its mass spreads to neighbours', () => {
@@ -59,8 +65,8 @@ describe('heatmap math', () => {
 
   it('occlusion drop is positive where hiding a cell removes the evidence', () => {
     const sentence = v(1, 0);
-    const image = new Float32Array([1, 1]);
-    const occluded = new Float32Array([0, 1, 1, 1]); // cell 0 removes the x component
+    const image = v(1, 1);
+    const occluded = normalizeRows(new Float32Array([0, 1, 1, 1]), 2); // cell 0 removes the x component
     const d = occlusionDrop(sentence, image, occluded, 2);
     assert.ok(d[0] > 0.5 && Math.abs(d[1]) < 1e-6);
   });

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { decodeImage, preprocessImage } from '../image';
 import type { ClipModel } from '../model/types';
 import { EmbeddingCache, hashKey } from '../cache/embedding-cache';
-import { normalize } from '../scoring/vectors';
+import { normalize, normalizeRows } from '../scoring/vectors';
 import type { InputToImageTransform } from '../types';
 import { mapLimit } from './map-limit';
 
@@ -16,7 +16,7 @@ export const OCCLUSION_GRID = 6;
 export interface ImageFeatures {
   /** Unit-length global embedding. */
   embed: Float32Array;
-  /** Per-cell embeddings, row-major `rows*cols*dim`: projected patches, or occluded-image embeddings. */
+  /** Unit per-cell embeddings, row-major `rows*cols*dim`: projected patches, or occluded-image embeddings. */
   cells: Float32Array | null;
   cellKind: 'patch' | 'occlusion' | null;
   rows: number;
@@ -96,8 +96,9 @@ export class ImageFeatureStore {
 
   private assemble(embed: Float32Array, patches: Float32Array | null, occluded: Float32Array | null, transform: InputToImageTransform): ImageFeatures {
     const grid = this.model.info.patchGrid;
-    if (patches && grid) return { embed: normalize(embed), cells: patches, cellKind: 'patch', rows: grid[0], cols: grid[1], transform };
-    if (occluded) return { embed: normalize(embed), cells: occluded, cellKind: 'occlusion', rows: OCCLUSION_GRID, cols: OCCLUSION_GRID, transform };
+    const dim = this.model.info.embedDim;
+    if (patches && grid) return { embed: normalize(embed), cells: normalizeRows(patches, dim), cellKind: 'patch', rows: grid[0], cols: grid[1], transform };
+    if (occluded) return { embed: normalize(embed), cells: normalizeRows(occluded, dim), cellKind: 'occlusion', rows: OCCLUSION_GRID, cols: OCCLUSION_GRID, transform };
     return { embed: normalize(embed), cells: null, cellKind: null, rows: 0, cols: 0, transform };
   }
 

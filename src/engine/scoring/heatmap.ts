@@ -1,7 +1,7 @@
 // Per-sentence heatmaps over an image, as small grids placed in original image coordinates.
 // The heavy lifting (drawing, upsampling, colour maps) happens where the map is shown.
 import type { InputToImageTransform } from '../types';
-import { dot, normalize } from './vectors';
+import { dot } from './vectors';
 
 export interface Heatmap {
   /** 'patch': cosine of the sentence with each projected patch embedding (smoothed).
@@ -17,26 +17,25 @@ export interface Heatmap {
   box: [number, number, number, number];
 }
 
-/** Cosine of the unit sentence embedding with each of `rows*cols` patch embeddings (row-major, `dim` each). */
-export function patchSimilarity(sentence: Float32Array, patches: Float32Array, rows: number, cols: number): Float32Array {
-  const dim = sentence.length;
+/**
+ * Cosine of the unit sentence embedding with each of `rows*cols` unit patch embeddings (row-major,
+ * `dim` each; normalised once per image by the caller, not once per sentence).
+ */
+export function patchSimilarity(sentence: Float32Array, unitPatches: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(rows * cols);
-  for (let c = 0; c < rows * cols; c++) {
-    const p = normalize(patches.subarray(c * dim, (c + 1) * dim));
-    out[c] = dot(sentence, p);
-  }
+  for (let c = 0; c < rows * cols; c++) out[c] = dot(sentence, unitPatches, c * sentence.length);
   return out;
 }
 
 /**
- * Drop of the sentence–image cosine when each cell is occluded: `occluded` holds one image
- * embedding per cell. Positive values mark regions that support the sentence.
+ * Drop of the sentence–image cosine when each cell is occluded: `unitOccluded` holds one unit
+ * image embedding per cell, `unitImage` the unit embedding of the whole image. Positive values
+ * mark regions that support the sentence.
  */
-export function occlusionDrop(sentence: Float32Array, image: Float32Array, occluded: Float32Array, cells: number): Float32Array {
-  const dim = sentence.length;
-  const full = dot(sentence, normalize(image));
+export function occlusionDrop(sentence: Float32Array, unitImage: Float32Array, unitOccluded: Float32Array, cells: number): Float32Array {
+  const full = dot(sentence, unitImage);
   const out = new Float32Array(cells);
-  for (let c = 0; c < cells; c++) out[c] = full - dot(sentence, normalize(occluded.subarray(c * dim, (c + 1) * dim)));
+  for (let c = 0; c < cells; c++) out[c] = full - dot(sentence, unitOccluded, c * sentence.length);
   return out;
 }
 

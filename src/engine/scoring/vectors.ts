@@ -30,3 +30,10 @@ export function meanDirection(vectors: Float32Array[]): Float32Array {
   }
   return normalize(out);
 }
+
+/** Unit-length copy of each `dim`-wide row of a row-major matrix (zero rows stay zero). */
+export function normalizeRows(rows: Float32Array, dim: number): Float32Array {
+  const out = new Float32Array(rows.length);
+  for (let r = 0; r < rows.length; r += dim) out.set(normalize(rows.subarray(r, r + dim)), r);
+  return out;
+}
