@@ -1,15 +1,14 @@
 // Chooses a layout (or honours the one asked for) and collects a folder's pairs.
-import type { Dirent } from 'node:fs';
-import { access, readdir } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
+import { access } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { Discovery, LayoutName, Pair, Skipped } from '../types';
-import { isIgnoredName, MANIFEST_EXTENSIONS } from './file-kinds';
 import { finalise } from './finalise';
 import { folderPairs, rootNameOf, type TreeMode } from './folder-pairs';
+import { gateTopLevelFile, topLevelManifestFiles } from './found-manifests';
 import { createLimiter, type Limiter } from './limiter';
 import { type ManifestLoad, loadManifest, manifestPairs } from './manifest';
 import { discoverMimic, findMimicFiles } from './mimic';
-import { type DatasetRoot, openRoot } from './paths';
+import { type DatasetRoot, checkFile, isWithin, openRoot } from './paths';
 import { walkTree } from './walk';
 
 export interface DiscoverOptions {
@@ -52,14 +51,17 @@ async function byLayout(run: Run, layout: LayoutName | 'auto'): Promise<Pair[]> 
     case 'study-folder':
       return fromTree(run, layout);
     case 'mimic': {
-      const files = await findMimicFiles(run.root.path);
+      const files = await findMimicFiles(run.root, run.skipped);
       if (files) return discoverMimic(run.root, files, run.limit, run.skipped);
       return none(run, 'no MIMIC-CXR structure found (expected files/pNN/pNNNNNNNN/sNNNNNNNN.txt beside folders sNNNNNNNN/)');
     }
     case 'r2gen': {
       const file = join(run.root.path, R2GEN_FILE);
-      if (!(await exists(file))) return none(run, `no ${R2GEN_FILE} found at the top of the folder`);
-      return fromManifestFile(run, file, await loadManifest(file));
+      const gate = await gateTopLevelFile(run.root, file);
+      if (gate.open) return fromManifestFile(run, file, await loadManifest(file));
+      if (!gate.refused) return none(run, `no ${R2GEN_FILE} found at the top of the folder`);
+      run.skipped.push(gate.refused);
+      return [];
     }
     case 'manifest': {
       const found = await fromTopLevelManifests(run, new Map());
@@ -74,12 +76,16 @@ async function byLayout(run: Run, layout: LayoutName | 'auto'): Promise<Pair[]> 
 async function auto(run: Run): Promise<Pair[]> {
   const loads = new Map<string, ManifestLoad>();
   const annotation = join(run.root.path, R2GEN_FILE);
-  if (await exists(annotation)) {
+  const gate = await gateTopLevelFile(run.root, annotation);
+  if (gate.open) {
     const load = await loadManifest(annotation);
     loads.set(annotation, load);
     if (load.ok && load.table.splitShaped) return fromManifestFile(run, annotation, load);
+  } else if (gate.refused) {
+    // The top-level listing meets a refused link again, with the same reason; finalise keeps one.
+    run.skipped.push(gate.refused);
   }
-  const mimicFiles = await findMimicFiles(run.root.path);
+  const mimicFiles = await findMimicFiles(run.root, run.skipped);
   if (mimicFiles) return discoverMimic(run.root, mimicFiles, run.limit, run.skipped);
   return (await fromTopLevelManifests(run, loads)) ?? fromTree(run, 'auto');
 }
@@ -89,7 +95,7 @@ async function auto(run: Run): Promise<Pair[]> {
  * auto-detection moves on). Files that are not usable manifests are reported, not fatal.
  */
 async function fromTopLevelManifests(run: Run, loads: Map<string, ManifestLoad>): Promise<Pair[] | null> {
-  const files = await topLevelManifestFiles(run.root.path);
+  const files = await topLevelManifestFiles(run.root, run.skipped);
   const usable: Pair[][] = [];
   for (const file of files) {
     const load = loads.get(file) ?? (await loadManifest(file));
@@ -99,9 +105,23 @@ async function fromTopLevelManifests(run: Run, loads: Map<string, ManifestLoad>)
   return usable.length > 0 ? usable.flat() : null;
 }
 
+/**
+ * The user may name a manifest anywhere, but one that lies inside the folder is reached through
+ * the folder's own (possibly symlinked) entries, so it must pass the gate like any file there.
+ */
 async function fromGivenManifest(run: Run, manifest: string): Promise<Pair[]> {
-  const candidates = [resolve(run.root.path, manifest), resolve(manifest)];
-  for (const file of candidates) if (await exists(file)) return fromManifestFile(run, file, await loadManifest(file));
+  const { root } = run;
+  const candidates = [resolve(root.path, manifest), resolve(manifest)];
+  for (const file of candidates) {
+    if (isWithin(root.path, file) || isWithin(root.real, file)) {
+      const found = await checkFile(root, file, manifest);
+      if (found.ok) return fromManifestFile(run, file, await loadManifest(file));
+      if (!found.missing) {
+        run.skipped.push({ path: file, reason: `manifest ${found.reason}` });
+        return [];
+      }
+    } else if (await exists(file)) return fromManifestFile(run, file, await loadManifest(file));
+  }
   run.skipped.push({ path: candidates[0], reason: 'manifest file not found' });
   return [];
 }
@@ -118,19 +138,6 @@ async function fromTree(run: Run, mode: TreeMode): Promise<Pair[]> {
   const listings = await walkTree(run.root, run.limit, run.skipped);
   const rootName = rootNameOf(run.root.path);
   return listings.flatMap((listing) => folderPairs(listing, mode, rootName, run.skipped));
-}
-
-async function topLevelManifestFiles(dir: string): Promise<string[]> {
-  let entries: Dirent[];
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries
-    .filter((e) => e.isFile() && !isIgnoredName(e.name) && MANIFEST_EXTENSIONS.has(extname(e.name).toLowerCase()))
-    .map((e) => join(dir, e.name))
-    .sort();
 }
 
 function none(run: Run, reason: string): Pair[] {

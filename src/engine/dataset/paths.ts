@@ -101,12 +101,18 @@ function realDir(root: DatasetRoot, dir: string): Promise<string> {
 
 /** Where a symlink found while walking leads: 'file', 'folder', or why it cannot be used. */
 export async function followLink(root: DatasetRoot, path: string): Promise<'file' | 'folder' | string> {
+  const target = await linkTarget(root, path);
+  return 'reason' in target ? target.reason : target.kind;
+}
+
+/** As followLink, with the real path when the link may be used (to tell two links to one file apart). */
+export async function linkTarget(root: DatasetRoot, path: string): Promise<{ kind: 'file' | 'folder'; real: string } | { reason: string }> {
   try {
     const real = await realpath(path);
-    if (!isWithin(root.real, real)) return `symlink points outside the dataset folder (to ${real})`;
-    return (await stat(real)).isFile() ? 'file' : 'folder';
+    if (!isWithin(root.real, real)) return { reason: `symlink points outside the dataset folder (to ${real})` };
+    return { kind: (await stat(real)).isFile() ? 'file' : 'folder', real };
   } catch (err) {
-    return `broken symlink (${errorCode(err)})`;
+    return { reason: `broken symlink (${errorCode(err)})` };
   }
 }
 
