@@ -62,7 +62,8 @@ const builds = [
   },
   {
     ...nodeCommon,
-    entryPoints: [...filesUnder('test', '.test.ts'), ...filesUnder('bench', '.bench.ts')],
+    // `*.child.ts`: scripts the tests start as separate processes (several writers at once).
+    entryPoints: [...filesUnder('test', '.test.ts'), ...filesUnder('test', '.child.ts'), ...filesUnder('bench', '.bench.ts')],
     outbase: '.',
     outdir: 'out',
   },

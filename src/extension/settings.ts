@@ -1,5 +1,5 @@
 // The extension's settings (declared under `contributes.configuration` in package.json).
-import { userInfo } from 'node:os';
+import { defaultReviewerName } from '../engine/review/reviewer';
 import * as vscode from 'vscode';
 import type { LayoutName } from '../engine/types';
 import { modelPathFor } from './model-location';
@@ -41,12 +41,7 @@ export function readSettings(scope?: vscode.Uri): RadalignSettings {
 /** `radalign.reviewerName`, else the OS user name: recorded with every flag. */
 export function reviewerName(): string {
   const set = vscode.workspace.getConfiguration('radalign').get<string>('reviewerName', '').trim();
-  if (set) return set;
-  try {
-    return userInfo().username || 'reviewer';
-  } catch {
-    return 'reviewer'; // no passwd entry (some containers)
-  }
+  return set || defaultReviewerName();
 }
 
 /** 0 (the settings' default) means "let the engine decide". */

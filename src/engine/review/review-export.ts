@@ -52,7 +52,17 @@ export function exportRows(flags: ReviewEntry[], pairs: PairResult[]): ExportRow
 
 export function exportCsv(rows: ExportRow[]): string {
   const columns = ['pair', 'target', 'sentence', 'sentenceText', 'reason', 'reasonLabel', 'note', 'reviewer', 'at', 'model', 'images', 'report', 'pairScore', 'suspicion', 'rank', 'sentenceScore'];
-  return stringify(rows as unknown as Record<string, unknown>[], { header: true, columns, cast: { number: (n) => String(n) } });
+  return stringify(rows as unknown as Record<string, unknown>[], { header: true, columns, cast: { number: (n) => String(n), string: neutraliseFormula } });
+}
+
+/**
+ * Text cells come from the dataset and from reviewers' notes; a spreadsheet reads a cell that
+ * starts with `=`, `+`, `-`, `@` (or a tab or carriage return before one) as a formula, e.g. a pair
+ * id `=HYPERLINK(…)`. Such cells get a leading `'`, the usual rule (OWASP "CSV injection").
+ * Numbers are written by us and left as they are.
+ */
+export function neutraliseFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
 export function exportJson(rows: ExportRow[]): string {

@@ -39,6 +39,7 @@ function checkEntry(v: unknown): ReviewEntry | string {
   if (o.sentence !== null && !(Number.isInteger(o.sentence) && (o.sentence as number) >= 0)) return "'sentence' must be a sentence index or null";
   if (o.reason !== null && !isFlagReason(o.reason)) return `unknown reason ${JSON.stringify(o.reason)}`;
   if (typeof o.at !== 'string' || Number.isNaN(Date.parse(o.at))) return "'at' must be an ISO time";
+  if (o.rev !== undefined && !(Number.isSafeInteger(o.rev) && (o.rev as number) >= 0)) return "'rev' must be a whole number ≥ 0";
   return {
     pair: o.pair,
     sentence: o.sentence as number | null,
@@ -47,11 +48,18 @@ function checkEntry(v: unknown): ReviewEntry | string {
     note: typeof o.note === 'string' ? o.note : '',
     reviewer: typeof o.reviewer === 'string' ? o.reviewer : '',
     at: o.at,
+    rev: (o.rev as number | undefined) ?? 0,
     model: typeof o.model === 'string' ? o.model : '',
   };
 }
 
-/** Newest change per target wins (ties: the flag over the unflag, then the longer note), sorted. */
+/**
+ * The newest change per target wins, sorted. Newest: the higher revision (changes made one
+ * after another, even in the same millisecond); for equal revisions — two copies changed apart,
+ * e.g. on two git branches — the later time; then the flag over the unflag (losing a flag
+ * silently is worse than keeping one a reviewer can remove), then the longer note, then the
+ * entry's text, so every machine merges the same two copies the same way.
+ */
 export function mergeEntries(a: ReviewEntry[], b: ReviewEntry[]): ReviewEntry[] {
   const byKey = new Map<string, ReviewEntry>();
   for (const e of [...a, ...b]) {
@@ -62,11 +70,13 @@ export function mergeEntries(a: ReviewEntry[], b: ReviewEntry[]): ReviewEntry[] 
   return [...byKey.values()].sort(compareEntries);
 }
 
-function newer(x: ReviewEntry, y: ReviewEntry): boolean {
+export function newer(x: ReviewEntry, y: ReviewEntry): boolean {
+  if (x.rev !== y.rev) return x.rev > y.rev;
   const dt = Date.parse(x.at) - Date.parse(y.at);
   if (dt !== 0) return dt > 0;
   if ((x.reason === null) !== (y.reason === null)) return x.reason !== null;
-  return x.note.length > y.note.length;
+  if (x.note.length !== y.note.length) return x.note.length > y.note.length;
+  return entryLine(x) > entryLine(y);
 }
 
 function compareEntries(x: ReviewEntry, y: ReviewEntry): number {
@@ -76,19 +86,20 @@ function compareEntries(x: ReviewEntry, y: ReviewEntry): number {
 
 /** Fixed key order, one entry per line, trailing newline. */
 export function serializeReview(entries: ReviewEntry[]): string {
-  return entries
-    .map((e) =>
-      JSON.stringify({
-        pair: e.pair,
-        sentence: e.sentence,
-        ...(e.sentenceText !== undefined ? { sentenceText: e.sentenceText } : {}),
-        reason: e.reason,
-        note: e.note,
-        reviewer: e.reviewer,
-        at: e.at,
-        model: e.model,
-      }),
-    )
-    .map((l) => `${l}\n`)
-    .join('');
+  return entries.map((e) => `${entryLine(e)}\n`).join('');
+}
+
+/** One entry as its line in the file (fixed key order). */
+export function entryLine(e: ReviewEntry): string {
+  return JSON.stringify({
+    pair: e.pair,
+    sentence: e.sentence,
+    ...(e.sentenceText !== undefined ? { sentenceText: e.sentenceText } : {}),
+    reason: e.reason,
+    note: e.note,
+    reviewer: e.reviewer,
+    at: e.at,
+    rev: e.rev,
+    model: e.model,
+  });
 }

@@ -1,16 +1,21 @@
-// The one writer of `<dataset>/.radalign/review.jsonl`.
+// The one writer of `<dataset>/.radalign/review.jsonl`: a reviewer's flags, hours of expert work.
 //
-// Every change is written at once (atomically: temporary file, fsync, rename), after merging with
-// what is on disk now, so another window's or a git pull's changes are kept and a crash loses at
-// most the change being made. Lines that cannot be read are never silently dropped: the file is
-// copied aside before it is rewritten.
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+// Every change is a read–merge–write of the whole (small, sorted) file under the review file's
+// lock (store/generation-lock.ts), so any number of writers — windows, the CLI, scripts, on one
+// machine or a shared folder — lose nothing: each one merges what is on disk now, including
+// another writer's change a millisecond old or a git pull's. The write is atomic (temporary file,
+// fsync, rename; store/radalign-folder.ts) and never goes through a link, so after `kill -9` at
+// any instant the file is the old or the new one. A change resolves only once it is on disk.
+// Lines that cannot be read are never silently dropped: they are kept aside before a rewrite.
+// Guarantees and their reasons: docs/review-file.md.
 import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { type LockOptions, withLock } from '../store/generation-lock';
+import { radalignFolder, RADALIGN_DIR, readRadalignFile, removeAbandonedTemps, writeRadalignFile } from '../store/radalign-folder';
 import { mergeEntries, parseReview, serializeReview } from './review-format';
 import { entryKey, type ReviewEntry } from './types';
 
-export const REVIEW_FILE = join('.radalign', 'review.jsonl');
+const REVIEW_NAME = 'review.jsonl';
+export const REVIEW_FILE = join(RADALIGN_DIR, REVIEW_NAME);
 
 export interface ReviewLoad {
   entries: ReviewEntry[];
@@ -18,12 +23,18 @@ export interface ReviewLoad {
   problems: string[];
 }
 
+/** A change as a caller makes it; the store stamps the time (unless given) and the revision. */
+export type ReviewChange = Omit<ReviewEntry, 'at' | 'rev'> & { at?: string };
+
 export class ReviewStore {
   readonly path: string;
   private entries: ReviewEntry[] = [];
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly datasetRoot: string) {
+  constructor(
+    readonly datasetRoot: string,
+    private readonly lockOptions: LockOptions = {},
+  ) {
     this.path = join(datasetRoot, REVIEW_FILE);
   }
 
@@ -41,17 +52,27 @@ export class ReviewStore {
     return this.entries.filter((e) => e.reason !== null);
   }
 
-  /** Flag or, with `reason: null`, unflag a pair or sentence; written to disk before resolving. */
-  async record(change: Omit<ReviewEntry, 'at'> & { at?: string }): Promise<ReviewEntry[]> {
+  /** Flag or, with `reason: null`, unflag a pair or sentence; resolves with the stored entry once it is on disk. */
+  async record(change: ReviewChange): Promise<ReviewEntry> {
     return this.serial(async () => {
-      const entry: ReviewEntry = { ...change, at: change.at ?? new Date().toISOString() };
-      const disk = await this.readDisk();
-      const merged = mergeEntries(mergeEntries(this.entries, disk.entries), [entry]);
-      if (disk.problems.length) await copyFile(this.path, `${this.path}.unreadable-${Date.now()}`);
-      await mkdir(join(this.datasetRoot, '.radalign'), { recursive: true });
-      await writeFileAtomic(this.path, serializeReview(merged), { fsync: true });
-      this.entries = merged;
-      return this.current();
+      const dir = await radalignFolder(this.datasetRoot, true);
+      return withLock(
+        dir,
+        REVIEW_NAME,
+        async (lock) => {
+          await removeAbandonedTemps(dir, REVIEW_NAME);
+          const disk = await this.readDisk();
+          const known = mergeEntries(this.entries, disk.entries);
+          const previous = known.find((e) => entryKey(e) === entryKey(change));
+          const entry: ReviewEntry = { ...change, at: change.at ?? new Date().toISOString(), rev: (previous?.rev ?? 0) + 1 };
+          const merged = mergeEntries(known, [entry]);
+          if (disk.problems.length) await writeRadalignFile(this.datasetRoot, `${REVIEW_NAME}.unreadable-${Date.now()}`, disk.text);
+          await writeRadalignFile(this.datasetRoot, REVIEW_NAME, serializeReview(merged), { beforeCommit: () => lock.assertHeld() });
+          this.entries = merged;
+          return entry;
+        },
+        this.lockOptions,
+      );
     });
   }
 
@@ -61,19 +82,13 @@ export class ReviewStore {
     return this.entries.find((e) => entryKey(e) === k);
   }
 
-  private async readDisk(): Promise<{ entries: ReviewEntry[]; problems: string[] }> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], problems: [] };
-      throw new Error(`${this.path}: cannot read the review file: ${(e as Error).message}`);
-    }
+  private async readDisk(): Promise<{ entries: ReviewEntry[]; problems: string[]; text: string }> {
+    const text = (await readRadalignFile(this.datasetRoot, REVIEW_NAME)) ?? '';
     const parsed = parseReview(text);
-    return { entries: parsed.entries, problems: parsed.problems.map((p) => `${this.path}:${p.line}: ${p.problem}`) };
+    return { entries: parsed.entries, problems: parsed.problems.map((p) => `${this.path}:${p.line}: ${p.problem}`), text };
   }
 
-  /** Runs changes one after another so two quick flags cannot interleave their read–merge–write. */
+  /** Runs this store's changes one after another (the lock orders them against other stores). */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.queue.then(fn, fn);
     this.queue = next.catch(() => {});

@@ -28,8 +28,14 @@ export interface ReviewEntry {
   reason: FlagReason | null;
   note: string;
   reviewer: string;
-  /** ISO 8601 time of this change. */
+  /** ISO 8601 time of this change (for people; ordering uses `rev` first). */
   at: string;
+  /**
+   * Revision of this target: one more than the revision it replaced, assigned under the review
+   * file's lock, so a later change wins even within the same millisecond or against a skewed
+   * clock. 0 in files written before revisions existed.
+   */
+  rev: number;
   /** Model id the reviewer saw scores from. */
   model: string;
 }

@@ -148,7 +148,7 @@ export class ReviewSession {
     if (!pair) throw new Error(`no pair with id ${target.pairId} in ${this.folder}`);
     const sentenceText = target.sentence === null ? undefined : pair.sentences[target.sentence]?.text;
     if (target.sentence !== null && sentenceText === undefined) throw new Error(`pair ${target.pairId} has no sentence ${target.sentence}`);
-    this.flagList = await this.store.record({
+    await this.store.record({
       pair: target.pairId,
       sentence: target.sentence,
       ...(sentenceText !== undefined ? { sentenceText } : {}),
@@ -157,6 +157,7 @@ export class ReviewSession {
       reviewer,
       model: this.results.model.id,
     });
+    this.flagList = this.store.current();
     this.flagsChanged.fire(this.flagList);
   }
 
