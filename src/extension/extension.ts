@@ -9,6 +9,7 @@ import { readSavedResults } from './saved-results';
 import { createScorePairsCommand } from './score-pairs-command';
 import { createScoredStatusBar } from './status-bar';
 import { registerReviewViews } from './views/register-views';
+import { reportRefusedResults } from './views/saved-results-notice';
 
 /** What `activate` returns to other extensions and to the integration tests. */
 export interface RadalignApi {
@@ -36,15 +37,16 @@ export function activate(context: vscode.ExtensionContext): RadalignApi {
     ...registerReviewPanel(deps),
     ...registerReviewViews(deps),
   );
-  void loadSavedResults(store);
+  void loadSavedResults(store, log);
   return { results: store, sessions };
 }
 
-/** Shows what earlier runs saved; a run that finishes meanwhile is newer and wins. */
-async function loadSavedResults(store: ResultsStore): Promise<void> {
+/** Shows what earlier runs saved (a run that finishes meanwhile is newer and wins); says why a file was not used. */
+async function loadSavedResults(store: ResultsStore, log: vscode.LogOutputChannel): Promise<void> {
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    const saved = await readSavedResults(folder.uri.fsPath);
-    if (saved && !store.get(saved.folder)) store.set(saved);
+    const outcome = await readSavedResults(folder.uri.fsPath);
+    if (outcome.status === 'loaded' && !store.get(outcome.saved.folder)) store.set(outcome.saved);
+    else if (outcome.status === 'refused') reportRefusedResults(outcome, log);
   }
 }
 

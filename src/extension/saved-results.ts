@@ -1,29 +1,32 @@
 // Reads results an earlier run left in `<folder>/.radalign/results.json`, so a reopened
-// workspace shows them without rescoring (the extension activates on that file).
-import { readFile } from 'node:fs/promises';
+// workspace shows them without rescoring (the extension activates on that file). The dataset
+// folder, and so this file, comes from someone else: it is read only through the engine's
+// link-refusing reader and validated in full (results-schema.ts); a file that fails is reported
+// with the reason and not used. Free of `vscode`.
 import { join } from 'node:path';
-import type { ScoreResults } from '../engine';
+import { loadSavedResults, RESULTS_FILE } from '../engine/store/results-file';
 import type { ScoredFolder } from './results-store';
 
-export const RESULTS_RELATIVE_PATH = join('.radalign', 'results.json');
-
 export function resultsFileFor(folder: string): string {
-  return join(folder, RESULTS_RELATIVE_PATH);
+  return join(folder, RESULTS_FILE);
 }
 
-/** The saved results of `folder`, or undefined when there are none (or they are unreadable). */
-export async function readSavedResults(folder: string): Promise<ScoredFolder | undefined> {
+export type SavedResultsOutcome =
+  /** The folder was never scored (no `.radalign/results.json`). */
+  | { status: 'none'; folder: string }
+  | { status: 'loaded'; saved: ScoredFolder }
+  /** The file is there but not used: `problem` names the file and what is wrong (a link, bad JSON, a field). */
+  | { status: 'refused'; folder: string; resultsFile: string; problem: string };
+
+export async function readSavedResults(folder: string): Promise<SavedResultsOutcome> {
   const resultsFile = resultsFileFor(folder);
+  let parsed;
   try {
-    const parsed: unknown = JSON.parse(await readFile(resultsFile, 'utf8'));
-    return looksLikeResults(parsed) ? { folder, resultsFile, results: parsed } : undefined;
-  } catch {
-    return undefined; // missing, or half-edited by hand: scoring again rewrites it
+    parsed = await loadSavedResults(folder);
+  } catch (e) {
+    // A planted link, a folder where the file should be, an unreadable file: the message names it.
+    return { status: 'refused', folder, resultsFile, problem: e instanceof Error ? e.message : String(e) };
   }
-}
-
-/** A shape check, not a validation: the file is ours, written by the worker. */
-function looksLikeResults(value: unknown): value is ScoreResults {
-  const r = value as Partial<ScoreResults> | null;
-  return typeof r === 'object' && r !== null && Array.isArray(r.pairs) && Array.isArray(r.skipped) && typeof r.model === 'object' && typeof r.run === 'object';
+  if (parsed === undefined) return { status: 'none', folder };
+  return parsed.ok ? { status: 'loaded', saved: { folder, resultsFile, results: parsed.results } } : { status: 'refused', folder, resultsFile, problem: parsed.problem };
 }

@@ -8,11 +8,13 @@ import { ProgressText } from './progress-text';
 import type { ResultsStore } from './results-store';
 import { resultsFileFor } from './saved-results';
 import { readSettings } from './settings';
+import { notificationText } from './views/markdown-text';
 import { scoreInWorker, type WorkerOutcome } from './worker-client';
 
 /** What the command resolves to: for callers such as tests; the user sees notifications. */
 export type ScorePairsOutcome =
-  | { status: 'done'; folder: string; resultsFile: string; pairs: number; skipped: number }
+  /** `notSaved`: why the results are shown but were not written (e.g. `.radalign` is a planted link). */
+  | { status: 'done'; folder: string; resultsFile: string; pairs: number; skipped: number; notSaved?: string }
   | { status: 'cancelled' | 'no-folder' | 'busy' }
   | { status: 'failed'; message: string };
 
@@ -44,7 +46,6 @@ export function createScorePairsCommand(deps: ScorePairsDeps): (invokedOn?: vsco
 
     running.add(folder);
     try {
-      const resultsFile = resultsFileFor(folder);
       deps.log.info(`scoring ${folder} with ${model.dir}`);
       const outcome = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `radalign: scoring ${path.basename(folder)}`, cancellable: true },
@@ -57,7 +58,6 @@ export function createScorePairsCommand(deps: ScorePairsDeps): (invokedOn?: vsco
             {
               folder,
               modelDir: model.dir,
-              resultsFile,
               batchSize: settings.batchSize,
               threads: settings.threads,
               layout: settings.layout,
@@ -84,11 +84,16 @@ function settle(deps: ScorePairsDeps, folder: string, outcome: WorkerOutcome): S
     if (stack) deps.log.error(stack);
     return fail(deps.log, kind === 'internal' ? `Scoring failed: ${message}` : message, kind === 'model');
   }
-  const { results, resultsFile } = outcome;
+  const { results, saved } = outcome;
+  const resultsFile = saved.ok ? saved.file : resultsFileFor(folder);
   deps.store.set({ folder, resultsFile, results });
-  deps.log.info(`${results.pairs.length} pairs scored, ${results.skipped.length} skipped, in ${results.run.seconds.toFixed(1)} s → ${resultsFile}`);
+  deps.log.info(`${results.pairs.length} pairs scored, ${results.skipped.length} skipped, in ${results.run.seconds.toFixed(1)} s → ${saved.ok ? resultsFile : 'not saved'}`);
   for (const s of results.skipped) deps.log.warn(`skipped ${s.path}: ${s.reason}`);
-  return { status: 'done', folder, resultsFile, pairs: results.pairs.length, skipped: results.skipped.length };
+  if (!saved.ok) {
+    deps.log.error(saved.problem);
+    void vscode.window.showWarningMessage(`radalign: the results are shown but not saved, and flags cannot be written: ${notificationText(saved.problem)}`);
+  }
+  return { status: 'done', folder, resultsFile, pairs: results.pairs.length, skipped: results.skipped.length, ...(saved.ok ? {} : { notSaved: saved.problem }) };
 }
 
 /** Restricted setting (package.json `capabilities.untrustedWorkspaces`): say why it had no effect. */
@@ -104,7 +109,7 @@ function warnUntrustedModelPath(log: vscode.LogOutputChannel, ignored: string): 
 function fail(log: vscode.LogOutputChannel, message: string, offerModelSetting: boolean): ScorePairsOutcome {
   log.error(message);
   const action = offerModelSetting ? 'Open Settings' : undefined;
-  void vscode.window.showErrorMessage(`radalign: ${message}`, ...(action ? [action] : [])).then((picked) => {
+  void vscode.window.showErrorMessage(`radalign: ${notificationText(message)}`, ...(action ? [action] : [])).then((picked) => {
     if (picked === action) void vscode.commands.executeCommand('workbench.action.openSettings', 'radalign.modelPath');
   });
   return { status: 'failed', message };

@@ -2,11 +2,9 @@
 // off the extension host's thread. onnxruntime-node and sharp are native addons that block,
 // spawn their own threads and can crash or exhaust memory; in a separate process none of that
 // can freeze or take down the extension host, and cancelling is a plain kill.
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { ModelError, ScoreError, scoreDataset } from '../engine';
-import { isScoreRequest, type ScoreRequest, type WorkerError, type WorkerMessage } from '../protocol/score-worker-protocol';
+import { saveResults } from '../engine/store/results-file';
+import { isScoreRequest, type SaveOutcome, type ScoreRequest, type WorkerError, type WorkerMessage } from '../protocol/score-worker-protocol';
 
 function send(message: WorkerMessage): Promise<void> {
   return new Promise((resolve) => {
@@ -32,10 +30,15 @@ async function run(request: ScoreRequest): Promise<void> {
       heatmapSmoothing: request.heatmapSmoothing,
       onProgress: (progress) => void send({ type: 'progress', progress }),
     });
-    await mkdir(dirname(request.resultsFile), { recursive: true });
-    // Atomic (temp file + rename): a reader never sees half a file, a crash never leaves one.
-    await writeFileAtomic(request.resultsFile, JSON.stringify(results, null, 1) + '\n');
-    await send({ type: 'result', results, resultsFile: request.resultsFile });
+    // Atomic, and never through a link planted in the dataset; a refused `.radalign` still shows
+    // this run's results, unsaved, with the reason.
+    let saved: SaveOutcome;
+    try {
+      saved = { ok: true, file: await saveResults(request.folder, results) };
+    } catch (e) {
+      saved = { ok: false, problem: e instanceof Error ? e.message : String(e) };
+    }
+    await send({ type: 'result', results, saved });
   } catch (e) {
     await send({ type: 'error', error: describe(e) });
   }

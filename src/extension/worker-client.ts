@@ -2,10 +2,10 @@
 // Free of `vscode` so plain-Node tests can drive it against the real bundled worker.
 import { fork } from 'node:child_process';
 import type { ScoreProgress, ScoreResults } from '../engine';
-import { isWorkerMessage, type ScoreRequest, type WorkerError } from '../protocol/score-worker-protocol';
+import { isWorkerMessage, type SaveOutcome, type ScoreRequest, type WorkerError } from '../protocol/score-worker-protocol';
 
 export type WorkerOutcome =
-  | { status: 'done'; results: ScoreResults; resultsFile: string }
+  | { status: 'done'; results: ScoreResults; saved: SaveOutcome }
   | { status: 'cancelled' }
   | { status: 'failed'; error: WorkerError };
 
@@ -42,7 +42,7 @@ export function scoreInWorker(workerScript: string, request: Omit<ScoreRequest, 
     child.on('message', (m: unknown) => {
       if (!isWorkerMessage(m) || outcome) return;
       if (m.type === 'progress') options.onProgress?.(m.progress);
-      else if (m.type === 'result') outcome = { status: 'done', results: m.results, resultsFile: m.resultsFile };
+      else if (m.type === 'result') outcome = { status: 'done', results: m.results, saved: m.saved };
       else outcome = { status: 'failed', error: m.error };
     });
     const finish = (why: string) => {

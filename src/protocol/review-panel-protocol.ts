@@ -50,8 +50,12 @@ export interface FlagView {
   at: string;
 }
 
-/** How the webview gets an image: a URL it can load, or pixels it requests (`load-image`). */
-export type ImageSource = { kind: 'uri'; uri: string } | { kind: 'pixels' };
+/**
+ * How the webview gets an image: a URL it can load, pixels it requests (`load-image`), or nothing:
+ * the host refused the path the results name (outside the dataset folder, a symlink leading out,
+ * missing), and the panel shows `reason` instead.
+ */
+export type ImageSource = { kind: 'uri'; uri: string } | { kind: 'pixels' } | { kind: 'unavailable'; reason: string };
 
 export interface ImageRef {
   /** File name relative to the dataset folder, for the label. */
@@ -238,7 +242,7 @@ function checkFlag(v: unknown): boolean {
 
 function checkImageRef(v: unknown): boolean {
   if (!isRecord(v) || !isStr(v.name) || !isRecord(v.source)) return false;
-  return (v.source.kind === 'uri' && isStr(v.source.uri)) || v.source.kind === 'pixels';
+  return (v.source.kind === 'uri' && isStr(v.source.uri)) || v.source.kind === 'pixels' || (v.source.kind === 'unavailable' && isStr(v.source.reason));
 }
 
 function checkPair(v: unknown): string | undefined {

@@ -1,6 +1,7 @@
 // Messages between the extension host and the scoring worker (dist/score-worker.js), a forked
-// Node process. One request per worker: the worker scores, writes the results file, replies
-// with `result` or `error`, and exits. Cancelling is killing the process.
+// Node process. One request per worker: the worker scores, saves the results in the folder's
+// `.radalign/results.json`, replies with `result` or `error`, and exits. Cancelling is killing
+// the process.
 import type { LayoutName, ScoreProgress, ScoreResults } from '../engine';
 
 /** Host → worker: what to score. */
@@ -10,8 +11,6 @@ export interface ScoreRequest {
   folder: string;
   /** Absolute model folder. */
   modelDir: string;
-  /** Where the worker writes the results (atomically). */
-  resultsFile: string;
   batchSize?: number;
   threads?: number;
   /** Pairing layout hint (`radalign.layout`); default 'auto'. */
@@ -23,8 +22,11 @@ export interface ScoreRequest {
 /** Worker → host. */
 export type WorkerMessage =
   | { type: 'progress'; progress: ScoreProgress }
-  | { type: 'result'; results: ScoreResults; resultsFile: string }
+  | { type: 'result'; results: ScoreResults; saved: SaveOutcome }
   | { type: 'error'; error: WorkerError };
+
+/** Where the results were saved, or why they could not be (e.g. `.radalign` is a planted link). */
+export type SaveOutcome = { ok: true; file: string } | { ok: false; problem: string };
 
 export interface WorkerError {
   /**
@@ -46,5 +48,5 @@ export function isWorkerMessage(value: unknown): value is WorkerMessage {
 export function isScoreRequest(value: unknown): value is ScoreRequest {
   if (typeof value !== 'object' || value === null) return false;
   const r = value as Partial<ScoreRequest>;
-  return r.type === 'score' && typeof r.folder === 'string' && typeof r.modelDir === 'string' && typeof r.resultsFile === 'string';
+  return r.type === 'score' && typeof r.folder === 'string' && typeof r.modelDir === 'string';
 }

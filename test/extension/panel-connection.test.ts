@@ -1,7 +1,7 @@
 // The review panel's host side against a fake webview and a real ReviewSession: what it sends,
 // how it applies the webview's intents, and what it rejects.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ScoreResults } from '../../src/engine/results';
@@ -97,6 +97,8 @@ describe('review panel connection (host side)', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'radalign-panel-'));
+    // The panel opens only images that pass the dataset path gate: they must exist in the folder.
+    for (const image of ['a.png', 'a-lateral.png', 'b.dcm']) await writeFile(join(dir, image), '');
     session = new ReviewSession(dir, results());
     await session.loadFlags();
     const emitter = new Emitter<ReviewSession | undefined>();

@@ -1,31 +1,83 @@
+// Saved results in `<folder>/.radalign/results.json`: read through the link-refusing reader,
+// validated in full, and either used or refused with a reason naming the file and the field.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { readSavedResults, resultsFileFor } from '../../src/extension/saved-results';
+import { pair, results } from './views-fixtures';
 
 describe('extension saved results', () => {
-  const folder = mkdtempSync(join(tmpdir(), 'radalign-saved-'));
+  let base: string;
+  let folder: string;
   const write = (text: string) => {
     mkdirSync(dirname(resultsFileFor(folder)), { recursive: true });
     writeFileSync(resultsFileFor(folder), text);
   };
+  const good = () => results([pair('a', 1, 'Right effusion. No pneumothorax.')]);
+
+  beforeEach(() => {
+    base = mkdtempSync(join(tmpdir(), 'radalign-saved-'));
+    folder = join(base, 'data');
+    mkdirSync(folder);
+  });
+  afterEach(() => rmSync(base, { recursive: true, force: true }));
 
   it('finds none in a folder never scored', async () => {
-    assert.equal(await readSavedResults(join(folder, 'never')), undefined);
+    assert.deepEqual(await readSavedResults(folder), { status: 'none', folder });
   });
 
-  it('reads what a run saved', async () => {
-    write(JSON.stringify({ model: {}, pairs: [{ id: 'a' }], skipped: [], run: {} }));
-    const saved = await readSavedResults(folder);
-    assert.equal(saved?.resultsFile, join(folder, '.radalign', 'results.json'));
-    assert.equal(saved?.results.pairs.length, 1);
+  it('reads what a run saved, validated', async () => {
+    write(JSON.stringify(good()));
+    const outcome = await readSavedResults(folder);
+    assert.equal(outcome.status, 'loaded', JSON.stringify(outcome));
+    if (outcome.status !== 'loaded') return;
+    assert.equal(outcome.saved.resultsFile, join(folder, '.radalign', 'results.json'));
+    assert.deepEqual(outcome.saved.results, good());
   });
 
-  it('ignores a file that is not results (hand-edited, truncated)', async () => {
+  it('refuses a file that is not results (hand-edited, truncated), naming the file', async () => {
     write('{"pairs": [');
-    assert.equal(await readSavedResults(folder), undefined);
+    const truncated = await readSavedResults(folder);
+    assert.equal(truncated.status, 'refused');
+    assert.match(truncated.status === 'refused' ? truncated.problem : '', /results\.json: not valid JSON/);
     write('{"pairs": 3}');
-    assert.equal(await readSavedResults(folder), undefined);
+    const shape = await readSavedResults(folder);
+    assert.match(shape.status === 'refused' ? shape.problem : '', /results\.json: format: missing, so the file was written by an older radalign/);
+  });
+
+  it('refuses a tampered field with the field path, and a file from before the format field', async () => {
+    const bad = good() as unknown as { pairs: { sentences: { section: string }[] }[] };
+    bad.pairs[0]!.sentences[1]!.section = '[x](command:radalign.flagPair)';
+    write(JSON.stringify(bad));
+    const outcome = await readSavedResults(folder);
+    assert.deepEqual(outcome, {
+      status: 'refused',
+      folder,
+      resultsFile: resultsFileFor(folder),
+      problem: `${resultsFileFor(folder)}: pairs[0].sentences[1].section: expected "findings" | "impression" | "indication" | "history" | "comparison" | "technique" | "presentation" | "imaging-notes" | "discussion" | "recommendation" | "body", got "[x](command:radalign.flagPair)"`,
+    });
+    const { format: _format, ...old } = good();
+    write(JSON.stringify(old));
+    const older = await readSavedResults(folder);
+    assert.match(older.status === 'refused' ? older.problem : '', /format: missing, so the file was written by an older radalign .*score again/);
+  });
+
+  it('refuses results.json or .radalign planted as a symlink, and does not read through it', async () => {
+    const elsewhere = join(base, 'elsewhere.json');
+    writeFileSync(elsewhere, JSON.stringify(good()));
+    mkdirSync(join(folder, '.radalign'));
+    symlinkSync(elsewhere, resultsFileFor(folder));
+    const fileLink = await readSavedResults(folder);
+    assert.equal(fileLink.status, 'refused');
+    assert.match(fileLink.status === 'refused' ? fileLink.problem : '', /results\.json: is a symbolic link/);
+
+    rmSync(join(folder, '.radalign'), { recursive: true });
+    mkdirSync(join(base, 'planted'));
+    writeFileSync(join(base, 'planted', 'results.json'), JSON.stringify(good()));
+    symlinkSync(join(base, 'planted'), join(folder, '.radalign'));
+    const dirLink = await readSavedResults(folder);
+    assert.equal(dirLink.status, 'refused');
+    assert.match(dirLink.status === 'refused' ? dirLink.problem : '', /\.radalign: is a symbolic link/);
   });
 });

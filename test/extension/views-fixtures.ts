@@ -34,6 +34,7 @@ export function pair(id: string, rank: number, reportText: string, scores: numbe
 
 export function results(pairs: PairResult[], skipped: ScoreResults['skipped'] = []): ScoreResults {
   return {
+    format: 'radalign-results/1',
     model: { id: 'tiny', name: 'Tiny CLIP', identity: 'x', layout: 'radalign', heatmapKind: 'patch', embedDim: 8 },
     pairs,
     skipped,
@@ -42,5 +43,5 @@ export function results(pairs: PairResult[], skipped: ScoreResults['skipped'] = 
 }
 
 export function flag(pairId: string, sentenceIndex: number | null, reason: ReviewEntry['reason'], note = ''): ReviewEntry {
-  return { pair: pairId, sentence: sentenceIndex, reason, note, reviewer: 'ana', at: '2025-01-01T00:00:00Z', model: 'tiny' };
+  return { pair: pairId, sentence: sentenceIndex, reason, note, reviewer: 'ana', at: '2025-01-01T00:00:00Z', rev: 1, model: 'tiny' };
 }

@@ -1,6 +1,7 @@
 // Loads the pair's images for the viewer: by URL where the host gave one, else as pixels
 // requested from the host (decoded there), rendered through the current window. Keeps the few
-// most recent so moving back and forth between pairs does not reload.
+// most recent so moving back and forth between pairs does not reload. An image the host refused
+// ('unavailable') fails with the host's reason, which the panel shows in its place.
 import type { ImageRef, PixelImage } from '../../src/protocol/review-panel-protocol';
 import { samplesFromBytes, samplesToRgba, windowLut, type IntensityWindow } from './window-level';
 
@@ -26,6 +27,7 @@ export class ImageStore {
   constructor(private readonly requestPixels: (pairId: string, index: number) => Promise<PixelImage>) {}
 
   load(pairId: string, index: number, ref: ImageRef): Promise<LoadedImage> {
+    if (ref.source.kind === 'unavailable') return Promise.reject(new Error(ref.source.reason));
     const key = `${pairId}\u0000${index}\u0000${ref.source.kind === 'uri' ? ref.source.uri : 'pixels'}`;
     const hit = this.cache.get(key);
     if (hit) {

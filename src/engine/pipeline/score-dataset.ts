@@ -168,6 +168,7 @@ export async function scoreDataset(folder: string, options: ScoreOptions): Promi
     progress({ phase: 'done', done: total, total });
     const info = model.info;
     return {
+      format: 'radalign-results/1',
       model: { id: info.id, name: info.name, identity: info.identity, layout: info.layout, heatmapKind: info.heatmapKind, embedDim: info.embedDim },
       pairs,
       skipped,

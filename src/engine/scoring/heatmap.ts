@@ -3,19 +3,8 @@
 import type { InputToImageTransform } from '../types';
 import { dot } from './vectors';
 
-export interface Heatmap {
-  /** 'patch': cosine of the sentence with each projected patch embedding (smoothed).
-   *  'occlusion': how much the sentence–image cosine drops when that cell is greyed out. */
-  kind: 'patch' | 'occlusion';
-  /** Index into the pair's images of the image this map is drawn on. */
-  imageIndex: number;
-  rows: number;
-  cols: number;
-  /** Row-major, `rows * cols` values. */
-  values: number[];
-  /** Where the grid lies in original image pixels: [x0, y0, x1, y1] (may extend past the image for letterboxed inputs). */
-  box: [number, number, number, number];
-}
+/** A sentence's map over one image; its shape is part of the results contract (results-schema.ts). */
+export type { Heatmap } from '../results-schema';
 
 /**
  * Cosine of the unit sentence embedding with each of `rows*cols` unit patch embeddings (row-major,

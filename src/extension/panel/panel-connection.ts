@@ -1,8 +1,9 @@
 // Connects one review-panel webview to the review session: pushes what to render whenever the
 // session's results, selection or flags change, applies the webview's intents to the session,
 // and answers its requests. Free of `vscode` (the webview is reached through a small port), so
-// unit tests drive it with a fake webview and a real ReviewSession.
-import { join } from 'node:path';
+// unit tests drive it with a fake webview and a real ReviewSession. Every image path the results
+// name passes the dataset path gate (dataset-files.ts) before it is routed, turned into a webview
+// URI or decoded; a refused image reaches the webview as 'unavailable', with the reason.
 import type { PairResult } from '../../engine/results';
 import {
   PendingRequests,
@@ -16,6 +17,7 @@ import {
 } from '../../protocol/review-panel-protocol';
 import { Emitter, type Event } from '../review/emitter';
 import type { ReviewSession } from '../review/review-session';
+import { datasetFile } from './dataset-files';
 import type { ImageRoute } from './image-route';
 import { buildPanelState } from './panel-state';
 
@@ -42,6 +44,7 @@ export interface PanelConnectionDeps {
   /** A follow panel restored after a reload: the pair to select when the session has no selection yet. */
   restoreSelection?: { pairId: string; sentence: number | null };
   reviewer: () => string;
+  /** Called only with paths that passed the gate, as are the two below. */
   routeImage: (absPath: string) => Promise<ImageRoute>;
   toWebviewUri: (absPath: string) => string;
   decodeImage: (absPath: string) => Promise<PixelImage>;
@@ -57,7 +60,10 @@ export class PanelConnection {
   private readonly subscriptions: Disposable[] = [];
   private pinnedSentence: number | null = null;
   private restore: PanelConnectionDeps['restoreSelection'];
+  /** How each gated file reaches the webview (the format sniff is cached; the gate never is). */
   private routes = new Map<string, ImageRoute>();
+  /** Per image path as the results name it, from the latest push: the gated file and its route, or why it was refused. */
+  private access = new Map<string, ImageAccess>();
   private pushSeq = 0;
   private pushScheduled = false;
   private readonly requests: PendingRequests<HostRequests>;
@@ -127,6 +133,7 @@ export class PanelConnection {
     for (const d of this.sessionSubscriptions) d.dispose();
     this.session = session;
     this.routes.clear();
+    this.access.clear();
     this.sessionSubscriptions = session
       ? [session.onDidChangeSelection(() => this.schedulePush()), session.onDidChangeFlags(() => this.schedulePush()), session.onDidChangeResults(() => this.schedulePush())]
       : [];
@@ -149,23 +156,29 @@ export class PanelConnection {
     if (session && pair) await this.resolveRoutes(session, pair);
     if (seq !== this.pushSeq) return; // a newer push is on its way
     const sentence = this.deps.mode === 'pinned' ? this.pinnedSentence : (session?.selected?.sentence ?? null);
-    const state = buildPanelState(session, { mode: this.deps.mode, pairId: this.pairId, sentence }, (p, i) => this.imageRef(session!, p, i));
+    const state = buildPanelState(session, { mode: this.deps.mode, pairId: this.pairId, sentence }, (p, i) => this.imageRef(p, i));
     this.deps.port.post({ type: 'state', state });
   }
 
   private async resolveRoutes(session: ReviewSession, pair: PairResult): Promise<void> {
     await Promise.all(
       pair.images.map(async (rel) => {
-        const abs = join(session.folder, rel);
-        if (!this.routes.has(abs)) this.routes.set(abs, await this.deps.routeImage(abs));
+        const gated = await datasetFile(session.folder, rel);
+        if (!gated.ok) return void this.access.set(rel, { ok: false, reason: gated.reason });
+        let route = this.routes.get(gated.path);
+        if (!route) this.routes.set(gated.path, (route = await this.deps.routeImage(gated.path)));
+        this.access.set(rel, { ok: true, path: gated.path, route });
       }),
     );
   }
 
-  private imageRef(session: ReviewSession, pair: PairResult, index: number): ImageRef {
-    const abs = join(session.folder, pair.images[index]!);
+  private imageRef(pair: PairResult, index: number): ImageRef {
     const name = pair.images[index]!;
-    return this.routes.get(abs) === 'uri' ? { name, source: { kind: 'uri', uri: this.deps.toWebviewUri(abs) } } : { name, source: { kind: 'pixels' } };
+    const access = this.access.get(name);
+    // Not resolved (yet): the webview asks for pixels, and load-image gates the path itself.
+    if (!access) return { name, source: { kind: 'pixels' } };
+    if (!access.ok) return { name, source: { kind: 'unavailable', reason: access.reason } };
+    return access.route === 'uri' ? { name, source: { kind: 'uri', uri: this.deps.toWebviewUri(access.path) } } : { name, source: { kind: 'pixels' } };
   }
 
   private async receive(raw: unknown): Promise<void> {
@@ -237,8 +250,14 @@ export class PanelConnection {
       post({ type: 'reply', requestId, ok: false, error: `no image ${params.index} for pair ${params.pairId}` });
       return;
     }
+    const gated = await datasetFile(session.folder, rel);
+    if (!gated.ok) {
+      this.deps.log.warn(`review panel: image not shown: ${gated.reason}`);
+      post({ type: 'reply', requestId, ok: false, error: gated.reason });
+      return;
+    }
     try {
-      const image = await this.deps.decodeImage(join(session.folder, rel));
+      const image = await this.deps.decodeImage(gated.path);
       post({ type: 'reply', requestId, ok: true, result: image });
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
@@ -247,3 +266,5 @@ export class PanelConnection {
     }
   }
 }
+
+type ImageAccess = { ok: true; path: string; route: ImageRoute } | { ok: false; reason: string };

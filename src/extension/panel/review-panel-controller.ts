@@ -10,6 +10,7 @@ import { routeImage } from './image-route';
 import { PanelConnection } from './panel-connection';
 import { panelHtml } from './panel-html';
 import { reviewerName } from '../settings';
+import { notificationText } from '../views/markdown-text';
 
 interface OpenPanel {
   panel: vscode.WebviewPanel;
@@ -133,7 +134,8 @@ export class ReviewPanelController implements vscode.Disposable {
       decodeImage: (abs) => this.decoder.decode(abs, DISPLAY_MAX_SIDE),
       openOther: (pairId) => void this.openPinned(pairId),
       log,
-      showError: (message) => void vscode.window.showErrorMessage(`radalign: ${message}`),
+      // Messages can quote dataset text (a pair id): no link may form from it in the notification.
+      showError: (message) => void vscode.window.showErrorMessage(`radalign: ${notificationText(message)}`),
     });
     const open: OpenPanel = { panel, connection };
     if (mode === 'pinned' && pinnedPairId !== undefined) this.pinned.set(pinnedPairId, open);

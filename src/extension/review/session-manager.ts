@@ -2,6 +2,7 @@
 // results, and reloads flags when the review file changes on disk (another window, a git pull).
 import * as vscode from 'vscode';
 import { REVIEW_FILE } from '../../engine/review';
+import { notificationText } from '../views/markdown-text';
 import type { ResultsStore, ScoredFolder } from '../results-store';
 import { Emitter } from './emitter';
 import { ReviewSession } from './review-session';
@@ -60,7 +61,7 @@ export class SessionManager implements vscode.Disposable {
       }
     } catch (e) {
       this.log.error((e as Error).message);
-      void vscode.window.showErrorMessage(`radalign: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(`radalign: ${notificationText((e as Error).message)}`);
     }
   }
 

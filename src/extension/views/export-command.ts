@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../deps';
 import { defaultExportPath, EXPORT_FORMATS, exportContent, isExportFormat, writeExport, type ExportFormat } from './export-content';
+import { notificationText } from './markdown-text';
 import { sessionOrExplain } from './review-target';
 
 export type ExportOutcome = { status: 'written'; target: string; format: ExportFormat; rows: number } | { status: 'cancelled' } | { status: 'failed'; message: string };
@@ -67,6 +68,6 @@ async function pickTarget(folder: string, format: ExportFormat): Promise<string 
 
 function fail(deps: ExtensionDeps, message: string): ExportOutcome {
   deps.log.error(message);
-  void vscode.window.showErrorMessage(`radalign: ${message}`);
+  void vscode.window.showErrorMessage(`radalign: ${notificationText(message)}`);
   return { status: 'failed', message };
 }

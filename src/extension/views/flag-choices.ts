@@ -1,6 +1,7 @@
 // The choices of "Flag pair…"/"Flag sentence…" and the argument that lets keybindings, tree
 // menus and tests skip the pickers. Free of `vscode`.
 import { FLAG_REASONS, FLAG_REASON_LABELS, isFlagReason, type FlagReason, type ReviewEntry } from '../../engine/review';
+import { escapeIcons } from './markdown-text';
 
 /**
  * Optional argument of `radalign.flagPair` / `radalign.flagSentence`, e.g. in a keybinding:
@@ -58,9 +59,9 @@ export function reasonChoices(current: ReviewEntry | undefined): ReasonChoice[] 
   return [{ label: 'Unflag', description: `remove “${FLAG_REASON_LABELS[current.reason]}”`, reason: null }, ...reasons];
 }
 
-/** What is being flagged, in words, for picker titles. */
+/** What is being flagged, in words, for picker titles (which render `$(icon)`: dataset text is escaped). */
 export function targetTitle(pairId: string, sentence: number | null, sentenceText?: string): string {
-  if (sentence === null) return `Flag pair ${pairId}`;
+  if (sentence === null) return `Flag pair ${escapeIcons(pairId)}`;
   const text = (sentenceText ?? '').replace(/\s+/g, ' ').trim();
-  return `Flag sentence ${sentence + 1} of ${pairId}${text ? `: “${text.length > 60 ? text.slice(0, 57) + '…' : text}”` : ''}`;
+  return escapeIcons(`Flag sentence ${sentence + 1} of ${pairId}${text ? `: “${text.length > 60 ? text.slice(0, 57) + '…' : text}”` : ''}`);
 }

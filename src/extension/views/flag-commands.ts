@@ -6,6 +6,7 @@ import type { ExtensionDeps } from '../deps';
 import type { ReviewSession } from '../review/review-session';
 import { reviewerName } from '../settings';
 import { parseFlagArgs, reasonChoices, targetTitle, type FlagArgs } from './flag-choices';
+import { escapeIcons, notificationText } from './markdown-text';
 import { activeReport, currentPair, sessionOrExplain } from './review-target';
 
 export type FlagOutcome =
@@ -80,7 +81,7 @@ async function sentenceToFlag(session: ReviewSession, pairId: string): Promise<n
   if (session.selected?.pairId === pairId && session.selected.sentence !== null) return session.selected.sentence;
   const pair = session.pair(pairId)!;
   const picked = await vscode.window.showQuickPick(
-    pair.sentences.map((s, index) => ({ label: s.text.replace(/\s+/g, ' ').trim(), description: `${s.section} · score ${s.score.toFixed(3)}`, index })),
+    pair.sentences.map((s, index) => ({ label: escapeIcons(s.text.replace(/\s+/g, ' ').trim()), description: `${s.section} · score ${s.score.toFixed(3)}`, index })),
     { placeHolder: `Which sentence of ${pairId}?`, matchOnDescription: true },
   );
   return picked?.index;
@@ -88,6 +89,6 @@ async function sentenceToFlag(session: ReviewSession, pairId: string): Promise<n
 
 function fail(deps: ExtensionDeps, message: string): FlagOutcome {
   deps.log.error(message);
-  void vscode.window.showErrorMessage(`radalign: ${message}`);
+  void vscode.window.showErrorMessage(`radalign: ${notificationText(message)}`);
   return { status: 'failed', message };
 }

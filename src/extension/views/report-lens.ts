@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { FLAG_REASON_LABELS } from '../../engine/review';
 import type { ReviewSession } from '../review/review-session';
 import type { SessionManager } from '../review/session-manager';
+import { escapeIcons } from './markdown-text';
 import { reportDocument } from './review-target';
 
 export class ReportLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
@@ -27,7 +28,7 @@ export class ReportLensProvider implements vscode.CodeLensProvider, vscode.Dispo
     if (layout.status === 'changed') {
       return [
         new vscode.CodeLens(top, {
-          title: `radalign: report changed since scoring — rescore ${path.basename(session.folder)}`,
+          title: `radalign: report changed since scoring — rescore ${escapeIcons(path.basename(session.folder))}`,
           command: 'radalign.scorePairs',
           arguments: [vscode.Uri.file(session.folder)],
         }),

@@ -2,6 +2,7 @@
 // now. Free of `vscode`: unit-tested with CRLF files and reports edited since scoring.
 import { resolve } from 'node:path';
 import type { PairResult, SentenceResult } from '../../engine/results';
+import { isManifestOrigin, relativePathProblem } from '../../engine/results-schema';
 
 /** A path in a form two spellings of one file share (Windows paths are case-insensitive). */
 export function pathKey(fsPath: string, platform: NodeJS.Platform = process.platform): string {
@@ -19,8 +20,9 @@ export class ReportIndex {
     private readonly platform: NodeJS.Platform = process.platform,
   ) {
     for (const p of pairs) {
-      // Inline manifest reports carry their origin ("table.csv#row 3"): a path no editor opens.
-      if (!p.report) continue;
+      // Inline manifest reports carry their origin ("table.csv#row 3"): a label, not a file. And
+      // only a path inside the folder names a report (the results schema already insists).
+      if (!p.report || isManifestOrigin(p.report) || relativePathProblem(p.report) !== undefined) continue;
       this.byPath.set(pathKey(resolve(folder, p.report), platform), p);
     }
   }

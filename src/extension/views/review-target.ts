@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { PairResult, ScoreResults } from '../../engine/results';
 import type { ReviewSession } from '../review/review-session';
 import type { SessionManager } from '../review/session-manager';
+import { escapeIcons } from './markdown-text';
 import { layoutReport, ReportIndex, sentenceAt, type ReportLayout } from './report-match';
 
 const indexes = new WeakMap<ScoreResults, ReportIndex>();
@@ -52,9 +53,10 @@ export async function currentPair(session: ReviewSession, placeHolder: string): 
 
 export async function pickPair(session: ReviewSession, placeHolder: string): Promise<PairResult | undefined> {
   const items = session.pairs.map((pair) => ({
-    label: `#${pair.rank} ${pair.id}`,
+    // Quick pick labels render `$(icon)`: dataset text is escaped.
+    label: `#${pair.rank} ${escapeIcons(pair.id)}`,
     description: `suspicion ${pair.suspicion.toFixed(2)}${session.flagsFor(pair.id).length ? ' · ⚑ flagged' : ''}`,
-    detail: pair.reportText.replace(/\s+/g, ' ').trim().slice(0, 120),
+    detail: escapeIcons(pair.reportText.replace(/\s+/g, ' ').trim().slice(0, 120)),
     pair,
   }));
   const picked = await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true, matchOnDetail: true });

@@ -1,9 +1,10 @@
 // "Show skipped files": the files the last run could not use, with why; picking one reveals it.
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Skipped } from '../../engine/types';
 import type { ExtensionDeps } from '../deps';
+import { datasetFile } from '../panel/dataset-files';
+import { escapeIcons, notificationText } from './markdown-text';
 import { displayPath, skippedFile } from './skipped-items';
 
 export function registerShowSkippedCommand(deps: ExtensionDeps): vscode.Disposable {
@@ -14,7 +15,13 @@ export function registerShowSkippedCommand(deps: ExtensionDeps): vscode.Disposab
     if (!skipped.length) return void vscode.window.showInformationMessage(`radalign: no files were skipped in ${path.basename(scored.folder)}.`);
 
     const asText = { label: '$(output) Show the whole list as text', skipped: undefined as Skipped | undefined };
-    const items = skipped.map((s) => ({ label: path.basename(skippedFile(s.path)), description: displayPath(scored.folder, s.path), detail: s.reason, skipped: s as Skipped | undefined }));
+    // Quick pick text renders `$(icon)`: dataset text is escaped.
+    const items = skipped.map((s) => ({
+      label: escapeIcons(path.basename(skippedFile(s.path))),
+      description: escapeIcons(displayPath(scored.folder, s.path)),
+      detail: escapeIcons(s.reason),
+      skipped: s as Skipped | undefined,
+    }));
     const picked = await vscode.window.showQuickPick([asText, ...items], {
       title: `${skipped.length} skipped in ${path.basename(scored.folder)}`,
       placeHolder: 'Pick a file to reveal it',
@@ -27,9 +34,10 @@ export function registerShowSkippedCommand(deps: ExtensionDeps): vscode.Disposab
       const doc = await vscode.workspace.openTextDocument({ content: `Skipped in ${scored.folder}:\n\n${text}\n`, language: 'plaintext' });
       return void vscode.window.showTextDocument(doc, { preview: true });
     }
-    const file = skippedFile(picked.skipped.path);
-    if (!existsSync(file)) return void vscode.window.showWarningMessage(`radalign: ${file} no longer exists.`);
-    const uri = vscode.Uri.file(file);
+    // The path comes from the results file: opened only when the dataset path gate lets it through.
+    const file = await datasetFile(scored.folder, skippedFile(picked.skipped.path));
+    if (!file.ok) return void vscode.window.showWarningMessage(`radalign: not opened: ${notificationText(file.reason)}`);
+    const uri = vscode.Uri.file(file.path);
     await vscode.commands.executeCommand('revealInExplorer', uri);
     await vscode.commands.executeCommand('vscode.open', uri);
   });

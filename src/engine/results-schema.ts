@@ -1,0 +1,304 @@
+// The scoring results' contract, defined once: this valibot schema is what `radalign score --out`
+// and the extension write to `<dataset>/.radalign/results.json`, what the extension accepts when
+// it reads such a file back, and (v.InferOutput, re-exported by results.ts) the types the engine
+// fills in. A dataset folder comes from someone else, so a saved results file is untrusted input:
+// every number must be finite, offsets must lie in their text, and every path it names must stay
+// relative to the dataset folder (the extension still gates each path before opening it).
+import { posix, win32 } from 'node:path';
+import * as v from 'valibot';
+import type { SectionName } from './types';
+
+/** Written as `format` by every run; a file without it (or with another) is not read. */
+export const RESULTS_FORMAT = 'radalign-results/1';
+
+// ------------------------------------------------------------------ leaves
+
+const SECTION_NAMES = [
+  'findings',
+  'impression',
+  'indication',
+  'history',
+  'comparison',
+  'technique',
+  'presentation',
+  'imaging-notes',
+  'discussion',
+  'recommendation',
+  'body',
+] as const satisfies readonly SectionName[];
+/** Fails to compile when types.ts gains a section name the list above lacks. */
+const everySectionListed: [Exclude<SectionName, (typeof SECTION_NAMES)[number]>] extends [never] ? true : never = true;
+void everySectionListed;
+
+export const HEATMAP_KINDS = ['patch', 'occlusion'] as const;
+
+const finite = v.pipe(v.number('expected a number'), v.finite('expected a finite number'));
+const count = v.pipe(v.number('expected a number'), v.safeInteger('expected a whole number'), v.minValue(0, 'expected 0 or more'));
+const positiveCount = v.pipe(count, v.minValue(1, 'expected 1 or more'));
+/** 0..1; a little slack above 1 for rounded cosines. */
+const fraction = v.pipe(finite, v.minValue(0, 'expected 0..1'), v.maxValue(1 + 1e-5, 'expected 0..1'));
+
+/** Why `p` is not a path relative to the dataset folder that stays inside it; undefined when it is. */
+export function relativePathProblem(p: string): string | undefined {
+  if (p === '') return 'empty path';
+  if (p.includes('\0')) return 'path holds a NUL character';
+  if (posix.isAbsolute(p) || win32.isAbsolute(p) || /^[a-zA-Z]:/.test(p)) return `"${p}" is absolute; expected a path relative to the dataset folder`;
+  if (p.split(/[\\/]/).includes('..')) return `"${p}" has a ".." segment; expected a path inside the dataset folder`;
+  return undefined;
+}
+
+const relativePath = v.pipe(
+  v.string('expected a path'),
+  v.check((p: string) => relativePathProblem(p) === undefined, (issue) => relativePathProblem(String(issue.input)) ?? 'not a relative path'),
+);
+
+/**
+ * The engine's label for report text given inline in a manifest: the manifest's path relative to
+ * the dataset folder, `#`, and the row as manifest-read.ts names it ("row 12", or "train row 3" in
+ * an R2Gen split). A label, never opened; with `--manifest` the table may lie outside the folder,
+ * so its path may start with "..".
+ */
+const MANIFEST_ORIGIN = /^([^#]+)#(?:[A-Za-z]+ )?row [1-9]\d*$/;
+
+export function isManifestOrigin(report: string): boolean {
+  const m = MANIFEST_ORIGIN.exec(report);
+  return m !== null && !posix.isAbsolute(m[1]!) && !win32.isAbsolute(m[1]!) && !/^[a-zA-Z]:/.test(m[1]!) && !m[1]!.includes('\0');
+}
+
+const reportPath = v.pipe(
+  v.string('expected a path'),
+  v.check(
+    (p: string) => isManifestOrigin(p) || relativePathProblem(p) === undefined,
+    (issue) => `${relativePathProblem(String(issue.input)) ?? 'not a path'}, and not a manifest row label such as "table.csv#row 3" either`,
+  ),
+);
+
+// ------------------------------------------------------------------ heatmap, sentence, pair
+
+export const HeatmapSchema = v.pipe(
+  v.object({
+    /** 'patch': cosine of the sentence with each projected patch embedding (smoothed).
+     *  'occlusion': how much the sentence–image cosine drops when that cell is greyed out. */
+    kind: v.picklist(HEATMAP_KINDS),
+    /** Index into the pair's images of the image this map is drawn on. */
+    imageIndex: count,
+    rows: positiveCount,
+    cols: positiveCount,
+    /** Row-major, `rows * cols` values. */
+    values: v.array(finite, 'expected an array of numbers'),
+    /** Where the grid lies in original image pixels: [x0, y0, x1, y1] (may extend past the image for letterboxed inputs). */
+    box: v.tuple([finite, finite, finite, finite], 'expected [x0, y0, x1, y1]'),
+  }),
+  v.forward(
+    v.check(
+      (h) => h.values.length === h.rows * h.cols,
+      (issue) => {
+        const h = issue.input;
+        return `expected rows × cols = ${h.rows * h.cols} values, got ${h.values.length}`;
+      },
+    ),
+    ['values'],
+  ),
+);
+
+export const SentenceResultSchema = v.pipe(
+  v.object({
+    text: v.string('expected text'),
+    section: v.picklist(SECTION_NAMES),
+    /** Character offsets into the report text (end exclusive). */
+    start: count,
+    end: count,
+    /**
+     * How well the sentence fits, on the image cosine's scale: `imageScore` and `consistency`
+     * combined (scoring/combine.ts); equals `imageScore` where consistency cannot be judged.
+     */
+    score: finite,
+    /** Cosine of the sentence embedding with the best-matching image of the study. */
+    imageScore: finite,
+    /** TF-IDF cosine of the sentence with the rest of its report (0..1), or null (no content words, or nothing else in the report). */
+    consistency: v.nullable(fraction),
+    negated: v.boolean('expected true or false'),
+    uncertain: v.boolean('expected true or false'),
+    describesImage: v.boolean('expected true or false'),
+    /** Present when heatmaps were computed. */
+    heatmap: v.optional(HeatmapSchema),
+  }),
+  v.forward(
+    v.check(
+      (s) => s.start <= s.end,
+      (issue) => `expected end ≥ start (${issue.input.start}), got ${issue.input.end}`,
+    ),
+    ['end'],
+  ),
+);
+
+export const PairResultSchema = v.pipe(
+  v.object({
+    id: v.pipe(v.string('expected text'), v.minLength(1, 'expected a pair id')),
+    /** Image paths relative to the dataset folder. */
+    images: v.pipe(v.array(relativePath, 'expected an array of paths'), v.minLength(1, 'expected at least one image')),
+    /** Report file relative to the dataset folder, or the manifest origin for inline text ("table.csv#row 3"). */
+    report: reportPath,
+    /** The report text as read. */
+    reportText: v.string('expected text'),
+    /** Cosine of the study's image embedding with the report embedding. */
+    score: finite,
+    /** 0..1, dataset-relative; see scoring/suspicion.ts. */
+    suspicion: fraction,
+    /** 1 = most suspicious. */
+    rank: positiveCount,
+    /** Fraction of other reports that fit this image better than its own. */
+    reportRank: fraction,
+    /** Fraction of other images that fit this report better than its own. */
+    imageRank: fraction,
+    /** Ids of the pairs whose reports fit this pair's image best (own report excluded). */
+    bestReports: v.array(v.object({ id: v.string('expected text'), score: finite }), 'expected an array'),
+    sentences: v.array(SentenceResultSchema, 'expected an array of sentences'),
+    split: v.optional(v.string('expected text')),
+  }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const pair = dataset.value;
+    pair.sentences.forEach((s, i) => {
+      const at = (...keys: (string | number)[]) => pathTo(pair, ['sentences', i, ...keys]);
+      if (s.end > pair.reportText.length) {
+        addIssue({ message: `offset ${s.end} lies past the end of reportText (${pair.reportText.length} characters)`, path: at('end') });
+      }
+      if (s.heatmap && s.heatmap.imageIndex >= pair.images.length) {
+        addIssue({ message: `image ${s.heatmap.imageIndex} does not exist (the pair has ${pair.images.length})`, path: at('heatmap', 'imageIndex') });
+      }
+    });
+  }),
+);
+
+// ------------------------------------------------------------------ the whole file
+
+export const ModelSummarySchema = v.object({
+  id: v.string('expected text'),
+  name: v.string('expected text'),
+  identity: v.string('expected text'),
+  layout: v.string('expected text'),
+  heatmapKind: v.picklist(HEATMAP_KINDS),
+  embedDim: positiveCount,
+});
+
+export const RunSummarySchema = v.object({
+  folder: v.string('expected text'),
+  startedAt: v.string('expected text'),
+  seconds: v.pipe(finite, v.minValue(0, 'expected 0 or more')),
+  imagesEncoded: count,
+  textsEncoded: count,
+  cache: v.object({
+    dir: v.nullable(v.string('expected text')),
+    hits: count,
+    misses: count,
+    corrupt: count,
+    writes: count,
+    writeError: v.optional(v.string('expected text')),
+  }),
+});
+
+/** Matches Skipped (types.ts): absolute path of the file, or a manifest path plus `#row N`. */
+const SkippedSchema = v.object({ path: v.string('expected text'), reason: v.string('expected text') });
+
+export const ScoreResultsSchema = v.pipe(
+  v.object({
+    format: v.literal(RESULTS_FORMAT),
+    model: ModelSummarySchema,
+    pairs: v.array(PairResultSchema, 'expected an array of pairs'),
+    skipped: v.array(SkippedSchema, 'expected an array'),
+    run: RunSummarySchema,
+  }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const seen = new Set<string>();
+    dataset.value.pairs.forEach((p, i) => {
+      if (seen.has(p.id)) addIssue({ message: `pair id "${p.id}" appears twice; ids must be unique`, path: pathTo(dataset.value, ['pairs', i, 'id']) });
+      seen.add(p.id);
+    });
+  }),
+);
+
+export type Heatmap = v.InferOutput<typeof HeatmapSchema>;
+export type SentenceResult = v.InferOutput<typeof SentenceResultSchema>;
+export type PairResult = v.InferOutput<typeof PairResultSchema>;
+export type ModelSummary = v.InferOutput<typeof ModelSummarySchema>;
+export type RunSummary = v.InferOutput<typeof RunSummarySchema>;
+export type ScoreResults = v.InferOutput<typeof ScoreResultsSchema>;
+
+// ------------------------------------------------------------------ reading a file
+
+export type ParsedResults = { ok: true; results: ScoreResults } | { ok: false; problem: string };
+
+/**
+ * Parses and validates the text of a results file. `problem` names `file`, the field
+ * (`pairs[3].sentences[2].heatmap.kind`) and what is wrong with it.
+ */
+export function parseResults(text: string, file: string): ParsedResults {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, problem: `${file}: not valid JSON (${(e as Error).message}); score again to rewrite it` };
+  }
+  const format = formatProblem(json);
+  if (format) return { ok: false, problem: `${file}: ${format}` };
+  const parsed = v.safeParse(ScoreResultsSchema, json);
+  if (parsed.success) return { ok: true, results: parsed.output };
+  const [first, ...rest] = parsed.issues;
+  const more = rest.length ? ` (and ${rest.length} more problem${rest.length === 1 ? '' : 's'})` : '';
+  return { ok: false, problem: `${file}: ${describeIssue(first)}${more}` };
+}
+
+/** The format check comes first: an older or newer file fails many fields, and this says why. */
+function formatProblem(json: unknown): string | undefined {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return 'not a radalign results file (expected a JSON object)';
+  if (!('format' in json)) return `format: missing, so the file was written by an older radalign (before "${RESULTS_FORMAT}"); score again`;
+  const format = (json as { format: unknown }).format;
+  if (format !== RESULTS_FORMAT) return `format: ${JSON.stringify(format)} is not "${RESULTS_FORMAT}", so another radalign version wrote it; score again (or update radalign)`;
+  return undefined;
+}
+
+/** Checks on one number, whose issue names the number itself. */
+const NUMBER_CHECKS = new Set(['finite', 'safe_integer', 'min_value', 'max_value']);
+
+function describeIssue(issue: v.BaseIssue<unknown>): string {
+  const where = formatPath(issue.path);
+  const what = issue.kind === 'schema' ? schemaProblem(issue) : NUMBER_CHECKS.has(issue.type) ? `${issue.message}, got ${issue.received}` : issue.message;
+  return where ? `${where}: ${what}` : what;
+}
+
+function schemaProblem(issue: v.BaseIssue<unknown>): string {
+  const last = issue.path?.at(-1) as { origin?: string } | undefined;
+  if (last?.origin === 'key') return 'missing';
+  // This file's own wording ('expected a number') where it has one, else valibot's `expected`.
+  const expected = issue.message.startsWith('expected') ? issue.message : `expected ${issue.expected?.replace(/^\((.*)\)$/, '$1')}`;
+  return `${expected}, got ${issue.received}`;
+}
+
+/** `pairs[3].sentences[2].heatmap.kind`. */
+function formatPath(path: v.BaseIssue<unknown>['path']): string {
+  let out = '';
+  for (const item of path ?? []) {
+    const key = (item as { key?: unknown }).key;
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}
+
+/** Issue path items for `keys` below `root` (rawCheck issues point at the field they concern). */
+function pathTo(root: unknown, keys: (string | number)[]): [v.IssuePathItem, ...v.IssuePathItem[]] {
+  const items: v.IssuePathItem[] = [];
+  let input = root as Record<string, unknown> | unknown[];
+  for (const key of keys) {
+    const value = (input as Record<string | number, unknown>)[key];
+    items.push(
+      typeof key === 'number'
+        ? { type: 'array', origin: 'value', input: input as unknown[], key, value }
+        : { type: 'object', origin: 'value', input: input as Record<string, unknown>, key, value },
+    );
+    input = value as Record<string, unknown>;
+  }
+  return items as [v.IssuePathItem, ...v.IssuePathItem[]];
+}
