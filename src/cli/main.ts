@@ -1,7 +1,16 @@
 // `radalign` command line: a thin face over the engine.
 import { Command, InvalidArgumentError } from 'commander';
 import { writeSyntheticDataset } from '../sample/synthetic-dataset';
+import type { CliOutcome } from './cli-outcome';
+import { runFlag } from './flag-command';
+import { runReview } from './review-command';
 import { runScore } from './score-command';
+
+function finish(outcome: CliOutcome): void {
+  if (outcome.stdout) process.stdout.write(outcome.stdout);
+  if (outcome.stderr) process.stderr.write(outcome.stderr);
+  process.exitCode = outcome.code;
+}
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -24,6 +33,7 @@ program
   .argument('<folder>', 'dataset folder')
   .option('--model <dir>', 'model folder (model.json, or the Transformers.js/Optimum CLIP layout); default: the bundled model')
   .option('--out <file>', 'write the full results as JSON')
+  .option('--save', "also save the results in <folder>/.radalign/results.json, where the extension (and radalign flag) read them")
   .option('--heatmaps <dir>', 'write one heatmap overlay PNG per sentence')
   .option('--top <n>', 'rows of the table of most suspicious pairs', positiveInt, 10)
   .option('--cache-dir <dir>', 'embedding cache folder (default: the per-user cache, or $RADALIGN_CACHE_DIR)')
@@ -34,6 +44,25 @@ program
   .action(async (folder: string, opts) => {
     process.exitCode = await runScore(folder, opts);
   });
+
+program
+  .command('flag')
+  .description('flag a pair or one of its sentences (reason "none" unflags) in <folder>/.radalign/review.jsonl; prints the stored entry')
+  .argument('<folder>', 'dataset folder, scored with --save')
+  .argument('<pair-id>', 'pair id as in the saved results')
+  .argument('<reason>', 'wrong-study, laterality, finding-absent, finding-missing, wrong-view, other, or none')
+  .option('--sentence <n>', "sentence index in the pair's report, from 0 (default: the whole pair)")
+  .option('--note <text>', 'a note for the other reviewers')
+  .option('--reviewer <name>', 'who flags (default: your OS user name)')
+  .action(async (folder: string, pairId: string, reason: string, opts) => finish(await runFlag(folder, pairId, reason, opts)));
+
+program
+  .command('review')
+  .description("the folder's current flags, joined with the saved scores, in the export format")
+  .argument('<folder>', 'dataset folder')
+  .option('--format <format>', 'json or csv', 'json')
+  .option('--out <file>', 'write to this file instead of standard output')
+  .action(async (folder: string, opts) => finish(await runReview(folder, opts)));
 
 program
   .command('sample')

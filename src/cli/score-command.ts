@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { scoreDataset, type ScoreResults } from '../engine';
+import { saveResults } from '../engine/store/results-file';
 import type { LayoutName } from '../engine/types';
 import { bundledModelDir } from './default-model';
 import { createProgressReporter } from './progress';
@@ -11,6 +12,7 @@ import { suspiciousTable } from './table';
 export interface ScoreCommandOptions {
   model?: string;
   out?: string;
+  save?: boolean;
   heatmaps?: string;
   top: number;
   cacheDir?: string;
@@ -22,7 +24,7 @@ export interface ScoreCommandOptions {
 
 const LAYOUTS = ['auto', 'stem', 'study-folder', 'manifest', 'r2gen', 'mimic'];
 
-/** Returns the process exit code: 0 when the run finished (skips included), 2 when it could not run. */
+/** Returns the process exit code: 0 when the run finished (skips included), 2 when it could not run or `--save` was refused. */
 export async function runScore(folder: string, opts: ScoreCommandOptions): Promise<number> {
   const fail = (msg: string) => (console.error(`radalign: ${msg}`), 2);
   const root = resolve(folder);
@@ -55,6 +57,16 @@ export async function runScore(folder: string, opts: ScoreCommandOptions): Promi
     await mkdir(dirname(out), { recursive: true });
     await writeFile(out, JSON.stringify(results, null, 1) + '\n');
   }
+  let savedTo: string | undefined;
+  let saveFailed = false;
+  if (opts.save) {
+    try {
+      savedTo = await saveResults(root, results);
+    } catch (e) {
+      saveFailed = true;
+      console.error(`radalign: the results were not saved in the dataset folder: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
   const { run } = results;
   console.log(suspiciousTable(results.pairs, opts.top));
   console.log(
@@ -69,6 +81,7 @@ export async function runScore(folder: string, opts: ScoreCommandOptions): Promi
   }
   if (run.cache.writeError) console.log(`Warning: ${run.cache.writeError}`);
   if (opts.out) console.log(`Results: ${resolve(opts.out)}`);
+  if (savedTo) console.log(`Saved for review: ${savedTo}`);
   if (opts.heatmaps) console.log(`Heatmaps: ${resolve(opts.heatmaps)}`);
-  return 0;
+  return saveFailed ? 2 : 0;
 }

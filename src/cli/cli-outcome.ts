@@ -1,0 +1,21 @@
+// What a CLI command ends with: an exit code and the text for each stream. Commands return it
+// instead of printing, so their contract (exit 0 once done, 2 with a message) is one place.
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+
+export interface CliOutcome {
+  code: number;
+  stdout?: string;
+  stderr?: string;
+}
+
+export function cliFailure(message: string): CliOutcome {
+  return { code: 2, stderr: `radalign: ${message}\n` };
+}
+
+/** The dataset folder resolved, or the failure to print when it is not a folder. */
+export async function datasetFolder(folder: string): Promise<string | CliOutcome> {
+  const root = resolve(folder);
+  const info = await stat(root).catch(() => null);
+  return info?.isDirectory() ? root : cliFailure(`dataset folder not found: ${root}`);
+}
