@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { ReviewStore } from '../../src/engine/review';
 import { hostTag } from '../../src/engine/store/owner';
 import { readRadalignFile, RefusedPathError, removeAbandonedTemps, writeRadalignFile } from '../../src/engine/store/radalign-folder';
+import { saveResults } from '../../src/engine/store/results-file';
+import type { ScoreResults } from '../../src/engine/results';
 
 const flag = { pair: 'p1', sentence: null, reason: 'other' as const, note: '', reviewer: 'ann', model: 'm' };
 
@@ -87,5 +89,17 @@ describe('.radalign folder: never through a link', () => {
     await utimes(join(dir, foreignOld), twoDaysAgo, twoDaysAgo);
     assert.equal(await removeAbandonedTemps(dir, 'review.jsonl'), 2);
     assert.deepEqual((await readdir(dir)).sort(), [live, foreignNew, 'results.json.tmp-ffffffff-1-x'].sort());
+  });
+
+  it('loading the review file, and saving results, remove what writers killed mid-write left behind', async () => {
+    const dir = join(root, '.radalign');
+    await mkdir(dir);
+    const pid = deadPid();
+    const left = [`review.jsonl.tmp-${hostTag()}-${pid}-0a0b0c0d`, `review.jsonl.tmp-${hostTag()}-${pid}-01020304.lock`, `results.json.tmp-${hostTag()}-${pid}-0a0b0c0d`];
+    for (const f of left) await writeFile(join(dir, f), 'half');
+    await new ReviewStore(root).load();
+    assert.deepEqual((await readdir(dir)).sort(), [left[2]], 'review temporaries removed on load');
+    await saveResults(root, { format: 'radalign-results/1' } as unknown as ScoreResults);
+    assert.deepEqual((await readdir(dir)).sort(), ['results.json'], 'results temporaries removed on save');
   });
 });

@@ -2,11 +2,12 @@
 // at random moments: every acknowledged change must be on disk afterwards, the file readable,
 // and what crashed writers left behind cleaned up by the next one.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReviewStore } from '../../src/engine/review';
+import { hostTag } from '../../src/engine/store/owner';
 
 const WRITER = join(__dirname, '..', 'helpers', 'review-writer.child.js');
 
@@ -71,6 +72,11 @@ async function assertAcksOnDisk(root: string, writers: Writer[]): Promise<{ acke
   return { acked, flagged };
 }
 
+/** A process id that was running a moment ago and is not any more. */
+function deadPid(): number {
+  return Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+}
+
 const temps = async (root: string) => (await readdir(join(root, '.radalign'))).filter((f) => f.includes('.tmp-'));
 
 describe('review file: several writer processes at once', function () {
@@ -116,6 +122,8 @@ describe('review file: several writer processes at once', function () {
     const { acked, flagged } = await assertAcksOnDisk(root, all);
     assert.ok(acked > kills, `writers made progress between kills (${acked} acknowledged)`);
     const leftBefore = (await temps(root)).length;
+    // However the kills fell, one more that is certainly abandoned: a writer killed mid-write.
+    await writeFile(join(root, '.radalign', `review.jsonl.tmp-${hostTag()}-${deadPid()}-0badf00d`), '{"pair":');
     // The next writer cleans what the killed ones left, and takes over their abandoned locks at once.
     const t0 = Date.now();
     await new ReviewStore(root).record({ pair: 'after', sentence: null, reason: 'other', note: '', reviewer: 'z', model: 'm' });

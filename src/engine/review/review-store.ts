@@ -38,9 +38,14 @@ export class ReviewStore {
     this.path = join(datasetRoot, REVIEW_FILE);
   }
 
-  /** Reads the file (missing file = no flags) and merges it into what this store holds. */
+  /**
+   * Reads the file (missing file = no flags) and merges it into what this store holds; removes
+   * temporary files that crashed writers left (best effort: a read-only folder keeps them).
+   */
   async load(): Promise<ReviewLoad> {
     return this.serial(async () => {
+      const dir = await radalignFolder(this.datasetRoot, false);
+      if (dir !== undefined) await removeAbandonedTemps(dir, REVIEW_NAME);
       const disk = await this.readDisk();
       this.entries = mergeEntries(this.entries, disk.entries);
       return { entries: this.current(), problems: disk.problems };
