@@ -1,16 +1,13 @@
 // The review file's lock: one holder at a time, abandoned locks taken over at once (dead
 // process) or after the lease (another machine), never two holders after a takeover.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isCurrent, LockLostError, LockTimeoutError, withLock } from '../../src/engine/store/generation-lock';
 import { hostTag } from '../../src/engine/store/owner';
+import { deadPid } from '../helpers/processes';
 
-function deadPid(): number {
-  return Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
-}
 const owner = (tag: string) => JSON.stringify({ owner: tag }) + '\n';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

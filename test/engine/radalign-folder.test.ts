@@ -1,7 +1,6 @@
 // `.radalign/` is written only as a real folder of regular files: planted links are refused
 // and the files they point to are never read, written, or copied into the dataset.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,14 +9,9 @@ import { hostTag } from '../../src/engine/store/owner';
 import { readRadalignFile, RefusedPathError, removeAbandonedTemps, writeRadalignFile } from '../../src/engine/store/radalign-folder';
 import { saveResults } from '../../src/engine/store/results-file';
 import type { ScoreResults } from '../../src/engine/results';
+import { deadPid } from '../helpers/processes';
 
 const flag = { pair: 'p1', sentence: null, reason: 'other' as const, note: '', reviewer: 'ann', model: 'm' };
-
-/** A process id that was running a moment ago and is not any more. */
-function deadPid(): number {
-  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-  return Number(r.stdout);
-}
 
 describe('.radalign folder: never through a link', () => {
   let tmp: string;

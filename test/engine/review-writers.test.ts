@@ -2,12 +2,13 @@
 // at random moments: every acknowledged change must be on disk afterwards, the file readable,
 // and what crashed writers left behind cleaned up by the next one.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReviewStore } from '../../src/engine/review';
 import { hostTag } from '../../src/engine/store/owner';
+import { deadPid } from '../helpers/processes';
 
 const WRITER = join(__dirname, '..', 'helpers', 'review-writer.child.js');
 
@@ -70,11 +71,6 @@ async function assertAcksOnDisk(root: string, writers: Writer[]): Promise<{ acke
   }
   assert.deepEqual(missing, [], `${missing.length} acknowledged changes lost`);
   return { acked, flagged };
-}
-
-/** A process id that was running a moment ago and is not any more. */
-function deadPid(): number {
-  return Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
 }
 
 const temps = async (root: string) => (await readdir(join(root, '.radalign'))).filter((f) => f.includes('.tmp-'));
