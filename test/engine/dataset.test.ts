@@ -122,10 +122,11 @@ describe('dataset discovery', () => {
         { id: 's2', images: ['s2/img.jpg'], report: 's2/findings.txt', layout: 'study-folder' },
       ]);
       onlySkip(d, 's1/notes.md', /not used: report\.txt is this study folder's report/);
-      onlySkip(d, `${sep}s3`, /several candidate reports \(a1\.txt, b\.txt\) and none named report\.txt/);
-      onlySkip(d, `${sep}s4`, /^no report found for images/);
+      // Every file of a folder that ends in no pair is listed by itself, with the folder's reason.
+      for (const file of ['s3/a.png', 's3/a1.txt', 's3/b.txt']) onlySkip(d, file, /several candidate reports \(a1\.txt, b\.txt\) and none named report\.txt/);
+      onlySkip(d, 's4/x.png', /^no report found for image: study folder s4 has 1 image/);
       onlySkip(d, 's5/report.txt', /^no image found for report/);
-      assert.equal(d.skipped.length, 4);
+      assert.equal(d.skipped.length, 6);
     });
 
     it('auto-detects the same study folders', async () => {
@@ -137,14 +138,14 @@ describe('dataset discovery', () => {
           ['s2', 'study-folder'],
         ],
       );
-      onlySkip(d, `${sep}s3`, /several candidate reports/);
+      onlySkip(d, 's3/a.png', /several candidate reports/);
     });
 
     it('skips a folder that has both report.txt and report.md', async () => {
       await text('s1/report.md', 'Which one?');
       const d = await discover(root, { layout: 'study-folder' });
       assert.ok(!d.pairs.some((p) => p.id === 's1'));
-      onlySkip(d, `${sep}s1`, /both report\.md and report\.txt/);
+      onlySkip(d, 's1/frontal.png', /both report\.md and report\.txt/);
     });
 
     it('treats a dataset folder that is itself one study as a study named after it', async () => {
@@ -252,8 +253,9 @@ describe('dataset discovery', () => {
       { id: 'p11000011/s52000000', images: ['files/p11/p11000011/s52000000/1.dcm'], report: 'files/p11/p11000011/s52000000.txt', layout: 'mimic' },
     ]);
     onlySkip(d, 's53000000.txt', /^no image found for report/);
-    onlySkip(d, 's54000000', /^no report found for images/);
-    assert.equal(d.skipped.length, 2);
+    onlySkip(d, 's54000000/2.dcm', /^no report found for image/);
+    onlySkip(d, 'mimic-cxr-2.0.0-metadata.csv', /^not a manifest: MIMIC-CXR metadata table \(left alone\)$/);
+    assert.equal(d.skipped.length, 3);
     assert.deepEqual(await discover(root, { layout: 'mimic' }), d);
   });
 
@@ -339,7 +341,8 @@ describe('dataset discovery', () => {
       onlySkip(d, 'm.csv#row 3', /is an absolute path outside the dataset folder/);
       onlySkip(d, 'm.csv#row 4', /image "\/etc\/passwd" is an absolute path outside the dataset folder/);
       onlySkip(d, 'm.csv#row 5', /image "link\.png" is a symlink pointing outside the dataset folder/);
-      assert.equal(d.skipped.length, 4);
+      onlySkip(d, `${sep}link.png`, /^symlink points outside the dataset folder/); // met by the walk too
+      assert.equal(d.skipped.length, 5);
       assert.equal(await readFile(join(tmp, 'outside.png'), 'utf8'), 'secret');
     });
 
@@ -449,7 +452,15 @@ describe('dataset discovery on shared covid-cxr (read-only)', () => {
     const folder = requireShared(this, 'data/covid-cxr');
     const rows = parse(await readFile(join(folder, 'metadata.csv')), { columns: true, bom: true }) as Array<Record<string, string>>;
     const d = await discover(folder);
-    assert.deepEqual(d.skipped, []);
+    // Discovery reads the whole folder: the bounding-box JSON is a table but no manifest, and the
+    // schema notes are a .md file with no image; nothing else is left unpaired.
+    assert.deepEqual(
+      d.skipped.map((s) => [relative(folder, s.path).split(sep).join('/'), s.reason.replace(/:.*/, '')]),
+      [
+        ['SOURCE_SCHEMA.md', 'no image found for report (expected an image named SOURCE_SCHEMA.png, .jpg, .dcm, ... beside it)'],
+        ['annotations/imageannotation_ai_lung_bounding_boxes.json', 'not a manifest'],
+      ],
+    );
     assert.equal(d.pairs.length, rows.length);
     assert.ok(d.pairs.every((p) => p.layout === 'manifest' && p.images.length === 1 && p.report.kind === 'inline'));
     // `filename` is relative to images/ (the `folder` column); ids come from it since there is no id column.

@@ -1,32 +1,38 @@
-// Chooses a layout (or honours the one asked for) and collects a folder's pairs.
+// Finds a folder's pairs: walks the tree once, lets every layout of the registry claim what it
+// recognises wherever it lies (or only the layout asked for), settles files claimed twice, and
+// lists every image and report that ended in no pair with the reason.
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Discovery, LayoutName, Pair, Skipped } from '../types';
+import { type Limits, resolveLimits } from '../limits';
+import type { Discovery, LayoutName, Skipped } from '../types';
+import { type LayoutRun, settleClaims } from './claims';
+import { knownNonManifest } from './file-kinds';
 import { finalise } from './finalise';
-import { folderPairs, rootNameOf, type TreeMode } from './folder-pairs';
-import { gateTopLevelFile, topLevelManifestFiles } from './found-manifests';
-import { createLimiter, type Limiter } from './limiter';
-import { type ManifestLoad, loadManifest, manifestPairs } from './manifest';
-import { discoverMimic, findMimicFiles } from './mimic';
-import { type DatasetRoot, checkFile, isWithin, openRoot } from './paths';
-import { walkTree } from './walk';
+import { LAYOUTS, type Layout } from './layouts';
+import type { LayoutContext } from './layouts/types';
+import { createLimiter } from './limiter';
+import { readManifestFile } from './manifest-file';
+import { checkFile, displayRelative, isWithin, openRoot } from './paths';
+import { type FolderListing, knownFiles, walkTree } from './walk';
 
 export interface DiscoverOptions {
-  /** Default 'auto'. */
+  /** Default 'auto': every layout, wherever it is found. A name: that layout only. */
   layout?: LayoutName | 'auto';
   /** A manifest file (or R2Gen annotation file): absolute, or relative to the folder, else to the working directory. */
   manifest?: string;
+  /** What one input may cost (here: Limits.maxManifestRows); unset values take limits.ts's defaults. */
+  limits?: Partial<Limits>;
 }
-
-/** R2Gen (IU X-ray, MIMIC-CXR) keeps its splits in this file at the dataset's top level. */
-const R2GEN_FILE = 'annotation.json';
 
 /** Enough parallel filesystem calls to hide latency, few enough to stay clear of EMFILE. */
 const FS_CONCURRENCY = 64;
 
+/** Reason for a found file that nothing paired or explained: a guard, every layout lists its own. */
+const UNCLAIMED = 'not paired: no layout claimed this file';
+
 /**
- * Finds the pairs in `folder`. Throws only when the folder itself is missing; every problem
- * with its contents becomes a Skipped entry.
+ * Finds the pairs in `folder`. Throws only when the folder itself is missing (or an option is
+ * invalid); every problem with its contents becomes a Skipped entry.
  */
 export async function discover(folder: string, options: DiscoverOptions = {}): Promise<Discovery> {
   const root = await openRoot(folder);
@@ -34,115 +40,111 @@ export async function discover(folder: string, options: DiscoverOptions = {}): P
   if (options.manifest !== undefined && !['auto', 'manifest', 'r2gen'].includes(layout)) {
     throw new Error(`a manifest file only applies to the manifest and r2gen layouts, not "${layout}"`);
   }
-  const run: Run = { root, limit: createLimiter(FS_CONCURRENCY), skipped: [] };
-  const pairs = options.manifest !== undefined ? await fromGivenManifest(run, options.manifest) : await byLayout(run, layout);
-  return finalise(root, pairs, run.skipped);
-}
+  const limits = resolveLimits(options.limits);
+  const skipped: Skipped[] = [];
+  const tree = await walkTree(root, createLimiter(FS_CONCURRENCY), skipped);
+  leaveKnownTablesAlone(tree.listings, skipped);
+  const ctx: LayoutContext = { root, tree, limits, known: knownFiles(tree) };
 
-interface Run {
-  root: DatasetRoot;
-  limit: Limiter;
-  skipped: Skipped[];
-}
-
-async function byLayout(run: Run, layout: LayoutName | 'auto'): Promise<Pair[]> {
-  switch (layout) {
-    case 'stem':
-    case 'study-folder':
-      return fromTree(run, layout);
-    case 'mimic': {
-      const files = await findMimicFiles(run.root, run.skipped);
-      if (files) return discoverMimic(run.root, files, run.limit, run.skipped);
-      return none(run, 'no MIMIC-CXR structure found (expected files/pNN/pNNNNNNNN/sNNNNNNNN.txt beside folders sNNNNNNNN/)');
-    }
-    case 'r2gen': {
-      const file = join(run.root.path, R2GEN_FILE);
-      const gate = await gateTopLevelFile(run.root, file);
-      if (gate.open) return fromManifestFile(run, file, await loadManifest(file));
-      if (!gate.refused) return none(run, `no ${R2GEN_FILE} found at the top of the folder`);
-      run.skipped.push(gate.refused);
-      return [];
-    }
-    case 'manifest': {
-      const found = await fromTopLevelManifests(run, new Map());
-      return found ?? none(run, 'no manifest found: no top-level .csv, .tsv, .jsonl or .json file with image and report columns');
-    }
-    case 'auto':
-      return auto(run);
+  let settled;
+  if (options.manifest !== undefined) {
+    const given = await fromGivenManifest(ctx, options.manifest, skipped);
+    settled = settleClaims(root, tree, given.runs, given.unpaired);
+  } else if (layout === 'auto') {
+    settled = settleClaims(root, tree, await allLayouts(ctx), UNCLAIMED);
+  } else {
+    const only = layoutNamed(layout);
+    settled = settleClaims(root, tree, await forcedLayout(ctx, only, skipped), `not paired: only layout ${only.name} is used (--layout ${only.name}), and it does not pair this file`);
   }
-}
-
-/** R2Gen, then MIMIC, then top-level manifests, then a walk of the tree (stem and study folders). */
-async function auto(run: Run): Promise<Pair[]> {
-  const loads = new Map<string, ManifestLoad>();
-  const annotation = join(run.root.path, R2GEN_FILE);
-  const gate = await gateTopLevelFile(run.root, annotation);
-  if (gate.open) {
-    const load = await loadManifest(annotation);
-    loads.set(annotation, load);
-    if (load.ok && load.table.splitShaped) return fromManifestFile(run, annotation, load);
-  } else if (gate.refused) {
-    // The top-level listing meets a refused link again, with the same reason; finalise keeps one.
-    run.skipped.push(gate.refused);
-  }
-  const mimicFiles = await findMimicFiles(run.root, run.skipped);
-  if (mimicFiles) return discoverMimic(run.root, mimicFiles, run.limit, run.skipped);
-  return (await fromTopLevelManifests(run, loads)) ?? fromTree(run, 'auto');
+  return finalise(root, settled.pairs, [...skipped, ...settled.skipped]);
 }
 
 /**
- * Pairs from every usable manifest at the folder's top level (null when there is none, so
- * auto-detection moves on). Files that are not usable manifests are reported, not fatal.
+ * Auto: each layout of the registry, in order, over the folders it detects. A folder a tree layout
+ * takes (MIMIC, study folder, stem) is read by no later one; manifests are read in every folder.
  */
-async function fromTopLevelManifests(run: Run, loads: Map<string, ManifestLoad>): Promise<Pair[] | null> {
-  const files = await topLevelManifestFiles(run.root, run.skipped);
-  const usable: Pair[][] = [];
-  for (const file of files) {
-    const load = loads.get(file) ?? (await loadManifest(file));
-    if (load.ok) usable.push(await manifestPairs(run.root, load, load.table.splitShaped ? 'r2gen' : 'manifest', run.limit, run.skipped));
-    else run.skipped.push({ path: file, reason: `not used as a manifest: ${load.problem}` });
+async function allLayouts(ctx: LayoutContext): Promise<LayoutRun[]> {
+  const owned = new Set<FolderListing>();
+  const runs: LayoutRun[] = [];
+  for (const layout of LAYOUTS) {
+    const mine = ctx.tree.listings.filter((l) => (layout.scope === 'files' || !owned.has(l)) && layout.detect(l, 'auto'));
+    if (layout.scope === 'folders') for (const l of mine) owned.add(l);
+    runs.push({ layout, result: await layout.pairs(mine, ctx) });
   }
-  return usable.length > 0 ? usable.flat() : null;
+  return runs;
+}
+
+/** `--layout NAME`: that layout only; tables it does not read are listed as not read. */
+async function forcedLayout(ctx: LayoutContext, layout: Layout, skipped: Skipped[]): Promise<LayoutRun[]> {
+  const mine = ctx.tree.listings.filter((l) => layout.detect(l, 'forced'));
+  if (mine.length === 0) skipped.push({ path: ctx.root.path, reason: layout.notFound });
+  for (const listing of ctx.tree.listings) {
+    for (const name of listing.tables) {
+      if (!layout.readsTable?.(name)) skipped.push({ path: join(listing.dir, name), reason: `not read as a manifest: only layout ${layout.name} is used (--layout ${layout.name})` });
+    }
+  }
+  return [{ layout, result: await layout.pairs(mine, ctx) }];
+}
+
+/**
+ * `DiscoverOptions.manifest`: only that manifest is read; every other table and every file it
+ * does not pair is listed saying so.
+ */
+async function fromGivenManifest(ctx: LayoutContext, manifest: string, skipped: Skipped[]): Promise<{ runs: LayoutRun[]; unpaired: string }> {
+  const { root } = ctx;
+  const file = await locateGiven(ctx, manifest, skipped);
+  const shown = file === undefined ? manifest : isWithin(root.path, file) ? displayRelative(root, file) : file;
+  for (const listing of ctx.tree.listings) {
+    for (const name of listing.tables) {
+      const path = join(listing.dir, name);
+      if (path !== file) skipped.push({ path, reason: `not read as a manifest: only the manifest given (${shown}) is used` });
+    }
+  }
+  const runs: LayoutRun[] = [];
+  if (file !== undefined) {
+    const read = await readManifestFile(root, file, ctx.limits, ctx.known);
+    if (read.ok) runs.push({ layout: layoutNamed(read.splitShaped ? 'r2gen' : 'manifest'), result: read });
+    else skipped.push({ path: file, reason: `malformed manifest: ${read.problem}` });
+  }
+  return { runs, unpaired: `not paired: not named by the manifest given (${shown})` };
 }
 
 /**
  * The user may name a manifest anywhere, but one that lies inside the folder is reached through
  * the folder's own (possibly symlinked) entries, so it must pass the gate like any file there.
  */
-async function fromGivenManifest(run: Run, manifest: string): Promise<Pair[]> {
-  const { root } = run;
+async function locateGiven(ctx: LayoutContext, manifest: string, skipped: Skipped[]): Promise<string | undefined> {
+  const { root } = ctx;
   const candidates = [resolve(root.path, manifest), resolve(manifest)];
   for (const file of candidates) {
     if (isWithin(root.path, file) || isWithin(root.real, file)) {
       const found = await checkFile(root, file, manifest);
-      if (found.ok) return fromManifestFile(run, file, await loadManifest(file));
+      if (found.ok) return file;
       if (!found.missing) {
-        run.skipped.push({ path: file, reason: `manifest ${found.reason}` });
-        return [];
+        skipped.push({ path: file, reason: `manifest ${found.reason}` });
+        return undefined;
       }
-    } else if (await exists(file)) return fromManifestFile(run, file, await loadManifest(file));
+    } else if (await exists(file)) return file;
   }
-  run.skipped.push({ path: candidates[0], reason: 'manifest file not found' });
-  return [];
+  skipped.push({ path: candidates[0], reason: 'manifest file not found' });
+  return undefined;
 }
 
-async function fromManifestFile(run: Run, file: string, load: ManifestLoad): Promise<Pair[]> {
-  if (!load.ok) {
-    run.skipped.push({ path: file, reason: `malformed manifest: ${load.problem}` });
-    return [];
+function layoutNamed(name: LayoutName): Layout {
+  const layout = LAYOUTS.find((l) => l.name === name);
+  if (!layout) throw new Error(`unknown layout "${name}" (one of: auto, ${LAYOUTS.map((l) => l.name).join(', ')})`);
+  return layout;
+}
+
+/** MIMIC-CXR's metadata and label tables are recognised by name and never read (some are 300 MB). */
+function leaveKnownTablesAlone(listings: readonly FolderListing[], skipped: Skipped[]): void {
+  for (const listing of listings) {
+    listing.tables = listing.tables.filter((name) => {
+      const what = knownNonManifest(name);
+      if (what) skipped.push({ path: join(listing.dir, name), reason: `not a manifest: ${what} (left alone)` });
+      return what === null;
+    });
   }
-  return manifestPairs(run.root, load, load.table.splitShaped ? 'r2gen' : 'manifest', run.limit, run.skipped);
-}
-
-async function fromTree(run: Run, mode: TreeMode): Promise<Pair[]> {
-  const listings = await walkTree(run.root, run.limit, run.skipped);
-  const rootName = rootNameOf(run.root.path);
-  return listings.flatMap((listing) => folderPairs(listing, mode, rootName, run.skipped));
-}
-
-function none(run: Run, reason: string): Pair[] {
-  run.skipped.push({ path: run.root.path, reason });
-  return [];
 }
 
 async function exists(path: string): Promise<boolean> {

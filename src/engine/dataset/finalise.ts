@@ -11,19 +11,22 @@ import { byCodeUnit } from './walk';
  */
 export function finalise(root: DatasetRoot, pairs: Pair[], skipped: Skipped[]): Discovery {
   const ordered = [...pairs].sort((a, b) => byCodeUnit(a.id, b.id) || byCodeUnit(sortKey(a), sortKey(b)));
-  const taken = new Set(ordered.map((p) => p.id));
-  const seen = new Set<string>();
-  for (const pair of ordered) {
-    if (!seen.has(pair.id)) {
-      seen.add(pair.id);
+  // Sorted, so a repeated id follows its first use; the set of all ids is built only if one repeats.
+  let taken: Set<string> | undefined;
+  let first = ordered[0]?.id;
+  for (let i = 1; i < ordered.length; i++) {
+    const pair = ordered[i];
+    if (pair.id !== first) {
+      first = pair.id;
       continue;
     }
+    taken ??= new Set(ordered.map((p) => p.id));
     let n = 2;
-    while (taken.has(`${pair.id}~${n}`)) n++;
-    pair.id = `${pair.id}~${n}`;
+    while (taken.has(`${first}~${n}`)) n++;
+    pair.id = `${first}~${n}`;
     taken.add(pair.id);
   }
-  ordered.sort((a, b) => byCodeUnit(a.id, b.id));
+  if (taken) ordered.sort((a, b) => byCodeUnit(a.id, b.id));
 
   const unique = new Map<string, Skipped>();
   for (const s of skipped) unique.set(`${s.path}\0${s.reason}`, s);

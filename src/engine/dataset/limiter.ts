@@ -27,7 +27,3 @@ export function createLimiter(max: number): Limiter {
   };
 }
 
-/** Maps `items` through `fn` with at most `limit`'s concurrency; results keep the input order. */
-export function mapLimited<T, R>(items: readonly T[], limit: Limiter, fn: (item: T) => Promise<R>): Promise<R[]> {
-  return Promise.all(items.map((item) => limit(() => fn(item))));
-}

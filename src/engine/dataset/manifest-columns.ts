@@ -25,7 +25,8 @@ export interface ManifestColumns {
   split?: string;
 }
 
-export function pickColumns(columns: ReadonlySet<string>): ManifestColumns {
+/** `columns`: a CSV header's names, or one JSON row's keys (a Map), normalised. */
+export function pickColumns(columns: { has(name: string): boolean }): ManifestColumns {
   const first = (names: string[]) => names.find((n) => columns.has(n));
   return {
     id: first(ID),

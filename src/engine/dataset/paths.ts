@@ -41,17 +41,33 @@ export type Resolved =
   /** `missing`: nothing at that path (so another base may still be tried). */
   | { ok: false; reason: string; missing?: boolean };
 
+/** As Resolved, with the file's real path (symlinks followed): the key that tells two names of one file apart. */
+export type ResolvedFile = { ok: true; path: string; real: string } | Extract<Resolved, { ok: false }>;
+
+/**
+ * What discovery's one walk of the tree already checked about `path`: its real path when it is a
+ * file the walk listed (inside the dataset, symlinks gated), null when the walk saw its folder and
+ * no such entry, undefined when the walk cannot say (then the file system is asked).
+ */
+export type KnownFiles = (path: string) => string | null | undefined;
+
 /**
  * Finds the file a manifest value names. Relative values are tried against each base in order
  * (the first base decides whether the value escapes the root: `../x` is refused outright rather
  * than rescued by a later base). The returned path keeps the user's spelling (not the realpath).
  */
 export async function resolveDatasetFile(root: DatasetRoot, value: string, bases: readonly string[]): Promise<Resolved> {
+  const found = await locateDatasetFile(root, value, bases);
+  return found.ok ? { ok: true, path: found.path } : found;
+}
+
+/** resolveDatasetFile with the file's real path, helped by what the walk of the tree knows (`known`). */
+export async function locateDatasetFile(root: DatasetRoot, value: string, bases: readonly string[], known?: KnownFiles): Promise<ResolvedFile> {
   const spelled = normaliseSeparators(value.trim());
   if (spelled === '') return { ok: false, reason: 'empty path' };
   if (isAbsolute(spelled)) {
     if (!lexicallyInside(root, spelled)) return { ok: false, reason: `"${value}" is an absolute path outside the dataset folder` };
-    return checkFile(root, spelled, value);
+    return knownOrChecked(root, spelled, value, known);
   }
   if (bases.length === 0 || !lexicallyInside(root, resolve(bases[0], spelled))) {
     return { ok: false, reason: `"${value}" points outside the dataset folder` };
@@ -61,15 +77,22 @@ export async function resolveDatasetFile(root: DatasetRoot, value: string, bases
     const candidate = resolve(base, spelled);
     if (!lexicallyInside(root, candidate) || tried.includes(candidate)) continue;
     tried.push(candidate);
-    const found = await checkFile(root, candidate, value);
+    const found = await knownOrChecked(root, candidate, value, known);
     if (found.ok || !found.missing) return found;
   }
   const where = tried.map((t) => displayRelative(root, t)).join(', ');
   return { ok: false, missing: true, reason: `"${value}" not found (looked for ${where})` };
 }
 
+/** A path that passed the lexical checks: the walk's word for it when it has one, else checkFile. */
+function knownOrChecked(root: DatasetRoot, candidate: string, value: string, known: KnownFiles | undefined): Promise<ResolvedFile> | ResolvedFile {
+  const real = known?.(candidate);
+  if (real === undefined) return checkFile(root, candidate, value);
+  return real === null ? { ok: false, missing: true, reason: `"${value}" not found` } : { ok: true, path: candidate, real };
+}
+
 /** Checks one candidate: exists, is a file, and its realpath (symlinks followed) is inside the root. */
-export async function checkFile(root: DatasetRoot, candidate: string, value: string): Promise<Resolved> {
+export async function checkFile(root: DatasetRoot, candidate: string, value: string): Promise<ResolvedFile> {
   let real: string;
   let info: Stats;
   try {
@@ -90,7 +113,7 @@ export async function checkFile(root: DatasetRoot, candidate: string, value: str
     return { ok: false, reason: `"${value}" is a symlink pointing outside the dataset folder (to ${real})` };
   }
   if (!info.isFile()) return { ok: false, reason: `"${value}" is not a file` };
-  return { ok: true, path: candidate };
+  return { ok: true, path: candidate, real: real === candidate ? candidate : real };
 }
 
 function realDir(root: DatasetRoot, dir: string): Promise<string> {
@@ -99,13 +122,7 @@ function realDir(root: DatasetRoot, dir: string): Promise<string> {
   return found;
 }
 
-/** Where a symlink found while walking leads: 'file', 'folder', or why it cannot be used. */
-export async function followLink(root: DatasetRoot, path: string): Promise<'file' | 'folder' | string> {
-  const target = await linkTarget(root, path);
-  return 'reason' in target ? target.reason : target.kind;
-}
-
-/** As followLink, with the real path when the link may be used (to tell two links to one file apart). */
+/** Where a symlink leads: a file or folder inside the dataset (with its real path, to tell two names of one file apart), or why it cannot be used. */
 export async function linkTarget(root: DatasetRoot, path: string): Promise<{ kind: 'file' | 'folder'; real: string } | { reason: string }> {
   try {
     const real = await realpath(path);
