@@ -57,7 +57,9 @@ function phrasePattern(phrase: string): RegExp {
 const TRIGGERS: Trigger[] = [
   ...NEGATION.map((p) => ({ kind: 'negation' as const, pattern: phrasePattern(p) })),
   // "clear" negates only as a predicate of the lungs/spaces: "lungs are clear", "remain clear".
-  { kind: 'negation', pattern: /(?<=\b(?:is|are|remains?|appears?|lungs?)\s+(?:now\s+|otherwise\s+|grossly\s+)?)clear\b/gi },
+  // The look-behind comes after the word so it is tried only where "clear" stands: in front, it
+  // would run back over a long whitespace run from every position in it (quadratic in the run).
+  { kind: 'negation', pattern: /clear(?<=\b(?:is|are|remains?|appears?|lungs?)\s+(?:now\s+|otherwise\s+|grossly\s+)?clear)\b/gi },
   ...UNCERTAINTY.map((p) => ({ kind: 'uncertainty' as const, pattern: phrasePattern(p) })),
   ...PSEUDO.map((p) => ({ kind: 'pseudo' as const, pattern: phrasePattern(p) })),
 ];
@@ -87,11 +89,21 @@ export function findCues(sentence: string): CueResult {
     .filter((h) => h.kind !== 'pseudo')
     .map((h) => sentence.slice(h.start, h.end).toLowerCase().replace(/\s+/g, ' '));
   const negationStarts = hits.filter((h) => h.kind === 'negation').map((h) => h.start);
-  const clauses = clauseRanges(sentence);
-  const negated =
-    negationStarts.length > 0 &&
-    clauses.every(([from, to]) => negationStarts.some((s) => s >= from && s < to));
+  const negated = negationStarts.length > 0 && everyClauseHolds(clauseRanges(sentence), negationStarts);
   return { negated, uncertain: hits.some((h) => h.kind === 'uncertainty'), cues };
+}
+
+/**
+ * Whether every clause holds one of the (ascending) positions. One merged pass over both sorted
+ * lists, so a long run-on sentence of "no … but no …" clauses costs clauses + cues, not their product.
+ */
+function everyClauseHolds(clauses: Array<[number, number]>, positions: number[]): boolean {
+  let k = 0;
+  for (const [from, to] of clauses) {
+    while (k < positions.length && positions[k] < from) k++;
+    if (k === positions.length || positions[k] >= to) return false;
+  }
+  return true;
 }
 
 /** All trigger matches, overlaps resolved: earliest start first, then the longest. */

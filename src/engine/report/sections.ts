@@ -110,13 +110,19 @@ function headingBodyStart(text: string, start: number, end: number, phrase: stri
     if (capitalised && /[a-z,\]*][ \t]+$/.test(before)) return bodyStart;
     return null;
   }
-  const restOfLine = /^[ \t]*(?=\r?\n|$)/.exec(text.slice(end));
-  if (!atLineStart || !restOfLine) return null;
+  if (!atLineStart || !restOfLineBlank(text, end)) return null;
   // Alone on its line without a colon: trust it when written as a heading (not all lower case)
   // or when it follows a blank line, the start of the text, or a finished sentence.
   if (phrase !== phrase.toLowerCase()) return end;
   if (/(^|\n[ \t\r]*\n|[.:?!])[ \t\r]*\n?[ \t]*$/.test(before)) return end;
   return null;
+}
+
+/** Whether only spaces and tabs stand between `at` and the end of its line (`^[ \t]*(?=\r?\n|$)`). */
+function restOfLineBlank(text: string, at: number): boolean {
+  let k = at;
+  while (k < text.length && (text[k] === ' ' || text[k] === '\t')) k++;
+  return k === text.length || text[k] === '\n' || (text[k] === '\r' && text[k + 1] === '\n');
 }
 
 /**

@@ -26,9 +26,18 @@ const TERMINATORS = '.?!…';
 const CLOSERS = `"'”’)]`;
 /** A list marker at the start of a piece: "1." / "12)" / "a." / "-" / "*" / "•", then whitespace (or a letter after "1."). */
 const LIST_MARKER = /^(?:\d{1,2}[.)](?=\s|$|[A-Za-z])|[a-h][.)](?=\s|$)|[-*•·](?=\s|$))\s*/;
-const SEPARATOR_LINE = /^[ \t]*([_=\-*])\1{3,}[ \t]*(?=\r?\n|$)/;
+/** The longest stretch a list marker and its look-ahead can span ("12." and the next character). */
+const MARKER_WINDOW = 4;
+const WHITESPACE = /\s/;
+const ALNUM = /[A-Za-z0-9]/;
 
-/** Sentence spans within `text[from, to)`, in order, trimmed, never empty. */
+/**
+ * Sentence spans within `text[from, to)`, in order, trimmed, never empty.
+ *
+ * Linear in `to - from`: every look-ahead is bounded (a line, a run of whitespace, a few characters)
+ * or remembered (the next "**]", the next letter or digit), so a 100,000-line report costs 100,000
+ * lines' work, never one pass over the rest of the text per line.
+ */
 export function splitSentences(text: string, from: number, to: number): Span[] {
   const pieces: Span[] = [];
   let pieceStart = from;
@@ -36,12 +45,22 @@ export function splitSentences(text: string, from: number, to: number): Span[] {
     pieces.push({ start: pieceStart, end: at });
     pieceStart = next;
   };
+  // Only a "**]" inside the stretch closes a placeholder; searching past `to` would make every
+  // section of a report with an unclosed "[**" scan the rest of the report.
+  const placeholderClose = forwardFinder((at) => {
+    const k = text.slice(at, to).indexOf('**]');
+    return k < 0 ? -1 : at + k;
+  });
+  const nextAlnum = forwardFinder((at) => {
+    for (let k = at; k < to; k++) if (ALNUM.test(text[k])) return k;
+    return -1;
+  });
 
   let i = from;
   while (i < to) {
     if (text.startsWith('[**', i)) {
-      const close = text.indexOf('**]', i + 3);
-      if (close >= 0 && close + 3 <= to) {
+      const close = placeholderClose(i + 3);
+      if (close >= 0) {
         i = close + 3;
         continue;
       }
@@ -49,22 +68,23 @@ export function splitSentences(text: string, from: number, to: number): Span[] {
     const c = text[i];
     if (c === '\n') {
       const lineStart = i + 1;
-      const blank = /^[ \t\r]*\n/.exec(text.slice(lineStart, to));
-      if (blank) {
-        cut(i, lineStart + blank[0].length);
-        i = lineStart + blank[0].length;
+      const blank = blankLineEnd(text, lineStart, to);
+      if (blank >= 0) {
+        cut(i, blank);
+        i = blank;
         continue;
       }
-      const separator = SEPARATOR_LINE.exec(text.slice(lineStart, to));
-      if (separator) {
-        cut(i, lineStart + separator[0].length);
-        i = lineStart + separator[0].length;
+      const separator = separatorLineEnd(text, lineStart, to);
+      if (separator >= 0) {
+        cut(i, separator);
+        i = separator;
         continue;
       }
-      const indent = /^[ \t]*/.exec(text.slice(lineStart, to))![0].length;
-      if (LIST_MARKER.test(text.slice(lineStart + indent, to))) {
-        cut(i, lineStart + indent);
-        i = lineStart + indent;
+      let indent = lineStart;
+      while (indent < to && (text[indent] === ' ' || text[indent] === '\t')) indent++;
+      if (LIST_MARKER.test(text.slice(indent, Math.min(to, indent + MARKER_WINDOW)))) {
+        cut(i, indent);
+        i = indent;
         continue;
       }
       i++;
@@ -74,7 +94,7 @@ export function splitSentences(text: string, from: number, to: number): Span[] {
       let j = i;
       while (j < to && TERMINATORS.includes(text[j])) j++;
       while (j < to && CLOSERS.includes(text[j])) j++;
-      if (j < to && /\s/.test(text[j]) && endsSentence(text, pieceStart, i, j, to)) {
+      if (j < to && WHITESPACE.test(text[j]) && endsSentence(text, pieceStart, i, j, to, nextAlnum)) {
         cut(j, j);
       } else if (j < to && isRunTogether(text, i, j)) {
         cut(j, j);
@@ -89,34 +109,98 @@ export function splitSentences(text: string, from: number, to: number): Span[] {
 }
 
 /**
- * Whether the terminator run `text[runStart, runEnd)` (closers included), followed by whitespace,
- * ends the sentence that began at `pieceStart`.
+ * A search forward through the text that remembers its last answer: asked again from a later
+ * position that still lies before the answer, it gives the same answer without searching. Asked
+ * from increasing positions, as the splitter does, the searches together cover the text once.
+ * `search(at)` returns the first position ≥ `at` that qualifies, or -1 for none.
  */
-function endsSentence(text: string, pieceStart: number, runStart: number, runEnd: number, to: number): boolean {
+function forwardFinder(search: (at: number) => number): (at: number) => number {
+  let searchedFrom = Infinity;
+  let found = -1;
+  return (at) => {
+    if (at < searchedFrom || (found >= 0 && at > found)) {
+      searchedFrom = at;
+      found = search(at);
+    }
+    return found;
+  };
+}
+
+/** Past the newline of a blank line (only spaces, tabs, CRs) starting at `lineStart`, or -1. */
+function blankLineEnd(text: string, lineStart: number, to: number): number {
+  let k = lineStart;
+  while (k < to && (text[k] === ' ' || text[k] === '\t' || text[k] === '\r')) k++;
+  return k < to && text[k] === '\n' ? k + 1 : -1;
+}
+
+/**
+ * Past a separator line ("_____", "=====", "-----", "*****") starting at `lineStart`, its newline
+ * left for the next line, or -1: `^[ \t]*([_=\-*])\1{3,}[ \t]*(?=\r?\n|$)` with `$` at `to`.
+ */
+function separatorLineEnd(text: string, lineStart: number, to: number): number {
+  let k = lineStart;
+  while (k < to && (text[k] === ' ' || text[k] === '\t')) k++;
+  const mark = text[k];
+  if (k >= to || (mark !== '_' && mark !== '=' && mark !== '-' && mark !== '*')) return -1;
+  const markStart = k;
+  while (k < to && text[k] === mark) k++;
+  if (k - markStart < 4) return -1;
+  while (k < to && (text[k] === ' ' || text[k] === '\t')) k++;
+  const lineEnds = k === to || text[k] === '\n' || (text[k] === '\r' && k + 1 < to && text[k + 1] === '\n');
+  return lineEnds ? k : -1;
+}
+
+/**
+ * Whether the terminator run `text[runStart, runEnd)` (closers included), followed by whitespace,
+ * ends the sentence that began at `pieceStart`. `nextAlnum(at)`: the first letter or digit at or
+ * after `at` before the end of the stretch, or -1.
+ */
+function endsSentence(
+  text: string,
+  pieceStart: number,
+  runStart: number,
+  runEnd: number,
+  to: number,
+  nextAlnum: (at: number) => number,
+): boolean {
   const run = text.slice(runStart, runEnd).replace(/["'”’)\]]+$/, '');
-  const next = /\S/.exec(text.slice(runEnd, to));
-  if (!next) return true;
-  const nextChar = next[0];
-  const nextWord = /[A-Za-z0-9]/.exec(text.slice(runEnd + next.index, to));
-  const nextIsLower = /[a-z]/.test(nextChar) || (/[("'[]/.test(nextChar) && !!nextWord && /[a-z]/.test(nextWord[0]));
+  let nextAt = runEnd;
+  while (nextAt < to && WHITESPACE.test(text[nextAt])) nextAt++;
+  if (nextAt >= to) return true;
+  const nextChar = text[nextAt];
+  const nextIsLower = (): boolean => {
+    if (/[a-z]/.test(nextChar)) return true;
+    if (!/[("'[]/.test(nextChar)) return false;
+    const word = nextAlnum(nextAt);
+    return word >= 0 && /[a-z]/.test(text[word]);
+  };
 
   if (run === '.') {
-    const token = /(\S*)$/.exec(text.slice(pieceStart, runStart))![1].replace(/^[("'[]+/, '');
+    // The word before the period: the run of non-space characters that ends at it.
+    let tokenStart = runStart;
+    while (tokenStart > pieceStart && !WHITESPACE.test(text[tokenStart - 1])) tokenStart--;
+    const token = text.slice(tokenStart, runStart).replace(/^[("'[]+/, '');
     const lower = token.toLowerCase();
     if (ALWAYS_ABBREVIATIONS.has(lower)) return false;
     if (NUMBER_FOLLOW_ABBREVIATIONS.has(lower) && /\d/.test(nextChar)) return false;
-    if (LOWER_FOLLOW_ABBREVIATIONS.has(lower) && nextIsLower) return false;
+    if (LOWER_FOLLOW_ABBREVIATIONS.has(lower) && nextIsLower()) return false;
     // Dotted initialisms ("U.S.") end a sentence only before a capital.
-    if (/^(?:[a-z]\.)+[a-z]$/i.test(token) && nextIsLower) return false;
+    if (/^(?:[a-z]\.)+[a-z]$/i.test(token) && nextIsLower()) return false;
     // The number or letter of a list item: "1." / "a." alone at the start of the piece.
-    if (/^(?:\d{1,2}|[a-h])$/.test(token) && text.slice(pieceStart, runStart - token.length).trim() === '') return false;
+    if (/^(?:\d{1,2}|[a-h])$/.test(token) && onlyWhitespace(text, pieceStart, runStart - token.length)) return false;
     return true;
   }
   // After a space or a digit, "?" is a mangled symbol ("38.5 ?C", "100.2? F") or a "?pneumonia" prefix.
   if (run === '?' && runStart > 0 && /[\s\d]/.test(text[runStart - 1])) return false;
   if (run === '..') return true; // a doubled period, as the case notes often have
   // "?", "!", an ellipsis: a lower-case continuation means the sentence goes on.
-  return !nextIsLower;
+  return !nextIsLower();
+}
+
+/** Whether `text[from, to)` holds only whitespace (or nothing); stops at the first other character. */
+function onlyWhitespace(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (!WHITESPACE.test(text[k])) return false;
+  return true;
 }
 
 /** "normal.This": a period between a lower-case word and a capitalised one, with no space. */
@@ -157,7 +241,7 @@ function tidy(text: string, pieces: Span[]): Span[] {
 
 function trim(text: string, span: Span): Span {
   let { start, end } = span;
-  while (start < end && /\s/.test(text[start])) start++;
-  while (end > start && /\s/.test(text[end - 1])) end--;
+  while (start < end && WHITESPACE.test(text[start])) start++;
+  while (end > start && WHITESPACE.test(text[end - 1])) end--;
   return { start, end };
 }
