@@ -43,6 +43,23 @@ describe('review panel image routing', () => {
     assert.equal(await routeImage(join(dir, 'missing.png')), 'pixels', 'the decoder reports what is wrong');
     assert.equal(routeFromHead(new Uint8Array(0), 'x.png'), 'pixels');
   });
+
+  it('sends images whose header claims more pixels than a browser should decode to the host instead', async () => {
+    const big = sharp({ create: { width: 7000, height: 6000, channels: 3, background: '#000' } }).toColourspace('b-w');
+    const small = sharp({ create: { width: 300, height: 200, channels: 3, background: '#000' } }).toColourspace('b-w');
+    const files: [string, Buffer][] = [
+      ['big.png', await big.clone().png({ compressionLevel: 1 }).toBuffer()],
+      ['big.jpg', await big.clone().jpeg().withExifMerge({ IFD0: { ImageDescription: 'x'.repeat(20_000) } }).toBuffer()],
+      ['big.webp', await big.clone().webp({ lossless: true }).toBuffer()],
+      ['big-lossy.webp', await big.clone().webp().toBuffer()],
+      ['small.png', await small.clone().png().toBuffer()],
+      ['small.jpg', await small.clone().jpeg().toBuffer()],
+      ['small.webp', await small.clone().webp().toBuffer()],
+    ];
+    for (const [name, bytes] of files) writeFileSync(join(dir, name), bytes);
+    const routes = await Promise.all(files.map(([name]) => routeImage(join(dir, name))));
+    assert.deepEqual(routes, ['pixels', 'pixels', 'pixels', 'pixels', 'uri', 'uri', 'uri']);
+  });
 });
 
 describe('review panel display worker', () => {

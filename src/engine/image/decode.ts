@@ -2,13 +2,18 @@
 import type { DecodedImage } from '../types';
 import { decodeDicom } from './dicom/dicom';
 import { ImageError, describeThrown } from './errors';
+import type { ImageLimits } from './pixel-limit';
 import { decodeRaster } from './raster';
 import { readImageFile } from './read-image-file';
 
-export async function decodeImage(path: string): Promise<DecodedImage> {
+/**
+ * @param limits `maxImagePixels` refuses an image from its header before any pixel is decoded
+ *   (default: DEFAULT_LIMITS; a whole `Limits` object fits).
+ */
+export async function decodeImage(path: string, limits?: ImageLimits): Promise<DecodedImage> {
   const { bytes, format } = await readImageFile(path);
   try {
-    return format === 'dicom' ? await decodeDicom(path, bytes) : await decodeRaster(path, bytes, format);
+    return format === 'dicom' ? await decodeDicom(path, bytes, limits) : await decodeRaster(path, bytes, format, limits);
   } catch (thrown) {
     // Decoders throw ImageError themselves; anything else is a bug or a library surprise, still a per-file skip.
     if (thrown instanceof ImageError) throw thrown;

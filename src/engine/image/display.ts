@@ -1,10 +1,13 @@
 // Decodes an image for a viewer: grey or RGB samples kept at 16 bits where the source has more
 // than 8 (so window/level can be changed while viewing), downscaled to a displayable size, with
 // the default window the engine would use and whether white means low values (MONOCHROME1).
-import sharp from 'sharp';
+// Sizes are checked against the pixel limit from the header, as for scoring.
+import type { Metadata } from 'sharp';
 import { readDicomFirstFrame, type Frame } from './dicom/dicom';
 import { renderColour } from './dicom/render';
 import { ImageError, describeThrown } from './errors';
+import { type ImageLimits, maxPixelsOf } from './pixel-limit';
+import { explainSharpLimit, limitedSharp, readRasterHeader } from './raster';
 import { readImageFile } from './read-image-file';
 import { percentileBounds, sampleRange } from './window';
 
@@ -36,25 +39,30 @@ export const DEFAULT_DISPLAY_MAX_SIDE = 1536;
 const IDENTITY_UNITS = { scale: 1, offset: 0 };
 const FULL_8_BIT_WINDOW = { center: 127.5, width: 255 };
 
-export async function decodeForDisplay(path: string, maxSide = DEFAULT_DISPLAY_MAX_SIDE): Promise<DisplayImage> {
+/** @param limits `maxImagePixels` refuses an image from its header (default: DEFAULT_LIMITS). */
+export async function decodeForDisplay(path: string, maxSide = DEFAULT_DISPLAY_MAX_SIDE, limits?: ImageLimits): Promise<DisplayImage> {
   const { bytes, format } = await readImageFile(path);
+  const maxPixels = maxPixelsOf(limits);
   try {
-    return format === 'dicom' ? dicomForDisplay(await readDicomFirstFrame(path, bytes), maxSide) : await rasterForDisplay(bytes, format, maxSide);
+    if (format === 'dicom') return dicomForDisplay(await readDicomFirstFrame(path, bytes, { maxImagePixels: maxPixels }), maxSide);
+    const meta = await readRasterHeader(path, bytes, format, maxPixels);
+    return await rasterForDisplay(bytes, format, maxSide, meta, maxPixels).catch((thrown: unknown) => {
+      throw explainSharpLimit(path, thrown, meta, maxPixels);
+    });
   } catch (thrown) {
     if (thrown instanceof ImageError) throw thrown;
     throw new ImageError(path, `cannot decode ${format} for display: ${describeThrown(thrown)}`);
   }
 }
 
-async function rasterForDisplay(bytes: Buffer, format: string, maxSide: number): Promise<DisplayImage> {
-  const meta = await sharp(bytes).metadata();
+async function rasterForDisplay(bytes: Buffer, format: string, maxSide: number, meta: Metadata, maxPixels: number): Promise<DisplayImage> {
   const grey = meta.channels !== undefined && meta.channels <= 2 && !meta.isPalette;
   const deep = meta.depth === 'ushort';
   if (meta.depth !== undefined && meta.depth !== 'uchar' && !deep) {
     throw new Error(`unsupported sample format '${meta.depth}' (only 8- and 16-bit integer images are read)`);
   }
   const colourspace = deep ? (grey ? 'grey16' : 'rgb16') : grey ? 'b-w' : 'srgb';
-  const { data, info } = await sharp(bytes)
+  const { data, info } = await limitedSharp(bytes, maxPixels)
     .autoOrient()
     .removeAlpha()
     .toColourspace(colourspace)

@@ -1,6 +1,8 @@
 // Image room of the engine: decode PNG/JPEG/TIFF/WebP/DICOM to 8 bits, and preprocess for a CLIP model.
 export { decodeImage } from './decode';
 export { ImageError } from './errors';
+export { checkImagePixels, pixelLimitProblem } from './pixel-limit';
+export type { ImageLimits } from './pixel-limit';
 export { preprocessImage } from './preprocess';
 export { planResize } from './geometry';
 export type { ResizePlan } from './geometry';

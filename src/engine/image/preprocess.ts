@@ -16,7 +16,8 @@ export async function preprocessImage(img: DecodedImage, spec: ImagePreprocessSp
 
   // Grey sources stay one channel through the pipeline (repeated into the tensor later); colour → grey when asked.
   const grey = img.channels === 1 || spec.channels === 1;
-  let pipeline = sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels } });
+  // Already decoded, so already admitted by the pixel limit (which may be raised above sharp's default of ~268 MP).
+  let pipeline = sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels }, limitInputPixels: false });
   if (grey && img.channels === 3) pipeline = pipeline.greyscale();
   pipeline = pipeline.resize(plan.resizeWidth, plan.resizeHeight, { fit: 'fill', kernel: 'cubic' });
   if (plan.kind === 'crop') {

@@ -1,18 +1,48 @@
 // PNG, JPEG, TIFF and WebP through sharp: EXIF orientation applied, alpha dropped, 16-bit windowed to 8.
-import sharp from 'sharp';
+// The size is checked from the header (sharp's metadata() reads only that) before anything is decoded.
+import sharp, { type Metadata, type Sharp } from 'sharp';
 import type { DecodedImage } from '../types';
 import { ImageError, describeThrown } from './errors';
+import { type ImageLimits, checkImagePixels, maxPixelsOf, pixelLimitProblem, isSharpPixelLimitError } from './pixel-limit';
 import { windowUnsigned16 } from './window';
 
 type RasterFormat = 'png' | 'jpeg' | 'tiff' | 'webp';
 
-export async function decodeRaster(path: string, bytes: Buffer, format: RasterFormat): Promise<DecodedImage> {
+/**
+ * The header of an image sharp reads, refused when over the pixel limit. sharp's own default limit
+ * (~268 MP) is lifted for this read only: ours, from `limits`, decides, with a message that says how to raise it.
+ */
+export async function readRasterHeader(path: string, bytes: Buffer, format: string, maxPixels: number): Promise<Metadata> {
+  let meta: Metadata;
   try {
-    const meta = await sharp(bytes).metadata();
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (thrown) {
+    throw new ImageError(path, `cannot decode ${format}: ${describeThrown(thrown)}`);
+  }
+  if (meta.width === undefined || meta.height === undefined) throw new ImageError(path, `${format} header gives no width or height`);
+  checkImagePixels(path, meta.width, meta.height, maxPixels);
+  return meta;
+}
+
+/** A decoding pipeline that sharp itself refuses past the limit (a second line behind readRasterHeader). */
+export function limitedSharp(bytes: Buffer, maxPixels: number): Sharp {
+  return sharp(bytes, { limitInputPixels: maxPixels });
+}
+
+/** sharp's pixel-limit error as our refusal (dimensions from the header); anything else unchanged. */
+export function explainSharpLimit(path: string, thrown: unknown, meta: Metadata, maxPixels: number): unknown {
+  if (!isSharpPixelLimitError(thrown)) return thrown;
+  return new ImageError(path, pixelLimitProblem(meta.width ?? 0, meta.height ?? 0, maxPixels));
+}
+
+export async function decodeRaster(path: string, bytes: Buffer, format: RasterFormat, limits?: ImageLimits): Promise<DecodedImage> {
+  const maxPixels = maxPixelsOf(limits);
+  const meta = await readRasterHeader(path, bytes, format, maxPixels);
+  try {
     // Grey sources stay one channel; palette and CMYK images count as colour.
     const grey = meta.channels !== undefined && meta.channels <= 2 && !meta.isPalette;
     const channels = grey ? 1 : 3;
-    const pipeline = sharp(bytes).autoOrient().removeAlpha();
+    const pipeline = limitedSharp(bytes, maxPixels).autoOrient().removeAlpha();
 
     if (meta.depth === 'ushort') {
       const { data, info } = await pipeline
@@ -30,7 +60,8 @@ export async function decodeRaster(path: string, bytes: Buffer, format: RasterFo
     checkChannels(path, info.channels, channels);
     return { data, width: info.width, height: info.height, channels, format, sourceBits: 8 };
   } catch (thrown) {
-    if (thrown instanceof ImageError) throw thrown;
+    const explained = explainSharpLimit(path, thrown, meta, maxPixels);
+    if (explained instanceof ImageError) throw explained;
     throw new ImageError(path, `cannot decode ${format}: ${describeThrown(thrown)}`);
   }
 }

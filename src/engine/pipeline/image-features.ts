@@ -1,8 +1,10 @@
 // Image embeddings (global + a grid of cell embeddings for heatmaps), through the cache.
 import { readFile } from 'node:fs/promises';
-import { decodeImage, preprocessImage } from '../image';
+import { decodeImage, preprocessImage, type ImageLimits } from '../image';
+import { DEFAULT_LIMITS } from '../limits';
 import type { ClipModel } from '../model/types';
 import { EmbeddingCache, hashKey } from '../cache/embedding-cache';
+import { imageEntryShape, occlusionEntryShape } from '../cache/entry-shapes';
 import { normalize, normalizeRows } from '../scoring/vectors';
 import type { InputToImageTransform } from '../types';
 import { mapLimit } from './map-limit';
@@ -12,6 +14,16 @@ export const IMAGE_PIPELINE_VERSION = 'image-v1';
 
 /** Side of the occlusion grid for models without patch outputs (cells² extra image passes). */
 export const OCCLUSION_GRID = 6;
+
+/** Files read at once to hash them and look them up in the cache; each is dropped once hashed. */
+const LOOKUP_CONCURRENCY = 4;
+
+/**
+ * Images decoded at once. Until it is preprocessed, one holds its file, its stored samples (4 bytes each
+ * for DICOM) and its 8-bit pixels, several bytes a pixel: with the pixel limit that bounds each image,
+ * two at a time bound the peak of a batch, whatever the batch size (sharp still uses several threads for each).
+ */
+export const DECODE_CONCURRENCY = 2;
 
 export interface ImageFeatures {
   /** Unit-length global embedding. */
@@ -31,9 +43,11 @@ interface ImageMeta {
 export class ImageFeatureStore {
   encoded = 0;
 
+  /** @param limits `maxImagePixels`: larger images are skipped with the reason, checked from their header (a whole `Limits` fits). */
   constructor(
     private readonly model: ClipModel,
     private readonly cache: EmbeddingCache,
+    private readonly limits: ImageLimits = DEFAULT_LIMITS,
   ) {}
 
   /**
@@ -44,9 +58,10 @@ export class ImageFeatureStore {
     const out = new Map<string, ImageFeatures | Error>();
     const info = this.model.info;
     const occlusion = withCells && !info.patchGrid;
-    const pending: { path: string; key: string; occKey: string | null; bytes: Buffer }[] = [];
+    // Keys only: the file bytes read for hashing are not kept for the whole batch (decoding reads the file again).
+    const pending: { path: string; key: string; occKey: string | null }[] = [];
 
-    await mapLimit(paths, 4, async (path) => {
+    await mapLimit(paths, LOOKUP_CONCURRENCY, async (path) => {
       let bytes: Buffer;
       try {
         bytes = await readFile(path);
@@ -57,19 +72,19 @@ export class ImageFeatureStore {
       const contentHash = hashKey(bytes);
       const key = hashKey('image', IMAGE_PIPELINE_VERSION, info.identity, contentHash);
       const occKey = occlusion ? hashKey('occlusion', IMAGE_PIPELINE_VERSION, String(OCCLUSION_GRID), info.identity, contentHash) : null;
-      const hit = await this.cache.get<ImageMeta>(key);
-      const occHit = occKey ? await this.cache.get<ImageMeta>(occKey) : null;
+      const hit = await this.cache.get<ImageMeta>(key, imageEntryShape(info));
+      const occHit = occKey ? await this.cache.get<ImageMeta>(occKey, occlusionEntryShape(info, OCCLUSION_GRID)) : null;
       if (hit && (!occKey || occHit)) {
         out.set(path, this.assemble(hit.arrays[0], hit.arrays[1] ?? null, occHit?.arrays[0] ?? null, hit.meta.transform));
-      } else pending.push({ path, key, occKey, bytes });
+      } else pending.push({ path, key, occKey });
     });
 
-    // Decode and preprocess misses with bounded concurrency (sharp works off the JS thread),
-    // then run the model over all of them in its own batches.
+    // Decode and preprocess misses a few at a time (sharp works off the JS thread), keeping only the
+    // model-sized tensor of each, then run the model over all of them in its own batches.
     const ready: { path: string; key: string; occKey: string | null; tensor: Float32Array; transform: InputToImageTransform }[] = [];
-    await mapLimit(pending, 4, async (p) => {
+    await mapLimit(pending, DECODE_CONCURRENCY, async (p) => {
       try {
-        const img = await decodeImage(p.path);
+        const img = await decodeImage(p.path, this.limits);
         const pre = await preprocessImage(img, info.preprocess);
         ready.push({ path: p.path, key: p.key, occKey: p.occKey, tensor: pre.tensor, transform: pre.transform });
       } catch (e) {

@@ -23,7 +23,7 @@ export async function writeHeatmapOverlay(image: DecodedImage, map: Heatmap, out
   const scale = Math.min(1, maxSide / Math.max(image.width, image.height));
   const w = Math.max(1, Math.round(image.width * scale));
   const h = Math.max(1, Math.round(image.height * scale));
-  const base = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } })
+  const base = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels }, limitInputPixels: false }) // already decoded under the engine's pixel limit
     .resize(w, h, { fit: 'fill' })
     .toColourspace('srgb')
     .removeAlpha()

@@ -19,13 +19,13 @@ export class DisplayWorkerClient {
     private readonly idleStopMs = IDLE_STOP_MS,
   ) {}
 
-  decode(path: string, maxSide: number): Promise<PixelImage> {
+  decode(path: string, maxSide: number, maxImagePixels?: number): Promise<PixelImage> {
     const child = this.ensureStarted();
     const id = this.nextId++;
     clearTimeout(this.idleTimer);
     return new Promise<PixelImage>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      child.send({ type: 'decode', id, path, maxSide } satisfies DecodeRequest);
+      child.send({ type: 'decode', id, path, maxSide, ...(maxImagePixels ? { maxImagePixels } : {}) } satisfies DecodeRequest);
     });
   }
 

@@ -11,6 +11,8 @@ export interface DecodeRequest {
   id: number;
   path: string;
   maxSide: number;
+  /** `radalign.limits.maxImagePixels` when the user set it; the engine's default otherwise. */
+  maxImagePixels?: number;
 }
 
 export type DecodeReply = { type: 'decoded'; id: number; image: PixelImage } | { type: 'failed'; id: number; message: string };
@@ -18,7 +20,13 @@ export type DecodeReply = { type: 'decoded'; id: number; image: PixelImage } | {
 export function isDecodeRequest(v: unknown): v is DecodeRequest {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as Partial<DecodeRequest>;
-  return r.type === 'decode' && Number.isInteger(r.id) && typeof r.path === 'string' && Number.isInteger(r.maxSide);
+  return (
+    r.type === 'decode' &&
+    Number.isInteger(r.id) &&
+    typeof r.path === 'string' &&
+    Number.isInteger(r.maxSide) &&
+    (r.maxImagePixels === undefined || (Number.isSafeInteger(r.maxImagePixels) && r.maxImagePixels > 0))
+  );
 }
 
 export function isDecodeReply(v: unknown): v is DecodeReply {

@@ -19,7 +19,7 @@ if (!process.send) {
 }
 process.on('message', (m: unknown) => {
   if (!isDecodeRequest(m)) return;
-  decodeForDisplay(m.path, m.maxSide).then(
+  decodeForDisplay(m.path, m.maxSide, m.maxImagePixels ? { maxImagePixels: m.maxImagePixels } : undefined).then(
     (image) => reply({ type: 'decoded', id: m.id, image: toPixelImage(image) }),
     (e: unknown) => reply({ type: 'failed', id: m.id, message: e instanceof Error ? e.message : String(e) }),
   );

@@ -9,7 +9,7 @@ import { DISPLAY_MAX_SIDE } from './display-worker-protocol';
 import { routeImage } from './image-route';
 import { PanelConnection } from './panel-connection';
 import { panelHtml } from './panel-html';
-import { reviewerName } from '../settings';
+import { readSettings, reviewerName } from '../settings';
 import { notificationText } from '../views/markdown-text';
 
 interface OpenPanel {
@@ -98,6 +98,12 @@ export class ReviewPanelController implements vscode.Disposable {
     return vscode.window.createWebviewPanel(REVIEW_PANEL_VIEW_TYPE, title, { viewColumn: column, preserveFocus }, this.webviewOptions());
   }
 
+  /** `radalign.limits.maxImagePixels` of the folder under review, when the user set it. */
+  private maxImagePixels(): number | undefined {
+    const folder = this.deps.sessions.current?.folder;
+    return readSettings(folder ? vscode.Uri.file(folder) : undefined).limits.maxImagePixels;
+  }
+
   private webviewOptions(): vscode.WebviewOptions {
     const ext = this.deps.context.extensionUri;
     const folder = this.deps.sessions.current?.folder;
@@ -131,7 +137,7 @@ export class ReviewPanelController implements vscode.Disposable {
       reviewer: reviewerName,
       routeImage,
       toWebviewUri: (abs) => webview.asWebviewUri(vscode.Uri.file(abs)).toString(),
-      decodeImage: (abs) => this.decoder.decode(abs, DISPLAY_MAX_SIDE),
+      decodeImage: (abs) => this.decoder.decode(abs, DISPLAY_MAX_SIDE, this.maxImagePixels()),
       openOther: (pairId) => void this.openPinned(pairId),
       log,
       // Messages can quote dataset text (a pair id): no link may form from it in the notification.

@@ -4,6 +4,8 @@ import type { PixelAttributes } from './attributes';
 
 const HEADER_BYTES = 64;
 const MAX_SEGMENTS = 15;
+/** The most PackBits can expand: a 2-byte replicate run gives 128 bytes. */
+const MAX_BYTES_PER_CODED_BYTE = 64;
 
 /** Decodes one RLE frame to native little-endian, interleaved bytes, ready for readNativeSamples. */
 export function decodeRleFrame(frame: Uint8Array, attrs: PixelAttributes): Uint8Array {
@@ -17,18 +19,27 @@ export function decodeRleFrame(frame: Uint8Array, attrs: PixelAttributes): Uint8
   }
 
   const pixels = attrs.rows * attrs.columns;
-  const out = new Uint8Array(pixels * expected);
+  const segments: Array<[number, number]> = [];
   for (let s = 0; s < segmentCount; s++) {
     const start = header.getUint32(4 + s * 4, true);
     const end = s + 1 < segmentCount ? header.getUint32(8 + s * 4, true) : frame.length;
     if (start < HEADER_BYTES || start > end || end > frame.length) throw new Error(`RLE segment ${s + 1} has bad offsets ${start}..${end}`);
-    const plane = decodePackBits(frame.subarray(start, end), pixels, s + 1);
+    // Checked before allocating the frame: a segment too short for the pixels is a cut or lying file.
+    if ((end - start) * MAX_BYTES_PER_CODED_BYTE < pixels) {
+      throw new Error(
+        `truncated: RLE segment ${s + 1} is ${end - start} bytes, too short to decode to the ${pixels} bytes ` +
+          `that ${attrs.columns} × ${attrs.rows} pixels need (Rows/Columns are wrong or the file is cut short)`,
+      );
+    }
+    segments.push([start, end]);
+  }
+  const out = new Uint8Array(pixels * expected);
+  for (const [s, [start, end]] of segments.entries()) {
     // Segment s holds sample floor(s / bytesPerSample), byte (most significant first) s % bytesPerSample.
     const sample = Math.floor(s / bytesPerSample);
     const byteInSample = bytesPerSample - 1 - (s % bytesPerSample); // little-endian position
-    const stride = expected;
-    const base = sample * bytesPerSample + byteInSample;
-    for (let i = 0; i < pixels; i++) out[i * stride + base] = plane[i]!;
+    // Straight into its place in the interleaved frame: no plane-sized buffer per segment.
+    unpackBitsInto(frame.subarray(start, end), out, pixels, expected, sample * bytesPerSample + byteInSample, s + 1);
   }
   return out;
 }
@@ -39,23 +50,31 @@ export function decodeRleFrame(frame: Uint8Array, attrs: PixelAttributes): Uint8
  */
 export function decodePackBits(segment: Uint8Array, length: number, segmentNumber: number): Uint8Array {
   const out = new Uint8Array(length);
+  unpackBitsInto(segment, out, length, 1, 0, segmentNumber);
+  return out;
+}
+
+/** PackBits decoding of `count` bytes into `out[base]`, `out[base + stride]`, …; throws when the segment runs out first. */
+function unpackBitsInto(segment: Uint8Array, out: Uint8Array, count: number, stride: number, base: number, segmentNumber: number): void {
   let o = 0;
   let i = 0;
-  while (o < length && i < segment.length) {
+  while (o < count && i < segment.length) {
     const n = (segment[i++]! << 24) >> 24; // as signed byte
     if (n >= 0) {
-      const count = Math.min(n + 1, length - o);
-      if (i + count > segment.length) break;
-      out.set(segment.subarray(i, i + count), o);
+      const copy = Math.min(n + 1, count - o);
+      if (i + copy > segment.length) break;
+      if (stride === 1) out.set(segment.subarray(i, i + copy), base + o);
+      else for (let k = 0; k < copy; k++) out[base + (o + k) * stride] = segment[i + k]!;
       i += n + 1;
-      o += count;
+      o += copy;
     } else if (n !== -128) {
       if (i >= segment.length) break;
-      const count = Math.min(1 - n, length - o);
-      out.fill(segment[i++]!, o, o + count);
-      o += count;
+      const repeat = Math.min(1 - n, count - o);
+      const value = segment[i++]!;
+      if (stride === 1) out.fill(value, base + o, base + o + repeat);
+      else for (let k = 0; k < repeat; k++) out[base + (o + k) * stride] = value;
+      o += repeat;
     }
   }
-  if (o < length) throw new Error(`RLE segment ${segmentNumber} decodes to ${o} bytes where ${length} were expected`);
-  return out;
+  if (o < count) throw new Error(`RLE segment ${segmentNumber} decodes to ${o} bytes where ${count} were expected`);
 }
