@@ -45,16 +45,23 @@ describe('embedding cache', () => {
     await assert.rejects(readFile(file), /ENOENT/);
   });
 
-  it('detects a flipped byte inside the floats', async () => {
+  it('detects a flipped byte inside a float (not a length field): the checksum catches it', async () => {
     const cache = new EmbeddingCache(dir);
     const key = hashKey('k2');
     await cache.put(key, entry);
     const file = await onlyFile();
     const bytes = await readFile(file);
-    bytes[bytes.length - 40] ^= 0x10;
+    // magic 8, meta length 4, meta, array count 4, first array's length 4, then its floats.
+    const firstFloat = 8 + 4 + bytes.readUInt32LE(8) + 4 + 4;
+    assert.equal(bytes.readUInt32LE(firstFloat - 4), 3, 'the offset lands on array 0 (3 floats)');
+    assert.equal(bytes.readFloatLE(firstFloat + 4), -2.5, 'and its second float');
+    bytes[firstFloat + 4 + 1] ^= 0x10; // a mantissa byte of -2.5: still a finite float, just another one
+    assert.ok(Number.isFinite(bytes.readFloatLE(firstFloat + 4)) && bytes.readFloatLE(firstFloat + 4) !== -2.5);
     await writeFile(file, bytes);
     assert.equal(await cache.get(key), null);
     assert.equal(cache.stats.corrupt, 1);
+    assert.match(cache.rejected[0], /\.emb: sha256 checksum does not match the contents$/);
+    await assert.rejects(readFile(file), /ENOENT/);
   });
 
   it('rejects garbage and an empty file', () => {

@@ -1,9 +1,10 @@
 // The catalogue-model downloader against a local HTTP server (127.0.0.1 only): resume with and
 // without Range support, dropped connections, checksum and HTTP errors, offline, cancellation,
-// one download per model, and the folder check at the end.
+// one download per model, and the folder check at the end; and its bounds: never more bytes than
+// listed, redirects checked hop by hop and counted, bounded retries for 5xx only.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -136,13 +137,15 @@ describe('model download (local server)', function () {
     assert.ok(!existsSync(join(dirOf(), 'tokenizer.json.part')) && !existsSync(join(dirOf(), 'tokenizer.json')));
     assert.ok(!existsSync(join(dirOf(), 'model.json')), 'nothing is renamed into place before every file is verified');
     assert.equal(await installState(storage, e), 'absent');
+    assert.equal(server!.requests.filter((r) => r.path === '/tiny/tokenizer.json').length, 1, 'a checksum mismatch is not retried');
   });
 
   it('a 404 names the file and the status', async () => {
     const e = entry();
     const partial = new Map([...bytes].filter(([n]) => n !== 'text.onnx'));
     const files = await serve(e, { ranges: true }, partial);
-    await assert.rejects(downloadModel(e, files, { globalStorage: storage }), /^DownloadError: text\.onnx: http:\/\/127\.0\.0\.1:\d+\/tiny\/text\.onnx answered 404 Not Found$/);
+    await assert.rejects(downloadModel(e, files, { globalStorage: storage, retryDelayMs: 10 }), /^DownloadError: text\.onnx: http:\/\/127\.0\.0\.1:\d+\/tiny\/text\.onnx answered 404 Not Found$/);
+    assert.equal(server!.requests.filter((r) => r.path === '/tiny/text.onnx').length, 1, 'a 4xx is not retried');
   });
 
   it('a file of another size than the catalogue says is refused', async () => {
@@ -230,5 +233,160 @@ describe('model download (local server)', function () {
       return true;
     });
     assert.ok(!existsSync(join(dirOf(), MARKER_FILE)));
+  });
+
+  describe('bounds', () => {
+    const size = (n: string) => bytes.get(n)!.length;
+
+    /** Largest size `path` had while `run` ran, sampled every millisecond or so. */
+    async function largestWhile<T>(path: string, run: () => Promise<T>): Promise<{ largest: number; outcome: PromiseSettledResult<T> }> {
+      let largest = 0;
+      const sample = () => {
+        try {
+          largest = Math.max(largest, statSync(path).size);
+        } catch {
+          // not there (yet, or any more)
+        }
+      };
+      const timer = setInterval(sample, 1);
+      const [outcome] = await Promise.allSettled([run()]);
+      clearInterval(timer);
+      sample();
+      return { largest, outcome };
+    }
+
+    it('a body that runs on past the listed size without Content-Length fails at once; the .part never exceeds the listed size and is deleted', async () => {
+      const e = entry();
+      const files = await serve(e, { ranges: true, overflow: { '/tiny/vision.onnx': { extra: 'endless' } } });
+      const part = join(dirOf(), 'vision.onnx.part');
+      const t0 = Date.now();
+      const { largest, outcome } = await largestWhile(part, () => downloadModel(e, files, { globalStorage: storage, retryDelayMs: 10 }));
+      const took = Date.now() - t0;
+      assert.equal(outcome.status, 'rejected');
+      const err = (outcome as PromiseRejectedResult).reason as Error;
+      assert.ok(err instanceof DownloadError, String(err));
+      assert.equal(err.file, 'vision.onnx');
+      assert.match(err.message, new RegExp(`^vision\\.onnx: http://127\\.0\\.0\\.1:\\d+/tiny/vision\\.onnx sent more than the ${size('vision.onnx')} bytes the catalogue lists \\(at least \\d+\\); stopped, and the partial file was deleted$`));
+      assert.ok(took < 5000, `took ${took} ms`);
+      assert.ok(largest <= size('vision.onnx'), `the .part reached ${largest} bytes; listed ${size('vision.onnx')}`);
+      assert.ok(!existsSync(part), 'the .part is deleted');
+      assert.equal(server!.requests.filter((r) => r.path === '/tiny/vision.onnx').length, 1, 'not retried');
+      // The connection was closed: the server stops sending.
+      const sent = server!.sent.get('/tiny/vision.onnx')!;
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(server!.sent.get('/tiny/vision.onnx'), sent, 'the server could not go on sending');
+      assert.ok(sent < 64 * 1024 * 1024, `the server sent ${sent} bytes`);
+    });
+
+    it('one byte more than listed (no Content-Length) is refused too', async () => {
+      const e = entry();
+      const files = await serve(e, { ranges: true, overflow: { '/tiny/model.json': { extra: 1 } } });
+      await assert.rejects(downloadModel(e, files, { globalStorage: storage }), /^DownloadError: model\.json: .* sent more than the \d+ bytes the catalogue lists \(at least (\d+)\)/);
+      assert.ok(!existsSync(join(dirOf(), 'model.json.part')));
+    });
+
+    it('a Content-Length larger than listed fails before any of the body is read', async () => {
+      const e = entry();
+      const listed = size('vision.onnx');
+      const files = await serve(e, { ranges: true, overflow: { '/tiny/vision.onnx': { extra: 1000, contentLength: listed + 1000, bodyDelayMs: 3000 } } });
+      const seen: number[] = [];
+      const t0 = Date.now();
+      await assert.rejects(downloadModel(e, files, { globalStorage: storage, onProgress: (p) => p.file === 'vision.onnx' && seen.push(p.fileDone) }), (err: Error) => {
+        assert.ok(err instanceof DownloadError);
+        assert.match(err.message, new RegExp(`^vision\\.onnx: the server's file has ${listed + 1000} bytes, the catalogue says ${listed} \\(Content-Length from http://127\\.0\\.0\\.1:\\d+/tiny/vision\\.onnx\\); refused before reading it$`));
+        return true;
+      });
+      assert.ok(Date.now() - t0 < 2500, 'it did not wait for the body');
+      assert.equal(server!.sent.get('/tiny/vision.onnx') ?? 0, 0, 'no body byte was sent before the refusal');
+      assert.ok(seen.every((d) => d === 0), 'no byte of it was counted');
+      assert.ok(!existsSync(join(dirOf(), 'vision.onnx.part')));
+    });
+
+    it('follows a redirect chain (relative and absolute Locations) and resumes through it with the Range on every hop', async () => {
+      const e = entry();
+      const files = await serve(e, { ranges: true, misbehave: { '/real/vision.onnx': { after: 50_000, how: 'drop' } } }, bytes, ['real']);
+      server!.options.redirects = {
+        '/tiny/model.json': '/hop1/model.json',
+        '/hop1/model.json': `${baseUrl}hop2/model.json`,
+        '/hop2/model.json': { to: '../real/model.json', status: 301 },
+        '/tiny/vision.onnx': { to: '/real/vision.onnx', status: 307 },
+      };
+      await downloadModel(e, files, { globalStorage: storage, retryDelayMs: 10 });
+      await assertInstalled();
+      const paths = server!.requests.map((r) => r.path);
+      assert.deepEqual(paths.slice(0, 4), ['/tiny/model.json', '/hop1/model.json', '/hop2/model.json', '/real/model.json']);
+      assert.deepEqual(
+        server!.requests.filter((r) => r.path.endsWith('vision.onnx')),
+        [{ path: '/tiny/vision.onnx' }, { path: '/real/vision.onnx' }, { path: '/tiny/vision.onnx', range: 'bytes=50000-' }, { path: '/real/vision.onnx', range: 'bytes=50000-' }],
+      );
+    });
+
+    it('five redirects are followed; a sixth, or a loop, is refused naming the file, the URL and the limit', async () => {
+      const e = entry();
+      const files = await serve(e, { ranges: true }, bytes, ['real']);
+      const chain = (from: string, hops: number) => Object.fromEntries(Array.from({ length: hops }, (_, i) => [i ? `/r${i}/${from}` : `/tiny/${from}`, i + 1 < hops ? `/r${i + 1}/${from}` : `/real/${from}`]));
+      server!.options.redirects = { ...chain('model.json', 5), ...chain('tokenizer.json', 6) };
+      const before = () => server!.requests.length;
+      await assert.rejects(downloadModel(e, files, { globalStorage: storage, retryDelayMs: 10 }), (err: Error) => {
+        assert.ok(err instanceof DownloadError);
+        assert.equal(err.file, 'tokenizer.json');
+        assert.match(err.message, /^tokenizer\.json: more than 5 redirects from http:\/\/127\.0\.0\.1:\d+\/tiny\/tokenizer\.json \(the limit is 5; the last went to http:\/\/127\.0\.0\.1:\d+\/real\/tokenizer\.json\)$/);
+        return true;
+      });
+      assert.deepEqual(server!.requests.filter((r) => r.path.endsWith('model.json')).map((r) => r.path).at(-1), '/real/model.json', 'five hops reached the file');
+      assert.equal(server!.requests.filter((r) => r.path.endsWith('tokenizer.json')).length, 6, 'the first request and five hops; not retried');
+      assert.ok(!server!.requests.some((r) => r.path === '/real/tokenizer.json'));
+
+      server!.options.redirects = { '/tiny/tokenizer.json': '/loop/a', '/loop/a': '/loop/b', '/loop/b': '/loop/a' };
+      const at = before();
+      await assert.rejects(downloadModel(e, files, { globalStorage: storage }), /tokenizer\.json: more than 5 redirects/);
+      assert.equal(server!.requests.length - at, 6);
+    });
+
+    for (const [what, to, problem] of [
+      ['plain http to another host', 'http://models.example.invalid/tiny/model.json', /refused: http:\/\/models\.example\.invalid\/tiny\/model\.json is not https \(plain http is allowed only to localhost\)$/],
+      ['another scheme (ftp)', 'ftp://127.0.0.1/tiny/model.json', /refused: ftp:\/\/127\.0\.0\.1\/tiny\/model\.json is not https \(scheme ftp: is not allowed\)$/],
+      ['another scheme (file)', 'file:///etc/passwd', /refused: file:\/\/\/etc\/passwd is not https \(scheme file: is not allowed\)$/],
+      ['credentials in the URL', 'http://user:s3cret@127.0.0.1:1/tiny/model.json', /refused: http:\/\/127\.0\.0\.1:1\/tiny\/model\.json carries credentials in the URL; refused$/],
+    ] as const) {
+      it(`a redirect to ${what} is refused, not retried, and names the file and both URLs`, async () => {
+        const e = entry();
+        const files = await serve(e, { ranges: true, redirects: { '/tiny/model.json': to } });
+        await assert.rejects(downloadModel(e, files, { globalStorage: storage, retryDelayMs: 10 }), (err: Error) => {
+          assert.ok(err instanceof DownloadError);
+          assert.equal(err.file, 'model.json');
+          assert.ok(err.message.startsWith(`model.json: redirect from ${baseUrl}tiny/model.json refused: `), err.message);
+          assert.match(err.message, problem);
+          assert.ok(!err.message.includes('s3cret'));
+          return true;
+        });
+        assert.equal(server!.requests.length, 1);
+      });
+    }
+
+    it('a 503 twice, then the file: succeeds after two retries', async () => {
+      const e = entry();
+      const files = await serve(e, { ranges: true, failures: { '/tiny/vision.onnx': { status: 503, times: 2 } } });
+      await downloadModel(e, files, { globalStorage: storage, retryDelayMs: 10 });
+      await assertInstalled();
+      assert.equal(server!.requests.filter((r) => r.path === '/tiny/vision.onnx').length, 3);
+    });
+
+    it('a 5xx that does not go away: gives up after the retries, naming the file, the URL, the status and the limit', async () => {
+      const e = entry();
+      const files = await serve(e, { ranges: true, failures: { '/tiny/model.json': { status: 502, times: 100 } } });
+      await assert.rejects(
+        downloadModel(e, files, { globalStorage: storage, retries: 2, retryDelayMs: 10 }),
+        /^DownloadError: model\.json: http:\/\/127\.0\.0\.1:\d+\/tiny\/model\.json answered 502 Bad Gateway \(gave up after 3 attempts; retries limit 2\)$/,
+      );
+      assert.equal(server!.requests.length, 3);
+    });
+
+    it('a 403 is not retried', async () => {
+      const e = entry();
+      const files = await serve(e, { ranges: true, failures: { '/tiny/model.json': { status: 403, times: 1 } } });
+      await assert.rejects(downloadModel(e, files, { globalStorage: storage, retryDelayMs: 10 }), /model\.json: .* answered 403 Forbidden$/);
+      assert.equal(server!.requests.length, 1);
+    });
   });
 });

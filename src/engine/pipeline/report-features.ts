@@ -1,5 +1,6 @@
 // Report and sentence embeddings, cached per report text: editing one report re-encodes only it.
 import { EmbeddingCache, hashKey } from '../cache/embedding-cache';
+import { reportEntryShape } from '../cache/entry-shapes';
 import type { ClipModel } from '../model/types';
 import { meanDirection, normalize } from '../scoring/vectors';
 import type { ParsedReport, ReportSentence } from '../types';
@@ -56,8 +57,9 @@ export class ReportFeatureStore {
     const misses: { index: number; key: string; chunks: string[]; sentences: string[] }[] = [];
     for (let i = 0; i < reports.length; i++) {
       const key = hashKey('report', REPORT_PIPELINE_VERSION, info.identity, reports[i].text);
-      const hit = await this.cache.get<{ chunks: number }>(key);
-      if (hit && hit.arrays.length === hit.meta.chunks + reports[i].sentences.length) {
+      // The shape check makes this a miss (counted in stats.corrupt) unless it has chunks + sentences vectors of embedDim.
+      const hit = await this.cache.get<{ chunks: number }>(key, reportEntryShape(info.embedDim, reports[i].sentences.length));
+      if (hit) {
         out[i] = fromArrays(hit.arrays, hit.meta.chunks);
         continue;
       }
