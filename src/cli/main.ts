@@ -41,6 +41,9 @@ program
   .option('--layout <name>', 'dataset layout: auto, stem, study-folder, manifest, r2gen, mimic', 'auto')
   .option('--batch-size <n>', 'images or texts per model run', positiveInt)
   .option('--threads <n>', 'inference threads', positiveInt)
+  .option('--max-image-pixels <n>', 'skip images larger than this, in pixels (width × height), checked from the header (default 64000000)', positiveInt)
+  .option('--max-report-bytes <n>', 'skip reports larger than this, in bytes (default 1048576)', positiveInt)
+  .option('--max-manifest-rows <n>', 'read at most this many rows of one manifest (default 2000000)', positiveInt)
   .action(async (folder: string, opts) => {
     process.exitCode = await runScore(folder, opts);
   });

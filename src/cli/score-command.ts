@@ -20,6 +20,9 @@ export interface ScoreCommandOptions {
   layout: string;
   batchSize?: number;
   threads?: number;
+  maxImagePixels?: number;
+  maxReportBytes?: number;
+  maxManifestRows?: number;
 }
 
 const LAYOUTS = ['auto', 'stem', 'study-folder', 'manifest', 'r2gen', 'mimic'];
@@ -44,6 +47,7 @@ export async function runScore(folder: string, opts: ScoreCommandOptions): Promi
       batchSize: opts.batchSize,
       threads: opts.threads,
       layout: opts.layout as LayoutName | 'auto',
+      limits: { maxImagePixels: opts.maxImagePixels, maxReportBytes: opts.maxReportBytes, maxManifestRows: opts.maxManifestRows },
       onProgress: progress.update,
     });
   } catch (e) {

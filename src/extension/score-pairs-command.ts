@@ -62,6 +62,7 @@ export function createScorePairsCommand(deps: ScorePairsDeps): (invokedOn?: vsco
               threads: settings.threads,
               layout: settings.layout,
               heatmapSmoothing: settings.heatmapSmoothing,
+              limits: settings.limits,
             },
             { signal: aborter.signal, onProgress: (p) => progress.report(text.update(p)) },
           );

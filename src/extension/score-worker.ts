@@ -28,6 +28,7 @@ async function run(request: ScoreRequest): Promise<void> {
       threads: request.threads,
       layout: request.layout,
       heatmapSmoothing: request.heatmapSmoothing,
+      limits: request.limits,
       onProgress: (progress) => void send({ type: 'progress', progress }),
     });
     // Atomic, and never through a link planted in the dataset; a refused `.radalign` still shows

@@ -1,6 +1,7 @@
 // The extension's settings (declared under `contributes.configuration` in package.json).
 import { defaultReviewerName } from '../engine/review/reviewer';
 import * as vscode from 'vscode';
+import type { Limits } from '../engine/limits';
 import type { LayoutName } from '../engine/types';
 import { modelPathFor } from './model-location';
 
@@ -18,6 +19,8 @@ export interface RadalignSettings {
   layout: LayoutSetting;
   /** Smoothing passes of patch heatmaps (0 = raw patch similarities). */
   heatmapSmoothing: number;
+  /** Per-input limits set by the user (0 in a setting = the engine's default, left out here). */
+  limits: Partial<Limits>;
 }
 
 export const DEFAULT_HEATMAP_SMOOTHING = 1;
@@ -35,6 +38,7 @@ export function readSettings(scope?: vscode.Uri): RadalignSettings {
     threads: positiveOrUndefined(config.get<number>('threads')),
     layout: (LAYOUT_SETTINGS as readonly string[]).includes(layout) ? (layout as LayoutSetting) : 'auto',
     heatmapSmoothing: Number.isInteger(smoothing) && smoothing >= 0 ? Math.min(smoothing, MAX_HEATMAP_SMOOTHING) : DEFAULT_HEATMAP_SMOOTHING,
+    limits: limitSettings(config),
   };
 }
 
@@ -42,6 +46,16 @@ export function readSettings(scope?: vscode.Uri): RadalignSettings {
 export function reviewerName(): string {
   const set = vscode.workspace.getConfiguration('radalign').get<string>('reviewerName', '').trim();
   return set || defaultReviewerName();
+}
+
+/** `radalign.limits.*`: the limits a user raised (or lowered); 0 or unset keeps the engine's default. */
+function limitSettings(config: vscode.WorkspaceConfiguration): Partial<Limits> {
+  const limits: Partial<Limits> = {};
+  for (const key of ['maxImagePixels', 'maxReportBytes', 'maxManifestRows'] as const) {
+    const value = positiveOrUndefined(config.get<number>(`limits.${key}`));
+    if (value !== undefined) limits[key] = value;
+  }
+  return limits;
 }
 
 /** 0 (the settings' default) means "let the engine decide". */

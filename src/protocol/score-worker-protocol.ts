@@ -3,6 +3,7 @@
 // `.radalign/results.json`, replies with `result` or `error`, and exits. Cancelling is killing
 // the process.
 import type { LayoutName, ScoreProgress, ScoreResults } from '../engine';
+import type { Limits } from '../engine/limits';
 
 /** Host → worker: what to score. */
 export interface ScoreRequest {
@@ -17,6 +18,8 @@ export interface ScoreRequest {
   layout?: LayoutName | 'auto';
   /** Passes of patch-heatmap smoothing (`radalign.heatmapSmoothing`); default the engine's. */
   heatmapSmoothing?: number;
+  /** Per-input limits (`radalign.limits.*`); the engine's defaults for those left out. */
+  limits?: Partial<Limits>;
 }
 
 /** Worker → host. */

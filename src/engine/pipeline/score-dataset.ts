@@ -12,6 +12,7 @@ import type { PairResult, ScoreResults, SentenceResult } from '../results';
 import { combineEvidence } from '../scoring/combine';
 import { inverseDocumentFrequency, sentenceConsistency, terms } from '../scoring/consistency';
 import { computeSuspicion } from '../scoring/suspicion';
+import { type Limits, resolveLimits } from '../limits';
 import type { LayoutName, Pair, ParsedReport, Skipped } from '../types';
 import { ImageFeatureStore, type ImageFeatures } from './image-features';
 import { ReportFeatureStore } from './report-features';
@@ -41,6 +42,8 @@ export interface ScoreOptions {
   batchSize?: number;
   threads?: number;
   layout?: LayoutName | 'auto';
+  /** What one input may cost at most (limits.ts); the defaults for those left out. */
+  limits?: Partial<Limits>;
   /** How many best-matching other reports to list per pair. */
   bestReports?: number;
   onProgress?: (p: ScoreProgress) => void;
@@ -66,8 +69,14 @@ export async function scoreDataset(folder: string, options: ScoreOptions): Promi
   const started = Date.now();
   const root = resolve(folder);
   const progress = options.onProgress ?? (() => {});
+  let limits: Limits;
+  try {
+    limits = resolveLimits(options.limits);
+  } catch (e) {
+    throw new ScoreError((e as Error).message);
+  }
   progress({ phase: 'discovering', done: 0, total: 0 });
-  const found = await discover(root, { layout: options.layout ?? 'auto' }).catch((e: Error) => {
+  const found = await discover(root, { layout: options.layout ?? 'auto', limits }).catch((e: Error) => {
     throw new ScoreError(e.message);
   });
   const skipped: Skipped[] = [...found.skipped];
@@ -77,7 +86,7 @@ export async function scoreDataset(folder: string, options: ScoreOptions): Promi
   try {
     const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
     const cache = new EmbeddingCache(cacheDir);
-    const images = new ImageFeatureStore(model, cache);
+    const images = new ImageFeatureStore(model, cache, limits);
     const reports = new ReportFeatureStore(model, cache);
     const heatmapMode = options.heatmapDir ? 'always' : (options.heatmaps ?? 'auto');
     const withCells = heatmapMode === 'always';
@@ -92,8 +101,9 @@ export async function scoreDataset(folder: string, options: ScoreOptions): Promi
     for (let at = 0; at < total; at += step) {
       if (options.signal?.aborted) throw new ScoreCancelled();
       const batch = found.pairs.slice(at, at + step);
-      const texts = await readReports(batch, skipped);
+      const texts = await readReports(batch, skipped, limits);
       const usable = batch.filter((p) => texts.has(p.id));
+      for (const pair of batch) if (!texts.has(pair.id)) skipImages(pair, pair.images, 'its report could not be used', skipped);
       const feats = await images.features(
         usable.flatMap((p) => p.images),
         withCells,
@@ -115,6 +125,7 @@ export async function scoreDataset(folder: string, options: ScoreOptions): Promi
         const parsed = parseReport(text);
         if (!parsed.sentences.length) {
           skipped.push({ path: reportPath(pair), reason: `pair ${pair.id} skipped: the report has no text` });
+          skipImages(pair, imagePaths, 'its report has no text', skipped);
           continue;
         }
         ready.push({ pair, text, parsed, imgs, imagePaths });
@@ -135,7 +146,7 @@ export async function scoreDataset(folder: string, options: ScoreOptions): Promi
         };
         if (options.heatmapDir) {
           try {
-            await writePairHeatmaps(options.heatmapDir, pair.id, imagePaths, s.sentences);
+            await writePairHeatmaps(options.heatmapDir, pair.id, imagePaths, s.sentences, limits);
           } catch (e) {
             skipped.push({ path: imagePaths[0], reason: `heatmap images not written: ${(e as Error).message}` });
           }
@@ -201,11 +212,16 @@ function addConsistency(reports: SentenceResult[][]): void {
   all.forEach((s, i) => (s.score = round(combined[i])));
 }
 
-async function readReports(pairs: Pair[], skipped: Skipped[]): Promise<Map<string, string>> {
+/** Every file of a pair is listed when the pair is not scored, each with the pair's reason. */
+function skipImages(pair: Pair, images: string[], why: string, skipped: Skipped[]): void {
+  for (const path of images) skipped.push({ path, reason: `not scored: pair ${pair.id} was skipped because ${why} (${reportPath(pair)})` });
+}
+
+async function readReports(pairs: Pair[], skipped: Skipped[], limits: Limits): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const pair of pairs) {
     try {
-      out.set(pair.id, await reportText(pair.report));
+      out.set(pair.id, await reportText(pair.report, limits));
     } catch (e) {
       skipped.push({ path: reportPath(pair), reason: (e as Error).message });
     }
