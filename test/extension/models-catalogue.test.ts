@@ -15,7 +15,7 @@ import {
   parseCatalogue,
 } from '../../src/extension/models/catalogue';
 import { catalogueChoice, formatMB } from '../../src/extension/models/catalogue-choices';
-import { loadCatalogue } from '../../src/extension/models/catalogue-source';
+import { loadCatalogue, MAX_CATALOGUE_BYTES } from '../../src/extension/models/catalogue-source';
 import { DownloadProgressText } from '../../src/extension/models/download-progress-text';
 import { installState, MARKER_FILE, modelDirFor } from '../../src/extension/models/installed';
 import { repoRoot } from '../helpers/fixture-models';
@@ -140,6 +140,18 @@ describe('model catalogue', () => {
       const choice = catalogueChoice(offline.entries[0], offline, 'absent');
       assert.equal(choice.action, 'unavailable');
       assert.match(choice.detail, /^cannot reach 127\.0\.0\.1:\d+ \(connection refused\)/);
+    });
+
+    it('follows a catalogue redirect only where the download rule allows, and refuses an oversized document', async () => {
+      const served = JSON.stringify(doc([]));
+      server = new FileServer(new Map([['/real/catalogue.json', Buffer.from(served)], ['/huge.json', Buffer.from(`{"format": "radalign-model-catalogue/1", "models": [], "pad": "${'x'.repeat(MAX_CATALOGUE_BYTES)}"}`)]]), {
+        redirects: { '/moved.json': '/real/catalogue.json', '/away.json': 'http://models.example/catalogue.json', '/ftp.json': 'ftp://127.0.0.1/catalogue.json' },
+      });
+      const base = await server.start();
+      assert.equal((await loadCatalogue(BUNDLED, `${base}moved.json`)).serverProblem, undefined, 'a redirect on the same server is followed');
+      assert.match((await loadCatalogue(BUNDLED, `${base}away.json`)).serverProblem!, /redirect from .*away\.json refused: http:\/\/models\.example\/catalogue\.json is not https/);
+      assert.match((await loadCatalogue(BUNDLED, `${base}ftp.json`)).serverProblem!, /refused: ftp:\/\/127\.0\.0\.1\/catalogue\.json is not https/);
+      assert.match((await loadCatalogue(BUNDLED, `${base}huge.json`)).serverProblem!, /huge\.json: the catalogue is larger than 1 MiB; refused/);
     });
 
     it('refuses a plain-http server elsewhere without contacting it', async () => {

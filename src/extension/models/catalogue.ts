@@ -4,6 +4,7 @@
 // lists of plain files rather than archives: each file is resumed and verified on its own, and
 // nothing needs unpacking (no archive paths to sanitise, no extra dependency).
 import { posix } from 'node:path';
+import { urlRefusal } from './download-url-policy';
 
 export const CATALOGUE_FORMAT = 'radalign-model-catalogue/1';
 
@@ -174,15 +175,9 @@ export function catalogueDocumentUrl(setting: string): { ok: true; url: string }
   return refused ? { ok: false, reason: `radalign.modelCatalogueUrl: ${refused}` } : { ok: true, url: url.href };
 }
 
+/** One rule for every URL a model comes from (download-url-policy.ts). */
 function refusedUrl(href: string): string | undefined {
-  const url = new URL(href);
-  if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:' && isLoopback(url.hostname)) return undefined;
-  return `${href} is not https (plain http is allowed only to localhost)`;
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  return urlRefusal(new URL(href));
 }
 
 function isSafeRelativePath(p: string): boolean {

@@ -1,8 +1,8 @@
 // Which URLs a model file may come from, checked for the catalogue's URL and again for every
 // redirect hop (automatic following would skip the check): https, or plain http only to this
 // machine, never a downgrade from https, no credentials in the URL. A model folder is code that
-// gets run, so the bytes must not be swappable on the way. The same rule as catalogue.ts's
-// refusedUrl for the catalogue document; keep the two in step.
+// gets run, so the bytes must not be swappable on the way. catalogue.ts applies it to the
+// catalogue document and every file URL it lists.
 
 /** A URL or redirect the policy refuses; never retried. */
 export class RefusedUrl extends Error {
