@@ -3,6 +3,7 @@
 // limit; a lying or cut file gets a clear reason, never a RangeError; a batch's peak memory does not
 // grow with its largest file. Files are real DICOM and PNG files written by the tests.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -233,9 +234,9 @@ describe('engine/image: the pixel limit, checked from the header', function () {
       // 72 MB of pixels deflate to a few hundred kilobytes.
       const path = writeDicom({ transferSyntax: TS.deflated, rows: 9000, columns: 8000, bitsAllocated: 8, pixels: new Uint8Array(72e6) });
       await assertImageError(
-        decodeImage(path, { maxImagePixels: 1000 }),
+        decodeImage(path, { maxImagePixels: 10_000 }), // the file (~70 KB) is within what 10,000 pixels admit; its inflated dataset is not
         path,
-        /^deflated dataset inflates to more than 67 MB, more than one image within the 0\.001 MP limit needs \(raise it with --max-image-pixels\)$/,
+        /^deflated dataset inflates to more than 67 MB, more than one image within the 0\.01 MP limit needs \(raise it with --max-image-pixels\)$/,
       );
     });
 
@@ -282,5 +283,30 @@ describe('engine/image: the pixel limit, checked from the header', function () {
     } finally {
       await model.dispose();
     }
+  });
+});
+
+describe('engine/image: the file itself, before it is read', function () {
+  this.timeout(60_000);
+  const temp = makeTempDir('image-file');
+  after(temp.remove);
+
+  it('refuses a file larger than any image within the pixel limit needs, from its size, without reading it', async () => {
+    const path = join(temp.dir, 'padded.png');
+    const png = await sharp({ create: { width: 10, height: 10, channels: 3, background: '#777' } }).png().toBuffer();
+    writeFileSync(path, Buffer.concat([png, Buffer.alloc(9_000)])); // a PNG followed by junk: 9 KB over 100 px × 8 bytes
+    const limits = { maxImagePixels: 1_000 };
+    await assertImageError(decodeImage(path, limits), path, /^file is 0\.0\d+ MB, more than any image within the 0\.001 MP limit needs \(0\.008 MB; raise it with --max-image-pixels\)$/);
+    await assertImageError(decodeForDisplay(path, 512, limits), path, /more than any image within the 0\.001 MP limit needs/);
+    const features = await new ImageFeatureStore(await loadModel(tinyClipDir), new EmbeddingCache(null), limits).features([path], false);
+    assert.match(String(features.get(path)), /more than any image within the 0\.001 MP limit needs/);
+    assert.ok(await decodeImage(path, { maxImagePixels: 2_000 }), 'under a raised limit the same file decodes');
+  });
+
+  it('refuses a FIFO named like an image at once instead of blocking on it', async () => {
+    const path = join(temp.dir, 'pipe.png');
+    execFileSync('mkfifo', [path]);
+    await assertImageError(decodeImage(path), path, /^not a regular file/);
+    await assertImageError(decodeForDisplay(path), path, /^not a regular file/);
   });
 });

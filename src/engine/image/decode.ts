@@ -11,7 +11,7 @@ import { readImageFile } from './read-image-file';
  *   (default: DEFAULT_LIMITS; a whole `Limits` object fits).
  */
 export async function decodeImage(path: string, limits?: ImageLimits): Promise<DecodedImage> {
-  const { bytes, format } = await readImageFile(path);
+  const { bytes, format } = await readImageFile(path, limits);
   try {
     return format === 'dicom' ? await decodeDicom(path, bytes, limits) : await decodeRaster(path, bytes, format, limits);
   } catch (thrown) {

@@ -41,7 +41,7 @@ const FULL_8_BIT_WINDOW = { center: 127.5, width: 255 };
 
 /** @param limits `maxImagePixels` refuses an image from its header (default: DEFAULT_LIMITS). */
 export async function decodeForDisplay(path: string, maxSide = DEFAULT_DISPLAY_MAX_SIDE, limits?: ImageLimits): Promise<DisplayImage> {
-  const { bytes, format } = await readImageFile(path);
+  const { bytes, format } = await readImageFile(path, limits);
   const maxPixels = maxPixelsOf(limits);
   try {
     if (format === 'dicom') return dicomForDisplay(await readDicomFirstFrame(path, bytes, { maxImagePixels: maxPixels }), maxSide);

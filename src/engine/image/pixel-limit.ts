@@ -33,7 +33,7 @@ export function megapixels(pixels: number): string {
   return `${Number(mp.toPrecision(3))} MP`;
 }
 
-function megabytes(bytes: number): string {
+export function megabytes(bytes: number): string {
   return `${Number((bytes / 1e6).toPrecision(3))} MB`;
 }
 

@@ -1,6 +1,6 @@
 // Image embeddings (global + a grid of cell embeddings for heatmaps), through the cache.
-import { readFile } from 'node:fs/promises';
 import { decodeImage, preprocessImage, type ImageLimits } from '../image';
+import { readImageBytes } from '../image/read-image-file';
 import { DEFAULT_LIMITS } from '../limits';
 import type { ClipModel } from '../model/types';
 import { EmbeddingCache, hashKey } from '../cache/embedding-cache';
@@ -64,9 +64,9 @@ export class ImageFeatureStore {
     await mapLimit(paths, LOOKUP_CONCURRENCY, async (path) => {
       let bytes: Buffer;
       try {
-        bytes = await readFile(path);
+        bytes = await readImageBytes(path, this.limits);
       } catch (e) {
-        out.set(path, new Error(`cannot read image: ${(e as Error).message}`));
+        out.set(path, e as Error);
         return;
       }
       const contentHash = hashKey(bytes);
