@@ -4,35 +4,27 @@
 // expected shape (cache/entry-shapes.ts) to the cache, so each is a miss, recomputed, rewritten
 // and counted in run.cache.corrupt; the run's scores equal an uncached run's.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { EmbeddingCache, encodeEntry, hashKey } from '../../src/engine/cache/embedding-cache';
+import { writeFile } from 'node:fs/promises';
+import { EmbeddingCache, encodeEntry } from '../../src/engine/cache/embedding-cache';
 import { scoreDataset, type ScoreResults } from '../../src/engine';
-import { IMAGE_PIPELINE_VERSION } from '../../src/engine/pipeline/image-features';
-import { REPORT_PIPELINE_VERSION } from '../../src/engine/pipeline/report-features';
-import { writeSyntheticDataset } from '../../src/sample/synthetic-dataset';
+import { cachedRun, type CachedRun, scoresOf } from '../helpers/cached-run';
 import { tinyClipDir } from '../helpers/fixture-models';
 
 describe('a run over cache entries of the wrong shape (fixture model)', function () {
   this.timeout(120_000);
-  let root: string;
+  let run: CachedRun;
   let data: string;
   let cacheDir: string;
   let uncached: ScoreResults;
   before(async () => {
-    root = await mkdtemp(join(tmpdir(), 'radalign-cache-shape-'));
-    data = join(root, 'data');
-    cacheDir = join(root, 'cache');
-    await writeSyntheticDataset(data, { pairs: 6, swapped: 1, seed: 7, size: 96 });
-    uncached = await scoreDataset(data, { modelDir: tinyClipDir, cacheDir: null });
-    await scoreDataset(data, { modelDir: tinyClipDir, cacheDir });
+    run = await cachedRun(7);
+    ({ data, cacheDir, uncached } = run);
   });
-  after(() => rm(root, { recursive: true, force: true }));
+  after(() => run.remove());
 
-  const scores = (r: ScoreResults) => r.pairs.map((p) => [p.id, p.score, p.suspicion, p.sentences.map((s) => [s.imageScore, s.score, s.heatmap?.values])]);
-  const imageKey = async (id: string) => hashKey('image', IMAGE_PIPELINE_VERSION, uncached.model.identity, hashKey(await readFile(join(data, `${id}.png`))));
-  const reportKey = async (id: string) => hashKey('report', REPORT_PIPELINE_VERSION, uncached.model.identity, await readFile(join(data, `${id}.txt`), 'utf8'));
+  const scores = scoresOf;
+  const imageKey = (id: string) => run.imageKey(id);
+  const reportKey = (id: string) => run.reportKey(id);
 
   /** Reads an entry as stored, lets `change` alter it, and writes it back with a correct checksum. */
   async function reseal(key: string, change: (e: { meta: Record<string, unknown>; arrays: Float32Array[] }) => void) {

@@ -9,8 +9,7 @@ import { EmbeddingCache, encodeEntry, hashKey } from '../../src/engine/cache/emb
 import { entryProblem } from '../../src/engine/cache/entry-check';
 import { imageEntryShape, occlusionEntryShape, reportEntryShape } from '../../src/engine/cache/entry-shapes';
 import { scoreDataset, type ScoreResults } from '../../src/engine';
-import { IMAGE_PIPELINE_VERSION } from '../../src/engine/pipeline/image-features';
-import { writeSyntheticDataset } from '../../src/sample/synthetic-dataset';
+import { cachedRun, type CachedRun, scoresOf } from '../helpers/cached-run';
 import { tinyClipDir } from '../helpers/fixture-models';
 
 const transform = { scaleX: 1, scaleY: 1, offsetX: 0, offsetY: -3, width: 8, height: 10, inputSize: 8 };
@@ -104,23 +103,19 @@ describe('cache entries are validated against the caller', () => {
 
 describe('a run over damaged cache entries (fixture model)', function () {
   this.timeout(120_000);
-  let root: string;
+  let run: CachedRun;
   let data: string;
   let cacheDir: string;
   let uncached: ScoreResults;
   before(async () => {
-    root = await mkdtemp(join(tmpdir(), 'radalign-cache-run-'));
-    data = join(root, 'data');
-    cacheDir = join(root, 'cache');
-    await writeSyntheticDataset(data, { pairs: 6, swapped: 1, seed: 5, size: 96 });
-    uncached = await scoreDataset(data, { modelDir: tinyClipDir, cacheDir: null });
-    const filling = await scoreDataset(data, { modelDir: tinyClipDir, cacheDir });
-    assert.equal(filling.run.cache.writes, 12);
+    run = await cachedRun(5);
+    ({ data, cacheDir, uncached } = run);
+    assert.equal(run.filling.run.cache.writes, 12);
   });
-  after(() => rm(root, { recursive: true, force: true }));
+  after(() => run.remove());
 
-  const scores = (r: ScoreResults) => r.pairs.map((p) => [p.id, p.score, p.suspicion, p.sentences.map((s) => [s.imageScore, s.score, s.heatmap?.values])]);
-  const imageKey = async (pair: string) => hashKey('image', IMAGE_PIPELINE_VERSION, uncached.model.identity, hashKey(await readFile(join(data, `${pair}.png`))));
+  const scores = scoresOf;
+  const imageKey = (pair: string) => run.imageKey(pair);
   const imageEntry = async (pair: string) => new EmbeddingCache(cacheDir).pathOf(await imageKey(pair));
 
   it('a byte flipped inside a stored vector float and a NaN vector with a valid checksum: misses, recomputed, rewritten, counted; same scores', async () => {

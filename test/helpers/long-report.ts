@@ -2,17 +2,7 @@
 // sentences (negations, hedges, decimals, "Dr.", numbered lists, placeholders, CRLF, headings) so
 // every branch of the parser and the consistency scorer gets exercised, seeded so runs repeat.
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same report. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng as seededRandom } from '../../src/sample/synthetic-dataset';
 
 const SIDES = ['right', 'left', 'bilateral'];
 const ZONES = ['upper', 'middle', 'lower'];
