@@ -146,12 +146,17 @@ describe('model catalogue', () => {
       const served = JSON.stringify(doc([]));
       server = new FileServer(new Map([['/real/catalogue.json', Buffer.from(served)], ['/huge.json', Buffer.from(`{"format": "radalign-model-catalogue/1", "models": [], "pad": "${'x'.repeat(MAX_CATALOGUE_BYTES)}"}`)]]), {
         redirects: { '/moved.json': '/real/catalogue.json', '/away.json': 'http://models.example/catalogue.json', '/ftp.json': 'ftp://127.0.0.1/catalogue.json' },
+        overflow: { '/endless.json': { extra: 'endless' } },
       });
+      server.files.set('/endless.json', Buffer.from('{"format": "radalign-model-catalogue/1", "models": [], "pad": "'));
       const base = await server.start();
       assert.equal((await loadCatalogue(BUNDLED, `${base}moved.json`)).serverProblem, undefined, 'a redirect on the same server is followed');
       assert.match((await loadCatalogue(BUNDLED, `${base}away.json`)).serverProblem!, /redirect from .*away\.json refused: http:\/\/models\.example\/catalogue\.json is not https/);
       assert.match((await loadCatalogue(BUNDLED, `${base}ftp.json`)).serverProblem!, /refused: ftp:\/\/127\.0\.0\.1\/catalogue\.json is not https/);
       assert.match((await loadCatalogue(BUNDLED, `${base}huge.json`)).serverProblem!, /huge\.json: the catalogue is larger than 1 MiB; refused/);
+      // No Content-Length, a body without end: stopped once it passes the cap.
+      assert.match((await loadCatalogue(BUNDLED, `${base}endless.json`)).serverProblem!, /endless\.json: the catalogue is larger than 1 MiB; refused/);
+      assert.ok(server.sent.get('/endless.json')! < 8 * MAX_CATALOGUE_BYTES, `the server stopped sending (${server.sent.get('/endless.json')} bytes)`);
     });
 
     it('refuses a plain-http server elsewhere without contacting it', async () => {

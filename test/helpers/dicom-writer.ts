@@ -231,14 +231,7 @@ export function encodeRleFrame(values: ArrayLike<number>, rows: number, columns:
       segments.push(Buffer.from(coded));
     }
   }
-  const header = Buffer.alloc(64);
-  header.writeUInt32LE(segments.length, 0);
-  let offset = 64;
-  segments.forEach((seg, i) => {
-    header.writeUInt32LE(offset, 4 + i * 4);
-    offset += seg.length;
-  });
-  return Buffer.concat([header, ...segments]);
+  return rleFrame(segments);
 }
 
 /**
@@ -268,6 +261,11 @@ export function encodeConstantRleFrame(
       segments.push(segment);
     }
   }
+  return rleFrame(segments);
+}
+
+/** An RLE Lossless frame: the 64-byte header of segment offsets, then the segments. */
+function rleFrame(segments: Buffer[]): Buffer {
   const header = Buffer.alloc(64);
   header.writeUInt32LE(segments.length, 0);
   let offset = 64;

@@ -9,7 +9,7 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { buildDicom, encodeRleFrame, TransferSyntaxes } from './dicom-writer';
+import { buildDicom, encodeConstantRleFrame, encodeRleFrame, TransferSyntaxes } from './dicom-writer';
 
 export interface MessyDataset {
   /** Markers of the reports of every good pair. */
@@ -165,7 +165,7 @@ export async function writeMessyDataset(root: string, outside: string, options: 
     }
     for (let k = 0; k < 3; k++) {
       const side = k === 2 ? 65_535 : 20_000;
-      await put(join(junk, 'huge-dicom', `rle${k}.dcm`), buildDicom({ transferSyntax: TransferSyntaxes.rle, rows: side, columns: side, bitsAllocated: 8, frames: [rleZeros(side, k === 2 ? 64 : side)] }));
+      await put(join(junk, 'huge-dicom', `rle${k}.dcm`), buildDicom({ transferSyntax: TransferSyntaxes.rle, rows: side, columns: side, bitsAllocated: 8, frames: [encodeConstantRleFrame(0, side, side, 8, 1, k === 2 ? 40_000 : undefined)] }));
       await put(join(junk, 'huge-dicom', `rle${k}.txt`), 'Report of a huge RLE DICOM.\n');
       broken += 2;
     }
@@ -270,15 +270,4 @@ function lyingPng(width: number, height: number): Buffer {
   ihdr[9] = 0; // greyscale
   const idat = Buffer.from([0x78, 0x9c, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01]);
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
-}
-
-/** An RLE frame (one 8-bit segment) of `rows` rows of zeros `side` wide, PackBits-encoded. */
-function rleZeros(side: number, rows: number): Buffer {
-  const perRow: number[] = [];
-  for (let left = side; left > 0; left -= 128) perRow.push(257 - Math.min(128, left), 0); // replicate run
-  const segment = Buffer.from(Array.from({ length: rows }, () => perRow).flat());
-  const header = Buffer.alloc(64);
-  header.writeUInt32LE(1, 0);
-  header.writeUInt32LE(64, 4);
-  return Buffer.concat([header, segment]);
 }

@@ -113,7 +113,7 @@ export async function checkFile(root: DatasetRoot, candidate: string, value: str
     return { ok: false, reason: `"${value}" is a symlink pointing outside the dataset folder (to ${real})` };
   }
   if (!info.isFile()) return { ok: false, reason: `"${value}" is not a file` };
-  return { ok: true, path: candidate, real: real === candidate ? candidate : real };
+  return { ok: true, path: candidate, real };
 }
 
 function realDir(root: DatasetRoot, dir: string): Promise<string> {

@@ -70,7 +70,7 @@ export function mergeEntries(a: ReviewEntry[], b: ReviewEntry[]): ReviewEntry[] 
   return [...byKey.values()].sort(compareEntries);
 }
 
-export function newer(x: ReviewEntry, y: ReviewEntry): boolean {
+function newer(x: ReviewEntry, y: ReviewEntry): boolean {
   if (x.rev !== y.rev) return x.rev > y.rev;
   const dt = Date.parse(x.at) - Date.parse(y.at);
   if (dt !== 0) return dt > 0;

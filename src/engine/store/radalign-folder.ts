@@ -11,7 +11,7 @@ import { lstat, mkdir, open, readdir, rename, rmdir, unlink } from 'node:fs/prom
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { errorCode } from '../dataset/paths';
-import { describeOwner, isOwnerGone, ownerTag } from './owner';
+import { isOwnerGone, ownerTag } from './owner';
 
 export const RADALIGN_DIR = '.radalign';
 
@@ -145,11 +145,6 @@ export async function removeAbandonedTemps(dir: string, name: string): Promise<n
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** Who wrote a temporary file, for messages. */
-export function describeTemp(name: string, tempName: string): string {
-  return describeOwner(tempName.slice(`${name}.tmp-`.length));
-}
 
 /** Creates a new file (fails if anything, a link included, is already there) and makes it durable. */
 export async function writeExclusive(path: string, text: string, sync = false): Promise<void> {
