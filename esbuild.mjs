@@ -62,8 +62,14 @@ const builds = [
   },
   {
     ...nodeCommon,
-    // `*.child.ts`: scripts the tests start as separate processes (several writers at once).
-    entryPoints: [...filesUnder('test', '.test.ts'), ...filesUnder('test', '.child.ts'), ...filesUnder('bench', '.bench.ts')],
+    // `*.child.ts`: scripts the tests and benchmarks start as separate processes (several writers at
+    // once; one benchmark case per process, so its peak RSS is its own).
+    entryPoints: [
+      ...filesUnder('test', '.test.ts'),
+      ...filesUnder('test', '.child.ts'),
+      ...filesUnder('bench', '.bench.ts'),
+      ...filesUnder('bench', '.child.ts'),
+    ],
     outbase: '.',
     outdir: 'out',
   },

@@ -3,7 +3,7 @@
 // folder's saved results (`radalign score --save`), so a typo never lands in the review file.
 import { resolve } from 'node:path';
 import { defaultReviewerName, entryLine, FLAG_REASONS, isFlagReason, ReviewStore } from '../engine/review';
-import { loadSavedResults, RESULTS_FILE } from '../engine/store/results-file';
+import { openSavedResults, RESULTS_FILE } from '../engine/store/results-file';
 import { cliFailure, type CliOutcome, datasetFolder } from './cli-outcome';
 
 export interface FlagCommandOptions {
@@ -17,11 +17,12 @@ export async function runFlag(folder: string, pairId: string, reason: string, op
   if (reason !== 'none' && !isFlagReason(reason)) return cliFailure(`unknown reason "${reason}" (expected one of ${FLAG_REASONS.join(', ')}, or none to unflag)`);
   const root = await datasetFolder(folder);
   if (typeof root !== 'string') return root;
-  const saved = await loadSavedResults(root);
+  const saved = await openSavedResults(root);
   if (saved === undefined) return cliFailure(`no saved results in ${resolve(root, RESULTS_FILE)}: run "radalign score ${folder} --save" first`);
   if (!saved.ok) return cliFailure(saved.problem);
-  const pair = saved.results.pairs.find((p) => p.id === pairId);
-  if (!pair) return cliFailure(`no pair "${pairId}" in ${resolve(root, RESULTS_FILE)} (${saved.results.pairs.length} pairs)`);
+  // One pair read, whatever the size of the results.
+  const pair = await saved.results.pair(pairId).finally(() => saved.results.close());
+  if (!pair) return cliFailure(`no pair "${pairId}" in ${resolve(root, RESULTS_FILE)} (${saved.results.count} pairs)`);
   let sentence: number | null = null;
   if (opts.sentence !== undefined) {
     const n = Number(opts.sentence);

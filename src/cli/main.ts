@@ -4,7 +4,10 @@ import { writeSyntheticDataset } from '../sample/synthetic-dataset';
 import type { CliOutcome } from './cli-outcome';
 import { runFlag } from './flag-command';
 import { runReview } from './review-command';
+import { runMerge } from './merge-command';
 import { runScore } from './score-command';
+import { DEVICE_CHOICES, parseDeviceChoice } from '../engine/model/execution-providers';
+import type { DeviceChoice } from '../engine/model/types';
 
 function finish(outcome: CliOutcome): void {
   if (outcome.stdout) process.stdout.write(outcome.stdout);
@@ -24,6 +27,23 @@ function count(v: string): number {
   return n;
 }
 
+function device(v: string): DeviceChoice {
+  try {
+    return parseDeviceChoice(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+/** `K/N`, 0 ≤ K < N: with `--array=0-(N-1)`, `--shard $SLURM_ARRAY_TASK_ID/N` (or `$JOB_COMPLETION_INDEX/N`). */
+function shard(v: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(v.trim());
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || !(count >= 1) || !(index < count)) throw new InvalidArgumentError(`expected K/N with 0 ≤ K < N (e.g. 3/16), got "${v}"`);
+  return { index, count };
+}
+
 const program = new Command();
 program.name('radalign').description('Radiology report–image alignment: score, rank and map report/image pairs with a CLIP model.');
 
@@ -33,7 +53,11 @@ program
   .argument('<folder>', 'dataset folder')
   .option('--model <dir>', 'model folder (model.json, or the Transformers.js/Optimum CLIP layout); default: the bundled model')
   .option('--out <file>', 'write the full results as JSON')
-  .option('--save', "also save the results in <folder>/.radalign/results.json, where the extension (and radalign flag) read them")
+  .option('--save', "also save the results in <folder>/.radalign/, where the extension (and radalign flag) read them; the next --save run there rescores only the pairs that changed")
+  .option('--no-incremental', 'with --save, score every pair again even where nothing changed')
+  .option('--shard <K/N>', 'score only the K-th of N parts of the pairs (0 ≤ K < N), for `radalign merge`; e.g. $SLURM_ARRAY_TASK_ID/N', shard)
+  .option('--shard-dir <dir>', 'with --shard: the folder, shared by every part, where the part is written')
+  .option('--device <name>', `where inference runs: ${DEVICE_CHOICES.join(', ')} (default cpu; falls back to cpu with a message)`, device)
   .option('--heatmaps <dir>', 'write one heatmap overlay PNG per sentence')
   .option('--top <n>', 'rows of the table of most suspicious pairs', positiveInt, 10)
   .option('--cache-dir <dir>', 'embedding cache folder (default: the per-user cache, or $RADALIGN_CACHE_DIR)')
@@ -46,6 +70,18 @@ program
   .option('--max-manifest-rows <n>', 'read at most this many rows of one manifest (default 2000000)', positiveInt)
   .action(async (folder: string, opts) => {
     process.exitCode = await runScore(folder, opts);
+  });
+
+program
+  .command('merge')
+  .description('rank the parts written by `radalign score --shard K/N --shard-dir <dir>` together (equal to one run over the whole folder)')
+  .argument('<shard-dir>', 'the folder the parts were written to')
+  .option('--out <file>', 'write the full results as JSON')
+  .option('--save <folder>', 'save the results in <folder>/.radalign/ for review in VS Code')
+  .option('--top <n>', 'rows of the table of most suspicious pairs', positiveInt, 10)
+  .option('--threads <n>', 'threads for ranking', positiveInt)
+  .action(async (shardDir: string, opts) => {
+    process.exitCode = await runMerge(shardDir, opts);
   });
 
 program

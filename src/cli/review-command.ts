@@ -4,7 +4,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { resolve } from 'node:path';
 import type { PairResult } from '../engine/results';
 import { exportCsv, exportJson, exportRows, ReviewStore } from '../engine/review';
-import { loadSavedResults } from '../engine/store/results-file';
+import { openSavedResults } from '../engine/store/results-file';
 import { cliFailure, type CliOutcome, datasetFolder } from './cli-outcome';
 
 export interface ReviewCommandOptions {
@@ -19,10 +19,21 @@ export async function runReview(folder: string, opts: ReviewCommandOptions): Pro
   const store = new ReviewStore(root);
   const loaded = await store.load();
   const warnings = loaded.problems.map((p) => `radalign: warning: ${p}`);
-  const saved = await loadSavedResults(root);
-  let pairs: PairResult[] = [];
-  if (saved?.ok) pairs = saved.results.pairs;
-  else if (saved) warnings.push(`radalign: warning: scores left out: ${saved.problem}`);
+  const saved = await openSavedResults(root);
+  // Only the flagged pairs are read, whatever the size of the results.
+  const pairs: PairResult[] = [];
+  if (saved?.ok) {
+    try {
+      for (const id of new Set(loaded.entries.map((e) => e.pair))) {
+        const pair = await saved.results.pair(id);
+        if (pair) pairs.push(pair);
+      }
+    } catch (e) {
+      warnings.push(`radalign: warning: scores left out: ${(e as Error).message}`);
+    } finally {
+      await saved.results.close();
+    }
+  } else if (saved) warnings.push(`radalign: warning: scores left out: ${saved.problem}`);
   const rows = exportRows(loaded.entries, pairs);
   const text = opts.format === 'csv' ? exportCsv(rows) : exportJson(rows);
   const stderr = warnings.length ? warnings.join('\n') + '\n' : '';

@@ -1,9 +1,13 @@
-// `radalign score`: progress on a terminal, then a table of the most suspicious pairs.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { stat } from 'node:fs/promises';
-import { scoreDataset, type ScoreResults } from '../engine';
-import { saveResults } from '../engine/store/results-file';
+// `radalign score`: progress on a terminal, then a table of the most suspicious pairs; with
+// `--shard K/N`, one part of a dataset scored for a later `radalign merge` (merge-command.ts).
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { scoreShard, scoreToStore, type ScoreOptions, type StoredResults } from '../engine';
+import type { DeviceChoice } from '../engine/model/types';
+import { folderLocation, radalignLocation, type StoreLocation } from '../engine/results-store/location';
+import { writeResultsJson } from '../engine/results-store/results-json';
+import { radalignFolder } from '../engine/store/radalign-folder';
 import type { LayoutName } from '../engine/types';
 import { bundledModelDir } from './default-model';
 import { createProgressReporter } from './progress';
@@ -20,72 +24,118 @@ export interface ScoreCommandOptions {
   layout: string;
   batchSize?: number;
   threads?: number;
+  device?: DeviceChoice;
   maxImagePixels?: number;
   maxReportBytes?: number;
   maxManifestRows?: number;
+  shard?: { index: number; count: number };
+  shardDir?: string;
+  incremental: boolean;
 }
 
 const LAYOUTS = ['auto', 'stem', 'study-folder', 'manifest', 'r2gen', 'mimic'];
 
+const fail = (msg: string) => (console.error(`radalign: ${msg}`), 2);
+
 /** Returns the process exit code: 0 when the run finished (skips included), 2 when it could not run or `--save` was refused. */
 export async function runScore(folder: string, opts: ScoreCommandOptions): Promise<number> {
-  const fail = (msg: string) => (console.error(`radalign: ${msg}`), 2);
   const root = resolve(folder);
   const st = await stat(root).catch(() => null);
   if (!st?.isDirectory()) return fail(`dataset folder not found: ${root}`);
   if (!LAYOUTS.includes(opts.layout)) return fail(`unknown layout "${opts.layout}" (expected one of ${LAYOUTS.join(', ')})`);
+  if (opts.shard && !opts.shardDir) return fail('--shard needs --shard-dir <dir>, the folder (shared by every part) the parts are written to');
+  if (opts.shardDir && !opts.shard) return fail('--shard-dir needs --shard K/N');
+  if (opts.shard && (opts.out || opts.save)) return fail('--out and --save belong to `radalign merge`, which ranks the parts together; a part alone cannot be ranked');
   const modelDir = opts.model ? resolve(opts.model) : bundledModelDir();
   if (!modelDir) return fail('this build carries no default model yet; pass --model <dir>');
 
   const progress = createProgressReporter(process.stderr);
-  let results: ScoreResults;
+  const options: ScoreOptions = {
+    modelDir,
+    cacheDir: opts.cache ? (opts.cacheDir ? resolve(opts.cacheDir) : undefined) : null,
+    heatmapDir: opts.heatmaps ? resolve(opts.heatmaps) : undefined,
+    batchSize: opts.batchSize,
+    threads: opts.threads,
+    device: opts.device,
+    layout: opts.layout as LayoutName | 'auto',
+    limits: { maxImagePixels: opts.maxImagePixels, maxReportBytes: opts.maxReportBytes, maxManifestRows: opts.maxManifestRows },
+    incremental: opts.incremental,
+    onProgress: progress.update,
+  };
+
+  if (opts.shard) {
+    try {
+      const header = await scoreShard(root, resolve(opts.shardDir!), opts.shard, options);
+      progress.stop();
+      for (const note of header.run.device?.notes ?? []) console.error(`radalign: ${note}`);
+      console.log(
+        `Part ${opts.shard.index} of ${opts.shard.count}: pairs ${header.range.from + 1}–${header.range.to} of ${header.dataset.pairs} scored with ${header.model.id} ` +
+          `in ${header.run.seconds.toFixed(1)} s (${header.files.count} written, ${header.skipped.length} files skipped) → ${resolve(opts.shardDir!)}.`,
+      );
+      console.log(`When every part is done: radalign merge ${resolve(opts.shardDir!)} --out <results.json> [--save ${root}]`);
+      return 0;
+    } catch (e) {
+      progress.stop();
+      return fail(e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  // With --save the results are written straight into the dataset's .radalign (and the next run
+  // there reuses unchanged pairs); without, into a temporary folder removed at the end.
+  let saveProblem: string | undefined;
+  let location: StoreLocation | undefined;
+  if (opts.save) {
+    try {
+      await radalignFolder(root, true);
+      location = radalignLocation(root);
+    } catch (e) {
+      saveProblem = e instanceof Error ? e.message : String(e);
+    }
+  }
+  const temp = location ? undefined : await mkdtemp(join(tmpdir(), 'radalign-run-'));
+  let stored: StoredResults;
   try {
-    results = await scoreDataset(root, {
-      modelDir,
-      cacheDir: opts.cache ? (opts.cacheDir ? resolve(opts.cacheDir) : undefined) : null,
-      heatmapDir: opts.heatmaps ? resolve(opts.heatmaps) : undefined,
-      batchSize: opts.batchSize,
-      threads: opts.threads,
-      layout: opts.layout as LayoutName | 'auto',
-      limits: { maxImagePixels: opts.maxImagePixels, maxReportBytes: opts.maxReportBytes, maxManifestRows: opts.maxManifestRows },
-      onProgress: progress.update,
-    });
+    stored = await scoreToStore(root, location ?? folderLocation(temp!), options);
   } catch (e) {
     progress.stop();
+    if (temp) await rm(temp, { recursive: true, force: true });
     return fail(e instanceof Error ? e.message : String(e));
   }
   progress.stop();
+  try {
+    return await report(stored, opts, { savedTo: location ? join(location.dir, 'results.json') : undefined, saveProblem });
+  } finally {
+    await stored.close();
+    if (temp) await rm(temp, { recursive: true, force: true });
+  }
+}
 
+/** Prints the table and the run's figures, writes `--out`; the exit code. Shared with `radalign merge`. */
+export async function report(stored: StoredResults, opts: { out?: string; top: number; heatmaps?: string }, saved: { savedTo?: string; saveProblem?: string }): Promise<number> {
+  const { run } = stored;
+  for (const note of run.device?.notes ?? []) console.error(`radalign: ${note}`);
+  if (saved.saveProblem) console.error(`radalign: the results were not saved in the dataset folder: ${saved.saveProblem}`);
   if (opts.out) {
     const out = resolve(opts.out);
     await mkdir(dirname(out), { recursive: true });
-    await writeFile(out, JSON.stringify(results, null, 1) + '\n');
+    await writeResultsJson(stored, out);
   }
-  let savedTo: string | undefined;
-  let saveFailed = false;
-  if (opts.save) {
-    try {
-      savedTo = await saveResults(root, results);
-    } catch (e) {
-      saveFailed = true;
-      console.error(`radalign: the results were not saved in the dataset folder: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-  const { run } = results;
-  console.log(suspiciousTable(results.pairs, opts.top));
+  console.log(suspiciousTable(await stored.page(1, opts.top), opts.top));
+  const reused = run.pairsReused ? `, ${run.pairsReused} pairs unchanged since the last run kept` : '';
   console.log(
-    `${results.pairs.length} pairs scored with ${results.model.id} in ${run.seconds.toFixed(1)} s ` +
-      `(${run.imagesEncoded} images and ${run.textsEncoded} texts encoded, ${run.cache.hits} cache hits); ` +
-      `${results.skipped.length} skipped.`,
+    `${stored.count} pairs scored with ${stored.model.id} in ${run.seconds.toFixed(1)} s ` +
+      `(${run.imagesEncoded} images and ${run.textsEncoded} texts encoded, ${run.cache.hits} cache hits${reused}); ` +
+      `${stored.summary.skipped} skipped.`,
   );
-  if (results.skipped.length) {
-    const shown = results.skipped.slice(0, 10);
+  if (stored.summary.skipped) {
+    const skipped = await stored.skipped();
+    const shown = skipped.slice(0, 10);
     console.log(`Skipped:\n${shown.map((s) => `  ${s.path}: ${s.reason}`).join('\n')}`);
-    if (results.skipped.length > shown.length) console.log(`  … and ${results.skipped.length - shown.length} more${opts.out ? ` (all in ${opts.out})` : ''}`);
+    if (skipped.length > shown.length) console.log(`  … and ${skipped.length - shown.length} more${opts.out ? ` (all in ${opts.out})` : ''}`);
   }
   if (run.cache.writeError) console.log(`Warning: ${run.cache.writeError}`);
   if (opts.out) console.log(`Results: ${resolve(opts.out)}`);
-  if (savedTo) console.log(`Saved for review: ${savedTo}`);
+  if (saved.savedTo) console.log(`Saved for review: ${saved.savedTo}`);
   if (opts.heatmaps) console.log(`Heatmaps: ${resolve(opts.heatmaps)}`);
-  return saveFailed ? 2 : 0;
+  return saved.saveProblem ? 2 : 0;
 }

@@ -32,11 +32,11 @@ void everySectionListed;
 
 export const HEATMAP_KINDS = ['patch', 'occlusion'] as const;
 
-const finite = v.pipe(v.number('expected a number'), v.finite('expected a finite number'));
-const count = v.pipe(v.number('expected a number'), v.safeInteger('expected a whole number'), v.minValue(0, 'expected 0 or more'));
+export const finite = v.pipe(v.number('expected a number'), v.finite('expected a finite number'));
+export const count = v.pipe(v.number('expected a number'), v.safeInteger('expected a whole number'), v.minValue(0, 'expected 0 or more'));
 const positiveCount = v.pipe(count, v.minValue(1, 'expected 1 or more'));
 /** 0..1; a little slack above 1 for rounded cosines. */
-const fraction = v.pipe(finite, v.minValue(0, 'expected 0..1'), v.maxValue(1 + 1e-5, 'expected 0..1'));
+export const fraction = v.pipe(finite, v.minValue(0, 'expected 0..1'), v.maxValue(1 + 1e-5, 'expected 0..1'));
 
 /** Why `p` is not a path relative to the dataset folder that stays inside it; undefined when it is. */
 export function relativePathProblem(p: string): string | undefined {
@@ -47,7 +47,7 @@ export function relativePathProblem(p: string): string | undefined {
   return undefined;
 }
 
-const relativePath = v.pipe(
+export const relativePath = v.pipe(
   v.string('expected a path'),
   v.check((p: string) => relativePathProblem(p) === undefined, (issue) => relativePathProblem(String(issue.input)) ?? 'not a relative path'),
 );
@@ -65,7 +65,7 @@ export function isManifestOrigin(report: string): boolean {
   return m !== null && !posix.isAbsolute(m[1]!) && !win32.isAbsolute(m[1]!) && !/^[a-zA-Z]:/.test(m[1]!) && !m[1]!.includes('\0');
 }
 
-const reportPath = v.pipe(
+export const reportPath = v.pipe(
   v.string('expected a path'),
   v.check(
     (p: string) => isManifestOrigin(p) || relativePathProblem(p) === undefined,
@@ -75,19 +75,24 @@ const reportPath = v.pipe(
 
 // ------------------------------------------------------------------ heatmap, sentence, pair
 
+/** A heatmap's grid without its values: the stored form (values live in a binary side file). */
+export const HeatmapGridSchema = v.object({
+  /** 'patch': cosine of the sentence with each projected patch embedding (smoothed).
+   *  'occlusion': how much the sentence–image cosine drops when that cell is greyed out. */
+  kind: v.picklist(HEATMAP_KINDS),
+  /** Index into the pair's images of the image this map is drawn on. */
+  imageIndex: count,
+  rows: positiveCount,
+  cols: positiveCount,
+  /** Where the grid lies in original image pixels: [x0, y0, x1, y1] (may extend past the image for letterboxed inputs). */
+  box: v.tuple([finite, finite, finite, finite], 'expected [x0, y0, x1, y1]'),
+});
+
 export const HeatmapSchema = v.pipe(
   v.object({
-    /** 'patch': cosine of the sentence with each projected patch embedding (smoothed).
-     *  'occlusion': how much the sentence–image cosine drops when that cell is greyed out. */
-    kind: v.picklist(HEATMAP_KINDS),
-    /** Index into the pair's images of the image this map is drawn on. */
-    imageIndex: count,
-    rows: positiveCount,
-    cols: positiveCount,
+    ...HeatmapGridSchema.entries,
     /** Row-major, `rows * cols` values. */
     values: v.array(finite, 'expected an array of numbers'),
-    /** Where the grid lies in original image pixels: [x0, y0, x1, y1] (may extend past the image for letterboxed inputs). */
-    box: v.tuple([finite, finite, finite, finite], 'expected [x0, y0, x1, y1]'),
   }),
   v.forward(
     v.check(
@@ -101,8 +106,8 @@ export const HeatmapSchema = v.pipe(
   ),
 );
 
-export const SentenceResultSchema = v.pipe(
-  v.object({
+/** A sentence's fields other than its heatmap (shared by the results file and the stored form). */
+export const SentenceFieldsSchema = v.object({
     text: v.string('expected text'),
     section: v.picklist(SECTION_NAMES),
     /** Character offsets into the report text (end exclusive). */
@@ -120,13 +125,23 @@ export const SentenceResultSchema = v.pipe(
     negated: v.boolean('expected true or false'),
     uncertain: v.boolean('expected true or false'),
     describesImage: v.boolean('expected true or false'),
+});
+
+/** The message when a sentence ends before it starts. */
+export function endBeforeStart(s: { start: number; end: number }): string {
+  return `expected end ≥ start (${s.start}), got ${s.end}`;
+}
+
+export const SentenceResultSchema = v.pipe(
+  v.object({
+    ...SentenceFieldsSchema.entries,
     /** Present when heatmaps were computed. */
     heatmap: v.optional(HeatmapSchema),
   }),
   v.forward(
     v.check(
       (s) => s.start <= s.end,
-      (issue) => `expected end ≥ start (${issue.input.start}), got ${issue.input.end}`,
+      (issue) => endBeforeStart(issue.input),
     ),
     ['end'],
   ),
@@ -196,10 +211,24 @@ export const RunSummarySchema = v.object({
     writes: count,
     writeError: v.optional(v.string('expected text')),
   }),
+  /** Pairs whose inputs had not changed since the previous run, so their scores were kept (only re-ranked). */
+  pairsReused: v.optional(count),
+  /** Image files read and hashed; the others were recognised by size, modification time and inode. */
+  imagesHashed: v.optional(count),
+  /** Parts the run was scored in (`radalign score --shard`, then `radalign merge`). */
+  shards: v.optional(count),
+  /** Where inference ran (`--device`), and why not where it was asked to. */
+  device: v.optional(
+    v.object({
+      requested: v.string('expected text'),
+      provider: v.string('expected text'),
+      notes: v.array(v.string('expected text')),
+    }),
+  ),
 });
 
 /** Matches Skipped (types.ts): absolute path of the file, or a manifest path plus `#row N`. */
-const SkippedSchema = v.object({ path: v.string('expected text'), reason: v.string('expected text') });
+export const SkippedSchema = v.object({ path: v.string('expected text'), reason: v.string('expected text') });
 
 export const ScoreResultsSchema = v.pipe(
   v.object({
@@ -262,7 +291,7 @@ function formatProblem(json: unknown): string | undefined {
 /** Checks on one number, whose issue names the number itself. */
 const NUMBER_CHECKS = new Set(['finite', 'safe_integer', 'min_value', 'max_value']);
 
-function describeIssue(issue: v.BaseIssue<unknown>): string {
+export function describeIssue(issue: v.BaseIssue<unknown>): string {
   const where = formatPath(issue.path);
   const what = issue.kind === 'schema' ? schemaProblem(issue) : NUMBER_CHECKS.has(issue.type) ? `${issue.message}, got ${issue.received}` : issue.message;
   return where ? `${where}: ${what}` : what;
@@ -288,7 +317,7 @@ function formatPath(path: v.BaseIssue<unknown>['path']): string {
 }
 
 /** Issue path items for `keys` below `root` (rawCheck issues point at the field they concern). */
-function pathTo(root: unknown, keys: (string | number)[]): [v.IssuePathItem, ...v.IssuePathItem[]] {
+export function pathTo(root: unknown, keys: (string | number)[]): [v.IssuePathItem, ...v.IssuePathItem[]] {
   const items: v.IssuePathItem[] = [];
   let input = root as Record<string, unknown> | unknown[];
   for (const key of keys) {

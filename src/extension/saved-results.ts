@@ -1,10 +1,11 @@
-// Reads results an earlier run left in `<folder>/.radalign/results.json`, so a reopened
-// workspace shows them without rescoring (the extension activates on that file). The dataset
-// folder, and so this file, comes from someone else: it is read only through the engine's
-// link-refusing reader and validated in full (results-schema.ts); a file that fails is reported
-// with the reason and not used. Free of `vscode`.
+// Opens results an earlier run left in `<folder>/.radalign/results.json`, so a reopened
+// workspace shows them without rescoring (the extension activates on that file). Opened, not read
+// whole: the summary and index are read and validated, pairs later one at a time (227,000 pairs
+// do not fit in the extension host). The dataset folder, and so these files, come from someone
+// else: read only through the engine's link-refusing reader and validated (results-schema.ts,
+// results-store/); a file that fails is reported with the reason and not used. Free of `vscode`.
 import { join } from 'node:path';
-import { loadSavedResults, RESULTS_FILE } from '../engine/store/results-file';
+import { openSavedResults, RESULTS_FILE, type SavedResults } from '../engine/store/results-file';
 import type { ScoredFolder } from './results-store';
 
 export function resultsFileFor(folder: string): string {
@@ -14,19 +15,41 @@ export function resultsFileFor(folder: string): string {
 export type SavedResultsOutcome =
   /** The folder was never scored (no `.radalign/results.json`). */
   | { status: 'none'; folder: string }
+  /** Open: whoever receives it owns `saved` and calls `saved.release()` when done (ResultsStore does). */
   | { status: 'loaded'; saved: ScoredFolder }
   /** The file is there but not used: `problem` names the file and what is wrong (a link, bad JSON, a field). */
   | { status: 'refused'; folder: string; resultsFile: string; problem: string };
 
 export async function readSavedResults(folder: string): Promise<SavedResultsOutcome> {
   const resultsFile = resultsFileFor(folder);
-  let parsed;
+  const refused = (e: unknown): SavedResultsOutcome => ({ status: 'refused', folder, resultsFile, problem: e instanceof Error ? e.message : String(e) });
+  let opened;
   try {
-    parsed = await loadSavedResults(folder);
+    opened = await openSavedResults(folder);
   } catch (e) {
     // A planted link, a folder where the file should be, an unreadable file: the message names it.
-    return { status: 'refused', folder, resultsFile, problem: e instanceof Error ? e.message : String(e) };
+    return refused(e);
   }
-  if (parsed === undefined) return { status: 'none', folder };
-  return parsed.ok ? { status: 'loaded', saved: { folder, resultsFile, results: parsed.results } } : { status: 'refused', folder, resultsFile, problem: parsed.problem };
+  if (opened === undefined) return { status: 'none', folder };
+  if (!opened.ok) return { status: 'refused', folder, resultsFile, problem: opened.problem };
+  try {
+    return { status: 'loaded', saved: await scoredFolder(folder, resultsFile, opened.results, async () => {}) };
+  } catch (e) {
+    return refused(e);
+  }
+}
+
+/**
+ * Open results as the ResultsStore keeps them: the skipped list read (short), and a release that
+ * closes the files, then runs `cleanUp` (e.g. removes a temporary store). Closes them on failure.
+ */
+export async function scoredFolder(folder: string, resultsFile: string, results: SavedResults, cleanUp: () => Promise<void>): Promise<ScoredFolder> {
+  let released: Promise<void> | undefined;
+  const release = () => (released ??= results.close().finally(cleanUp));
+  try {
+    return { folder, resultsFile, results, skipped: await results.skipped(), release };
+  } catch (e) {
+    await release().catch(() => {});
+    throw e;
+  }
 }

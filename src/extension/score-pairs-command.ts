@@ -1,12 +1,11 @@
 // "radalign: Score pairs": scores a dataset folder in a worker process behind a cancellable
-// progress notification, then keeps the results in memory (the worker wrote them to disk).
+// progress notification, then shows the results the worker wrote (opened, read a pair at a time).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { locateModel } from './model-location';
 import { pickDatasetFolder } from './pick-dataset-folder';
 import { ProgressText } from './progress-text';
 import type { ResultsStore } from './results-store';
-import { resultsFileFor } from './saved-results';
 import { readSettings } from './settings';
 import { notificationText } from './views/markdown-text';
 import { scoreInWorker, type WorkerOutcome } from './worker-client';
@@ -60,6 +59,7 @@ export function createScorePairsCommand(deps: ScorePairsDeps): (invokedOn?: vsco
               modelDir: model.dir,
               batchSize: settings.batchSize,
               threads: settings.threads,
+              device: settings.device,
               layout: settings.layout,
               heatmapSmoothing: settings.heatmapSmoothing,
               limits: settings.limits,
@@ -85,16 +85,16 @@ function settle(deps: ScorePairsDeps, folder: string, outcome: WorkerOutcome): S
     if (stack) deps.log.error(stack);
     return fail(deps.log, kind === 'internal' ? `Scoring failed: ${message}` : message, kind === 'model');
   }
-  const { results, saved } = outcome;
-  const resultsFile = saved.ok ? saved.file : resultsFileFor(folder);
-  deps.store.set({ folder, resultsFile, results });
-  deps.log.info(`${results.pairs.length} pairs scored, ${results.skipped.length} skipped, in ${results.run.seconds.toFixed(1)} s → ${saved.ok ? resultsFile : 'not saved'}`);
-  for (const s of results.skipped) deps.log.warn(`skipped ${s.path}: ${s.reason}`);
+  const { scored, saved } = outcome;
+  const { resultsFile, results, skipped } = scored;
+  deps.store.set(scored);
+  deps.log.info(`${results.count} pairs scored, ${skipped.length} skipped, in ${results.run.seconds.toFixed(1)} s → ${saved.ok ? resultsFile : 'not saved (shown from a temporary folder until replaced)'}`);
+  for (const s of skipped) deps.log.warn(`skipped ${s.path}: ${s.reason}`);
   if (!saved.ok) {
     deps.log.error(saved.problem);
     void vscode.window.showWarningMessage(`radalign: the results are shown but not saved, and flags cannot be written: ${notificationText(saved.problem)}`);
   }
-  return { status: 'done', folder, resultsFile, pairs: results.pairs.length, skipped: results.skipped.length, ...(saved.ok ? {} : { notSaved: saved.problem }) };
+  return { status: 'done', folder, resultsFile, pairs: results.count, skipped: skipped.length, ...(saved.ok ? {} : { notSaved: saved.problem }) };
 }
 
 /** Restricted setting (package.json `capabilities.untrustedWorkspaces`): say why it had no effect. */

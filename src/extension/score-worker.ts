@@ -2,9 +2,13 @@
 // off the extension host's thread. onnxruntime-node and sharp are native addons that block,
 // spawn their own threads and can crash or exhaust memory; in a separate process none of that
 // can freeze or take down the extension host, and cancelling is a plain kill.
-import { ModelError, ScoreError, scoreDataset } from '../engine';
-import { saveResults } from '../engine/store/results-file';
-import { isScoreRequest, type SaveOutcome, type ScoreRequest, type WorkerError, type WorkerMessage } from '../protocol/score-worker-protocol';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ModelError, ScoreError, scoreToStore } from '../engine';
+import { folderLocation, radalignLocation } from '../engine/results-store/location';
+import { radalignFolder } from '../engine/store/radalign-folder';
+import { isScoreRequest, type SaveOutcome, type ScoreRequest, type StoreAt, type WorkerError, type WorkerMessage } from '../protocol/score-worker-protocol';
 
 function send(message: WorkerMessage): Promise<void> {
   return new Promise((resolve) => {
@@ -22,24 +26,30 @@ function describe(e: unknown): WorkerError {
 
 async function run(request: ScoreRequest): Promise<void> {
   try {
-    const results = await scoreDataset(request.folder, {
+    // Never through a link planted in the dataset: a refused `.radalign` still shows this run's
+    // results, from a temporary folder, unsaved, with the reason.
+    let saved: SaveOutcome;
+    let store: StoreAt;
+    try {
+      await radalignFolder(request.folder, true);
+      saved = { ok: true, file: join(request.folder, '.radalign', 'results.json') };
+      store = { in: 'dataset' };
+    } catch (e) {
+      saved = { ok: false, problem: e instanceof Error ? e.message : String(e) };
+      store = { in: 'temporary', dir: await mkdtemp(join(tmpdir(), 'radalign-unsaved-')) };
+    }
+    const stored = await scoreToStore(request.folder, store.in === 'dataset' ? radalignLocation(request.folder) : folderLocation(store.dir), {
       modelDir: request.modelDir,
       batchSize: request.batchSize,
       threads: request.threads,
+      device: request.device,
       layout: request.layout,
       heatmapSmoothing: request.heatmapSmoothing,
       limits: request.limits,
       onProgress: (progress) => void send({ type: 'progress', progress }),
     });
-    // Atomic, and never through a link planted in the dataset; a refused `.radalign` still shows
-    // this run's results, unsaved, with the reason.
-    let saved: SaveOutcome;
-    try {
-      saved = { ok: true, file: await saveResults(request.folder, results) };
-    } catch (e) {
-      saved = { ok: false, problem: e instanceof Error ? e.message : String(e) };
-    }
-    await send({ type: 'result', results, saved });
+    await stored.close();
+    await send({ type: 'result', store, saved });
   } catch (e) {
     await send({ type: 'error', error: describe(e) });
   }

@@ -2,6 +2,8 @@
 import { defaultReviewerName } from '../engine/review/reviewer';
 import * as vscode from 'vscode';
 import type { Limits } from '../engine/limits';
+import { DEFAULT_DEVICE, isDeviceChoice } from '../engine/model/execution-providers';
+import type { DeviceChoice } from '../engine/model/types';
 import type { LayoutName } from '../engine/types';
 import { modelPathFor } from './model-location';
 
@@ -16,6 +18,8 @@ export interface RadalignSettings {
   /** Undefined = the engine's default. */
   batchSize?: number;
   threads?: number;
+  /** `radalign.device`: execution provider to ask for; an accelerator that cannot be used falls back to CPU. */
+  device: DeviceChoice;
   layout: LayoutSetting;
   /** Smoothing passes of patch heatmaps (0 = raw patch similarities). */
   heatmapSmoothing: number;
@@ -36,6 +40,7 @@ export function readSettings(scope?: vscode.Uri): RadalignSettings {
     ...(model.ignored !== undefined ? { ignoredWorkspaceModelPath: model.ignored } : {}),
     batchSize: positiveOrUndefined(config.get<number>('batchSize')),
     threads: positiveOrUndefined(config.get<number>('threads')),
+    device: deviceSetting(config.get<string>('device', DEFAULT_DEVICE)),
     layout: (LAYOUT_SETTINGS as readonly string[]).includes(layout) ? (layout as LayoutSetting) : 'auto',
     heatmapSmoothing: Number.isInteger(smoothing) && smoothing >= 0 ? Math.min(smoothing, MAX_HEATMAP_SMOOTHING) : DEFAULT_HEATMAP_SMOOTHING,
     limits: limitSettings(config),
@@ -56,6 +61,12 @@ function limitSettings(config: vscode.WorkspaceConfiguration): Partial<Limits> {
     if (value !== undefined) limits[key] = value;
   }
   return limits;
+}
+
+/** `radalign.device`, lower-cased; a value outside the enum (hand-edited settings.json) is the default. */
+function deviceSetting(value: unknown): DeviceChoice {
+  const v = typeof value === 'string' ? value.trim().toLowerCase() : value;
+  return isDeviceChoice(v) ? v : DEFAULT_DEVICE;
 }
 
 /** 0 (the settings' default) means "let the engine decide". */

@@ -15,7 +15,7 @@ export function createScoredStatusBar(store: ResultsStore, sessions?: SessionMan
     const scored = store.latest;
     if (!scored) return item.hide();
     const session = sessions?.current?.folder === scored.folder ? sessions.current : undefined;
-    const shown = statusText(scored.folder, scored.results, session?.flags, scored.resultsFile);
+    const shown = statusText(scored.folder, scored.results, scored.skipped.length, session?.flags, scored.resultsFile);
     item.text = shown.text;
     item.tooltip = shown.tooltip;
     item.show();

@@ -1,9 +1,11 @@
 // Messages between the extension host and the scoring worker (dist/score-worker.js), a forked
-// Node process. One request per worker: the worker scores, saves the results in the folder's
-// `.radalign/results.json`, replies with `result` or `error`, and exits. Cancelling is killing
-// the process.
-import type { LayoutName, ScoreProgress, ScoreResults } from '../engine';
+// Node process. One request per worker: the worker scores, saves the results store in the folder's
+// `.radalign/` (or, when that is refused, a temporary folder), replies with `result` naming where
+// the store is (a path, never the results themselves: 227,000 pairs do not fit a message) or
+// `error`, and exits. Cancelling is killing the process.
+import type { LayoutName, ScoreProgress } from '../engine';
 import type { Limits } from '../engine/limits';
+import type { DeviceChoice } from '../engine/model/types';
 
 /** Host → worker: what to score. */
 export interface ScoreRequest {
@@ -14,6 +16,11 @@ export interface ScoreRequest {
   modelDir: string;
   batchSize?: number;
   threads?: number;
+  /**
+   * Execution provider to ask for (`radalign.device`); default 'cpu'. One that cannot be used falls back to CPU with a
+   * note; an unknown value is refused by the engine with a message naming the allowed ones.
+   */
+  device?: DeviceChoice;
   /** Pairing layout hint (`radalign.layout`); default 'auto'. */
   layout?: LayoutName | 'auto';
   /** Passes of patch-heatmap smoothing (`radalign.heatmapSmoothing`); default the engine's. */
@@ -25,8 +32,11 @@ export interface ScoreRequest {
 /** Worker → host. */
 export type WorkerMessage =
   | { type: 'progress'; progress: ScoreProgress }
-  | { type: 'result'; results: ScoreResults; saved: SaveOutcome }
+  | { type: 'result'; store: StoreAt; saved: SaveOutcome }
   | { type: 'error'; error: WorkerError };
+
+/** Where the worker wrote the results store: the dataset's `.radalign`, or a temporary folder the host reads and removes. */
+export type StoreAt = { in: 'dataset' } | { in: 'temporary'; dir: string };
 
 /** Where the results were saved, or why they could not be (e.g. `.radalign` is a planted link). */
 export type SaveOutcome = { ok: true; file: string } | { ok: false; problem: string };
@@ -51,5 +61,5 @@ export function isWorkerMessage(value: unknown): value is WorkerMessage {
 export function isScoreRequest(value: unknown): value is ScoreRequest {
   if (typeof value !== 'object' || value === null) return false;
   const r = value as Partial<ScoreRequest>;
-  return r.type === 'score' && typeof r.folder === 'string' && typeof r.modelDir === 'string';
+  return r.type === 'score' && typeof r.folder === 'string' && typeof r.modelDir === 'string' && (r.device === undefined || typeof r.device === 'string');
 }

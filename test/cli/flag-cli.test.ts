@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm, symlink, writeFile, mkdir, readdir } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { openSavedResults } from '../../src/engine/store/results-file';
 import { writeSyntheticDataset } from '../../src/sample/synthetic-dataset';
 import { repoRoot, tinyClipDir } from '../helpers/fixture-models';
 
@@ -36,8 +37,11 @@ describe('radalign flag and review (CLI over the review store)', function () {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /Saved for review: .*\.radalign[\\/]results\.json/);
     const saved = JSON.parse(await readFile(join(data, '.radalign', 'results.json'), 'utf8'));
-    assert.equal(saved.format, 'radalign-results/1');
-    ids = saved.pairs.map((p: { id: string }) => p.id);
+    assert.equal(saved.format, 'radalign-results/2');
+    const opened = await openSavedResults(data);
+    assert.ok(opened?.ok);
+    ids = opened.results.ids();
+    await opened.results.close();
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
@@ -92,7 +96,10 @@ describe('radalign flag and review (CLI over the review store)', function () {
     const victim = join(dir, 'victim.txt');
     await writeFile(victim, 'keep me\n');
     await symlink(victim, join(other, '.radalign', 'review.jsonl'));
-    const r = run('flag', other, JSON.parse(await readFile(join(other, '.radalign', 'results.json'), 'utf8')).pairs[0].id, 'other');
+    const saved = await openSavedResults(other);
+    assert.ok(saved?.ok);
+    const r = run('flag', other, saved.results.ids()[0], 'other');
+    await saved.results.close();
     assert.equal(r.status, 2);
     assert.match(r.stderr, /review\.jsonl: is a symbolic link, not a file; radalign refuses/);
     assert.equal(await readFile(victim, 'utf8'), 'keep me\n');

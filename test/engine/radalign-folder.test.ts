@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { ReviewStore } from '../../src/engine/review';
 import { hostTag } from '../../src/engine/store/owner';
 import { readRadalignFile, RefusedPathError, removeAbandonedTemps, writeRadalignFile } from '../../src/engine/store/radalign-folder';
-import { saveResults } from '../../src/engine/store/results-file';
-import type { ScoreResults } from '../../src/engine/results';
+import { radalignLocation } from '../../src/engine/results-store/location';
+import { StoreWriter } from '../../src/engine/results-store/results-store';
 import { deadPid } from '../helpers/processes';
 
 const flag = { pair: 'p1', sentence: null, reason: 'other' as const, note: '', reviewer: 'ann', model: 'm' };
@@ -93,7 +93,14 @@ describe('.radalign folder: never through a link', () => {
     for (const f of left) await writeFile(join(dir, f), 'half');
     await new ReviewStore(root).load();
     assert.deepEqual((await readdir(dir)).sort(), [left[2]], 'review temporaries removed on load');
-    await saveResults(root, { format: 'radalign-results/1' } as unknown as ScoreResults);
-    assert.deepEqual((await readdir(dir)).sort(), ['results.json'], 'results temporaries removed on save');
+    const store = await StoreWriter.create(radalignLocation(root), 2);
+    const model = { id: 'm', name: 'm', identity: 'i', layout: 'radalign', heatmapKind: 'patch' as const, embedDim: 2 };
+    const run = { folder: root, startedAt: '', seconds: 0, imagesEncoded: 0, textsEncoded: 0, cache: { dir: null, hits: 0, misses: 0, corrupt: 0, writes: 0 } };
+    await store.commit({ model, run, skipped: [], settingsKey: '' });
+    assert.deepEqual(
+      (await readdir(dir)).filter((n) => !n.startsWith(`results.${store.generation}.`)).sort(),
+      ['results.json'],
+      'results temporaries removed on save',
+    );
   });
 });

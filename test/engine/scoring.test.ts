@@ -1,41 +1,8 @@
 import assert from 'node:assert/strict';
-import { computeSuspicion } from '../../src/engine/scoring/suspicion';
 import { gridBox, occlusionDrop, patchSimilarity, smoothGrid } from '../../src/engine/scoring/heatmap';
 import { normalize, normalizeRows } from '../../src/engine/scoring/vectors';
 
 const v = (...xs: number[]) => normalize(new Float32Array(xs));
-
-describe('suspicion', () => {
-  // Three well-matched pairs along the axes, and pair 3 whose report is pair 0's direction.
-  const images = [v(1, 0, 0), v(0, 1, 0), v(0, 0, 1), v(0.1, 0.2, 1)];
-  const reports = [v(1, 0, 0), v(0, 1, 0), v(0, 0, 1), v(1, 0.05, 0)];
-
-  it('puts the pair with a foreign report first and lists the report that fits its image', () => {
-    const r = computeSuspicion({ images, reports, reportKeys: ['a', 'b', 'c', 'd'], bestCount: 2 });
-    const order = r.map((x, i) => [x.suspicion, i] as const).sort((a, b) => b[0] - a[0]);
-    assert.equal(order[0][1], 3);
-    assert.equal(r[3].best[0].index, 2, 'the image of pair 3 is closest to report c');
-    assert.ok(r[1].suspicion < r[3].suspicion);
-    for (const x of r) assert.ok(x.suspicion >= 0 && x.suspicion <= 1);
-  });
-
-  it('does not count reports with the same text as competitors', () => {
-    const imgs = [v(1, 0), v(0.9, 0.1)];
-    const reps = [v(0.9, 0.1), v(1, 0)];
-    const distinct = computeSuspicion({ images: imgs, reports: reps, reportKeys: ['a', 'b'], bestCount: 1 });
-    assert.ok(distinct[0].suspicion > 0);
-    const same = computeSuspicion({ images: imgs, reports: reps, reportKeys: ['a', 'a'], bestCount: 1 });
-    assert.deepEqual(same.map((s) => s.suspicion), [0, 0]);
-    assert.deepEqual(same[0].best, []);
-  });
-
-  it('lists each report text once among the best matches', () => {
-    const imgs = [v(1, 0), v(0, 1), v(0, 1), v(1, 1)];
-    const reps = [v(1, 0), v(0, 1), v(0, 1), v(1, 1)];
-    const r = computeSuspicion({ images: imgs, reports: reps, reportKeys: ['a', 'b', 'b', 'c'], bestCount: 3 });
-    assert.deepEqual(r[0].best.map((b) => b.index), [3, 1]);
-  });
-});
 
 describe('heatmap math', () => {
   it('patch similarity peaks at the patch that points like the sentence', () => {

@@ -5,10 +5,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ScoreResults } from '../../src/engine/results';
+import { ResultsInMemory } from '../../src/engine/store/results-file';
 import { PanelConnection, type PanelConnectionDeps } from '../../src/extension/panel/panel-connection';
 import { Emitter } from '../../src/extension/review/emitter';
 import { ReviewSession } from '../../src/extension/review/review-session';
 import { checkHostToWebview, type HostToWebview, type PanelState, type PixelImage } from '../../src/protocol/review-panel-protocol';
+import { CountingResults } from './views-fixtures';
 
 function results(): ScoreResults {
   const pair = (id: string, rank: number, images: string[]) => ({
@@ -71,6 +73,7 @@ async function waitFor(check: () => boolean | Promise<boolean>, what: string, ms
 describe('review panel connection (host side)', () => {
   let dir: string;
   let session: ReviewSession;
+  let counted: CountingResults;
   let webview: FakeWebview;
   let warnings: string[];
   let opened: string[];
@@ -99,7 +102,8 @@ describe('review panel connection (host side)', () => {
     dir = await mkdtemp(join(tmpdir(), 'radalign-panel-'));
     // The panel opens only images that pass the dataset path gate: they must exist in the folder.
     for (const image of ['a.png', 'a-lateral.png', 'b.dcm']) await writeFile(join(dir, image), '');
-    session = new ReviewSession(dir, results());
+    counted = new CountingResults(new ResultsInMemory(results()));
+    session = new ReviewSession(dir, counted);
     await session.loadFlags();
     const emitter = new Emitter<ReviewSession | undefined>();
     sessions = { current: session, onDidChangeSession: emitter.event, emitter };
@@ -124,6 +128,27 @@ describe('review panel connection (host side)', () => {
     assert.equal(s.pair?.sentences[0]?.heatmap?.cols, 2);
     assert.equal(s.reasons.length, 6);
     assert.ok(s.keymap.some((b) => b.keys.includes('j')));
+  });
+
+  it('reads only the pair it shows, once; says so when that pair cannot be read', async () => {
+    session.select('b');
+    connect();
+    await waitFor(() => webview.states().some((s) => s.pair?.id === 'b'), 'the first state');
+    session.select('b', 0);
+    await waitFor(() => webview.states().some((s) => s.sentence === 0), 'the state with the sentence');
+    assert.equal(webview.lastState().pair?.id, 'b');
+    assert.deepEqual(counted.reads, ['b'], 'the other pair is not read; the second state came from the cache');
+
+    counted.pair = async (id) => {
+      throw new Error(`results.x.pairs.jsonl at byte 7: record of ${id} cut short`);
+    };
+    session.select('a');
+    await waitFor(() => webview.lastState().notice !== undefined, 'the state with the notice');
+    const s = webview.lastState();
+    assert.equal(s.pair, null);
+    assert.match(s.notice!, /^Pair a could not be read: .*record of a cut short/);
+    assert.deepEqual([s.total, s.unreviewed], [2, 2]);
+    assert.ok(warnings.some((w) => /pair a could not be read/.test(w)));
   });
 
   it('applies intents to the session: navigate, select sentence, flag with the reviewer, unflag', async () => {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ScoreResults } from '../../src/engine/results';
+import type { SavedResults } from '../../src/engine/store/results-file';
 import { datasetFile } from '../../src/extension/panel/dataset-files';
 import { PanelConnection } from '../../src/extension/panel/panel-connection';
 import { Emitter } from '../../src/extension/review/emitter';
@@ -16,7 +16,7 @@ import { ReviewSession } from '../../src/extension/review/review-session';
 import { readSavedResults, resultsFileFor } from '../../src/extension/saved-results';
 import { ReportIndex } from '../../src/extension/views/report-match';
 import { checkHostToWebview, type HostToWebview, type ImageSource, type PixelImage } from '../../src/protocol/review-panel-protocol';
-import { pair, results } from './views-fixtures';
+import { pair, results, saved as inMemory } from './views-fixtures';
 
 const PIXELS: PixelImage = { width: 1, height: 1, sourceWidth: 1, sourceHeight: 1, channels: 1, bits: 8, data: new Uint8Array(1), window: { center: 1, width: 2 }, invert: false, units: { scale: 1, offset: 0 } };
 const settle = () => new Promise((r) => setTimeout(r, 20));
@@ -39,12 +39,12 @@ describe('results paths: the dataset path gate', () => {
   afterEach(() => rmSync(base, { recursive: true, force: true }));
 
   /** A panel on one pair whose images are `images`, with every host-side file access recorded. */
-  function panelOn(images: string[], scored?: ScoreResults) {
+  function panelOn(images: string[], scored?: SavedResults) {
     const calls = { decoded: [] as string[], routed: [] as string[], uris: [] as string[] };
     const sent: HostToWebview[] = [];
     const warnings: string[] = [];
     let listener: ((m: unknown) => void) | undefined;
-    const session = new ReviewSession(folder, scored ?? results([pair('p', 1, 'Left effusion.', [0.1], { images })]));
+    const session = new ReviewSession(folder, scored ?? inMemory([pair('p', 1, 'Left effusion.', [0.1], { images })]));
     session.select('p');
     const emitter = new Emitter<ReviewSession | undefined>();
     new PanelConnection({
@@ -80,14 +80,22 @@ describe('results paths: the dataset path gate', () => {
       }
       throw new Error(`no reply to load-image ${index}`);
     };
-    return { calls, sources, loadImage, warnings, sent };
+    /** Waits for the first state that shows the pair (the host reads it and gates its images first). */
+    const stated = async () => {
+      for (let i = 0; i < 250; i++) {
+        if (sent.some((m) => m.type === 'state' && m.state.pair)) return;
+        await settle();
+      }
+      throw new Error('no state with the pair was sent');
+    };
+    return { calls, sources, loadImage, warnings, sent, stated };
   }
 
   const touched = (calls: { decoded: string[]; routed: string[]; uris: string[] }) => [...calls.decoded, ...calls.routed, ...calls.uris];
 
   it('an image path `../outside.png`, an absolute path and a symlink leading out: not decoded, reason shown', async () => {
     const panel = panelOn(['../outside.png', outside, 'link.png', 'inside.png', 'inside.dcm']);
-    await settle();
+    await panel.stated();
     const [up, abs, link, png, dcm] = panel.sources();
     assert.deepEqual(up, { kind: 'unavailable', reason: '"../outside.png" points outside the dataset folder' });
     assert.deepEqual(abs, { kind: 'unavailable', reason: `"${outside}" is an absolute path outside the dataset folder` });
@@ -114,7 +122,7 @@ describe('results paths: the dataset path gate', () => {
 
   it('a link swapped in after the panel showed the image is refused on the next request', async () => {
     const panel = panelOn(['inside.dcm']);
-    await settle();
+    await panel.stated();
     assert.deepEqual(panel.sources(), [{ kind: 'pixels' }]);
     rmSync(join(folder, 'inside.dcm'));
     symlinkSync(outside, join(folder, 'inside.dcm'));
@@ -130,12 +138,16 @@ describe('results paths: the dataset path gate', () => {
     const saved = await readSavedResults(folder);
     assert.equal(saved.status, 'loaded', JSON.stringify(saved));
     if (saved.status !== 'loaded') return;
-    const panel = panelOn([], saved.saved.results);
-    await settle();
-    assert.equal(panel.sources()[0]?.kind, 'unavailable');
-    const reply = await panel.loadImage(0);
-    assert.ok(!reply.ok && /symlink pointing outside/.test(reply.error));
-    assert.deepEqual(touched(panel.calls), []);
+    try {
+      const panel = panelOn([], saved.saved.results);
+      await panel.stated();
+      assert.equal(panel.sources()[0]?.kind, 'unavailable');
+      const reply = await panel.loadImage(0);
+      assert.ok(!reply.ok && /symlink pointing outside/.test(reply.error));
+      assert.deepEqual(touched(panel.calls), []);
+    } finally {
+      await saved.saved.release();
+    }
   });
 
   it('datasetFile: relative or absolute inside the folder passes; outside, links out and missing files do not', async () => {
@@ -151,7 +163,7 @@ describe('results paths: the dataset path gate', () => {
 
   it("the protocol carries a refused image's reason; an 'unavailable' image without one is ill-formed", async () => {
     const panel = panelOn(['link.png']);
-    await settle();
+    await panel.stated();
     const state = structuredClone([...panel.sent].reverse().find((m) => m.type === 'state')!) as Extract<HostToWebview, { type: 'state' }>;
     assert.ok(checkHostToWebview(state).ok);
     delete (state.state.pair!.images[0]!.source as { reason?: string }).reason;
@@ -166,9 +178,9 @@ describe('results paths: the dataset path gate', () => {
       pair('ok', 4, 'D.', [], { report: 'studies/ok.txt' }),
     ];
     const index = new ReportIndex('/data/set', pairs, 'linux');
-    assert.equal(index.pairFor('/home/me/notes.txt'), undefined);
-    assert.equal(index.pairFor('/etc/hosts'), undefined);
-    assert.equal(index.pairFor('/data/set/table.csv#row 3'), undefined);
-    assert.equal(index.pairFor('/data/set/studies/ok.txt')?.id, 'ok');
+    assert.equal(index.pairIdFor('/home/me/notes.txt'), undefined);
+    assert.equal(index.pairIdFor('/etc/hosts'), undefined);
+    assert.equal(index.pairIdFor('/data/set/table.csv#row 3'), undefined);
+    assert.equal(index.pairIdFor('/data/set/studies/ok.txt'), 'ok');
   });
 });

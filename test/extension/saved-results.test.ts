@@ -1,10 +1,11 @@
 // Saved results in `<folder>/.radalign/results.json`: read through the link-refusing reader,
 // validated in full, and either used or refused with a reason naming the file and the field.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { readSavedResults, resultsFileFor } from '../../src/extension/saved-results';
+import { syntheticPair, writeStore, writeSyntheticStore } from './synthetic-store';
 import { pair, results } from './views-fixtures';
 
 describe('extension saved results', () => {
@@ -27,13 +28,38 @@ describe('extension saved results', () => {
     assert.deepEqual(await readSavedResults(folder), { status: 'none', folder });
   });
 
-  it('reads what a run saved, validated', async () => {
+  it('reads what an earlier version saved (radalign-results/1), validated', async () => {
     write(JSON.stringify(good()));
     const outcome = await readSavedResults(folder);
     assert.equal(outcome.status, 'loaded', JSON.stringify(outcome));
     if (outcome.status !== 'loaded') return;
     assert.equal(outcome.saved.resultsFile, join(folder, '.radalign', 'results.json'));
-    assert.deepEqual(outcome.saved.results, good());
+    assert.deepEqual(await outcome.saved.results.pair('a'), good().pairs[0]);
+    assert.deepEqual(outcome.saved.skipped, []);
+    await outcome.saved.release();
+  });
+
+  it('opens a results store (radalign-results/2): the index and skipped list in memory, pairs on demand, closed on release', async () => {
+    await writeStore(folder, [syntheticPair(2, 3), syntheticPair(1, 3), syntheticPair(3, 3)], [{ path: join(folder, 'x.png'), reason: 'not an image' }]);
+    const outcome = await readSavedResults(folder);
+    assert.equal(outcome.status, 'loaded', JSON.stringify(outcome));
+    if (outcome.status !== 'loaded') return;
+    const { results: opened, skipped } = outcome.saved;
+    assert.equal(opened.count, 3);
+    assert.deepEqual(skipped, [{ path: join(folder, 'x.png'), reason: 'not an image' }]);
+    assert.deepEqual(await opened.pair(syntheticPair(3, 3).id), syntheticPair(3, 3));
+    await outcome.saved.release();
+    await outcome.saved.release(); // twice is harmless
+    await assert.rejects(opened.pair(syntheticPair(3, 3).id));
+  });
+
+  it('refuses a store whose data files were cut short, naming the file', async () => {
+    await writeSyntheticStore(folder, 20);
+    const pairsFile = readdirSync(join(folder, '.radalign')).find((f) => f.endsWith('.pairs.jsonl'))!;
+    truncateSync(join(folder, '.radalign', pairsFile), 100);
+    const outcome = await readSavedResults(folder);
+    assert.equal(outcome.status, 'refused');
+    assert.match(outcome.status === 'refused' ? outcome.problem : '', new RegExp(`${pairsFile.replace(/\./g, '\\.')}: 100 bytes, but its writer wrote \\d+`));
   });
 
   it('refuses a file that is not results (hand-edited, truncated), naming the file', async () => {

@@ -1,10 +1,12 @@
 // Drives the real bundled worker (dist/score-worker.js, built by `npm run build`) the way the
-// extension does, without an extension host.
+// extension does, without an extension host. The worker replies with where it wrote the store;
+// the client opens it (index in memory, pairs on demand) and releases it when told.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { ScoreProgress, ScoreResults } from '../../src/engine';
+import type { ScoreProgress } from '../../src/engine';
+import { openSavedResults } from '../../src/engine/store/results-file';
 import { scoreInWorker } from '../../src/extension/worker-client';
 import { writeSyntheticDataset } from '../../src/sample/synthetic-dataset';
 
@@ -20,30 +22,53 @@ describe('extension scoring worker', () => {
     await writeSyntheticDataset(folder, { pairs: 5, swapped: 1, seed: 2, size: 96 });
   });
 
-  it('scores in a separate process, reports progress, and writes the results file', async () => {
+  it('scores in a separate process, reports progress, and hands back the saved store, open', async () => {
     const seen: ScoreProgress[] = [];
     const outcome = await scoreInWorker(WORKER, { folder, modelDir: MODEL}, { onProgress: (p) => seen.push(p) });
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
     if (outcome.status !== 'done') return;
-    assert.deepEqual(outcome.saved, { ok: true, file: resultsFile() });
-    assert.equal(outcome.results.pairs.length, 5);
-    // Compared as JSON: the file has no -0 (heatmap boxes hold some), the structured clone does.
-    assert.deepEqual(JSON.parse(readFileSync(resultsFile(), 'utf8')) as ScoreResults, JSON.parse(JSON.stringify(outcome.results)));
-    assert.deepEqual(readdirSync(join(folder, '.radalign')).filter((f) => f.startsWith('results')), ['results.json']);
-    assert.ok(seen.some((p) => p.phase === 'scoring' && p.done === 5 && p.total === 5), JSON.stringify(seen));
-    assert.equal(seen.at(-1)?.phase, 'done');
+    const { scored } = outcome;
+    try {
+      assert.deepEqual(outcome.saved, { ok: true, file: resultsFile() });
+      assert.deepEqual(outcome.store, { in: 'dataset' });
+      assert.equal(scored.resultsFile, resultsFile());
+      assert.equal(scored.results.count, 5);
+      // The same pairs as a fresh reader of the saved results sees.
+      const opened = await openSavedResults(folder);
+      assert.ok(opened?.ok);
+      try {
+        assert.deepEqual(scored.results.ids(), opened.results.ids());
+        const top = scored.results.entry(1)!;
+        assert.deepEqual(JSON.parse(JSON.stringify(await scored.results.pair(top.id))), JSON.parse(JSON.stringify(await opened.results.pair(top.id))));
+      } finally {
+        await opened.results.close();
+      }
+      assert.ok(readdirSync(join(folder, '.radalign')).includes('results.json'));
+      assert.ok(seen.some((p) => p.phase === 'scoring' && p.done === 5 && p.total === 5), JSON.stringify(seen));
+      assert.equal(seen.at(-1)?.phase, 'done');
+    } finally {
+      await scored.release();
+    }
+    await assert.rejects(scored.results.pair(scored.results.entry(1)!.id), 'released: its files are closed');
   });
 
-  it('still returns the results, unsaved and with the reason, when .radalign is a planted link', async () => {
+  it('still returns the results, unsaved and with the reason, when .radalign is a planted link; the temporary store lives until released', async () => {
     const outside = mkdtempSync(join(tmpdir(), 'radalign-worker-outside-'));
     symlinkSync(outside, join(folder, '.radalign'));
     const outcome = await scoreInWorker(WORKER, { folder, modelDir: MODEL });
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
     if (outcome.status !== 'done') return;
-    assert.equal(outcome.results.pairs.length, 5);
+    assert.equal(outcome.scored.results.count, 5);
     assert.equal(outcome.saved.ok, false);
     if (!outcome.saved.ok) assert.match(outcome.saved.problem, /\.radalign: is a symbolic link, not a folder/);
     assert.deepEqual(readdirSync(outside), [], 'nothing written through the link');
+    assert.equal(outcome.store.in, 'temporary');
+    if (outcome.store.in !== 'temporary') return;
+    assert.ok(existsSync(join(outcome.store.dir, 'results.json')), 'kept while the results are shown');
+    const last = outcome.scored.results.entry(5)!;
+    assert.equal((await outcome.scored.results.pair(last.id))?.rank, 5, 'pairs are read from it on demand');
+    await outcome.scored.release();
+    assert.equal(existsSync(outcome.store.dir), false, 'removed once released');
   });
 
   it('is cancelled by killing it: no results file', async () => {

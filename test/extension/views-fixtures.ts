@@ -1,6 +1,7 @@
 // Small hand-made results for the views' unit tests.
 import type { PairResult, ScoreResults, SentenceResult } from '../../src/engine/results';
 import type { ReviewEntry } from '../../src/engine/review';
+import { ResultsInMemory, type SavedResults } from '../../src/engine/store/results-file';
 
 export function sentence(text: string, start: number, score: number, extra: Partial<SentenceResult> = {}): SentenceResult {
   return { text, section: 'findings', start, end: start + text.length, score, imageScore: score, consistency: null, negated: false, uncertain: false, describesImage: true, ...extra };
@@ -44,4 +45,56 @@ export function results(pairs: PairResult[], skipped: ScoreResults['skipped'] = 
 
 export function flag(pairId: string, sentenceIndex: number | null, reason: ReviewEntry['reason'], note = ''): ReviewEntry {
   return { pair: pairId, sentence: sentenceIndex, reason, note, reviewer: 'ana', at: '2025-01-01T00:00:00Z', rev: 1, model: 'tiny' };
+}
+
+/** The pairs behind the SavedResults face (a radalign-results/1 document in memory). */
+export function saved(pairs: PairResult[], skipped: ScoreResults['skipped'] = []): SavedResults {
+  return new ResultsInMemory(results(pairs, skipped));
+}
+
+/** Saved results that count which pairs are read, and whether they were closed. */
+export class CountingResults implements SavedResults {
+  readonly reads: string[] = [];
+  closed = false;
+
+  constructor(private readonly inner: SavedResults) {}
+
+  get model() {
+    return this.inner.model;
+  }
+  get run() {
+    return this.inner.run;
+  }
+  get count() {
+    return this.inner.count;
+  }
+  ids() {
+    return this.inner.ids();
+  }
+  entry(at: number | string) {
+    return this.inner.entry(at);
+  }
+  async pair(id: string) {
+    if (this.closed) throw new Error('read after close');
+    this.reads.push(id);
+    return this.inner.pair(id);
+  }
+  async page(from: number, count: number) {
+    const pairs = await this.inner.page(from, count);
+    this.reads.push(...pairs.map((p) => p.id));
+    return pairs;
+  }
+  async *all() {
+    for await (const p of this.inner.all()) {
+      this.reads.push(p.id);
+      yield p;
+    }
+  }
+  skipped() {
+    return this.inner.skipped();
+  }
+  async close() {
+    this.closed = true;
+    await this.inner.close();
+  }
 }

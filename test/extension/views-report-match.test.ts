@@ -1,25 +1,34 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { layoutReport, offsetMap, pathKey, ReportIndex, sentenceAt } from '../../src/extension/views/report-match';
-import { pair } from './views-fixtures';
+import { CountingResults, pair, saved } from './views-fixtures';
 
 describe('views: report files and sentence ranges', () => {
   it('finds the pair of a report file, given relative to the dataset folder', () => {
     const folder = join('/data', 'set');
     const pairs = [pair('a', 1, 'A.', [], { report: join('studies', 'a', 'report.txt') }), pair('b', 2, 'B.'), pair('m', 3, 'M.', [], { report: '/data/set/table.csv#row 3' })];
     const index = new ReportIndex(folder, pairs);
-    assert.equal(index.pairFor('/data/set/studies/a/report.txt')?.id, 'a');
-    assert.equal(index.pairFor('/data/set/studies/a/../a/report.txt')?.id, 'a');
-    assert.equal(index.pairFor('/data/set/b.txt')?.id, 'b');
-    assert.equal(index.pairFor('/data/set/B.txt'), undefined, 'case matters off Windows');
-    assert.equal(index.pairFor('/data/set/table.csv'), undefined, 'an inline manifest report has no file of its own');
-    assert.equal(index.pairFor('/data/other/b.txt'), undefined);
+    assert.equal(index.pairIdFor('/data/set/studies/a/report.txt'), 'a');
+    assert.equal(index.pairIdFor('/data/set/studies/a/../a/report.txt'), 'a');
+    assert.equal(index.pairIdFor('/data/set/b.txt'), 'b');
+    assert.equal(index.pairIdFor('/data/set/B.txt'), undefined, 'case matters off Windows');
+    assert.equal(index.pairIdFor('/data/set/table.csv'), undefined, 'an inline manifest report has no file of its own');
+    assert.equal(index.pairIdFor('/data/other/b.txt'), undefined);
+  });
+
+  it('is built from the results\' index entries, without reading a pair', () => {
+    const counted = new CountingResults(saved([pair('a', 1, 'A.', [], { report: join('studies', 'a.txt') }), pair('b', 2, 'B.')]));
+    const entries = counted.ids().map((id) => counted.entry(id)!);
+    const index = new ReportIndex('/data/set', entries);
+    assert.equal(index.pairIdFor('/data/set/studies/a.txt'), 'a');
+    assert.equal(index.pairIdFor('/data/set/b.txt'), 'b');
+    assert.deepEqual(counted.reads, []);
   });
 
   it('ignores case on Windows', () => {
     assert.equal(pathKey('/Data/Set/B.txt', 'win32'), pathKey('/data/set/b.txt', 'win32'));
     const index = new ReportIndex('/data/set', [pair('b', 1, 'B.')], 'win32');
-    assert.equal(index.pairFor('/DATA/SET/B.TXT')?.id, 'b');
+    assert.equal(index.pairIdFor('/DATA/SET/B.TXT'), 'b');
   });
 
   it('uses the offsets as they are when the file is unchanged, CRLF included', () => {

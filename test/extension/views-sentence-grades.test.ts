@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { SentenceGrades, scoreBar, sentenceStyle } from '../../src/extension/views/sentence-grades';
-import { pair, sentence } from './views-fixtures';
+import { gradesFor, sampleRanks, SentenceGrades, scoreBar, sentenceStyle } from '../../src/extension/views/sentence-grades';
+import { CountingResults, pair, saved, sentence } from './views-fixtures';
 
 describe('views: sentence tint grades', () => {
   it('grades a score by its place among the dataset\'s image-describing sentences', () => {
@@ -16,6 +16,20 @@ describe('views: sentence tint grades', () => {
     assert.equal(g.grade(-5), 0);
     assert.equal(g.grade(99), 4);
     assert.equal(new SentenceGrades([]).grade(0.3), 2, 'no data: untinted middle');
+  });
+
+  it('reads every pair of a small dataset, and a sample spread over the ranking of a large one, once per results', async () => {
+    assert.deepEqual(sampleRanks(4, 10), [1, 2, 3, 4]);
+    assert.deepEqual(sampleRanks(1000, 4), [1, 251, 501, 751]);
+    // 40 pairs whose one sentence scores its rank / 100: a sample of 10 still puts 0.2 in the lowest fifth and 0.38 in the top one.
+    const pairs = Array.from({ length: 40 }, (_, k) => pair(`p${k + 1}`, k + 1, 'x', [], { sentences: [sentence('s.', 0, (k + 1) / 100)] }));
+    const counted = new CountingResults(saved(pairs));
+    const grades = await gradesFor(counted, 10);
+    assert.equal(counted.reads.length, 10);
+    assert.deepEqual(counted.reads.slice(0, 3), ['p1', 'p5', 'p9']);
+    assert.deepEqual([grades.grade(0.02), grades.grade(0.39)], [0, 4]);
+    assert.equal(await gradesFor(counted, 10), grades, 'kept for these results');
+    assert.equal(counted.reads.length, 10);
   });
 
   it('styles negated and non-image sentences apart from findings', () => {

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { ScoreResults } from '../../src/engine';
+import { openSavedResults } from '../../src/engine/store/results-file';
 import type { RadalignApi } from '../../src/extension/extension';
 import type { ScorePairsOutcome } from '../../src/extension/score-pairs-command';
 
@@ -54,7 +54,7 @@ describe('radalign in a real extension host', () => {
 
     before(() => rmSync(resultsDir(), { recursive: true, force: true }));
 
-    it('scores the workspace folder in a worker and writes .radalign/results.json', async () => {
+    it('scores the workspace folder in a worker and writes the results store in .radalign/', async () => {
       const truth = JSON.parse(readFileSync(join(workspaceFolder(), '.truth.json'), 'utf8')) as unknown[];
       assert.equal(truth.length, 6, 'the runner generated 6 pairs');
 
@@ -64,17 +64,26 @@ describe('radalign in a real extension host', () => {
       assert.equal(outcome.pairs, 6);
       assert.equal(outcome.resultsFile, join(workspaceFolder(), '.radalign', 'results.json'));
 
-      const results = JSON.parse(readFileSync(outcome.resultsFile, 'utf8')) as ScoreResults;
-      assert.equal(results.pairs.length, 6);
-      assert.deepEqual(results.pairs.map((p) => p.rank).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6]);
-      for (const p of results.pairs) {
-        assert.ok(p.images.length > 0 && p.report.endsWith('.txt'), `pair ${p.id} has its files`);
-        assert.ok(Number.isFinite(p.score) && p.suspicion >= 0 && p.suspicion <= 1, `pair ${p.id} is scored`);
+      const summary = JSON.parse(readFileSync(outcome.resultsFile, 'utf8')) as { format: string; pairs: number };
+      assert.deepEqual([summary.format, summary.pairs], ['radalign-results/2', 6]);
+      const opened = await openSavedResults(workspaceFolder());
+      assert.ok(opened?.ok, JSON.stringify(opened));
+      try {
+        const saved = opened.results;
+        const pairs = [];
+        for await (const p of saved.all()) pairs.push(p);
+        assert.deepEqual(pairs.map((p) => p.rank), [1, 2, 3, 4, 5, 6]);
+        for (const p of pairs) {
+          assert.ok(p.images.length > 0 && p.report.endsWith('.txt'), `pair ${p.id} has its files`);
+          assert.ok(Number.isFinite(p.score) && p.suspicion >= 0 && p.suspicion <= 1, `pair ${p.id} is scored`);
+        }
+        assert.equal(saved.run.folder, workspaceFolder());
+        // Open for the views (the status bar shows its count): the same index.
+        assert.equal(api.results.latest?.folder, workspaceFolder());
+        assert.deepEqual(api.results.latest?.results.ids(), saved.ids());
+      } finally {
+        await opened.results.close();
       }
-      assert.equal(results.run.folder, workspaceFolder());
-      // Kept in memory for the views (the status bar shows its count).
-      assert.equal(api.results.latest?.folder, workspaceFolder());
-      assert.deepEqual(api.results.latest?.results.pairs.map((p) => p.id), results.pairs.map((p) => p.id));
       // The atomic write leaves no temporary file behind.
       assert.deepEqual(readdirSync(resultsDir()).filter((f) => f.startsWith('results.json')), ['results.json']);
     });

@@ -10,6 +10,7 @@ import { TransferSyntaxes, buildDicom } from '../helpers/dicom-writer';
 import type { RadalignApi } from '../../src/extension/extension';
 import { PANEL_TEST_HOOK_COMMAND } from '../../src/extension/panel/register-panel';
 import type { ReviewPanelController } from '../../src/extension/panel/review-panel-controller';
+import type { PairResult } from '../../src/engine/results';
 import type { ReviewSession } from '../../src/extension/review/review-session';
 import type { ScorePairsOutcome } from '../../src/extension/score-pairs-command';
 import type { RenderReport } from '../../src/protocol/review-panel-protocol';
@@ -27,6 +28,8 @@ describe('review panel (webview) in a real extension host', () => {
     return main;
   };
   const render = (accept: (r: RenderReport) => boolean) => panel().connection.waitForRender(accept);
+  /** The full record of the pair ranked `rank`. */
+  const ranked = async (rank: number): Promise<PairResult> => (await session.pairDetails(session.entry(rank)!.id))!;
 
   before(async () => {
     const ext = vscode.extensions.getExtension<RadalignApi>(EXTENSION_ID);
@@ -44,7 +47,7 @@ describe('review panel (webview) in a real extension host', () => {
   it('"Open review" opens the panel on the top-ranked pair; its script renders the report and the image', async () => {
     session.select(undefined);
     await vscode.commands.executeCommand('radalign.openReview');
-    const top = session.pairs[0]!;
+    const top = await ranked(1);
     assert.equal(session.selected?.pairId, top.id, 'nothing was selected, so the most suspicious pair is');
     const r = await render((x) => x.pairId === top.id && x.imageLoaded);
     assert.equal(r.sentences, top.sentences.length);
@@ -53,7 +56,7 @@ describe('review panel (webview) in a real extension host', () => {
   });
 
   it('selects a sentence with the keyboard and draws its heatmap over the image', async () => {
-    const top = session.pairs[0]!;
+    const top = await ranked(1);
     const first = top.sentences.findIndex((s) => s.heatmap);
     assert.ok(first >= 0, 'the fixture model computes heatmaps');
     const steps = Array.from({ length: first + 1 }, () => ({ key: 's' }));
@@ -80,7 +83,7 @@ describe('review panel (webview) in a real extension host', () => {
   });
 
   it('follows the session when another view moves the selection, and moves it with j/k', async () => {
-    const [first, second] = session.pairs;
+    const [first, second] = [await ranked(1), await ranked(2)];
     session.select(second!.id);
     await render((x) => x.pairId === second!.id);
     await panel().connection.request('simulate-input', { steps: [{ key: 'k' }] });
@@ -89,7 +92,7 @@ describe('review panel (webview) in a real extension host', () => {
   });
 
   it('shows a DICOM image as pixels decoded off the extension host', async () => {
-    const pair = session.pairs[3]!;
+    const pair = await ranked(4);
     const size = 128;
     const pixels = Array.from({ length: size * size }, (_, i) => ((i % size) * 16 + Math.floor(i / size) * 8) % 4096);
     // Same file name: the format is sniffed from the content, as the engine does.
@@ -109,7 +112,7 @@ describe('review panel (webview) in a real extension host', () => {
     await render((x) => x.view.colormap === 'hot');
 
     // Another editor in the same group hides the panel; without retainContextWhenHidden its page is dropped.
-    const report = vscode.Uri.file(join(session.folder, session.pair(flagged.pair)!.report));
+    const report = vscode.Uri.file(join(session.folder, session.entry(flagged.pair)!.report));
     await vscode.window.showTextDocument(report, { viewColumn: panel().panel.viewColumn, preview: false });
     await until('the panel to be hidden', () => !panel().panel.visible);
     panel().connection.lastRender = undefined;
@@ -136,7 +139,7 @@ describe('review panel (webview) in a real extension host', () => {
   });
 
   it('opens a best-matching other report beside the panel, pinned to that pair', async () => {
-    const pair = session.pair(session.selected!.pairId)!;
+    const pair = (await session.pairDetails(session.selected!.pairId))!;
     const other = pair.bestReports[0];
     assert.ok(other, 'the pair lists other reports');
     // The webview posts `open-other` when its link is clicked; the connection routes it here.

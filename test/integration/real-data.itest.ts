@@ -43,15 +43,16 @@ describe('real data (covid-cxr) in a real extension host', function () {
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
     if (outcome.status !== 'done') return;
     assert.equal(outcome.pairs, 412);
-    const saved = JSON.parse(readFileSync(join(dataset, '.radalign', 'results.json'), 'utf8'));
-    assert.equal(saved.pairs.length, 412);
-    assert.ok(saved.pairs.every((p: { images: string[] }) => p.images.length === 1 && p.images[0].startsWith('images')));
+    const summary = JSON.parse(readFileSync(join(dataset, '.radalign', 'results.json'), 'utf8'));
+    assert.equal(summary.pairs, 412);
 
     const session = api.sessions.current!;
     assert.equal(session.folder, dataset);
+    assert.equal(session.count, 412);
+    assert.ok(session.ids().every((id) => session.entry(id)!.images.length === 1 && session.entry(id)!.images[0]!.startsWith('images')));
     await vscode.commands.executeCommand('radalign.openReview');
     const controller = await vscode.commands.executeCommand<ReviewPanelController>(PANEL_TEST_HOOK_COMMAND);
-    const top = session.pairs[0];
+    const top = (await session.pairDetails(session.entry(1)!.id))!;
     const report = await controller.mainPanel!.connection.waitForRender((r) => r.pairId === top.id && r.imageLoaded);
     assert.equal(report.sentences, top.sentences.length);
     log(`top pair ${top.id}: ${top.sentences.length} sentences, image drawn`);

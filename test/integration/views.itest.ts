@@ -14,7 +14,7 @@ import type { ReviewSession } from '../../src/extension/review/review-session';
 import type { ScorePairsOutcome } from '../../src/extension/score-pairs-command';
 import type { ExportOutcome } from '../../src/extension/views/export-command';
 import type { FlagOutcome } from '../../src/extension/views/flag-commands';
-import { PairsTreeProvider } from '../../src/extension/views/pairs-tree';
+import { PairsTreeProvider, type PairNode } from '../../src/extension/views/pairs-tree';
 import type { SelectModelOutcome } from '../../src/extension/views/select-model-command';
 
 const EXTENSION_ID = 'radalign.radalign';
@@ -54,11 +54,11 @@ describe('radalign views and review commands', () => {
     const outcome = await vscode.commands.executeCommand<ScorePairsOutcome>('radalign.scorePairs');
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
     const latest = api.results.latest!.results;
-    session = await until('the session to follow the new results', () => (api.sessions.current?.scoreResults === latest ? api.sessions.current : undefined));
+    session = await until('the session to follow the new results', () => (api.sessions.current?.results === latest ? api.sessions.current : undefined));
     // Flags another test file may have left in memory are not ours to count.
     for (const f of [...session.flags]) await session.unflag({ pairId: f.pair, sentence: f.sentence }, 'test');
-    ranked = [...latest.pairs].sort((a, b) => a.rank - b.rank);
-    assert.equal(ranked.length, 6);
+    ranked = await Promise.all(session.ids().map(async (id) => (await session.pairDetails(id))!));
+    assert.deepEqual(ranked.map((p) => p.rank), [1, 2, 3, 4, 5, 6]);
   });
 
   after(async () => {
@@ -72,13 +72,15 @@ describe('radalign views and review commands', () => {
 
   it('lists the pairs in rank order, and filters them', async () => {
     const provider = new PairsTreeProvider(api.sessions);
-    const roots = provider.getChildren();
-    assert.deepEqual(roots.map((n) => n.pairId), ranked.map((p) => p.id));
-    const item = provider.getTreeItem(roots[0]);
+    const roots = (await provider.getChildren()) as PairNode[];
+    assert.deepEqual(roots.map((n) => n.pairId), ranked.map((p) => p.id), 'six pairs: one page, no "show more" row');
+    const item = await provider.getTreeItem(roots[0]);
     assert.equal(item.label, `#1 ${ranked[0].id}`);
     assert.match(String(item.description), /^suspicion \d\.\d\d · score -?\d\.\d{3}$/);
     assert.deepEqual(item.command?.arguments, [{ pairId: ranked[0].id, sentence: null }]);
-    assert.equal(provider.getChildren(roots[0]).length, ranked[0].sentences.length);
+    const resolved = await provider.resolveTreeItem(item, roots[0]);
+    assert.match(String(resolved.tooltip), /reports fitting the image better: \d+%/);
+    assert.equal((await provider.getChildren(roots[0])).length, ranked[0].sentences.length);
     provider.dispose();
 
     // The registered view, through its commands.

@@ -1,7 +1,7 @@
 // DecodedImage → normalised CHW float tensor for a CLIP vision model, plus the transform back to the original.
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import type { DecodedImage, ImagePreprocessSpec, PreprocessedImage } from '../types';
-import { planResize } from './geometry';
+import { type ResizePlan, planResize } from './geometry';
 
 /**
  * Resizes with one sharp pipeline (bicubic, like the PIL resize CLIP processors use), then maps each value v to
@@ -19,7 +19,15 @@ export async function preprocessImage(img: DecodedImage, spec: ImagePreprocessSp
   // Already decoded, so already admitted by the pixel limit (which may be raised above sharp's default of ~268 MP).
   let pipeline = sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels }, limitInputPixels: false });
   if (grey && img.channels === 3) pipeline = pipeline.greyscale();
-  pipeline = pipeline.resize(plan.resizeWidth, plan.resizeHeight, { fit: 'fill', kernel: 'cubic' });
+  return pipelineToTensor(resizeToModelInput(pipeline, plan, size), grey, spec, plan);
+}
+
+/**
+ * The geometry half of preprocessing, shared by both paths (from decoded pixels, and in one pipeline
+ * from the file's bytes, image/model-input.ts): resize to the plan's size, then crop or pad to `size`.
+ */
+export function resizeToModelInput(pipeline: Sharp, plan: ResizePlan, size: number, options: { fastShrinkOnLoad?: boolean } = {}): Sharp {
+  pipeline = pipeline.resize(plan.resizeWidth, plan.resizeHeight, { fit: 'fill', kernel: 'cubic', ...options });
   if (plan.kind === 'crop') {
     pipeline = pipeline.extract({ left: plan.left, top: plan.top, width: size, height: size });
   } else if (plan.kind === 'pad') {
@@ -31,6 +39,12 @@ export async function preprocessImage(img: DecodedImage, spec: ImagePreprocessSp
       background: { r: 0, g: 0, b: 0, alpha: 1 },
     });
   }
+  return pipeline;
+}
+
+/** Runs a pipeline ending at the model-input size and normalises its 8-bit pixels into the CHW tensor. */
+export async function pipelineToTensor(pipeline: Sharp, grey: boolean, spec: ImagePreprocessSpec, plan: ResizePlan): Promise<PreprocessedImage> {
+  const { size } = spec;
   // extend() with a colour background would otherwise turn a grey image into RGB.
   const { data, info } = await pipeline.toColourspace(grey ? 'b-w' : 'srgb').raw().toBuffer({ resolveWithObject: true });
   if (info.width !== size || info.height !== size || info.channels !== (grey ? 1 : 3)) {
@@ -53,7 +67,7 @@ function toNormalisedChw(pixels: Buffer, pixelChannels: number, spec: ImagePrepr
   return tensor;
 }
 
-function checkSpec(spec: ImagePreprocessSpec): void {
+export function checkSpec(spec: ImagePreprocessSpec): void {
   const problems: string[] = [];
   if (!Number.isInteger(spec.size) || spec.size < 1) problems.push(`size ${spec.size} is not a positive integer`);
   if (spec.channels !== 1 && spec.channels !== 3) problems.push(`channels ${String(spec.channels)} is not 1 or 3`);

@@ -6,7 +6,7 @@ import { ImageError, describeThrown } from './errors';
 import { type ImageLimits, checkImagePixels, maxPixelsOf, pixelLimitProblem, isSharpPixelLimitError } from './pixel-limit';
 import { windowUnsigned16 } from './window';
 
-type RasterFormat = 'png' | 'jpeg' | 'tiff' | 'webp';
+export type RasterFormat = 'png' | 'jpeg' | 'tiff' | 'webp';
 
 /**
  * The header of an image sharp reads, refused when over the pixel limit. sharp's own default limit
@@ -37,7 +37,11 @@ export function explainSharpLimit(path: string, thrown: unknown, meta: Metadata,
 
 export async function decodeRaster(path: string, bytes: Buffer, format: RasterFormat, limits?: ImageLimits): Promise<DecodedImage> {
   const maxPixels = maxPixelsOf(limits);
-  const meta = await readRasterHeader(path, bytes, format, maxPixels);
+  return decodeRasterWithHeader(path, bytes, format, await readRasterHeader(path, bytes, format, maxPixels), maxPixels);
+}
+
+/** decodeRaster with the header already read (and admitted) by readRasterHeader. */
+export async function decodeRasterWithHeader(path: string, bytes: Buffer, format: RasterFormat, meta: Metadata, maxPixels: number): Promise<DecodedImage> {
   try {
     // Grey sources stay one channel; palette and CMYK images count as colour.
     const grey = meta.channels !== undefined && meta.channels <= 2 && !meta.isPalette;

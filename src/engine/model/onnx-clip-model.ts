@@ -1,5 +1,6 @@
 // A ClipModel over two onnxruntime sessions: batching, a load-time dry run that checks the shapes agree, dispose.
 import { basename } from 'node:path';
+import { DEFAULT_DEVICE, openOnDevice, type DeviceUse, type ProviderName } from './execution-providers';
 import { errorMessage } from './json-file';
 import type { ModelPlan } from './model-plan';
 import { openSession } from './onnx-session';
@@ -10,11 +11,23 @@ import { VisionRunner } from './vision-runner';
 
 const DEFAULT_BATCH_SIZE = 8;
 
+/** ModelInfo with the execution provider in use (ModelInfo.device once types.ts declares it). */
+export type OnnxModelInfo = ModelInfo & { device: DeviceUse };
+
+/** Both sessions on one provider, checked by the dry run. */
+interface OpenSessions {
+  vision: VisionRunner;
+  text: TextRunner;
+  embedDim: number;
+  patchGrid: [number, number] | null;
+  release: () => Promise<void>;
+}
+
 export class OnnxClipModel implements ClipModel {
   private disposed = false;
 
   private constructor(
-    readonly info: ModelInfo,
+    readonly info: OnnxModelInfo,
     private readonly vision: VisionRunner,
     private readonly text: TextRunner,
     private readonly tokenizer: TextTokenizer,
@@ -22,43 +35,34 @@ export class OnnxClipModel implements ClipModel {
     private readonly release: () => Promise<void>,
   ) {}
 
-  /** Opens both sessions, checks names against the plan and runs one sample through each to check shapes. */
+  /**
+   * Opens both sessions, checks names against the plan and runs one sample through each to check shapes:
+   * on the accelerator `options.device` asks for when that works, else on CPU (info.device says which, and why).
+   */
   static async open(plan: ModelPlan, tokenizer: TextTokenizer, identity: string, options: LoadModelOptions = {}): Promise<OnnxClipModel> {
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a whole number ≥ 1 (got ${batchSize})`);
     const threads = options.threads ?? 0;
 
-    const visionSession = await openSession(plan.vision.file, threads);
-    const textSession = await openSession(plan.text.file, threads).catch(async (err: unknown) => {
-      await visionSession.release();
-      throw err;
-    });
-    const release = async (): Promise<void> => {
-      await Promise.all([visionSession.release(), textSession.release()]);
+    const { value: opened, device } = await openOnDevice(options.device ?? DEFAULT_DEVICE, (provider) =>
+      openSessions(plan, tokenizer, threads, provider),
+    );
+    const { vision, text, embedDim, patchGrid, release } = opened;
+    const info: OnnxModelInfo = {
+      id: plan.id,
+      name: plan.name,
+      dir: plan.dir,
+      layout: plan.layout,
+      identity,
+      embedDim,
+      patchGrid,
+      heatmapKind: patchGrid ? 'patch' : 'occlusion',
+      maxTextLength: plan.maxTextLength,
+      logitScale: plan.logitScale,
+      preprocess: plan.preprocess,
+      device,
     };
-    try {
-      const declaredBy = basename(plan.settingsFile);
-      const vision = new VisionRunner(visionSession, plan.vision, plan.preprocess, declaredBy);
-      const text = new TextRunner(textSession, plan.text, tokenizer.padId, declaredBy);
-      const { embedDim, patchGrid } = await dryRun(plan, vision, text, tokenizer);
-      const info: ModelInfo = {
-        id: plan.id,
-        name: plan.name,
-        dir: plan.dir,
-        layout: plan.layout,
-        identity,
-        embedDim,
-        patchGrid,
-        heatmapKind: patchGrid ? 'patch' : 'occlusion',
-        maxTextLength: plan.maxTextLength,
-        logitScale: plan.logitScale,
-        preprocess: plan.preprocess,
-      };
-      return new OnnxClipModel(info, vision, text, tokenizer, batchSize, release);
-    } catch (err) {
-      await release();
-      throw err;
-    }
+    return new OnnxClipModel(info, vision, text, tokenizer, batchSize, release);
   }
 
   async encodeImages(tensors: Float32Array[]): Promise<ImageEncoding[]> {
@@ -91,6 +95,28 @@ export class OnnxClipModel implements ClipModel {
 
   private assertOpen(): void {
     if (this.disposed) throw new Error(`model ${this.info.id} has been disposed`);
+  }
+}
+
+/** Both sessions on `provider`, names checked and the dry run passed; everything opened is released on failure. */
+async function openSessions(plan: ModelPlan, tokenizer: TextTokenizer, threads: number, provider: ProviderName): Promise<OpenSessions> {
+  const visionSession = await openSession(plan.vision.file, threads, provider);
+  const textSession = await openSession(plan.text.file, threads, provider).catch(async (err: unknown) => {
+    await visionSession.release();
+    throw err;
+  });
+  const release = async (): Promise<void> => {
+    await Promise.all([visionSession.release(), textSession.release()]);
+  };
+  try {
+    const declaredBy = basename(plan.settingsFile);
+    const vision = new VisionRunner(visionSession, plan.vision, plan.preprocess, declaredBy);
+    const text = new TextRunner(textSession, plan.text, tokenizer.padId, declaredBy);
+    const { embedDim, patchGrid } = await dryRun(plan, vision, text, tokenizer);
+    return { vision, text, embedDim, patchGrid, release };
+  } catch (err) {
+    await release();
+    throw err;
   }
 }
 

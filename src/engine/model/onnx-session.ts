@@ -1,15 +1,18 @@
 // Opens one ONNX file with onnxruntime-node and checks its input/output names against what the model folder says.
 import { InferenceSession } from 'onnxruntime-node';
+import { sessionOptionsFor, type ProviderName } from './execution-providers';
 import { errorMessage } from './json-file';
 import { ModelError } from './types';
 
-export async function openSession(file: string, threads: number): Promise<InferenceSession> {
-  // Default options are the fast ones here; only the thread count is configurable (never executionMode 'parallel').
-  const options: InferenceSession.SessionOptions = threads > 0 ? { intraOpNumThreads: threads } : {};
+/** Opens `file` on `provider` (default CPU); see execution-providers.ts for the options each provider gets. */
+export async function openSession(file: string, threads: number, provider: ProviderName = 'cpu'): Promise<InferenceSession> {
+  // Default options are the fast ones here; only the thread count and the provider are configurable (never executionMode 'parallel').
+  const options = sessionOptionsFor(provider, threads);
   try {
     return await InferenceSession.create(file, options);
   } catch (err) {
-    throw new ModelError(file, `onnxruntime cannot load it: ${errorMessage(err)}`);
+    const how = provider === 'cpu' ? '' : ` with the ${provider} execution provider`;
+    throw new ModelError(file, `onnxruntime cannot load it${how}: ${errorMessage(err).trim()}`);
   }
 }
 

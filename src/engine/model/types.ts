@@ -1,4 +1,5 @@
 // The contract between a loaded CLIP model and the rest of the engine.
+import type { DeviceUse } from './execution-providers';
 import type { ImagePreprocessSpec } from '../types';
 
 export interface ModelInfo {
@@ -19,6 +20,8 @@ export interface ModelInfo {
   maxTextLength: number;
   logitScale: number;
   preprocess: ImagePreprocessSpec;
+  /** Which execution provider runs the model, and why it is not the one asked for (absent for models made in tests). */
+  device?: DeviceUse;
 }
 
 export interface ImageEncoding {
@@ -44,7 +47,12 @@ export interface LoadModelOptions {
   batchSize?: number;
   /** onnxruntime intra-op threads; 0 lets onnxruntime choose. */
   threads?: number;
+  /** Where inference runs: 'auto' (the first available accelerator, else CPU) or one execution provider; default 'cpu'. */
+  device?: DeviceChoice;
 }
+
+/** `--device` / `radalign.device`: onnxruntime execution providers to try, CPU always last. */
+export type DeviceChoice = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml';
 
 /** A model folder that cannot be used: names the file and what is wrong with it. */
 export class ModelError extends Error {

@@ -1,27 +1,33 @@
 // Scores every pair of a dataset folder: discover → read/parse reports → embed (cached) →
-// per-pair scores and heatmaps → dataset-relative suspicion and ranking.
-import { mkdir } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+// per-pair scores and heatmaps, streamed to a part (score-part.ts) → dataset-wide consistency,
+// suspicion and ranking, streamed to a results store (rank-parts.ts). One machine runs both
+// halves; `--shard K/N` runs the first half on a slice and `merge` the second on all slices.
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { defaultCacheDir } from '../cache/default-dir';
-import { EmbeddingCache } from '../cache/embedding-cache';
-import { discover, reportText } from '../dataset';
-import { loadModel } from '../model';
-import type { ClipModel } from '../model/types';
-import { parseReport } from '../report';
-import type { PairResult, ScoreResults, SentenceResult } from '../results';
-import { combineEvidence } from '../scoring/combine';
-import { inverseDocumentFrequency, sentenceConsistency, terms } from '../scoring/consistency';
-import { computeSuspicion } from '../scoring/suspicion';
+import { EmbeddingCache, hashKey } from '../cache/embedding-cache';
+import { discover } from '../dataset';
 import { type Limits, resolveLimits } from '../limits';
-import type { LayoutName, Pair, ParsedReport, Skipped } from '../types';
-import { ImageFeatureStore, type ImageFeatures } from './image-features';
+import { loadModel } from '../model';
+import type { ClipModel, DeviceChoice } from '../model/types';
+import type { ModelSummary, RunSummary, ScoreResults } from '../results';
+import { folderLocation, type StoreLocation } from '../results-store/location';
+import { PairFilesReader, PairFilesWriter } from '../results-store/pair-files';
+import { PART_FORMAT, type PartHeader, PartHeaderSchema, shardRange, shardStem } from '../results-store/part-header';
+import { newGeneration, removeStaleGenerations, StoredResults, StoreWriter, SUMMARY_NAME } from '../results-store/results-store';
+import { parseJsonFile, STORE_FORMAT } from '../results-store/store-schema';
+import type { Discovery, LayoutName } from '../types';
+import { ImageFeatureStore } from './image-features';
+import { rankParts } from './rank-parts';
 import { ReportFeatureStore } from './report-features';
-import { scorePair } from './score-pair';
-import { writePairHeatmaps } from './write-heatmaps';
+import { scorePart, settingsKey } from './score-part';
+
+export { ScoreCancelled } from './score-part';
 
 export interface ScoreProgress {
   phase: 'discovering' | 'loading-model' | 'scoring' | 'ranking' | 'done';
-  /** Pairs scored so far, and in all (0 before discovery ends). */
+  /** Pairs scored (or ranked) so far, and in all (0 before discovery ends). */
   done: number;
   total: number;
 }
@@ -37,35 +43,43 @@ export interface ScoreOptions {
   heatmapDir?: string;
   /** Passes of smoothing over patch heatmaps; default 1, 0 = raw patch similarities. */
   heatmapSmoothing?: number;
-  /** Pairs processed per step (images and texts of a step are batched together). */
-  pairsPerStep?: number;
   batchSize?: number;
   threads?: number;
+  /** Execution provider choice (model/types.ts DeviceChoice); default 'cpu'. */
+  device?: DeviceChoice;
   layout?: LayoutName | 'auto';
   /** What one input may cost at most (limits.ts); the defaults for those left out. */
   limits?: Partial<Limits>;
-  /** How many best-matching other reports to list per pair. */
-  bestReports?: number;
+  /** Reuse the scores of pairs whose inputs are unchanged since the results in the target store (default true). */
+  incremental?: boolean;
   onProgress?: (p: ScoreProgress) => void;
   signal?: AbortSignal;
-  /** Reuse an already loaded model (the extension keeps one warm). */
-  model?: ClipModel;
 }
 
-/** The dataset cannot be scored at all (no such folder): distinct from per-file skips. */
+/** The dataset cannot be scored at all (no such folder, parts that do not fit together): distinct from per-file skips. */
 export class ScoreError extends Error {
   override name = 'ScoreError';
 }
 
-/** Thrown when `signal` aborts the run between steps. */
-export class ScoreCancelled extends Error {
-  override name = 'ScoreCancelled';
-  constructor() {
-    super('scoring was cancelled');
-  }
+/** Pairs processed per step (images and texts of a step are batched together). */
+const PAIRS_PER_STEP = 32;
+/** Best-matching other reports listed per pair. */
+const BEST_REPORTS = 3;
+
+interface Prepared {
+  root: string;
+  started: number;
+  limits: Limits;
+  found: Discovery;
+  model: ClipModel;
+  cache: EmbeddingCache;
+  images: ImageFeatureStore;
+  reports: ReportFeatureStore;
+  heatmapMode: 'auto' | 'always' | 'never';
+  settingsKey: string;
 }
 
-export async function scoreDataset(folder: string, options: ScoreOptions): Promise<ScoreResults> {
+async function prepare(folder: string, options: ScoreOptions): Promise<Prepared> {
   const started = Date.now();
   const root = resolve(folder);
   const progress = options.onProgress ?? (() => {});
@@ -79,160 +93,302 @@ export async function scoreDataset(folder: string, options: ScoreOptions): Promi
   const found = await discover(root, { layout: options.layout ?? 'auto', limits }).catch((e: Error) => {
     throw new ScoreError(e.message);
   });
-  const skipped: Skipped[] = [...found.skipped];
-
   progress({ phase: 'loading-model', done: 0, total: found.pairs.length });
-  const model = options.model ?? (await loadModel(options.modelDir, { batchSize: options.batchSize, threads: options.threads }));
+  const model = await loadModel(options.modelDir, { batchSize: options.batchSize, threads: options.threads, device: options.device });
+  const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
+  const cache = new EmbeddingCache(cacheDir);
+  const images = new ImageFeatureStore(model, cache, limits, { batchSize: options.batchSize });
+  const reports = new ReportFeatureStore(model, cache);
+  const heatmapMode = options.heatmapDir ? 'always' : (options.heatmaps ?? 'auto');
+  if (options.heatmapDir) await mkdir(options.heatmapDir, { recursive: true });
+  return { root, started, limits, found, model, cache, images, reports, heatmapMode, settingsKey: settingsKey(model, heatmapMode, options.heatmapSmoothing ?? 1) };
+}
+
+function modelSummary(model: ClipModel): ModelSummary {
+  const info = model.info;
+  return { id: info.id, name: info.name, identity: info.identity, layout: info.layout, heatmapKind: info.heatmapKind, embedDim: info.embedDim };
+}
+
+function runSummary(p: Prepared, reused: number): RunSummary {
+  const device = p.model.info.device;
+  return {
+    folder: p.root,
+    startedAt: new Date(p.started).toISOString(),
+    seconds: (Date.now() - p.started) / 1000,
+    imagesEncoded: p.images.encoded,
+    textsEncoded: p.reports.encoded,
+    cache: { dir: p.cache.dir, ...p.cache.stats, ...(p.cache.writeError ? { writeError: p.cache.writeError } : {}) },
+    pairsReused: reused,
+    imagesHashed: p.images.files.hashed,
+    ...(device ? { device: { requested: device.requested, provider: device.provider, notes: device.notes } } : {}),
+  };
+}
+
+/** The previous results in `location`, when they were scored with the same settings (else nothing is reused). */
+async function previousResults(location: StoreLocation, key: string): Promise<StoredResults | undefined> {
   try {
-    const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
-    const cache = new EmbeddingCache(cacheDir);
-    const images = new ImageFeatureStore(model, cache, limits);
-    const reports = new ReportFeatureStore(model, cache);
-    const heatmapMode = options.heatmapDir ? 'always' : (options.heatmaps ?? 'auto');
-    const withCells = heatmapMode === 'always';
-    const withHeatmaps = heatmapMode !== 'never';
-    if (options.heatmapDir) await mkdir(options.heatmapDir, { recursive: true });
+    const handle = await location.open(SUMMARY_NAME);
+    if (!handle) return undefined;
+    const text = await handle.readFile('utf8').finally(() => handle.close());
+    if (!text.includes(`"${STORE_FORMAT}"`)) return undefined;
+    const previous = await StoredResults.fromSummary(location, text);
+    if (previous.summary.settingsKey === key) return previous;
+    await previous.close();
+  } catch {
+    // unreadable or damaged: score everything, and the new results replace them
+  }
+  return undefined;
+}
 
-    const scored: { pair: Pair; text: string; result: Omit<PairResult, 'suspicion' | 'rank' | 'reportRank' | 'imageRank' | 'bestReports'>; study: Float32Array; reportEmbed: Float32Array }[] = [];
-    const step = Math.max(1, options.pairsPerStep ?? 16);
-    const total = found.pairs.length;
+/**
+ * Scores `folder` and writes the results store into `location` (a dataset's `.radalign`, or any
+ * folder); returns it opened for reading. Pairs unchanged since the results already there are
+ * copied rather than scored again (`incremental`).
+ */
+export async function scoreToStore(folder: string, location: StoreLocation, options: ScoreOptions): Promise<StoredResults> {
+  const p = await prepare(folder, options);
+  const progress = options.onProgress ?? (() => {});
+  const total = p.found.pairs.length;
+  const previous = options.incremental === false || options.heatmapDir ? undefined : await previousResults(location, p.settingsKey);
+  const generation = newGeneration();
+  const names = { pairs: `part.${generation}.pairs.jsonl`, heatmaps: `part.${generation}.heatmaps.bin`, embeddings: `part.${generation}.embeddings.bin` };
+  let part: PairFilesWriter | undefined;
+  let reader: PairFilesReader | undefined;
+  let store: StoreWriter | undefined;
+  try {
+    await removeStaleGenerations(location, undefined);
+    part = await PairFilesWriter.create(location, names, p.model.info.embedDim);
     progress({ phase: 'scoring', done: 0, total });
-
-    for (let at = 0; at < total; at += step) {
-      if (options.signal?.aborted) throw new ScoreCancelled();
-      const batch = found.pairs.slice(at, at + step);
-      const texts = await readReports(batch, skipped, limits);
-      const usable = batch.filter((p) => texts.has(p.id));
-      for (const pair of batch) if (!texts.has(pair.id)) skipImages(pair, pair.images, 'its report could not be used', skipped);
-      const feats = await images.features(
-        usable.flatMap((p) => p.images),
-        withCells,
-      );
-      const ready: { pair: Pair; text: string; parsed: ParsedReport; imgs: ImageFeatures[]; imagePaths: string[] }[] = [];
-      for (const pair of usable) {
-        const imgs: ImageFeatures[] = [];
-        const imagePaths: string[] = [];
-        for (const path of pair.images) {
-          const f = feats.get(path);
-          if (f instanceof Error || !f) skipped.push({ path, reason: f ? f.message : 'image was not processed' });
-          else imgs.push(f), imagePaths.push(path);
-        }
-        if (!imgs.length) {
-          skipped.push({ path: reportPath(pair), reason: `pair ${pair.id} skipped: none of its images could be used` });
-          continue;
-        }
-        const text = texts.get(pair.id)!;
-        const parsed = parseReport(text);
-        if (!parsed.sentences.length) {
-          skipped.push({ path: reportPath(pair), reason: `pair ${pair.id} skipped: the report has no text` });
-          skipImages(pair, imagePaths, 'its report has no text', skipped);
-          continue;
-        }
-        ready.push({ pair, text, parsed, imgs, imagePaths });
-      }
-      const reportFeats = await reports.features(ready.map((r) => r.parsed));
-      for (let i = 0; i < ready.length; i++) {
-        const { pair, text, parsed, imgs, imagePaths } = ready[i];
-        const s = scorePair(imgs, parsed, reportFeats[i], withHeatmaps, options.heatmapSmoothing ?? 1);
-        const result = {
-          id: pair.id,
-          images: imagePaths.map((p) => relative(root, p)),
-          // Inline text: its manifest and row ("metadata.csv#row 12"), relative like every path here.
-          report: relative(root, pair.report.kind === 'file' ? pair.report.path : pair.report.origin),
-          reportText: text,
-          score: s.score,
-          sentences: s.sentences,
-          ...(pair.split ? { split: pair.split } : {}),
-        };
-        if (options.heatmapDir) {
-          try {
-            await writePairHeatmaps(options.heatmapDir, pair.id, imagePaths, s.sentences, limits);
-          } catch (e) {
-            skipped.push({ path: imagePaths[0], reason: `heatmap images not written: ${(e as Error).message}` });
-          }
-        }
-        scored.push({ pair, text, result, study: s.study, reportEmbed: reportFeats[i].embed });
-      }
-      progress({ phase: 'scoring', done: Math.min(total, at + step), total });
-    }
-
-    progress({ phase: 'ranking', done: total, total });
-    addConsistency(scored.map((s) => s.result.sentences));
-    const sus = computeSuspicion({
-      images: scored.map((s) => s.study),
-      reports: scored.map((s) => s.reportEmbed),
-      reportKeys: scored.map((s) => s.text.replace(/\s+/g, ' ').trim().toLowerCase()),
-      bestCount: options.bestReports ?? 3,
+    const scored = await scorePart(p.found.pairs, 0, part, {
+      ...partSettings(p, options),
+      previous,
+      onPairsDone: (done) => progress({ phase: 'scoring', done, total }),
     });
-    const pairs: PairResult[] = scored.map((s, i) => ({
-      ...s.result,
-      suspicion: round(sus[i].suspicion),
-      rank: 0,
-      reportRank: round(sus[i].reportRank),
-      imageRank: round(sus[i].imageRank),
-      bestReports: sus[i].best.map((b) => ({ id: scored[b.index].pair.id, score: round(b.score) })),
-    }));
-    // Most suspicious first; among equals, the lower absolute match first.
-    pairs.sort((a, b) => b.suspicion - a.suspicion || a.score - b.score || (a.id < b.id ? -1 : 1));
-    pairs.forEach((p, i) => (p.rank = i + 1));
-
+    const sizes = await part.close();
+    part = undefined;
+    reader = await PairFilesReader.open(location, names, p.model.info.embedDim, sizes);
+    progress({ phase: 'ranking', done: 0, total });
+    store = await StoreWriter.create(location, p.model.info.embedDim);
+    await rankParts([reader], store, {
+      dim: p.model.info.embedDim,
+      bestCount: BEST_REPORTS,
+      threads: options.threads,
+      signal: options.signal,
+      onProgress: (done) => progress({ phase: 'ranking', done, total }),
+    });
+    await previous?.close();
+    const file = await store.commit({ model: modelSummary(p.model), run: runSummary(p, scored.reused), skipped: [...p.found.skipped, ...scored.skipped], settingsKey: p.settingsKey });
+    store = undefined;
     progress({ phase: 'done', done: total, total });
-    const info = model.info;
-    return {
-      format: 'radalign-results/1',
-      model: { id: info.id, name: info.name, identity: info.identity, layout: info.layout, heatmapKind: info.heatmapKind, embedDim: info.embedDim },
-      pairs,
-      skipped,
-      run: {
-        folder: root,
-        startedAt: new Date(started).toISOString(),
-        seconds: (Date.now() - started) / 1000,
-        imagesEncoded: images.encoded,
-        textsEncoded: reports.encoded,
-        cache: { dir: cacheDir, ...cache.stats, ...(cache.writeError ? { writeError: cache.writeError } : {}) },
-      },
-    };
+    return await openStore(location, file);
   } finally {
-    if (!options.model) await model.dispose();
+    await previous?.close().catch(() => {});
+    await part?.abort();
+    await store?.abort();
+    await reader?.close();
+    await Promise.all(Object.values(names).map((n) => location.remove(n)));
+    await p.images.flush();
+    await p.model.dispose();
+  }
+}
+
+/** sha256 over every pair discovered, in order: its id, image paths and report, relative to the folder. */
+function discoveryFingerprint(p: Prepared): string {
+  const rel = (path: string) => relative(p.root, path);
+  return hashKey('discovery-v1', ...p.found.pairs.flatMap((x) => [x.id, ...x.images.map(rel), '|', rel(x.report.kind === 'file' ? x.report.path : x.report.origin), '\n']));
+}
+
+function partSettings(p: Prepared, options: ScoreOptions) {
+  return {
+    root: p.root,
+    model: p.model,
+    images: p.images,
+    reports: p.reports,
+    limits: p.limits,
+    withCells: p.heatmapMode === 'always',
+    withHeatmaps: p.heatmapMode !== 'never',
+    smoothing: options.heatmapSmoothing ?? 1,
+    heatmapDir: options.heatmapDir,
+    step: PAIRS_PER_STEP,
+    settingsKey: p.settingsKey,
+    contentHashes: (paths: string[]) => p.images.contentHashes(paths),
+    signal: options.signal,
+  };
+}
+
+async function openStore(location: StoreLocation, summaryFile: string): Promise<StoredResults> {
+  const handle = await location.open(SUMMARY_NAME);
+  if (!handle) throw new Error(`${summaryFile}: missing right after it was written`);
+  const text = await handle.readFile('utf8').finally(() => handle.close());
+  return StoredResults.fromSummary(location, text);
+}
+
+/**
+ * Scores the `index`-th of `count` parts of `folder` (a contiguous run of its pairs in discovery
+ * order) into `shardDir`; a part scored before under the same index is replaced. Returns its header.
+ */
+export async function scoreShard(folder: string, shardDir: string, shard: { index: number; count: number }, options: ScoreOptions): Promise<PartHeader> {
+  if (!(Number.isInteger(shard.count) && shard.count >= 1 && Number.isInteger(shard.index) && shard.index >= 0 && shard.index < shard.count)) {
+    throw new ScoreError(`shard ${shard.index}/${shard.count}: expected K/N with 0 ≤ K < N`);
+  }
+  const p = await prepare(folder, options);
+  const progress = options.onProgress ?? (() => {});
+  const location = folderLocation(resolve(shardDir));
+  const stem = shardStem(shard.index, shard.count);
+  const names = { pairs: `${stem}.pairs.jsonl`, heatmaps: `${stem}.heatmaps.bin`, embeddings: `${stem}.embeddings.bin` };
+  const range = shardRange(p.found.pairs.length, shard.index, shard.count);
+  const pairs = p.found.pairs.slice(range.from, range.to);
+  let part: PairFilesWriter | undefined;
+  try {
+    // A rerun of this index replaces the earlier part: its header goes first, so no merge sees half of one.
+    await location.remove(`${stem}.json`);
+    await Promise.all(Object.values(names).map((n) => location.remove(n)));
+    part = await PairFilesWriter.create(location, names, p.model.info.embedDim);
+    progress({ phase: 'scoring', done: 0, total: pairs.length });
+    const scored = await scorePart(pairs, range.from, part, { ...partSettings(p, options), onPairsDone: (done) => progress({ phase: 'scoring', done, total: pairs.length }) });
+    const sizes = await part.close();
+    part = undefined;
+    const header: PartHeader = {
+      format: PART_FORMAT,
+      shard,
+      dataset: { folder: p.root, pairs: p.found.pairs.length, idsSha256: discoveryFingerprint(p) },
+      range,
+      model: modelSummary(p.model),
+      settingsKey: p.settingsKey,
+      skipped: [...(shard.index === 0 ? p.found.skipped : []), ...scored.skipped],
+      run: runSummary(p, scored.reused),
+      files: { ...names, ...sizes },
+    };
+    await location.commit(`${stem}.json`, JSON.stringify(header) + '\n');
+    progress({ phase: 'done', done: pairs.length, total: pairs.length });
+    return header;
+  } finally {
+    await part?.abort();
+    await p.images.flush();
+    await p.model.dispose();
   }
 }
 
 /**
- * Fills each sentence's `consistency` (fit with the rest of its report, IDF over this dataset's
- * reports) and makes `score` the combination of image and text evidence.
+ * Ranks the parts in `shardDir` together and writes the results store into `location`. Refuses
+ * (ScoreError) unless every part of one split is there, of the same dataset, model and settings.
  */
-function addConsistency(reports: SentenceResult[][]): void {
-  const idf = inverseDocumentFrequency(reports.map((sentences) => sentences.flatMap((s) => terms(s.text))));
-  for (const sentences of reports) {
-    const c = sentenceConsistency(sentences.map((s) => s.text), idf);
-    sentences.forEach((s, i) => (s.consistency = c[i] === null ? null : round(c[i]!)));
+export async function mergeShards(shardDir: string, location: StoreLocation, options: { threads?: number; signal?: AbortSignal; onProgress?: (p: ScoreProgress) => void } = {}): Promise<StoredResults> {
+  const started = Date.now();
+  const dir = resolve(shardDir);
+  const shards = folderLocation(dir);
+  const headers = await readHeaders(dir);
+  const readers: PairFilesReader[] = [];
+  let store: StoreWriter | undefined;
+  try {
+    for (const h of headers) readers.push(await PairFilesReader.open(shards, h.files, h.model.embedDim, h.files));
+    const first = headers[0];
+    const total = headers.reduce((n, h) => n + h.files.count, 0);
+    store = await StoreWriter.create(location, first.model.embedDim);
+    options.onProgress?.({ phase: 'ranking', done: 0, total });
+    await rankParts(readers, store, {
+      dim: first.model.embedDim,
+      bestCount: BEST_REPORTS,
+      threads: options.threads,
+      signal: options.signal,
+      onProgress: (done) => options.onProgress?.({ phase: 'ranking', done, total }),
+    });
+    const sum = (f: (r: RunSummary) => number) => headers.reduce((n, h) => n + f(h.run), 0);
+    const run: RunSummary = {
+      folder: first.dataset.folder,
+      startedAt: headers.map((h) => h.run.startedAt).sort()[0],
+      // Machine time: every part's scoring plus this merge.
+      seconds: sum((r) => r.seconds) + (Date.now() - started) / 1000,
+      imagesEncoded: sum((r) => r.imagesEncoded),
+      textsEncoded: sum((r) => r.textsEncoded),
+      cache: {
+        dir: first.run.cache.dir,
+        hits: sum((r) => r.cache.hits),
+        misses: sum((r) => r.cache.misses),
+        corrupt: sum((r) => r.cache.corrupt),
+        writes: sum((r) => r.cache.writes),
+      },
+      pairsReused: sum((r) => r.pairsReused ?? 0),
+      imagesHashed: sum((r) => r.imagesHashed ?? 0),
+      shards: headers.length,
+    };
+    const file = await store.commit({ model: first.model, run, skipped: headers.flatMap((h) => h.skipped), settingsKey: first.settingsKey });
+    store = undefined;
+    options.onProgress?.({ phase: 'done', done: total, total });
+    return await openStore(location, file);
+  } finally {
+    await store?.abort();
+    await Promise.all(readers.map((r) => r.close()));
   }
-  const all = reports.flat();
-  const combined = combineEvidence(all);
-  all.forEach((s, i) => (s.score = round(combined[i])));
 }
 
-/** Every file of a pair is listed when the pair is not scored, each with the pair's reason. */
-function skipImages(pair: Pair, images: string[], why: string, skipped: Skipped[]): void {
-  for (const path of images) skipped.push({ path, reason: `not scored: pair ${pair.id} was skipped because ${why} (${reportPath(pair)})` });
-}
-
-async function readReports(pairs: Pair[], skipped: Skipped[], limits: Limits): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const pair of pairs) {
+/** The part headers of one complete split, in index order; ScoreError naming what is missing or mismatched. */
+async function readHeaders(dir: string): Promise<PartHeader[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (e) {
+    throw new ScoreError(`${dir}: cannot read the shard folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const headers: PartHeader[] = [];
+  const location = folderLocation(dir);
+  for (const name of names.filter((n) => /^shard-\d+-of-\d+\.json$/.test(n)).sort()) {
+    const handle = await location.open(name);
+    if (!handle) continue;
+    const text = await handle.readFile('utf8').finally(() => handle.close());
     try {
-      out.set(pair.id, await reportText(pair.report, limits));
+      headers.push(parseJsonFile(PartHeaderSchema, text, join(dir, name)));
     } catch (e) {
-      skipped.push({ path: reportPath(pair), reason: (e as Error).message });
+      throw new ScoreError((e as Error).message);
     }
   }
-  return out;
+  if (!headers.length) throw new ScoreError(`${dir}: no finished parts (shard-K-of-N.json); run \`radalign score <folder> --shard K/N --shard-dir ${dir}\` for each K first`);
+  const n = headers[0].shard.count;
+  const problems: string[] = [];
+  const byIndex = new Map<number, PartHeader>();
+  for (const h of headers) {
+    if (h.shard.count !== n) problems.push(`shard ${h.shard.index}/${h.shard.count} is from a split into ${h.shard.count}, not ${n}`);
+    else byIndex.set(h.shard.index, h);
+  }
+  const missing = Array.from({ length: n }, (_, k) => k).filter((k) => !byIndex.has(k));
+  if (missing.length) problems.push(`part${missing.length === 1 ? '' : 's'} ${missing.join(', ')} of ${n} ${missing.length === 1 ? 'is' : 'are'} missing or unfinished`);
+  const ordered = [...byIndex.values()].sort((a, b) => a.shard.index - b.shard.index);
+  const first = ordered[0];
+  for (const h of ordered.slice(1)) {
+    const k = h.shard.index;
+    if (h.dataset.folder !== first.dataset.folder) problems.push(`part ${k} scored ${h.dataset.folder}, part 0 ${first.dataset.folder} (every part must see the dataset at the same path)`);
+    else if (h.dataset.pairs !== first.dataset.pairs || h.dataset.idsSha256 !== first.dataset.idsSha256) problems.push(`part ${k} found ${h.dataset.pairs} pairs in ${h.dataset.folder}, part 0 found ${first.dataset.pairs} in ${first.dataset.folder} (another dataset, or the folder changed between parts)`);
+    if (h.model.identity !== first.model.identity) problems.push(`part ${k} used model ${h.model.id} (${h.model.identity.slice(0, 12)}), part 0 ${first.model.id} (${first.model.identity.slice(0, 12)})`);
+    else if (h.settingsKey !== first.settingsKey) problems.push(`part ${k} was scored with other heatmap settings than part 0`);
+  }
+  for (let i = 0; i + 1 < ordered.length; i++) {
+    if (ordered[i].range.to !== ordered[i + 1].range.from) problems.push(`parts ${ordered[i].shard.index} and ${ordered[i + 1].shard.index} do not meet (${ordered[i].range.to} ≠ ${ordered[i + 1].range.from})`);
+  }
+  if (problems.length) throw new ScoreError(`${dir}: cannot merge: ${problems.join('; ')}`);
+  return ordered;
 }
 
-function reportPath(pair: Pair): string {
-  return pair.report.kind === 'file' ? pair.report.path : pair.report.origin;
+/**
+ * Scores `folder` and returns every result in memory (the results-file form): for small datasets,
+ * tests and tools. Large datasets go through scoreToStore and read pages.
+ */
+export async function scoreDataset(folder: string, options: ScoreOptions): Promise<ScoreResults> {
+  const dir = await mkdtemp(join(tmpdir(), 'radalign-run-'));
+  try {
+    const stored = await scoreToStore(folder, folderLocation(dir), { ...options, incremental: false });
+    try {
+      return await resultsInMemory(stored);
+    } finally {
+      await stored.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
-function round(v: number): number {
-  return Math.round(v * 1e6) / 1e6;
+/** A whole store as one results object (the radalign-results/1 form). */
+export async function resultsInMemory(stored: StoredResults): Promise<ScoreResults> {
+  const pairs = [];
+  for await (const pair of stored.all()) pairs.push(pair);
+  return { format: 'radalign-results/1', model: stored.model, pairs, skipped: await stored.skipped(), run: stored.run };
 }

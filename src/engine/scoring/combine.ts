@@ -14,20 +14,39 @@ interface Moments {
   sd: number;
 }
 
-function moments(values: number[]): Moments | null {
-  if (values.length < 5) return null;
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+function moments(values: ArrayLike<number>, count: number, skipNaN: boolean): Moments | null {
+  if (count < 5) return null;
+  // Summed in order, as Array.reduce did: the same figures whichever caller.
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) if (!skipNaN || !Number.isNaN(values[i])) sum += values[i];
+  const mean = sum / count;
+  let sq = 0;
+  for (let i = 0; i < values.length; i++) if (!skipNaN || !Number.isNaN(values[i])) sq += (values[i] - mean) ** 2;
+  const sd = Math.sqrt(sq / count);
   return sd > 1e-9 ? { mean, sd } : null;
 }
 
 /** Combined scores, in the order given. */
 export function combineEvidence(all: SentenceEvidence[]): number[] {
-  const img = moments(all.map((e) => e.imageScore));
-  const cons = moments(all.flatMap((e) => (e.consistency === null ? [] : [e.consistency])));
-  return all.map((e) => {
-    if (!img || !cons || e.consistency === null) return e.imageScore;
-    const z = ((e.imageScore - img.mean) / img.sd + (e.consistency - cons.mean) / cons.sd) / Math.SQRT2;
-    return img.mean + img.sd * z;
-  });
+  const image = Float64Array.from(all, (e) => e.imageScore);
+  const consistency = Float64Array.from(all, (e) => (e.consistency === null ? NaN : e.consistency));
+  return Array.from(combineEvidenceArrays(image, consistency));
+}
+
+/** combineEvidence over typed arrays (a dataset's sentences, NaN where consistency is null). */
+export function combineEvidenceArrays(imageScores: Float64Array, consistency: Float64Array): Float64Array {
+  let judged = 0;
+  for (let i = 0; i < consistency.length; i++) if (!Number.isNaN(consistency[i])) judged++;
+  const img = moments(imageScores, imageScores.length, false);
+  const cons = moments(consistency, judged, true);
+  const out = new Float64Array(imageScores.length);
+  for (let i = 0; i < imageScores.length; i++) {
+    const c = consistency[i];
+    if (!img || !cons || Number.isNaN(c)) out[i] = imageScores[i];
+    else {
+      const z = ((imageScores[i] - img.mean) / img.sd + (c - cons.mean) / cons.sd) / Math.SQRT2;
+      out[i] = img.mean + img.sd * z;
+    }
+  }
+  return out;
 }

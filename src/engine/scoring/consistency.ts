@@ -18,11 +18,26 @@ export function terms(text: string): string[] {
 
 /** Inverse document frequencies over documents given as term lists (smoothed, never zero). */
 export function inverseDocumentFrequency(docs: string[][]): Map<string, number> {
-  const df = new Map<string, number>();
-  for (const d of docs) for (const t of new Set(d)) df.set(t, (df.get(t) ?? 0) + 1);
-  const idf = new Map<string, number>();
-  for (const [t, n] of df) idf.set(t, Math.log((1 + docs.length) / (1 + n)) + 1);
-  return idf;
+  const counts = new DocumentFrequencies();
+  for (const d of docs) counts.add(d);
+  return counts.idf();
+}
+
+/** Document frequencies gathered one document at a time (a dataset read as a stream), then IDF. */
+export class DocumentFrequencies {
+  private readonly df = new Map<string, number>();
+  private docs = 0;
+
+  add(doc: string[]): void {
+    this.docs++;
+    for (const t of new Set(doc)) this.df.set(t, (this.df.get(t) ?? 0) + 1);
+  }
+
+  idf(): Map<string, number> {
+    const idf = new Map<string, number>();
+    for (const [t, n] of this.df) idf.set(t, Math.log((1 + this.docs) / (1 + n)) + 1);
+    return idf;
+  }
 }
 
 /** How often each term occurs. */

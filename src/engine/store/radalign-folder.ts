@@ -7,7 +7,7 @@
 // folder (created exclusively, so never through a link), fsync, rename over the target (which
 // replaces the directory entry, never writes through it), fsync of the folder.
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, readdir, rename, rmdir, unlink } from 'node:fs/promises';
+import { type FileHandle, lstat, mkdir, open, readdir, rename, rmdir, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { errorCode } from '../dataset/paths';
@@ -63,6 +63,37 @@ export async function readRadalignFile(datasetRoot: string, name: string): Promi
   const dir = await radalignFolder(datasetRoot, false);
   if (dir === undefined) return undefined;
   return readNoFollow(join(dir, name));
+}
+
+/**
+ * Opens an existing file for reading, never through a symbolic link, and checks it is a regular
+ * file; undefined when it is missing. The caller closes the handle.
+ */
+export async function openNoFollow(path: string): Promise<FileHandle | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, constants.O_RDONLY | NO_FOLLOW);
+  } catch (e) {
+    const code = errorCode(e);
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') throw new RefusedPathError(path, 'is a symbolic link, not a file');
+    throw new Error(`${path}: cannot read (${code})`);
+  }
+  const info = await handle.stat();
+  if (!info.isFile()) {
+    await handle.close();
+    throw new RefusedPathError(path, 'is not a regular file');
+  }
+  return handle;
+}
+
+/**
+ * Creates a new file for writing, exclusively (fails when anything, a link included, has that
+ * name): for large files written as a stream under a fresh name, which only a later atomic
+ * write of a small file makes current.
+ */
+export async function createExclusive(path: string): Promise<FileHandle> {
+  return open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NO_FOLLOW, 0o644);
 }
 
 /** Reads a file that must be a regular file, never through a symbolic link. */
@@ -158,7 +189,7 @@ export async function writeExclusive(path: string, text: string, sync = false): 
 }
 
 /** Makes a rename in `dir` durable (POSIX); a no-op where folders cannot be opened (Windows). */
-async function syncFolder(dir: string): Promise<void> {
+export async function syncFolder(dir: string): Promise<void> {
   let handle;
   try {
     handle = await open(dir, constants.O_RDONLY);

@@ -1,28 +1,128 @@
-// The saved results of a run, `<dataset>/.radalign/results.json`: written by the extension's
-// scoring worker and by `radalign score --save` (score on a server, review in VS Code), read by
-// the extension and by `radalign flag`. Written and read only through radalign-folder.ts (no
-// links), and validated in full on every read: the folder may come from someone else.
-import { dirname, join } from 'node:path';
-import { parseResults, type ParsedResults } from '../results-schema';
-import type { ScoreResults } from '../results';
-import { RADALIGN_DIR, readRadalignFile, removeAbandonedTemps, writeRadalignFile } from './radalign-folder';
+// The saved results of a dataset, `<dataset>/.radalign/results.json` and the files it names:
+// written by the extension's scoring worker and by `radalign score --save` / `radalign merge
+// --save` (score on a server, review in VS Code), read by the extension and by `radalign flag` and
+// `review`. Read only through radalign-folder.ts (no links) and validated on every read: the folder
+// may come from someone else. Two formats: radalign-results/2, a store read a page at a time
+// (results-store/), and radalign-results/1, one JSON document from earlier versions, still read.
+import { join } from 'node:path';
+import { parseResults } from '../results-schema';
+import type { PairResult, ScoreResults } from '../results';
+import { radalignLocation } from '../results-store/location';
+import { type RankedEntry, StoredResults } from '../results-store/results-store';
+import { STORE_FORMAT } from '../results-store/store-schema';
+import { RADALIGN_DIR, readRadalignFile } from './radalign-folder';
+import type { Skipped } from '../types';
+import type { ModelSummary, RunSummary } from '../results';
 
 const RESULTS_NAME = 'results.json';
 /** Relative to the dataset folder. */
 export const RESULTS_FILE = join(RADALIGN_DIR, RESULTS_NAME);
 
-/**
- * Writes the results atomically and removes temporary files of runs that crashed while saving;
- * returns the file written. Throws RefusedPathError for a planted link.
- */
-export async function saveResults(datasetRoot: string, results: ScoreResults): Promise<string> {
-  const file = await writeRadalignFile(datasetRoot, RESULTS_NAME, JSON.stringify(results, null, 1) + '\n');
-  await removeAbandonedTemps(dirname(file), RESULTS_NAME);
-  return file;
+/** Largest radalign-results/1 file read (one JSON document must fit in memory and in one string). */
+export const MAX_V1_RESULTS_BYTES = 256 << 20;
+
+/** Saved results, whichever format: the index in memory, pairs read when asked for. */
+export interface SavedResults {
+  readonly model: ModelSummary;
+  readonly run: RunSummary;
+  readonly count: number;
+  /** Ids, most suspicious first. */
+  ids(): string[];
+  /** Rank (1-based) or id → the pair's place and figures, without reading it. */
+  entry(at: number | string): RankedEntry | undefined;
+  pair(id: string): Promise<PairResult | undefined>;
+  page(from: number, count: number): Promise<PairResult[]>;
+  all(): AsyncGenerator<PairResult>;
+  skipped(): Promise<Skipped[]>;
+  close(): Promise<void>;
 }
 
-/** The saved results, validated; undefined when nothing was saved. Throws RefusedPathError for a planted link. */
-export async function loadSavedResults(datasetRoot: string): Promise<ParsedResults | undefined> {
+export type OpenedResults = { ok: true; results: SavedResults } | { ok: false; problem: string };
+
+/**
+ * The saved results of `datasetRoot`, opened; undefined when nothing was saved; `ok: false` with
+ * the file and field when they cannot be used. Throws RefusedPathError for a planted link.
+ */
+export async function openSavedResults(datasetRoot: string): Promise<OpenedResults | undefined> {
   const text = await readRadalignFile(datasetRoot, RESULTS_NAME);
-  return text === undefined ? undefined : parseResults(text, join(datasetRoot, RESULTS_FILE));
+  if (text === undefined) return undefined;
+  const file = join(datasetRoot, RESULTS_FILE);
+  if (text.includes(`"${STORE_FORMAT}"`)) {
+    try {
+      return { ok: true, results: await StoredResults.fromSummary(radalignLocation(datasetRoot), text) };
+    } catch (e) {
+      if ((e as Error).name === 'RefusedPathError') throw e;
+      return { ok: false, problem: `${(e as Error).message}; score again to rewrite the results` };
+    }
+  }
+  if (Buffer.byteLength(text) > MAX_V1_RESULTS_BYTES) return { ok: false, problem: `${file}: ${Buffer.byteLength(text)} bytes, more than the ${MAX_V1_RESULTS_BYTES} read in one piece; score again to save it in the paged format` };
+  const parsed = parseResults(text, file);
+  return parsed.ok ? { ok: true, results: new ResultsInMemory(parsed.results) } : parsed;
+}
+
+/** The saved results read whole (the results-file form): for small datasets and older callers. */
+export async function loadSavedResults(datasetRoot: string): Promise<{ ok: true; results: ScoreResults } | { ok: false; problem: string } | undefined> {
+  const opened = await openSavedResults(datasetRoot);
+  if (!opened?.ok) return opened;
+  try {
+    const pairs: PairResult[] = [];
+    for await (const p of opened.results.all()) pairs.push(p);
+    return { ok: true, results: { format: 'radalign-results/1', model: opened.results.model, pairs, skipped: await opened.results.skipped(), run: opened.results.run } };
+  } catch (e) {
+    return { ok: false, problem: `${(e as Error).message}; score again to rewrite the results` };
+  } finally {
+    await opened.results.close();
+  }
+}
+
+/** A radalign-results/1 document behind the SavedResults face. */
+export class ResultsInMemory implements SavedResults {
+  private readonly ranked: PairResult[];
+  private readonly byId: Map<string, number>;
+
+  constructor(private readonly results: ScoreResults) {
+    this.ranked = [...results.pairs].sort((a, b) => a.rank - b.rank);
+    this.byId = new Map(this.ranked.map((p, k) => [p.id, k]));
+  }
+
+  get model(): ModelSummary {
+    return this.results.model;
+  }
+
+  get run(): RunSummary {
+    return this.results.run;
+  }
+
+  get count(): number {
+    return this.ranked.length;
+  }
+
+  ids(): string[] {
+    return this.ranked.map((p) => p.id);
+  }
+
+  entry(at: number | string): RankedEntry | undefined {
+    const k = typeof at === 'number' ? at - 1 : this.byId.get(at);
+    const p = k === undefined ? undefined : this.ranked[k];
+    return p && { id: p.id, rank: k! + 1, suspicion: p.suspicion, score: p.score, inputKey: '', report: p.report, images: p.images };
+  }
+
+  async pair(id: string): Promise<PairResult | undefined> {
+    const k = this.byId.get(id);
+    return k === undefined ? undefined : this.ranked[k];
+  }
+
+  async page(from: number, count: number): Promise<PairResult[]> {
+    return this.ranked.slice(Math.max(0, from - 1), Math.max(0, from - 1 + count));
+  }
+
+  async *all(): AsyncGenerator<PairResult> {
+    yield* this.ranked;
+  }
+
+  async skipped(): Promise<Skipped[]> {
+    return this.results.skipped;
+  }
+
+  async close(): Promise<void> {}
 }

@@ -1,6 +1,8 @@
 // Connects one review-panel webview to the review session: pushes what to render whenever the
 // session's results, selection or flags change, applies the webview's intents to the session,
-// and answers its requests. Free of `vscode` (the webview is reached through a small port), so
+// and answers its requests. The shown pair's record is read (from disk, or the session's cache)
+// before its state is sent; a newer push overtakes an older one still reading. Free of `vscode`
+// (the webview is reached through a small port), so
 // unit tests drive it with a fake webview and a real ReviewSession. Every image path the results
 // name passes the dataset path gate (dataset-files.ts) before it is routed, turned into a webview
 // URI or decoded; a refused image reaches the webview as 'unavailable', with the reason.
@@ -19,7 +21,7 @@ import { Emitter, type Event } from '../review/emitter';
 import type { ReviewSession } from '../review/review-session';
 import { datasetFile } from './dataset-files';
 import type { ImageRoute } from './image-route';
-import { buildPanelState } from './panel-state';
+import { buildPanelState, type ShownPair } from './panel-state';
 
 type Disposable = { dispose(): void };
 
@@ -145,19 +147,31 @@ export class PanelConnection {
   private applyRestore(): void {
     const session = this.session;
     if (!session || !this.restore) return;
-    if (!session.selected && session.pair(this.restore.pairId)) session.select(this.restore.pairId, this.restore.sentence);
+    if (!session.selected && session.has(this.restore.pairId)) session.select(this.restore.pairId, this.restore.sentence);
     this.restore = undefined;
   }
 
   private async push(): Promise<void> {
     const seq = ++this.pushSeq;
     const session = this.session;
-    const pair = this.pairId === undefined ? undefined : session?.pair(this.pairId);
-    if (session && pair) await this.resolveRoutes(session, pair);
+    const pairId = this.pairId;
+    const shown = await this.readShown(session, pairId);
+    if ('pair' in shown && session && shown.pair) await this.resolveRoutes(session, shown.pair);
     if (seq !== this.pushSeq) return; // a newer push is on its way
+    if ('problem' in shown) this.deps.log.warn(`review panel: pair ${pairId} could not be read: ${shown.problem}`);
     const sentence = this.deps.mode === 'pinned' ? this.pinnedSentence : (session?.selected?.sentence ?? null);
-    const state = buildPanelState(session, { mode: this.deps.mode, pairId: this.pairId, sentence }, (p, i) => this.imageRef(p, i));
+    const state = buildPanelState(session, { mode: this.deps.mode, pairId, sentence }, shown, (p, i) => this.imageRef(p, i));
     this.deps.port.post({ type: 'state', state });
+  }
+
+  /** The record of the pair to show (none when no pair is to be shown or the results lack it). */
+  private async readShown(session: ReviewSession | undefined, pairId: string | undefined): Promise<ShownPair> {
+    if (!session || pairId === undefined) return { pair: undefined };
+    try {
+      return { pair: await session.pairDetails(pairId) };
+    } catch (e) {
+      return { problem: e instanceof Error ? e.message : String(e) };
+    }
   }
 
   private async resolveRoutes(session: ReviewSession, pair: PairResult): Promise<void> {
@@ -245,7 +259,7 @@ export class PanelConnection {
   private async answerLoadImage(requestId: number, params: { pairId: string; index: number }): Promise<void> {
     const post = (reply: HostToWebview) => this.deps.port.post(reply);
     const session = this.session;
-    const rel = session?.pair(params.pairId)?.images[params.index];
+    const rel = session?.entry(params.pairId)?.images[params.index];
     if (!session || rel === undefined) {
       post({ type: 'reply', requestId, ok: false, error: `no image ${params.index} for pair ${params.pairId}` });
       return;

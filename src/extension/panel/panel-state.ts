@@ -1,5 +1,6 @@
-// Builds the `state` message the webview renders from the review session: vscode-free, so the
-// exact content the panel receives is unit-tested.
+// Builds the `state` message the webview renders from the review session and the shown pair's
+// record (read by the caller, from disk or the session's cache): vscode-free, so the exact content
+// the panel receives is unit-tested. Counts come from the index and the flags: no pair is read.
 import { FLAG_REASONS, FLAG_REASON_LABELS } from '../../engine/review/types';
 import type { PairResult } from '../../engine/results';
 import type { FlagView, ImageRef, PairView, PanelState } from '../../protocol/review-panel-protocol';
@@ -18,16 +19,19 @@ export type ImageRefFor = (pair: PairResult, index: number) => ImageRef;
 
 const REASONS = FLAG_REASONS.map((id) => ({ id, label: FLAG_REASON_LABELS[id] }));
 
-export function buildPanelState(session: ReviewSession | undefined, target: StateTarget, imageRef: ImageRefFor): PanelState {
+/** The target pair's record: read (undefined when the results have no such pair), or why it could not be. */
+export type ShownPair = { pair: PairResult | undefined } | { problem: string };
+
+export function buildPanelState(session: ReviewSession | undefined, target: StateTarget, shown: ShownPair, imageRef: ImageRefFor): PanelState {
   const base = { mode: target.mode, keymap: [...DEFAULT_KEYMAP], reasons: REASONS };
   if (!session) {
     return { ...base, pair: null, sentence: null, total: 0, unreviewed: 0, modelName: '', notice: 'Nothing scored yet: run "radalign: Score pairs" on a dataset folder.' };
   }
-  const flagged = new Set(session.flags.map((f) => f.pair));
-  const counts = { total: session.pairs.length, unreviewed: session.pairs.filter((p) => !flagged.has(p.id)).length, modelName: session.scoreResults.model.name };
-  const pair = target.pairId === undefined ? undefined : session.pair(target.pairId);
+  const counts = { total: session.count, unreviewed: session.count - session.flaggedPairCount(), modelName: session.model.name };
+  const pair = target.pairId === undefined || !('pair' in shown) ? undefined : shown.pair;
   if (!pair) {
-    const notice = target.pairId === undefined ? 'No pair selected.' : `Pair ${target.pairId} is not in the current results.`;
+    const notice =
+      target.pairId === undefined ? 'No pair selected.' : 'problem' in shown ? `Pair ${target.pairId} could not be read: ${shown.problem}` : `Pair ${target.pairId} is not in the current results.`;
     return { ...base, ...counts, pair: null, sentence: null, notice };
   }
   const sentence = target.sentence !== null && target.sentence < pair.sentences.length ? target.sentence : null;

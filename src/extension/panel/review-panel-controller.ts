@@ -51,7 +51,7 @@ export class ReviewPanelController implements vscode.Disposable {
       });
       return undefined;
     }
-    if (!session.selected && session.pairs.length) session.select(session.pairs[0]!.id);
+    if (!session.selected && session.count) session.select(session.entry(1)!.id);
     if (this.main) this.main.panel.reveal(undefined, false);
     else this.main = this.create(this.newPanel('radalign review', vscode.ViewColumn.Active), 'follow');
     return this.main;

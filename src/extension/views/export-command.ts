@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../deps';
-import { defaultExportPath, EXPORT_FORMATS, exportContent, isExportFormat, writeExport, type ExportFormat } from './export-content';
+import { defaultExportPath, EXPORT_FORMATS, exportContent, isExportFormat, readFlaggedPairs, writeExport, type ExportFormat } from './export-content';
 import { notificationText } from './markdown-text';
 import { sessionOrExplain } from './review-target';
 
@@ -26,7 +26,15 @@ export function registerExportCommand(deps: ExtensionDeps): vscode.Disposable {
     const target = args?.target ?? (await pickTarget(session.folder, format));
     if (!target) return { status: 'cancelled' };
 
-    const { text, rows } = exportContent(format, session.flags, session.pairs);
+    const flags = session.flags;
+    let content: { text: string; rows: number };
+    try {
+      // Pairs looked at recently come from the session's cache; the others are read without filling it.
+      content = exportContent(format, flags, await readFlaggedPairs(flags, { pair: async (id) => session.cachedDetails(id) ?? session.results.pair(id) }));
+    } catch (e) {
+      return fail(deps, `could not read the flagged pairs: ${(e as Error).message}`);
+    }
+    const { text, rows } = content;
     try {
       await writeExport(target, text);
     } catch (e) {

@@ -31,7 +31,7 @@ export function registerFlagCommands(deps: ExtensionDeps): vscode.Disposable[] {
 }
 
 async function flag(session: ReviewSession, mode: 'pair' | 'sentence', args: FlagArgs): Promise<FlagOutcome> {
-  const pair = args.pairId !== undefined ? session.pair(args.pairId) : await currentPair(session, mode === 'pair' ? 'Which pair to flag?' : 'Which pair has the sentence?');
+  const pair = args.pairId !== undefined ? await session.pairDetails(args.pairId) : await currentPair(session, mode === 'pair' ? 'Which pair to flag?' : 'Which pair has the sentence?');
   if (!pair) {
     if (args.pairId !== undefined) throw new Error(`no pair with id ${args.pairId} in ${session.folder}`);
     return { status: 'cancelled' };
@@ -76,10 +76,10 @@ async function flag(session: ReviewSession, mode: 'pair' | 'sentence', args: Fla
 
 /** The sentence at the cursor of the pair's report, else the selected one, else asked. */
 async function sentenceToFlag(session: ReviewSession, pairId: string): Promise<number | undefined> {
-  const inEditor = activeReport(session);
+  const inEditor = await activeReport(session);
   if (inEditor?.pair.id === pairId && inEditor.sentence !== null) return inEditor.sentence;
   if (session.selected?.pairId === pairId && session.selected.sentence !== null) return session.selected.sentence;
-  const pair = session.pair(pairId)!;
+  const pair = (await session.pairDetails(pairId))!;
   const picked = await vscode.window.showQuickPick(
     pair.sentences.map((s, index) => ({ label: escapeIcons(s.text.replace(/\s+/g, ' ').trim()), description: `${s.section} · score ${s.score.toFixed(3)}`, index })),
     { placeHolder: `Which sentence of ${pairId}?`, matchOnDescription: true },

@@ -23,7 +23,7 @@ export function registerNavigationCommands(deps: ExtensionDeps): vscode.Disposab
   /** Selects a pair (and sentence) in the session, then opens the panel: the tree's click, code lenses, hovers. */
   const openPair = async (node?: Partial<PairNode>): Promise<void> => {
     const session = sessionOrExplain(sessions);
-    if (!session || typeof node?.pairId !== 'string' || !session.pair(node.pairId)) return;
+    if (!session || typeof node?.pairId !== 'string' || !session.has(node.pairId)) return;
     session.select(node.pairId, typeof node.sentence === 'number' ? node.sentence : null);
     await openReview(log);
   };

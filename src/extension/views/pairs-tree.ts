@@ -1,24 +1,64 @@
 // The "Pairs" view: pairs in rank order with suspicion and flag state, their sentences below;
-// a text filter and a "flagged only" toggle (TreeView has no filter box of its own).
+// a text filter and a "flagged only" toggle (TreeView has no filter box of its own). A dataset may
+// hold 227,000 pairs: the view lists the top of the ranking a page at a time ("Show 200 more…"),
+// rows come from the results' index, and a pair's record is read only when its sentences are
+// expanded or its tooltip is shown.
 import * as vscode from 'vscode';
 import type { ReviewSession } from '../review/review-session';
 import type { SessionManager } from '../review/session-manager';
-import { filterMessage, isFiltering, NO_FILTER, pairRows, sentenceRows, type PairFilter, type PairRow } from './pair-rows';
+import {
+  filterMessage,
+  isFiltering,
+  matchCount,
+  matchingRanks,
+  matchPosition,
+  NO_FILTER,
+  PAGE_SIZE,
+  pairRow,
+  pairRows,
+  sentenceRows,
+  showMoreLabel,
+  type Matches,
+  type PairFilter,
+  type PairRow,
+} from './pair-rows';
+import { formatCount } from './status-text';
 
-/** A tree element; also the argument tree menus pass to commands such as radalign.flagPair. */
+/** A pair or sentence element; also the argument tree menus pass to commands such as radalign.flagPair. */
 export interface PairNode {
   pairId: string;
   /** null for the pair itself. */
   sentence: number | null;
 }
 
-export const PAIRS_VIEW_ID = 'radalign.pairs';
+/** The row after the last pair shown, when more match. */
+export interface ShowMoreNode {
+  showMore: true;
+}
 
-export class PairsTreeProvider implements vscode.TreeDataProvider<PairNode>, vscode.Disposable {
+export type PairsTreeNode = PairNode | ShowMoreNode;
+
+export const PAIRS_VIEW_ID = 'radalign.pairs';
+/** Run by the "Show more" row (not in the command palette). */
+export const SHOW_MORE_COMMAND = 'radalign.showMorePairs';
+
+const SHOW_MORE: ShowMoreNode = { showMore: true };
+
+function isShowMore(node: PairsTreeNode): node is ShowMoreNode {
+  return 'showMore' in node;
+}
+
+export class PairsTreeProvider implements vscode.TreeDataProvider<PairsTreeNode>, vscode.Disposable {
   private filterState: PairFilter = NO_FILTER;
-  private readonly nodes = new Map<string, PairNode>();
+  /** Matching pairs shown: grows a page at a time; back to one page when the filter or results change. */
+  private limit = PAGE_SIZE;
+  private nodes = new Map<string, PairNode>();
   private rowsById = new Map<string, PairRow>();
-  private readonly changed = new vscode.EventEmitter<PairNode | undefined>();
+  /** The matches of the current filter, kept until the session, its results, its flags or the filter change. */
+  private matchCache: { session: ReviewSession; results: unknown; flags: unknown; filter: PairFilter; matches: Matches } | undefined;
+  /** What the page limit and the nodes belong to. */
+  private pagedFor: { session: ReviewSession | undefined; results: unknown } = { session: undefined, results: undefined };
+  private readonly changed = new vscode.EventEmitter<PairsTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly filterChanged = new vscode.EventEmitter<PairFilter>();
   readonly onDidChangeFilter = this.filterChanged.event;
@@ -31,6 +71,7 @@ export class PairsTreeProvider implements vscode.TreeDataProvider<PairNode>, vsc
 
   set filter(filter: PairFilter) {
     this.filterState = filter;
+    this.limit = PAGE_SIZE;
     this.filterChanged.fire(filter);
     this.refresh();
   }
@@ -39,44 +80,73 @@ export class PairsTreeProvider implements vscode.TreeDataProvider<PairNode>, vsc
     this.changed.fire(undefined);
   }
 
-  /** The pair rows shown now, filter applied, most suspicious first. */
+  /** Shows another page of matching pairs; returns the ids now shown. */
+  showMore(): string[] {
+    this.limit += PAGE_SIZE;
+    this.refresh();
+    return this.visibleRows().map((r) => r.entry.id);
+  }
+
+  /** The pair rows shown now, filter applied, most suspicious first (one page, or more after "Show more"). */
   visibleRows(): PairRow[] {
-    const session = this.sessions.current;
+    const session = this.currentSession();
     if (!session) return [];
-    return pairRows(session.pairs, session.flags, this.filterState);
+    return pairRows(session, session, this.matches(session), this.limit);
+  }
+
+  /** Pairs that pass the filter (shown or not). */
+  matchingCount(): number {
+    const session = this.currentSession();
+    return session ? matchCount(this.matches(session), session) : 0;
   }
 
   message(): string | undefined {
-    const total = this.sessions.current?.pairs.length ?? 0;
-    return filterMessage(this.filterState, this.visibleRows().length, total);
+    const total = this.currentSession()?.count ?? 0;
+    return filterMessage(this.filterState, this.matchingCount(), total);
   }
 
-  getChildren(element?: PairNode): PairNode[] {
-    const session = this.sessions.current;
-    if (!session) return [];
+  getChildren(element?: PairsTreeNode): PairsTreeNode[] | Promise<PairsTreeNode[]> {
+    const session = this.currentSession();
+    if (!session || (element && isShowMore(element))) return [];
     if (!element) {
       const rows = this.visibleRows();
-      this.rowsById = new Map(rows.map((r) => [r.pair.id, r]));
-      return rows.map((r) => this.node(r.pair.id, null));
+      this.rowsById = new Map(rows.map((r) => [r.entry.id, r]));
+      const nodes: PairsTreeNode[] = rows.map((r) => this.node(r.entry.id, null));
+      return rows.length < this.matchingCount() ? [...nodes, SHOW_MORE] : nodes;
     }
     if (element.sentence !== null) return [];
-    const pair = session.pair(element.pairId);
-    return pair ? pair.sentences.map((_, i) => this.node(pair.id, i)) : [];
+    return session.pairDetails(element.pairId).then(
+      (pair) => (pair ? pair.sentences.map((_, i) => this.node(pair.id, i)) : []),
+      () => [], // unreadable: the panel says why when the pair is opened
+    );
   }
 
-  getParent(element: PairNode): PairNode | undefined {
-    return element.sentence === null ? undefined : this.node(element.pairId, null);
+  getParent(element: PairsTreeNode): PairsTreeNode | undefined {
+    return isShowMore(element) || element.sentence === null ? undefined : this.node(element.pairId, null);
   }
 
-  getTreeItem(element: PairNode): vscode.TreeItem {
-    const session = this.sessions.current;
-    const pair = session?.pair(element.pairId);
-    if (!session || !pair) return new vscode.TreeItem(element.pairId);
+  getTreeItem(element: PairsTreeNode): vscode.TreeItem | Promise<vscode.TreeItem> {
+    if (isShowMore(element)) return this.showMoreItem();
+    const session = this.currentSession();
+    const entry = session?.entry(element.pairId);
+    if (!session || !entry) return new vscode.TreeItem(element.pairId);
     return element.sentence === null ? this.pairItem(session, element) : this.sentenceItem(session, element);
+  }
+
+  /** A pair's tooltip is filled in when it is hovered: with its record, read then. */
+  async resolveTreeItem(item: vscode.TreeItem, element: PairsTreeNode): Promise<vscode.TreeItem> {
+    const session = this.currentSession();
+    if (isShowMore(element) || element.sentence !== null || !session || item.tooltip !== undefined) return item;
+    const entry = session.entry(element.pairId);
+    if (!entry) return item;
+    const details = await session.pairDetails(entry.id).catch(() => undefined);
+    item.tooltip = pairRow(entry, session.flagsFor(entry.id), details).tooltip;
+    return item;
   }
 
   /** The stable element for a target (reveal() needs the same object the tree was given). */
   node(pairId: string, sentence: number | null): PairNode {
+    this.currentSession(); // forget nodes of replaced results
     const key = `${pairId}\u0000${sentence ?? 'pair'}`;
     let n = this.nodes.get(key);
     if (!n) this.nodes.set(key, (n = { pairId, sentence }));
@@ -84,7 +154,29 @@ export class PairsTreeProvider implements vscode.TreeDataProvider<PairNode>, vsc
   }
 
   isShown(pairId: string): boolean {
-    return this.visibleRows().some((r) => r.pair.id === pairId);
+    const session = this.currentSession();
+    const rank = session?.entry(pairId)?.rank;
+    if (!session || rank === undefined) return false;
+    const at = matchPosition(this.matches(session), rank, session);
+    return at >= 0 && at < this.limit;
+  }
+
+  /**
+   * Makes the pair's row shown when it is on the next page (moving down the ranking one pair at a
+   * time extends the list); returns whether it is shown. A pair further down is not: the list
+   * would grow by thousands of rows.
+   */
+  showIfNear(pairId: string): boolean {
+    const session = this.currentSession();
+    const rank = session?.entry(pairId)?.rank;
+    if (!session || rank === undefined) return false;
+    const at = matchPosition(this.matches(session), rank, session);
+    if (at < 0 || at >= this.limit + PAGE_SIZE) return false;
+    if (at >= this.limit) {
+      this.limit += PAGE_SIZE;
+      this.refresh();
+    }
+    return true;
   }
 
   dispose(): void {
@@ -92,21 +184,42 @@ export class PairsTreeProvider implements vscode.TreeDataProvider<PairNode>, vsc
     this.filterChanged.dispose();
   }
 
+  /** The session, after resetting the page and nodes if its results were replaced. */
+  private currentSession(): ReviewSession | undefined {
+    const session = this.sessions.current;
+    if (this.pagedFor.session !== session || this.pagedFor.results !== session?.results) {
+      this.pagedFor = { session, results: session?.results };
+      this.limit = PAGE_SIZE;
+      this.nodes = new Map();
+      this.rowsById = new Map();
+    }
+    return session;
+  }
+
+  private matches(session: ReviewSession): Matches {
+    const c = this.matchCache;
+    if (c && c.session === session && c.results === session.results && c.flags === session.flags && c.filter === this.filterState) return c.matches;
+    const matches = matchingRanks(session, session, this.filterState);
+    this.matchCache = { session, results: session.results, flags: session.flags, filter: this.filterState, matches };
+    return matches;
+  }
+
   private pairItem(session: ReviewSession, element: PairNode): vscode.TreeItem {
-    const row = this.rowsById.get(element.pairId) ?? pairRows([session.pair(element.pairId)!], session.flags, NO_FILTER)[0];
+    const row = this.rowsById.get(element.pairId) ?? pairRow(session.entry(element.pairId)!, session.flagsFor(element.pairId));
     const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `pair:${element.pairId}`;
     item.description = row.description;
-    item.tooltip = row.tooltip;
+    // tooltip: left for resolveTreeItem, which reads the pair (only the hovered one)
     item.iconPath = row.flags.length ? new vscode.ThemeIcon('flag', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('circle-outline');
     item.contextValue = row.pairFlag ? 'radalign.pair.flagged' : 'radalign.pair';
     item.command = { command: 'radalign.openPair', title: 'Open in review', arguments: [element] };
     return item;
   }
 
-  private sentenceItem(session: ReviewSession, element: PairNode): vscode.TreeItem {
-    const pair = session.pair(element.pairId)!;
-    const row = sentenceRows(pair, session.flags)[element.sentence!];
+  private async sentenceItem(session: ReviewSession, element: PairNode): Promise<vscode.TreeItem> {
+    const pair = await session.pairDetails(element.pairId).catch(() => undefined);
+    const row = pair && sentenceRows(pair, session.flagsFor(element.pairId))[element.sentence!];
+    if (!row) return new vscode.TreeItem(`sentence ${element.sentence! + 1}`);
     const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.None);
     item.id = `sentence:${element.pairId}:${element.sentence}`;
     item.description = row.description;
@@ -116,16 +229,31 @@ export class PairsTreeProvider implements vscode.TreeDataProvider<PairNode>, vsc
     item.command = { command: 'radalign.openPair', title: 'Open in review', arguments: [element] };
     return item;
   }
+
+  private showMoreItem(): vscode.TreeItem {
+    const shown = Math.min(this.limit, this.matchingCount());
+    const item = new vscode.TreeItem(showMoreLabel(shown, this.matchingCount()), vscode.TreeItemCollapsibleState.None);
+    item.id = 'show-more';
+    item.iconPath = new vscode.ThemeIcon('ellipsis');
+    item.contextValue = 'radalign.showMore';
+    item.command = { command: SHOW_MORE_COMMAND, title: 'Show more pairs' };
+    return item;
+  }
+}
+
+/** The registered view and what keeps it in step; disposing it disposes both. */
+export interface PairsView extends vscode.Disposable {
+  readonly view: vscode.TreeView<PairsTreeNode>;
 }
 
 /** Creates the view and keeps it, its message and its context keys in step with the session. */
-export function createPairsView(sessions: SessionManager, provider: PairsTreeProvider): vscode.Disposable {
-  const view = vscode.window.createTreeView(PAIRS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
+export function createPairsView(sessions: SessionManager, provider: PairsTreeProvider): PairsView {
+  const view = vscode.window.createTreeView<PairsTreeNode>(PAIRS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   const update = () => {
     const session = sessions.current;
     view.message = provider.message();
-    view.description = session ? `${session.pairs.length} pairs` : undefined;
-    void vscode.commands.executeCommand('setContext', 'radalign.hasResults', !!session?.pairs.length);
+    view.description = session ? `${formatCount(session.count)} pairs` : undefined;
+    void vscode.commands.executeCommand('setContext', 'radalign.hasResults', !!session?.count);
     void vscode.commands.executeCommand('setContext', 'radalign.pairs.filtered', isFiltering(provider.filter));
     void vscode.commands.executeCommand('setContext', 'radalign.pairs.flaggedOnly', provider.filter.flaggedOnly);
     provider.refresh();
@@ -133,7 +261,7 @@ export function createPairsView(sessions: SessionManager, provider: PairsTreePro
   // Follow a selection made elsewhere (panel, navigation commands, code lens) when the view is open.
   const reveal = () => {
     const sel = sessions.current?.selected;
-    if (!view.visible || !sel || !provider.isShown(sel.pairId)) return;
+    if (!view.visible || !sel || !provider.showIfNear(sel.pairId)) return;
     view.reveal(provider.node(sel.pairId, sel.sentence), { select: true, focus: false }).then(undefined, () => {});
   };
 
@@ -147,5 +275,6 @@ export function createPairsView(sessions: SessionManager, provider: PairsTreePro
   };
   follow(sessions.current);
 
-  return vscode.Disposable.from(view, sessions.onDidChangeSession(follow), provider.onDidChangeFilter(update), { dispose: () => sessionEvents?.dispose() });
+  const subscriptions = vscode.Disposable.from(view, sessions.onDidChangeSession(follow), provider.onDidChangeFilter(update), { dispose: () => sessionEvents?.dispose() });
+  return { view, dispose: () => subscriptions.dispose() };
 }

@@ -1,6 +1,7 @@
 // The pairs tree view, review commands and inline report decorations, code lenses and hovers.
 // Everything here observes the one ReviewSession (deps.sessions.current), so selection and flags
-// agree with the review panel.
+// agree with the review panel. Outside production, a command hands integration tests the pairs
+// view and its provider (as register-panel.ts does for the panel).
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../deps';
 import { registerExportCommand } from './export-command';
@@ -17,12 +18,21 @@ import { registerShowSkippedCommand } from './show-skipped-command';
 /** Reports are plain files of any language (.txt, .md): the providers answer only for scored ones. */
 const REPORT_FILES: vscode.DocumentSelector = { scheme: 'file' };
 
+/** Not contributed in package.json: only callable by `executeCommand`, and only in development and test runs. */
+export const PAIRS_VIEW_TEST_HOOK_COMMAND = 'radalign.internal.pairsView';
+
 export function registerReviewViews(deps: ExtensionDeps): vscode.Disposable[] {
   const tree = new PairsTreeProvider(deps.sessions);
   const lenses = new ReportLensProvider(deps.sessions);
+  const pairsView = createPairsView(deps.sessions, tree);
+  const testHook =
+    deps.context.extensionMode !== vscode.ExtensionMode.Production
+      ? [vscode.commands.registerCommand(PAIRS_VIEW_TEST_HOOK_COMMAND, () => ({ provider: tree, view: pairsView.view }))]
+      : [];
   return [
     tree,
-    createPairsView(deps.sessions, tree),
+    pairsView,
+    ...testHook,
     ...registerFilterCommands(tree),
     ...registerNavigationCommands(deps),
     ...registerFlagCommands(deps),

@@ -1,11 +1,12 @@
 // Tints each sentence of an open report by its score (dataset-relative grade, theme colours from
 // package.json `contributes.colors`), marks the session's selected sentence, and says so once
-// when the file no longer matches what was scored instead of drawing wrong ranges.
+// when the file no longer matches what was scored instead of drawing wrong ranges. Reads only the
+// pair of each open report (and, once per results, the sample the grades come from).
 import * as vscode from 'vscode';
 import type { ReviewSession } from '../review/review-session';
 import type { SessionManager } from '../review/session-manager';
 import { reportDocument } from './review-target';
-import { GRADES, SentenceGrades, sentenceStyle, type Grade, type SentenceStyle } from './sentence-grades';
+import { GRADES, gradesFor, sentenceStyle, type Grade, type SentenceStyle } from './sentence-grades';
 
 /** Theme colour per grade; grade 2 (the middle fifth) is left untinted. */
 const GRADE_COLORS: Partial<Record<Grade, string>> = {
@@ -30,7 +31,9 @@ export class ReportDecorations implements vscode.Disposable {
       fontStyle: 'italic',
     },
   });
-  private grades: { session: ReviewSession; results: unknown; grades: SentenceGrades } | undefined;
+  /** Per editor, the latest decorate call: an older one that finishes later is dropped. */
+  private readonly runs = new WeakMap<vscode.TextEditor, number>();
+  private runSeq = 0;
   private readonly subscriptions: vscode.Disposable[] = [];
   private sessionEvents: vscode.Disposable | undefined;
   private pending: NodeJS.Timeout | undefined;
@@ -52,7 +55,12 @@ export class ReportDecorations implements vscode.Disposable {
 
   /** Re-decorates every visible editor. */
   refreshAll(): void {
-    for (const editor of vscode.window.visibleTextEditors) this.decorate(editor);
+    for (const editor of vscode.window.visibleTextEditors) void this.decorate(editor);
+  }
+
+  /** Re-decorates every visible editor and resolves once each is done (integration tests). */
+  async refreshed(): Promise<void> {
+    await Promise.all(vscode.window.visibleTextEditors.map((e) => this.decorate(e)));
   }
 
   dispose(): void {
@@ -72,33 +80,33 @@ export class ReportDecorations implements vscode.Disposable {
     this.refreshAll();
   }
 
-  private decorate(editor: vscode.TextEditor): void {
+  private async decorate(editor: vscode.TextEditor): Promise<void> {
+    const run = ++this.runSeq;
+    this.runs.set(editor, run);
     const session = this.sessions.current;
-    const found = reportDocument(session, editor.document);
     const byType = new Map<vscode.TextEditorDecorationType, vscode.DecorationOptions[]>();
     const add = (type: vscode.TextEditorDecorationType, option: vscode.DecorationOptions) => byType.set(type, [...(byType.get(type) ?? []), option]);
-
-    if (session && found?.layout.status === 'changed') {
-      const line = editor.document.lineAt(0).range;
-      add(this.changedType, { range: new vscode.Range(line.end, line.end) });
-    } else if (session && found?.layout.status === 'match') {
-      const grades = this.gradesFor(session);
-      const selected = session.selected?.pairId === found.pair.id ? session.selected.sentence : null;
-      for (const s of found.layout.sentences) {
-        const range = new vscode.Range(editor.document.positionAt(s.start), editor.document.positionAt(s.end));
-        add(this.types.get(key(sentenceStyle(s.sentence), grades.grade(s.sentence.score)))!, { range });
-        if (s.index === selected) add(this.selectedType, { range });
+    try {
+      const found = await reportDocument(session, editor.document);
+      if (session && found?.layout.status === 'changed') {
+        const line = editor.document.lineAt(0).range;
+        add(this.changedType, { range: new vscode.Range(line.end, line.end) });
+      } else if (session && found?.layout.status === 'match') {
+        const grades = await gradesFor(session.results);
+        const selected = session.selected?.pairId === found.pair.id ? session.selected.sentence : null;
+        for (const s of found.layout.sentences) {
+          const range = new vscode.Range(editor.document.positionAt(s.start), editor.document.positionAt(s.end));
+          add(this.types.get(key(sentenceStyle(s.sentence), grades.grade(s.sentence.score)))!, { range });
+          if (s.index === selected) add(this.selectedType, { range });
+        }
       }
+    } catch {
+      // The pair could not be read (the results were replaced meanwhile, a damaged file): no tint.
+      byType.clear();
     }
+    if (this.runs.get(editor) !== run) return; // a newer call decorates this editor
     // Every type is set, empty ones included, so stale decorations disappear.
     for (const type of [...this.types.values(), this.selectedType, this.changedType]) editor.setDecorations(type, byType.get(type) ?? []);
-  }
-
-  private gradesFor(session: ReviewSession): SentenceGrades {
-    if (this.grades?.session !== session || this.grades.results !== session.scoreResults) {
-      this.grades = { session, results: session.scoreResults, grades: new SentenceGrades(session.pairs) };
-    }
-    return this.grades.grades;
   }
 }
 

@@ -1,11 +1,13 @@
 // Code lenses at the top of an open report of a scored pair: its rank and suspicion, "Open
-// review", "Flag pair…"; or, when the file changed since scoring, an offer to rescore.
+// review", "Flag pair…"; or, when the file changed since scoring, an offer to rescore. Reads the
+// report's pair only.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FLAG_REASON_LABELS } from '../../engine/review';
 import type { ReviewSession } from '../review/review-session';
 import type { SessionManager } from '../review/session-manager';
 import { escapeIcons } from './markdown-text';
+import { formatCount } from './status-text';
 import { reportDocument } from './review-target';
 
 export class ReportLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
@@ -19,9 +21,9 @@ export class ReportLensProvider implements vscode.CodeLensProvider, vscode.Dispo
     this.follow(sessions.current);
   }
 
-  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+  async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
     const session = this.sessions.current;
-    const found = reportDocument(session, document);
+    const found = await reportDocument(session, document).catch(() => undefined);
     if (!session || !found) return [];
     const top = new vscode.Range(0, 0, 0, 0);
     const { pair, layout } = found;
@@ -38,7 +40,7 @@ export class ReportLensProvider implements vscode.CodeLensProvider, vscode.Dispo
     const node = { pairId: pair.id, sentence: null };
     return [
       new vscode.CodeLens(top, {
-        title: `radalign: rank ${pair.rank} of ${session.pairs.length} · suspicion ${pair.suspicion.toFixed(2)}${flag ? ` · ⚑ ${FLAG_REASON_LABELS[flag.reason!]}` : ''}`,
+        title: `radalign: rank ${formatCount(pair.rank)} of ${formatCount(session.count)} · suspicion ${pair.suspicion.toFixed(2)}${flag ? ` · ⚑ ${FLAG_REASON_LABELS[flag.reason!]}` : ''}`,
         tooltip: `score ${pair.score.toFixed(4)}; hover a sentence for its score`,
         command: 'radalign.openPair',
         arguments: [node],

@@ -1,6 +1,7 @@
-// Which scored pair a report file belongs to, and where its sentences lie in the file as it is
-// now. Free of `vscode`: unit-tested with CRLF files and reports edited since scoring.
-import { resolve } from 'node:path';
+// Which scored pair a report file belongs to (from the results' index: report paths, no pair
+// read), and where its sentences lie in the file as it is now. Free of `vscode`: unit-tested with
+// CRLF files and reports edited since scoring.
+import { posix, resolve } from 'node:path';
 import type { PairResult, SentenceResult } from '../../engine/results';
 import { isManifestOrigin, relativePathProblem } from '../../engine/results-schema';
 
@@ -10,26 +11,56 @@ export function pathKey(fsPath: string, platform: NodeJS.Platform = process.plat
   return platform === 'win32' ? abs.toLowerCase() : abs;
 }
 
-/** Report file → pair, for the pairs whose report is a file (inline manifest text has none). */
+/**
+ * Report file → pair id, for the pairs whose report is a file (inline manifest text has none).
+ * Built on the first look-up of a file inside the dataset folder (other files never cost a
+ * pass over the index), keyed by the report path as the results store it: 227,000 entries take a
+ * fraction of a second and no new strings.
+ */
 export class ReportIndex {
-  private readonly byPath = new Map<string, PairResult>();
+  private byPath: Map<string, string> | undefined;
+  private pending: Iterable<{ id: string; report: string }> | undefined;
+  private readonly folderKey: string;
 
+  /** `pairs`: the results' index entries (or whole pairs), read once, on first use: only `id` and `report` are used. */
   constructor(
     folder: string,
-    pairs: readonly PairResult[],
+    pairs: Iterable<{ id: string; report: string }>,
     private readonly platform: NodeJS.Platform = process.platform,
   ) {
-    for (const p of pairs) {
+    this.folderKey = pathKey(folder, platform);
+    this.pending = pairs;
+  }
+
+  /** The id of the pair whose report is the file at `fsPath`. */
+  pairIdFor(fsPath: string): string | undefined {
+    const abs = pathKey(fsPath, this.platform);
+    const root = this.folderKey;
+    if (!abs.startsWith(root)) return undefined;
+    // Inside the folder: right after it a separator (or the folder is a root such as `/`, ending in one).
+    const skip = /[\\/]$/.test(root) ? 0 : /^[\\/]/.test(abs.slice(root.length)) ? 1 : -1;
+    if (skip < 0 || abs.length <= root.length + skip) return undefined;
+    return this.paths().get(reportKey(abs.slice(root.length + skip), this.platform));
+  }
+
+  private paths(): Map<string, string> {
+    if (this.byPath) return this.byPath;
+    const byPath = new Map<string, string>();
+    for (const p of this.pending ?? []) {
       // Inline manifest reports carry their origin ("table.csv#row 3"): a label, not a file. And
       // only a path inside the folder names a report (the results schema already insists).
       if (!p.report || isManifestOrigin(p.report) || relativePathProblem(p.report) !== undefined) continue;
-      this.byPath.set(pathKey(resolve(folder, p.report), platform), p);
+      byPath.set(reportKey(p.report, this.platform), p.id);
     }
+    this.pending = undefined;
+    return (this.byPath = byPath);
   }
+}
 
-  pairFor(fsPath: string): PairResult | undefined {
-    return this.byPath.get(pathKey(fsPath, this.platform));
-  }
+/** A relative path in one spelling: `/` separators, no `.` segments or doubled separators; lower case on Windows. */
+function reportKey(rel: string, platform: NodeJS.Platform): string {
+  const plain = /\\|\/\/|(?:^|\/)\.(?:\/|$)/.test(rel) ? posix.normalize(rel.replace(/\\/g, '/')) : rel;
+  return platform === 'win32' ? plain.toLowerCase() : plain;
 }
 
 export interface SentenceRange {

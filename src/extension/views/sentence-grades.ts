@@ -1,6 +1,9 @@
 // How strongly to tint a sentence: its score's place among the dataset's sentence scores.
 // Raw cosines mean different things per model, so the grade is dataset-relative (like suspicion).
+// A large dataset's thresholds come from a sample of its pairs spread over the ranking (every
+// pair of one with up to GRADE_SAMPLE_PAIRS): reading 227,000 pairs to tint one report would not do.
 import type { PairResult, SentenceResult } from '../../engine/results';
+import type { RankedEntry } from '../../engine/results-store/results-store';
 
 /** 0 = among the lowest-scoring sentences … 4 = among the highest; 2 is left untinted. */
 export type Grade = 0 | 1 | 2 | 3 | 4;
@@ -42,6 +45,45 @@ export class SentenceGrades {
   grade(score: number): Grade {
     return Math.min(4, Math.floor(this.percentile(score) * 5)) as Grade;
   }
+}
+
+/** Pairs read at most to set a dataset's grades (a few thousand sentences: quintiles to about ±1 %). */
+export const GRADE_SAMPLE_PAIRS = 500;
+
+/** Saved results as the grades need them (SavedResults fits). */
+export interface GradeSource {
+  readonly count: number;
+  entry(rank: number): RankedEntry | undefined;
+  pair(id: string): Promise<PairResult | undefined>;
+}
+
+/** The ranks read for the grades: all of them, or `maxPairs` spread evenly from the top to the bottom of the ranking. */
+export function sampleRanks(count: number, maxPairs = GRADE_SAMPLE_PAIRS): number[] {
+  if (count <= maxPairs) return Array.from({ length: count }, (_, k) => k + 1);
+  return Array.from({ length: maxPairs }, (_, k) => 1 + Math.floor((k * count) / maxPairs));
+}
+
+const gradesOf = new WeakMap<GradeSource, Promise<SentenceGrades>>();
+
+/** The grades of these results, read once (see sampleRanks) and shared by the decorations and the hover. */
+export function gradesFor(results: GradeSource, maxPairs = GRADE_SAMPLE_PAIRS): Promise<SentenceGrades> {
+  let grades = gradesOf.get(results);
+  if (!grades) {
+    grades = readGrades(results, maxPairs);
+    gradesOf.set(results, grades);
+    grades.catch(() => gradesOf.delete(results)); // a failed read is tried again next time
+  }
+  return grades;
+}
+
+async function readGrades(results: GradeSource, maxPairs: number): Promise<SentenceGrades> {
+  const pairs: PairResult[] = [];
+  for (const rank of sampleRanks(results.count, maxPairs)) {
+    const entry = results.entry(rank);
+    const pair = entry && (await results.pair(entry.id));
+    if (pair) pairs.push(pair);
+  }
+  return new SentenceGrades(pairs);
 }
 
 /** A ten-cell text bar for hovers: "▰▰▰▱▱▱▱▱▱▱". */

@@ -11,7 +11,7 @@ export function registerShowSkippedCommand(deps: ExtensionDeps): vscode.Disposab
   return vscode.commands.registerCommand('radalign.showSkipped', async () => {
     const scored = deps.sessions.current ? deps.store.get(deps.sessions.current.folder) : deps.store.latest;
     if (!scored) return void vscode.window.showInformationMessage('radalign: nothing scored yet.');
-    const { skipped } = scored.results;
+    const { skipped } = scored;
     if (!skipped.length) return void vscode.window.showInformationMessage(`radalign: no files were skipped in ${path.basename(scored.folder)}.`);
 
     const asText = { label: '$(output) Show the whole list as text', skipped: undefined as Skipped | undefined };

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
-import type { ScoreResults } from '../../../src/engine';
+import { openSavedResults } from '../../../src/engine/store/results-file';
 import type { RadalignApi } from '../../../src/extension/extension';
 import type { ScorePairsOutcome } from '../../../src/extension/score-pairs-command';
 import { screenshot, until } from '../itest-helpers';
@@ -70,15 +70,23 @@ describe('radalign installed from its VSIX', () => {
     if (outcome.status !== 'done') return;
     assert.equal(outcome.pairs, 6);
     assert.equal(outcome.resultsFile, join(workspaceFolder(), '.radalign', 'results.json'));
-    const results = JSON.parse(readFileSync(outcome.resultsFile, 'utf8')) as ScoreResults;
-    assert.equal(results.pairs.length, 6);
-    assert.deepEqual(results.pairs.map((p) => p.rank).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6]);
-    for (const p of results.pairs) {
-      assert.ok(Number.isFinite(p.score) && p.suspicion >= 0 && p.suspicion <= 1, `pair ${p.id} is scored`);
-      assert.ok(p.sentences.some((s) => s.heatmap), `pair ${p.id} has heatmaps`);
+    assert.equal((JSON.parse(readFileSync(outcome.resultsFile, 'utf8')) as { format: string }).format, 'radalign-results/2');
+    const opened = await openSavedResults(workspaceFolder());
+    assert.ok(opened?.ok, JSON.stringify(opened));
+    try {
+      const results = opened.results;
+      const pairs = [];
+      for await (const p of results.all()) pairs.push(p);
+      assert.deepEqual(pairs.map((p) => p.rank), [1, 2, 3, 4, 5, 6]);
+      for (const p of pairs) {
+        assert.ok(Number.isFinite(p.score) && p.suspicion >= 0 && p.suspicion <= 1, `pair ${p.id} is scored`);
+        assert.ok(p.sentences.some((s) => s.heatmap), `pair ${p.id} has heatmaps`);
+      }
+      assert.equal(results.model.name, 'Tiny random CLIP (test fixture)', 'the model named by radalign.modelPath');
+      assert.deepEqual(api.results.latest?.results.ids(), results.ids());
+    } finally {
+      await opened.results.close();
     }
-    assert.equal(results.model.name, 'Tiny random CLIP (test fixture)', 'the model named by radalign.modelPath');
-    assert.deepEqual(api.results.latest?.results.pairs.map((p) => p.id), results.pairs.map((p) => p.id));
     log(`      [vsix] scored 6 pairs in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   });
 
@@ -89,7 +97,7 @@ describe('radalign installed from its VSIX', () => {
     await until('the review panel tab', reviewTab);
     // The panel's title names the pair once the webview script (dist/webview/review-panel.js
     // from the VSIX) has reported a render.
-    const top = api.sessions.current?.pairs[0]?.id;
+    const top = api.sessions.current?.entry(1)?.id;
     assert.ok(top, 'a review session with ranked pairs');
     await until(`the panel to render ${top}`, () => reviewTab()?.label === `radalign review: ${top}`, 30_000);
     // For a human to look at: the panel as the installed extension renders it (the image comes

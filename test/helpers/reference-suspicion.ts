@@ -1,11 +1,11 @@
-// Dataset-relative mismatch suspicion.
-//
+// The plain O(N²) suspicion loop the results were first computed with: the oracle that
+// src/engine/ranking/rank-pairs.ts must equal exactly (ranks, best matches, scores, ties).
 // A pair whose report is a poor match for its image *compared with the other reports in the same
 // dataset* (and whose image is a poor match for its report compared with the other images) is
 // suspicious, whatever the absolute cosine is: absolute cosines differ a lot between models and
 // datasets, ranks do not. Reports with the same text as the pair's own (notes reused across a
 // patient's images) are not counted as competitors.
-import { dot } from './vectors';
+import { dot } from '../../src/engine/scoring/vectors';
 
 export interface SuspicionInput {
   /** Unit-length study (image) embeddings, one per pair. */

@@ -1,0 +1,132 @@
+// Scoring, second half: the dataset-wide work over the parts written by score-part.ts, read back
+// as streams in discovery order. Sentence consistency needs term frequencies over every report;
+// the combined sentence score needs the spread of every sentence's evidence; suspicion compares
+// every image with every report (ranking/rank-pairs.ts). Then the pairs are written to the store
+// in rank order. Memory: the embeddings, packed, and a few numbers per pair and per sentence.
+import { hashKey } from '../cache/embedding-cache';
+import { rankPairs } from '../ranking';
+import type { PairFilesReader, RecordSpan } from '../results-store/pair-files';
+import type { StoreWriter } from '../results-store/results-store';
+import { combineEvidenceArrays } from '../scoring/combine';
+import { DocumentFrequencies, sentenceConsistency, terms } from '../scoring/consistency';
+import { ScoreCancelled } from './score-part';
+
+export interface RankPartsOptions {
+  dim: number;
+  /** How many best-matching other reports to list per pair. */
+  bestCount: number;
+  threads?: number;
+  signal?: AbortSignal;
+  /** Pairs ranked so far (the similarity work, the longest step), of all. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+interface PairPlace {
+  part: number;
+  span: RecordSpan;
+  id: string;
+  score: number;
+  /** Equal for pairs whose report texts are equal once spaces and case are evened out. */
+  textKey: string;
+  /** Index of the pair's first sentence in the dataset-wide sentence arrays. */
+  firstSentence: number;
+}
+
+/** Ranks the pairs of `parts` (in discovery order) and writes them to `out` in rank order; returns how many. */
+export async function rankParts(parts: PairFilesReader[], out: StoreWriter, options: RankPartsOptions): Promise<number> {
+  const cancelled = () => {
+    if (options.signal?.aborted) throw new ScoreCancelled();
+  };
+  // Pass 1: where each pair is, its report text's key, its sentences' image evidence, term counts.
+  const places: PairPlace[] = [];
+  const imageScores: number[] = [];
+  const frequencies = new DocumentFrequencies();
+  const seen = new Set<string>();
+  let lastOrder = -1;
+  for (let p = 0; p < parts.length; p++) {
+    for await (const { pair, span } of parts[p].records()) {
+      if (pair.order <= lastOrder) throw new Error(`pair "${pair.id}" (discovery position ${pair.order}) comes after position ${lastOrder}: the parts are not in discovery order`);
+      if (seen.has(pair.id)) throw new Error(`pair id "${pair.id}" appears in two parts`);
+      seen.add(pair.id);
+      lastOrder = pair.order;
+      places.push({ part: p, span, id: pair.id, score: pair.score, textKey: hashKey(pair.reportText.replace(/\s+/g, ' ').trim().toLowerCase()), firstSentence: imageScores.length });
+      for (const s of pair.sentences) imageScores.push(s.imageScore);
+      frequencies.add(pair.sentences.flatMap((s) => terms(s.text)));
+    }
+    cancelled();
+  }
+  const idf = frequencies.idf();
+
+  // Pass 2: each sentence's fit with the rest of its report, now that every report's terms are counted.
+  const consistency = new Float64Array(imageScores.length).fill(NaN);
+  let k = 0;
+  for (let p = 0; p < parts.length; p++) {
+    for await (const { pair } of parts[p].records()) {
+      const c = sentenceConsistency(
+        pair.sentences.map((s) => s.text),
+        idf,
+      );
+      for (const v of c) consistency[k++] = v === null ? NaN : round(v);
+    }
+    cancelled();
+  }
+  const combined = combineEvidenceArrays(Float64Array.from(imageScores), consistency);
+
+  // Suspicion: every image against every report.
+  const n = places.length;
+  const dim = options.dim;
+  const study = new Float32Array(n * dim);
+  const report = new Float32Array(n * dim);
+  let row = 0;
+  for (const part of parts) {
+    const e = await part.embeddings();
+    study.set(e.study, row * dim);
+    report.set(e.report, row * dim);
+    row += part.count;
+  }
+  if (row !== n) throw new Error(`the parts hold ${row} embeddings for ${n} pairs`);
+  const ranking = await rankPairs(
+    { images: study, reports: report, dim, reportKeys: places.map((p) => p.textKey), bestCount: options.bestCount },
+    { threads: options.threads, onProgress: options.onProgress },
+  );
+  cancelled();
+
+  // Most suspicious first; among equals, the lower absolute match first, then the id.
+  const suspicion = ranking.map((r) => round(r.suspicion));
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => suspicion[b] - suspicion[a] || places[a].score - places[b].score || (places[a].id < places[b].id ? -1 : 1));
+
+  // Pass 3: the records again, in rank order, completed and written.
+  for (let r = 0; r < n; r++) {
+    if (r % 1024 === 0) cancelled();
+    const i = order[r];
+    const place = places[i];
+    const reader = parts[place.part];
+    const pair = await reader.record(place.span);
+    const values = await reader.heatmapValues(pair);
+    const sentences = pair.sentences.map((s, j) => {
+      const c = consistency[place.firstSentence + j];
+      return { ...s, score: round(combined[place.firstSentence + j]), consistency: Number.isNaN(c) ? null : c };
+    });
+    const { row: _row, heatmapAt: _at, ...rest } = pair;
+    await out.add(
+      {
+        ...rest,
+        sentences,
+        suspicion: suspicion[i],
+        rank: r + 1,
+        reportRank: round(ranking[i].reportRank),
+        imageRank: round(ranking[i].imageRank),
+        bestReports: ranking[i].best.map((b) => ({ id: places[b.index].id, score: round(b.score) })),
+      },
+      values,
+      study.subarray(i * dim, (i + 1) * dim),
+      report.subarray(i * dim, (i + 1) * dim),
+    );
+  }
+  return n;
+}
+
+function round(v: number): number {
+  return Math.round(v * 1e6) / 1e6;
+}

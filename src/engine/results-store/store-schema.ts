@@ -1,0 +1,71 @@
+// The results store's small files: the summary (`results.json`, format radalign-results/2), which
+// names the generation of data files that is current, and the index, one entry per pair in rank
+// order, which lets a reader list, page and find pairs without reading them.
+import * as v from 'valibot';
+import { count, describeIssue, ModelSummarySchema, relativePath, reportPath, RunSummarySchema } from '../results-schema';
+
+export const STORE_FORMAT = 'radalign-results/2';
+export const INDEX_FORMAT = 'radalign-results-index/1';
+
+/** A data file of a store or part: a plain name of ours, never a path (the summary may come from someone else). */
+const fileName = v.pipe(v.string('expected a file name'), v.regex(/^(?:results|part|shard)[.-][A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.(?:jsonl|bin|json)$/, 'expected a file name of the form results.<generation>.<kind> (no folders)'));
+
+export const PairFilesSchema = v.object({
+  pairs: fileName,
+  heatmaps: fileName,
+  embeddings: fileName,
+  count,
+  pairsBytes: count,
+  heatmapsBytes: count,
+  embeddingsBytes: count,
+});
+
+export const StoreSummarySchema = v.object({
+  format: v.literal(STORE_FORMAT),
+  model: ModelSummarySchema,
+  run: RunSummarySchema,
+  /** Pairs scored, and files listed as not scored. */
+  pairs: count,
+  skipped: count,
+  /** The tag in every data file name of this generation. */
+  generation: v.pipe(v.string('expected text'), v.regex(/^[A-Za-z0-9_-]+$/, 'expected a plain tag')),
+  files: v.object({
+    ...PairFilesSchema.entries,
+    index: fileName,
+    indexBytes: count,
+    skippedList: fileName,
+    skippedBytes: count,
+  }),
+  /** What the pairs' scores depend on besides their inputs: another value, the next run scores every pair again. */
+  settingsKey: v.string('expected text'),
+});
+
+export type StoreSummary = v.InferOutput<typeof StoreSummarySchema>;
+
+/** One index entry: id, byte offset and length of its line, suspicion, pair cosine, input key, report, images. */
+const IndexEntrySchema = v.tuple(
+  [v.pipe(v.string(), v.minLength(1, 'expected a pair id')), count, count, v.number(), v.number(), v.string(), reportPath, v.array(relativePath)],
+  'expected [id, offset, length, suspicion, score, inputKey, report, images]',
+);
+
+export const StoreIndexSchema = v.object({
+  format: v.literal(INDEX_FORMAT),
+  /** In rank order: entry k is the pair ranked k + 1. */
+  pairs: v.array(IndexEntrySchema),
+});
+
+export type StoreIndex = v.InferOutput<typeof StoreIndexSchema>;
+export type IndexEntry = StoreIndex['pairs'][number];
+
+/** Parses JSON text against `schema`; the error names `file` and the field. */
+export function parseJsonFile<T extends v.GenericSchema>(schema: T, text: string, file: string): v.InferOutput<T> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  const parsed = v.safeParse(schema, json);
+  if (!parsed.success) throw new Error(`${file}: ${describeIssue(parsed.issues[0])}`);
+  return parsed.output;
+}
