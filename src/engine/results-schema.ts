@@ -215,6 +215,8 @@ export const RunSummarySchema = v.object({
   pairsReused: v.optional(count),
   /** Image files read and hashed; the others were recognised by size, modification time and inode. */
   imagesHashed: v.optional(count),
+  /** 'updated': few pairs changed since the saved results, so their ranking was updated from it; 'full': every pair against every other. */
+  ranking: v.optional(v.picklist(['full', 'updated'])),
   /** Parts the run was scored in (`radalign score --shard`, then `radalign merge`). */
   shards: v.optional(count),
   /** Where inference ran (`--device`), and why not where it was asked to. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { rankPairs, type PairRanking } from '../../src/engine/ranking';
+import { rankPairs, updateRanking, type PairRanking } from '../../src/engine/ranking';
 import { gemmErrorBound } from '../../src/engine/ranking/rank-pairs';
 import { normalize } from '../../src/engine/scoring/vectors';
 import { computeSuspicion } from '../helpers/reference-suspicion';
@@ -14,12 +14,19 @@ function pack(rows: Float32Array[]): Float32Array {
   return out;
 }
 
-async function rank(images: Float32Array[], reports: Float32Array[], reportKeys: string[], bestCount: number, blocks?: { blockRows: number; blockCols: number }): Promise<PairRanking[]> {
-  return rankPairs({ images: pack(images), reports: pack(reports), dim: images[0]?.length ?? 1, reportKeys, bestCount }, blocks);
+type Ranks = Omit<PairRanking, 'betterReports' | 'betterImages'>;
+
+/** The ranking without its raw counts (the reference loop gives fractions only). */
+function ranks(r: PairRanking[]): Ranks[] {
+  return r.map(({ betterReports: _r, betterImages: _i, ...rest }) => rest);
+}
+
+async function rank(images: Float32Array[], reports: Float32Array[], reportKeys: string[], bestCount: number, blocks?: { blockRows: number; blockCols: number }): Promise<Ranks[]> {
+  return ranks(await rankPairs({ images: pack(images), reports: pack(reports), dim: images[0]?.length ?? 1, reportKeys, bestCount }, blocks));
 }
 
 /** The reference loop's answer in rankPairs' shape. */
-function reference(images: Float32Array[], reports: Float32Array[], reportKeys: string[], bestCount: number): PairRanking[] {
+function reference(images: Float32Array[], reports: Float32Array[], reportKeys: string[], bestCount: number): Ranks[] {
   return computeSuspicion({ images, reports, reportKeys, bestCount }).map((r) => ({ suspicion: r.suspicion, reportRank: r.reportRank, imageRank: r.imageRank, best: r.best }));
 }
 
@@ -86,7 +93,7 @@ describe('ranking (rankPairs)', () => {
         const keys = pairs.map((p) => `k${p.key}`);
         if (!pairs.length) return;
         const got = await rankPairs({ images: pack(images), reports: pack(reports), dim, reportKeys: keys, bestCount }, { blockRows, blockCols });
-        assert.deepStrictEqual(got, reference(images, reports, keys, bestCount));
+        assert.deepStrictEqual(ranks(got), reference(images, reports, keys, bestCount));
       }),
       { numRuns: 150, seed: 20261130 },
     );
@@ -113,7 +120,7 @@ describe('ranking (rankPairs)', () => {
       } else reports.push(near(centres[i % 12], 0.3)), keys.push(`own ${i}`);
     }
     const got = await rankPairs({ images: pack(images), reports: pack(reports), dim, reportKeys: keys, bestCount: 3 }, { blockRows: 64, blockCols: 128 });
-    assert.deepStrictEqual(got, reference(images, reports, keys, 3));
+    assert.deepStrictEqual(ranks(got), reference(images, reports, keys, 3));
   });
 
   it('bounds the GEMM error by the embedding norms and dimension', () => {
@@ -122,5 +129,43 @@ describe('ranking (rankPairs)', () => {
     assert.ok(bound > 3 * 2 ** -24 && bound < 1e-6, `bound ${bound}`);
     const doubled = gemmErrorBound(unit.map((x) => 2 * x), unit, 3, 2);
     assert.ok(Math.abs(doubled / bound - 2) < 1e-9, 'scales with the norms');
+  });
+
+  it('updating after pairs are removed, changed and added equals ranking the new set from scratch', async function () {
+    this.timeout(120_000);
+    const vec = (dim: number) => fc.array(fc.integer({ min: -2, max: 2 }), { minLength: dim, maxLength: dim }).map((xs) => normalize(Float32Array.from(xs)));
+    const pair = (dim: number) => fc.record({ image: vec(dim), report: vec(dim), key: fc.integer({ min: 0, max: 5 }) });
+    const scenario = fc.integer({ min: 1, max: 6 }).chain((dim) =>
+      fc.record({
+        dim: fc.constant(dim),
+        before: fc.array(pair(dim), { minLength: 1, maxLength: 25 }),
+        // Per previous pair: kept, removed, or changed (replaced by a new pair in its place).
+        fate: fc.array(fc.constantFrom('kept', 'kept', 'kept', 'removed', 'changed'), { minLength: 25, maxLength: 25 }),
+        replacements: fc.array(pair(dim), { minLength: 25, maxLength: 25 }),
+        added: fc.array(fc.record({ at: fc.nat(30), pair: pair(dim) }), { maxLength: 4 }),
+        bestCount: fc.integer({ min: 0, max: 4 }),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(scenario, async ({ dim, before, fate, replacements, added, bestCount }) => {
+        const reportOf = new Map<number, Float32Array>();
+        const norm = (p: { image: Float32Array; report: Float32Array; key: number }) => ({ image: p.image, report: reportOf.get(p.key) ?? (reportOf.set(p.key, p.report), p.report), key: `k${p.key}` });
+        const prev = before.map(norm);
+        const prevRanked = await rankPairs({ images: pack(prev.map((p) => p.image)), reports: pack(prev.map((p) => p.report)), dim, reportKeys: prev.map((p) => p.key), bestCount });
+        const next: { image: Float32Array; report: Float32Array; key: string; from: number }[] = [];
+        prev.forEach((p, i) => {
+          if (fate[i] === 'kept') next.push({ ...p, from: i });
+          else if (fate[i] === 'changed') next.push({ ...norm(replacements[i]), from: -1 });
+        });
+        for (const a of added) next.splice(Math.min(a.at, next.length), 0, { ...norm(a.pair), from: -1 });
+        if (!next.length) return;
+        const set = { images: pack(next.map((p) => p.image)), reports: pack(next.map((p) => p.report)), keys: next.map((p) => p.key) };
+        const previous = { images: pack(prev.map((p) => p.image)), reports: pack(prev.map((p) => p.report)), keys: prev.map((p) => p.key), counts: prevRanked };
+        const got = updateRanking(previous, set, Int32Array.from(next.map((p) => p.from)), dim, bestCount);
+        const full = await rankPairs({ images: set.images, reports: set.reports, dim, reportKeys: set.keys, bestCount });
+        assert.deepStrictEqual(got, full);
+      }),
+      { numRuns: 200, seed: 20261130 },
+    );
   });
 });

@@ -7,11 +7,13 @@ import { join } from 'node:path';
 import { mergeShards, resultsInMemory, scoreDataset, scoreShard, scoreToStore, ScoreError, type ScoreResults } from '../../src/engine';
 import { folderLocation, radalignLocation } from '../../src/engine/results-store/location';
 import { writeResultsJson } from '../../src/engine/results-store/results-json';
+import { StoredResults } from '../../src/engine/results-store/results-store';
 import { openSavedResults } from '../../src/engine/store/results-file';
 import { parseResults } from '../../src/engine/results-schema';
 import { RACY_MARGIN_MS } from '../../src/engine/cache/file-identity';
 import { writeSyntheticDataset } from '../../src/sample/synthetic-dataset';
-import { tinyClipDir } from '../helpers/fixture-models';
+import { repoRoot, tinyClipDir } from '../helpers/fixture-models';
+import { spawnSync } from 'node:child_process';
 
 describe('scoring in parts, merging, and incremental runs', function () {
   this.timeout(120_000);
@@ -63,7 +65,7 @@ describe('scoring in parts, merging, and incremental runs', function () {
 
   it('a second saved run copies every unchanged pair, reads no image, and equals a full run; an edited report is scored again', async () => {
     const work = join(dir, 'incremental');
-    await writeSyntheticDataset(work, { pairs: 16, swapped: 2, seed: 5, size: 96 });
+    await writeSyntheticDataset(work, { pairs: 60, swapped: 3, seed: 5, size: 96 });
     // Files written within the last seconds are hashed however their status looks (the identity
     // index's racy-write rule); a dataset is older than that.
     const hourAgo = new Date(Date.now() - 3_600_000);
@@ -74,14 +76,16 @@ describe('scoring in parts, merging, and incremental runs', function () {
     assert.equal(first.run.pairsReused, 0);
     await first.close();
     const second = await scoreToStore(work, radalignLocation(work), opts);
-    assert.equal(second.run.pairsReused, 16);
+    assert.equal(second.run.pairsReused, 60);
+    assert.equal(second.run.ranking, 'updated', 'nothing changed: the ranking is updated from the saved one');
     assert.equal(second.run.imagesEncoded, 0);
     assert.equal(second.run.imagesHashed, 0, 'unchanged images are recognised by their status');
     await second.close();
 
     await appendFile(join(work, 'case0005.txt'), '\nThere is a new left pleural effusion.\n');
     const third = await scoreToStore(work, radalignLocation(work), opts);
-    assert.equal(third.run.pairsReused, 15);
+    assert.equal(third.run.pairsReused, 59);
+    assert.equal(third.run.ranking, 'updated', 'one pair in 60 changed: its ranking is updated, not computed anew');
     const incremental = await resultsInMemory(third);
     await third.close();
     const full = await scoreDataset(work, opts);
@@ -91,6 +95,32 @@ describe('scoring in parts, merging, and incremental runs', function () {
     const names = await readdir(join(work, '.radalign'));
     assert.equal(names.filter((n) => n.startsWith('part.')).length, 0, `no part files left: ${names.join(', ')}`);
     assert.equal(new Set(names.filter((n) => n.startsWith('results.') && n !== 'results.json').map((n) => n.split('.')[1])).size, 1, `one generation: ${names.join(', ')}`);
+  });
+
+  it('a run cancelled halfway leaves the saved results whole and readable', async () => {
+    const work = join(dir, 'cancelled');
+    await writeSyntheticDataset(work, { pairs: 40, seed: 6, size: 96 });
+    const opts = { modelDir: tinyClipDir, cacheDir: join(dir, 'cache-cancel') };
+    // Saved by another process, which has ended (as a CLI run or the extension's worker does).
+    const saved = spawnSync(process.execPath, [join(repoRoot, 'bin', 'radalign.js'), 'score', work, '--model', tinyClipDir, '--cache-dir', opts.cacheDir, '--save'], { encoding: 'utf8' });
+    assert.equal(saved.status, 0, saved.stderr);
+    const before = await openSavedResults(work);
+    assert.ok(before?.ok);
+    const ids = before.results.ids();
+    await before.results.close();
+    await appendFile(join(work, 'case0002.txt'), '\nA new nodule.\n');
+    const abort = new AbortController();
+    await assert.rejects(
+      scoreToStore(work, radalignLocation(work), { ...opts, signal: abort.signal, onProgress: (p) => p.phase === 'scoring' && p.done > 0 && abort.abort() }),
+      /scoring was cancelled/,
+    );
+    const after = await openSavedResults(work);
+    assert.ok(after?.ok, after?.ok ? '' : after?.problem);
+    assert.deepEqual(after.results.ids(), ids);
+    assert.equal((await after.results.page(1, 40)).length, 40);
+    assert.ok(after.results instanceof StoredResults && (await after.results.previousRanking()), 'the ranking file is still there');
+    await after.results.close();
+    assert.deepEqual((await readdir(join(work, '.radalign'))).filter((n) => n.startsWith('part.')), [], 'the cancelled run left no part behind');
   });
 
   it('--out writes the radalign-results/1 document as a stream, equal to the results in memory', async () => {

@@ -22,7 +22,8 @@ export async function writeStore(folder: string, pairs: readonly PairResult[], s
       const { sentences: _whole, ...fields } = pair;
       const inputKey = createHash('sha256').update(pair.id).digest('hex');
       const embedding = Float32Array.from({ length: EMBED_DIM }, (_, i) => Math.cos(k + i));
-      await writer.add({ ...fields, sentences, order: k, inputKey }, values, embedding, embedding);
+      // No ranking to update from: counts of nothing, and a text key per pair.
+      await writer.add({ ...fields, sentences, order: k, inputKey }, values, embedding, embedding, { betterReports: 0, betterImages: 0, best: [] }, inputKey);
     }
     const run: ScoreResults['run'] = { folder, startedAt: '2025-01-01T00:00:00Z', seconds: 1, imagesEncoded: 0, textsEncoded: 0, cache: { dir: null, hits: 0, misses: 0, corrupt: 0, writes: 0 } };
     return await writer.commit({ model: STORE_MODEL, run, skipped, settingsKey: 'synthetic' });

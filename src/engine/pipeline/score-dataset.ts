@@ -15,7 +15,7 @@ import type { ModelSummary, RunSummary, ScoreResults } from '../results';
 import { folderLocation, type StoreLocation } from '../results-store/location';
 import { PairFilesReader, PairFilesWriter } from '../results-store/pair-files';
 import { PART_FORMAT, type PartHeader, PartHeaderSchema, shardRange, shardStem } from '../results-store/part-header';
-import { newGeneration, removeStaleGenerations, StoredResults, StoreWriter, SUMMARY_NAME } from '../results-store/results-store';
+import { BEST_COUNT, newGeneration, removeStaleGenerations, StoredResults, StoreWriter, SUMMARY_NAME } from '../results-store/results-store';
 import { parseJsonFile, STORE_FORMAT } from '../results-store/store-schema';
 import type { Discovery, LayoutName } from '../types';
 import { ImageFeatureStore } from './image-features';
@@ -63,8 +63,6 @@ export class ScoreError extends Error {
 
 /** Pairs processed per step (images and texts of a step are batched together). */
 const PAIRS_PER_STEP = 32;
-/** Best-matching other reports listed per pair. */
-const BEST_REPORTS = 3;
 
 interface Prepared {
   root: string;
@@ -166,18 +164,21 @@ export async function scoreToStore(folder: string, location: StoreLocation, opti
     });
     const sizes = await part.close();
     part = undefined;
-    reader = await PairFilesReader.open(location, names, p.model.info.embedDim, sizes);
+    reader = await PairFilesReader.open(location, names, p.model.info.embedDim, sizes, true);
     progress({ phase: 'ranking', done: 0, total });
     store = await StoreWriter.create(location, p.model.info.embedDim);
-    await rankParts([reader], store, {
+    // Few pairs changed since the previous results: their ranking is updated, not computed anew.
+    const before = previous && scored.reused ? await previous.previousRanking().catch(() => undefined) : undefined;
+    const ranked = await rankParts([reader], store, {
       dim: p.model.info.embedDim,
-      bestCount: BEST_REPORTS,
+      bestCount: BEST_COUNT,
       threads: options.threads,
       signal: options.signal,
       onProgress: (done) => progress({ phase: 'ranking', done, total }),
+      ...(before ? { before: { ranking: before, unchangedRow: scored.reusedRows } } : {}),
     });
     await previous?.close();
-    const file = await store.commit({ model: modelSummary(p.model), run: runSummary(p, scored.reused), skipped: [...p.found.skipped, ...scored.skipped], settingsKey: p.settingsKey });
+    const file = await store.commit({ model: modelSummary(p.model), run: { ...runSummary(p, scored.reused), ranking: ranked.ranking }, skipped: [...p.found.skipped, ...scored.skipped], settingsKey: p.settingsKey });
     store = undefined;
     progress({ phase: 'done', done: total, total });
     return await openStore(location, file);
@@ -288,7 +289,7 @@ export async function mergeShards(shardDir: string, location: StoreLocation, opt
     options.onProgress?.({ phase: 'ranking', done: 0, total });
     await rankParts(readers, store, {
       dim: first.model.embedDim,
-      bestCount: BEST_REPORTS,
+      bestCount: BEST_COUNT,
       threads: options.threads,
       signal: options.signal,
       onProgress: (done) => options.onProgress?.({ phase: 'ranking', done, total }),

@@ -55,11 +55,13 @@ export class ScoreCancelled extends Error {
 
 /**
  * Scores `pairs` (whose discovery-order positions start at `firstOrder`) into `out`; returns the
- * files it lists as not scored, in order, and how many pairs were copied from the previous run.
+ * files it lists as not scored, in order, and which pairs were copied from the previous run.
  */
-export async function scorePart(pairs: Pair[], firstOrder: number, out: PairFilesWriter, s: PartScoring): Promise<{ skipped: Skipped[]; reused: number }> {
+export async function scorePart(pairs: Pair[], firstOrder: number, out: PairFilesWriter, s: PartScoring): Promise<{ skipped: Skipped[]; reused: number; reusedRows: Map<string, number> }> {
   const skipped: Skipped[] = [];
   let reused = 0;
+  /** Pair id → its row in the previous store, for pairs copied from it. */
+  const reusedRows = new Map<string, number>();
   const orderOf = new Map(pairs.map((p, i) => [p, firstOrder + i]));
   for (let at = 0; at < pairs.length; at += s.step) {
     if (s.signal?.aborted) throw new ScoreCancelled();
@@ -83,6 +85,7 @@ export async function scorePart(pairs: Pair[], firstOrder: number, out: PairFile
       const { row: _row, heatmapAt: _at, suspicion: _s, rank: _r, reportRank: _rr, imageRank: _ir, bestReports: _b, ...kept } = old.pair;
       written.push({ order: orderOf.get(pair)!, pair: { ...kept, order: orderOf.get(pair)! }, values: old.values, study: old.study, report: old.report });
       reused++;
+      reusedRows.set(pair.id, old.pair.row);
     }
 
     const feats = await s.images.features(
@@ -142,7 +145,7 @@ export async function scorePart(pairs: Pair[], firstOrder: number, out: PairFile
     for (const w of written) await out.add(w.pair, w.values, w.study, w.report);
     s.onPairsDone?.(Math.min(pairs.length, at + s.step));
   }
-  return { skipped, reused };
+  return { skipped, reused, reusedRows };
 }
 
 /**

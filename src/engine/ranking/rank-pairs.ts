@@ -36,6 +36,9 @@ export interface PairRanking {
   imageRank: number;
   /** Pairs whose reports match this pair's image best (own report text excluded), with the exact cosine. */
   best: { index: number; score: number }[];
+  /** The counts behind the two ranks (kept so that a later run can update them: update-ranking.ts). */
+  betterReports: number;
+  betterImages: number;
 }
 
 export interface RankOptions {
@@ -105,7 +108,7 @@ export async function rankPairs(input: RankInput, options: RankOptions = {}): Pr
     const competitors = n - groupSize[keys[i]];
     const reportRank = competitors ? betterReports[i] / competitors : 0;
     const imageRank = competitors ? betterImages[i] / competitors : 0;
-    out[i] = { suspicion: (reportRank + imageRank) / 2, reportRank, imageRank, best: best[i] };
+    out[i] = { suspicion: (reportRank + imageRank) / 2, reportRank, imageRank, best: best[i], betterReports: betterReports[i], betterImages: betterImages[i] };
   }
   return out;
 }

@@ -18,10 +18,14 @@ import type { StoreLocation } from './location';
 import { PairFilesReader, PairFilesWriter, type RecordSpan } from './pair-files';
 import { type IndexEntry, INDEX_FORMAT, parseJsonFile, STORE_FORMAT, StoreIndexSchema, type StoreSummary, StoreSummarySchema } from './store-schema';
 import { toPairResult, type StoredPair } from './stored-pair';
+import { decodeRanking, encodeRankingRow } from './ranking-file';
+import type { PreviousRanking, RankCounts } from '../ranking';
 import * as v from 'valibot';
 import { SkippedSchema, describeIssue } from '../results-schema';
 
 export const SUMMARY_NAME = 'results.json';
+/** Best-matching other reports listed (and kept for the next run) per pair. */
+export const BEST_COUNT = 3;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** A fresh generation tag: this process, and random bits so two runs of one process differ. */
@@ -36,12 +40,14 @@ function fileNames(prefix: string, generation: string) {
     embeddings: `${prefix}.${generation}.embeddings.bin`,
     index: `${prefix}.${generation}.index.json`,
     skippedList: `${prefix}.${generation}.skipped.jsonl`,
+    ranking: `${prefix}.${generation}.ranking.bin`,
   };
 }
 
 /** Writes a store, pairs in rank order; nothing is visible to readers until `commit`. */
 export class StoreWriter {
   private readonly entries: IndexEntry[] = [];
+  private readonly ranking: Buffer[] = [];
 
   private constructor(
     private readonly location: StoreLocation,
@@ -55,9 +61,13 @@ export class StoreWriter {
     return new StoreWriter(location, generation, await PairFilesWriter.create(location, names, dim));
   }
 
-  /** Appends the next pair in rank order (its ranking fields set). */
-  async add(pair: Omit<StoredPair, 'row' | 'heatmapAt'>, values: Float32Array, study: Float32Array, report: Float32Array): Promise<void> {
+  /**
+   * Appends the next pair in rank order (its ranking fields set), with its ranking's counts (best
+   * matches as store rows) and the key of its report text, which the next run's update starts from.
+   */
+  async add(pair: Omit<StoredPair, 'row' | 'heatmapAt'>, values: Float32Array, study: Float32Array, report: Float32Array, counts: RankCounts, textKey: string): Promise<void> {
     if (pair.rank !== this.entries.length + 1) throw new Error(`pair ${pair.id}: rank ${pair.rank} written at place ${this.entries.length + 1}`);
+    this.ranking.push(encodeRankingRow(counts, textKey, BEST_COUNT));
     const span = await this.pairs.add(pair, values, study, report);
     this.entries.push([pair.id, span.offset, span.length, pair.suspicion ?? 0, pair.score, pair.inputKey, pair.report, pair.images]);
   }
@@ -70,6 +80,14 @@ export class StoreWriter {
     const skipped = fields.skipped.map((s) => JSON.stringify({ path: s.path, reason: s.reason }) + '\n').join('');
     await this.location.commit(names.index, index);
     await this.location.commit(names.skippedList, skipped);
+    const ranking = await this.location.create(names.ranking);
+    const rankingBytes = this.ranking.reduce((n, b) => n + b.length, 0);
+    try {
+      await ranking.writeFile(Buffer.concat(this.ranking, rankingBytes));
+      await ranking.sync();
+    } finally {
+      await ranking.close();
+    }
     const summary: StoreSummary = {
       format: STORE_FORMAT,
       model: fields.model,
@@ -77,7 +95,8 @@ export class StoreWriter {
       pairs: this.entries.length,
       skipped: fields.skipped.length,
       generation: this.generation,
-      files: { ...names, ...sizes, indexBytes: Buffer.byteLength(index), skippedBytes: Buffer.byteLength(skipped) },
+      files: { ...names, ...sizes, indexBytes: Buffer.byteLength(index), skippedBytes: Buffer.byteLength(skipped), rankingBytes },
+      bestCount: BEST_COUNT,
       settingsKey: fields.settingsKey,
     };
     const file = await this.location.commit(SUMMARY_NAME, JSON.stringify(summary, null, 1) + '\n');
@@ -88,7 +107,7 @@ export class StoreWriter {
   async abort(): Promise<void> {
     await this.pairs.abort();
     const names = fileNames('results', this.generation);
-    await Promise.all([this.location.remove(names.index), this.location.remove(names.skippedList)]);
+    await Promise.all([this.location.remove(names.index), this.location.remove(names.skippedList), this.location.remove(names.ranking)]);
   }
 }
 
@@ -99,18 +118,28 @@ export class StoreWriter {
  * files, so two runs at once never delete each other's.
  */
 export async function removeStaleGenerations(location: StoreLocation, current: string | undefined): Promise<void> {
+  // The generation the summary names is never stale, whoever wrote it (readers may open it any time).
+  const named = await namedGeneration(location);
   for (const name of await location.list()) {
-    const data = /^(?:results|part)\.([^.]+)\.(?:pairs\.jsonl|heatmaps\.bin|embeddings\.bin|index\.json|skipped\.jsonl)$/.exec(name);
+    const data = /^(?:results|part)\.([^.]+)\.(?:pairs\.jsonl|heatmaps\.bin|embeddings\.bin|index\.json|skipped\.jsonl|ranking\.bin)$/.exec(name);
     // Temporary files of small files being committed (`results.json.tmp-<host>-<pid>-<random>`).
     const temp = /^(?:results|part)\..*\.tmp-(.+)$/.exec(name);
     const owner = data?.[1] ?? temp?.[1];
-    if (owner === undefined || owner === current) continue;
+    if (owner === undefined || owner === current || owner === named) continue;
     const mtime = await location.modifiedMs(name);
     if (mtime === undefined) continue;
     // This process's own older generations are superseded: it is not writing them any more.
     const mine = data !== null && owner.startsWith(`${ownerTag()}-`) && current !== undefined;
     if (mine || (data && parseOwner(owner) === undefined) || isOwnerGone(owner, mtime, DAY_MS)) await location.remove(name);
   }
+}
+
+/** The generation the current summary names, read loosely (a damaged summary protects nothing). */
+async function namedGeneration(location: StoreLocation): Promise<string | undefined> {
+  const handle = await location.open(SUMMARY_NAME).catch(() => undefined);
+  if (!handle) return undefined;
+  const text = await handle.readFile('utf8').finally(() => handle.close());
+  return /"generation"\s*:\s*"([A-Za-z0-9_-]+)"/.exec(text)?.[1];
 }
 
 /** The pair a rank-order index entry describes. */
@@ -218,6 +247,27 @@ export class StoredResults {
     if (!pair) return undefined;
     const [values, emb] = await Promise.all([this.files.heatmapValues(pair), this.files.embeddingRow(pair.row)]);
     return { pair, values, ...emb };
+  }
+
+  /**
+   * This store's ranking, for the next run to update (ranking/update-ranking.ts): counts and best
+   * matches (as rows), report-text keys and embeddings per row; undefined for a store without it.
+   */
+  async previousRanking(): Promise<PreviousRanking | undefined> {
+    const { ranking, rankingBytes } = this.summary.files;
+    if (ranking === undefined || rankingBytes === undefined || this.summary.bestCount !== BEST_COUNT) return undefined;
+    const handle = await this.location.open(ranking);
+    if (!handle) throw new Error(`${this.location.dir}/${ranking}: missing (named by ${SUMMARY_NAME})`);
+    const buf = await handle.readFile().finally(() => handle.close());
+    if (buf.length !== rankingBytes) throw new Error(`${this.location.dir}/${ranking}: ${buf.length} bytes, but its writer wrote ${rankingBytes}`);
+    const { counts, keys } = decodeRanking(buf, this.count, BEST_COUNT, `${this.location.dir}/${ranking}`);
+    const { study, report } = await this.files.embeddings();
+    return { counts, keys, images: study, reports: report };
+  }
+
+  /** Store row (= rank − 1) of each pair id. */
+  rowOf(id: string): number | undefined {
+    return this.byId.get(id);
   }
 
   async skipped(): Promise<Skipped[]> {

@@ -35,7 +35,12 @@ export const StoreSummarySchema = v.object({
     indexBytes: count,
     skippedList: fileName,
     skippedBytes: count,
+    /** The ranking's counts and best matches (ranking-file.ts), for ranking again after a few changes. */
+    ranking: v.optional(fileName),
+    rankingBytes: v.optional(count),
   }),
+  /** Best matches kept per pair. */
+  bestCount: v.optional(count),
   /** What the pairs' scores depend on besides their inputs: another value, the next run scores every pair again. */
   settingsKey: v.string('expected text'),
 });
