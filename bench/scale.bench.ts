@@ -10,8 +10,8 @@
 //                layout (built by tools/fixture-model/make_vit_b16_clip.py when python3 has torch + onnx)
 //   peak RSS     of every case: each runs in a process of its own (scale-case.child.ts)
 //
-// `npm run bench` (about 10 minutes on 2 cores), `npm run bench -- --full` (64k at D = 512, the old loop at
-// 20k / D = 512, incremental at 20k pairs, more ViT images: about 25 minutes more), `--only <sections>`
+// `npm run bench` (about 8 minutes on 2 cores), `npm run bench -- --full` (64k at D = 512, the old loop at
+// 20k / D = 512, incremental at 20k pairs, 64 ViT pairs: about 20 minutes in all), `--only <sections>`
 // (comma-separated: images, ranking, incremental, transformers-js), `--out <file>`, `--keep` (keep the
 // temporary datasets). Images come from ../shared/data/covid-cxr/images when present (hard-linked under new
 // names into a temporary folder, never copied into the repository), else from the synthetic generator.
@@ -291,7 +291,7 @@ interface CliCase {
   processSeconds: number;
   peakRssMB: number;
   wallSeconds: number;
-  run: { seconds: number; imagesEncoded: number; textsEncoded: number; pairsReused?: number; cache: { hits: number; misses: number } };
+  run: { seconds: number; imagesEncoded: number; textsEncoded: number; pairsReused?: number; imagesHashed?: number; ranking?: string; cache: { hits: number; misses: number } };
 }
 
 async function incrementalSection(src: ImageSource, opt: Options, rows: Row[]): Promise<object> {
@@ -319,8 +319,8 @@ async function incrementalSection(src: ImageSource, opt: Options, rows: Row[]): 
   const warm = cli('full warm run (--no-incremental)', ['--save', '--no-incremental']);
   rows.push(
     { section, case: 'first run (cold cache, no save)', n: `${n.toLocaleString('en-US')} pairs`, seconds: prime.wallSeconds, rate: `${fmt(n / prime.wallSeconds, 0)} pairs/s`, peer: '', rssMB: prime.peakRssMB, note: `process wall time; ${prime.run.imagesEncoded} distinct images encoded, ${prime.run.textsEncoded} texts` },
-    { section, case: 'full warm run (--save --no-incremental)', n: `${n.toLocaleString('en-US')} pairs`, seconds: warm.wallSeconds, rate: `${fmt(n / warm.wallSeconds, 0)} pairs/s`, peer: '', rssMB: warm.peakRssMB, note: `run ${fmt(warm.run.seconds, 2)} s, ${warm.run.textsEncoded} texts encoded, ${warm.run.cache.hits} cache hits` },
-    { section, case: 'one report edited, rescored (--save)', n: '1 of ' + n.toLocaleString('en-US'), seconds: incremental.wallSeconds, rate: '', peer: `${times(warm.wallSeconds, incremental.wallSeconds)} faster than full warm`, rssMB: incremental.peakRssMB, note: `run ${fmt(incremental.run.seconds, 2)} s, ${incremental.run.pairsReused ?? 0} pairs reused, ${incremental.run.textsEncoded} texts and ${incremental.run.imagesEncoded} images encoded` },
+    { section, case: 'full warm run (--save --no-incremental)', n: `${n.toLocaleString('en-US')} pairs`, seconds: warm.wallSeconds, rate: `${fmt(n / warm.wallSeconds, 0)} pairs/s`, peer: '', rssMB: warm.peakRssMB, note: `run ${fmt(warm.run.seconds, 2)} s, ${warm.run.textsEncoded} texts encoded, ${warm.run.cache.hits} cache hits, ${warm.run.imagesHashed ?? '?'} images hashed; ranking ${warm.run.ranking ?? '?'}` },
+    { section, case: 'one report edited, rescored (--save)', n: '1 of ' + n.toLocaleString('en-US'), seconds: incremental.wallSeconds, rate: '', peer: `${times(warm.wallSeconds, incremental.wallSeconds)} faster than full warm`, rssMB: incremental.peakRssMB, note: `run ${fmt(incremental.run.seconds, 2)} s, ${incremental.run.pairsReused ?? 0} pairs reused, ${incremental.run.textsEncoded} texts and ${incremental.run.imagesEncoded} images encoded, ${incremental.run.imagesHashed ?? '?'} images hashed; ranking ${incremental.run.ranking ?? '?'}` },
   );
   return { pairs: n, editedReport: edited, prime, baseline, incremental, warm };
 }

@@ -2,10 +2,10 @@
 // as streams in discovery order. Sentence consistency needs term frequencies over every report;
 // the combined sentence score needs the spread of every sentence's evidence; suspicion compares
 // every image with every report (ranking/rank-pairs.ts). Then the pairs are written to the store
-// in rank order. Memory: the embeddings, packed, and a few numbers per pair and per sentence.
+// with their ranks. Memory: the embeddings, packed, and a few numbers per pair and per sentence.
 import { hashKey } from '../cache/embedding-cache';
 import { rankPairs, updateRanking, type PairRanking, type PreviousRanking } from '../ranking';
-import type { PairFilesReader, RecordSpan } from '../results-store/pair-files';
+import type { PairFilesReader } from '../results-store/pair-files';
 import type { StoreWriter } from '../results-store/results-store';
 import { combineEvidenceArrays } from '../scoring/combine';
 import { DocumentFrequencies, sentenceConsistency, terms } from '../scoring/consistency';
@@ -33,8 +33,6 @@ export interface RankPartsOptions {
 }
 
 interface PairPlace {
-  part: number;
-  span: RecordSpan;
   id: string;
   score: number;
   /** Equal for pairs whose report texts are equal once spaces and case are evened out. */
@@ -43,7 +41,7 @@ interface PairPlace {
   firstSentence: number;
 }
 
-/** Ranks the pairs of `parts` (in discovery order) and writes them to `out` in rank order; says how. */
+/** Ranks the pairs of `parts` (in discovery order) and writes them to `out`; says how. */
 export async function rankParts(parts: PairFilesReader[], out: StoreWriter, options: RankPartsOptions): Promise<{ pairs: number; ranking: 'full' | 'updated' }> {
   const cancelled = () => {
     if (options.signal?.aborted) throw new ScoreCancelled();
@@ -55,12 +53,12 @@ export async function rankParts(parts: PairFilesReader[], out: StoreWriter, opti
   const seen = new Set<string>();
   let lastOrder = -1;
   for (let p = 0; p < parts.length; p++) {
-    for await (const { pair, span } of parts[p].records()) {
+    for await (const { pair } of parts[p].records()) {
       if (pair.order <= lastOrder) throw new Error(`pair "${pair.id}" (discovery position ${pair.order}) comes after position ${lastOrder}: the parts are not in discovery order`);
       if (seen.has(pair.id)) throw new Error(`pair id "${pair.id}" appears in two parts`);
       seen.add(pair.id);
       lastOrder = pair.order;
-      places.push({ part: p, span, id: pair.id, score: pair.score, textKey: hashKey(pair.reportText.replace(/\s+/g, ' ').trim().toLowerCase()), firstSentence: imageScores.length });
+      places.push({ id: pair.id, score: pair.score, textKey: hashKey(pair.reportText.replace(/\s+/g, ' ').trim().toLowerCase()), firstSentence: imageScores.length });
       for (const s of pair.sentences) imageScores.push(s.imageScore);
       frequencies.add(pair.sentences.flatMap((s) => terms(s.text)));
     }
@@ -110,38 +108,42 @@ export async function rankParts(parts: PairFilesReader[], out: StoreWriter, opti
   const suspicion = ranking.map((r) => round(r.suspicion));
   const order = Array.from({ length: n }, (_, i) => i);
   order.sort((a, b) => suspicion[b] - suspicion[a] || places[a].score - places[b].score || (places[a].id < places[b].id ? -1 : 1));
-  const rowOf = new Int32Array(n);
-  order.forEach((i, r) => (rowOf[i] = r));
+  const rankOf = new Int32Array(n);
+  order.forEach((i, r) => (rankOf[i] = r));
 
-  // Pass 3: the records again, in rank order, completed and written.
-  for (let r = 0; r < n; r++) {
-    if (r % 1024 === 0) cancelled();
-    const i = order[r];
-    const place = places[i];
-    const reader = parts[place.part];
-    const pair = await reader.record(place.span);
-    const values = await reader.heatmapValues(pair);
-    const sentences = pair.sentences.map((s, j) => {
-      const c = consistency[place.firstSentence + j];
-      return { ...s, score: round(combined[place.firstSentence + j]), consistency: Number.isNaN(c) ? null : c };
-    });
-    const { row: _row, heatmapAt: _at, ...rest } = pair;
-    await out.add(
-      {
-        ...rest,
-        sentences,
-        suspicion: suspicion[i],
-        rank: r + 1,
-        reportRank: round(ranking[i].reportRank),
-        imageRank: round(ranking[i].imageRank),
-        bestReports: ranking[i].best.map((b) => ({ id: places[b.index].id, score: round(b.score) })),
-      },
-      values,
-      study.subarray(i * dim, (i + 1) * dim),
-      report.subarray(i * dim, (i + 1) * dim),
-      { betterReports: ranking[i].betterReports, betterImages: ranking[i].betterImages, best: ranking[i].best.map((b) => ({ index: rowOf[b.index], score: b.score })) },
-      place.textKey,
-    );
+  // Pass 3: the records again, read as streams in discovery order, completed and written in that
+  // order (the index gives the rank order): no random reads, whatever the size.
+  let i = 0;
+  for (let p = 0; p < parts.length; p++) {
+    for await (const { pair } of parts[p].records()) {
+      if (i % 1024 === 0) cancelled();
+      const place = places[i];
+      if (pair.id !== place.id) throw new Error(`${pair.id} read where ${place.id} was: a part changed while it was ranked`);
+      const values = await parts[p].heatmapValues(pair);
+      const sentences = pair.sentences.map((s, j) => {
+        const c = consistency[place.firstSentence + j];
+        return { ...s, score: round(combined[place.firstSentence + j]), consistency: Number.isNaN(c) ? null : c };
+      });
+      const { row: _row, heatmapAt: _at, ...rest } = pair;
+      await out.add(
+        {
+          ...rest,
+          sentences,
+          suspicion: suspicion[i],
+          rank: rankOf[i] + 1,
+          reportRank: round(ranking[i].reportRank),
+          imageRank: round(ranking[i].imageRank),
+          bestReports: ranking[i].best.map((b) => ({ id: places[b.index].id, score: round(b.score) })),
+        },
+        values,
+        study.subarray(i * dim, (i + 1) * dim),
+        report.subarray(i * dim, (i + 1) * dim),
+        // Rows of the store are discovery positions, as here.
+        { betterReports: ranking[i].betterReports, betterImages: ranking[i].betterImages, best: ranking[i].best },
+        place.textKey,
+      );
+      i++;
+    }
   }
   return { pairs: n, ranking: unchanged ? 'updated' : 'full' };
 }

@@ -1,11 +1,12 @@
-// A ranked results store: the scored pairs of one run, in rank order, readable a page at a time.
+// A ranked results store: the scored pairs of one run, readable a page at a time in rank order.
 //
 // Files (`<g>` = this generation's tag, `<host>-<pid>-<random>`):
 //   results.json               summary: format radalign-results/2, model, run, counts, file names and sizes
-//   results.<g>.pairs.jsonl    one stored pair per line, rank order (stored-pair.ts)
+//   results.<g>.pairs.jsonl    one stored pair per line, in discovery order (stored-pair.ts)
 //   results.<g>.heatmaps.bin   heatmap values, float32
 //   results.<g>.embeddings.bin study and report embeddings, float32 (ranking again, incremental runs)
-//   results.<g>.index.json     [id, offset, length, suspicion, score, inputKey] per pair, rank order
+//   results.<g>.index.json     [id, offset, length, suspicion, score, inputKey, report, images] per pair, rank order
+//   results.<g>.ranking.bin    counts and best matches per pair, for the next run's update (ranking-file.ts)
 //   results.<g>.skipped.jsonl  one { path, reason } per line
 // The data files are written first under new names; writing the summary (atomically) makes them
 // current, so a reader sees the old generation or the new one, never a mix, and a crash leaves the
@@ -44,9 +45,11 @@ function fileNames(prefix: string, generation: string) {
   };
 }
 
-/** Writes a store, pairs in rank order; nothing is visible to readers until `commit`. */
+/** Writes a store, pairs in any order with their ranks; nothing is visible to readers until `commit`. */
 export class StoreWriter {
+  /** Index entries by rank − 1. */
   private readonly entries: IndexEntry[] = [];
+  private added = 0;
   private readonly ranking: Buffer[] = [];
 
   private constructor(
@@ -62,19 +65,22 @@ export class StoreWriter {
   }
 
   /**
-   * Appends the next pair in rank order (its ranking fields set), with its ranking's counts (best
+   * Appends a pair (its ranking fields set; the next store row), with its ranking's counts (best
    * matches as store rows) and the key of its report text, which the next run's update starts from.
    */
   async add(pair: Omit<StoredPair, 'row' | 'heatmapAt'>, values: Float32Array, study: Float32Array, report: Float32Array, counts: RankCounts, textKey: string): Promise<void> {
-    if (pair.rank !== this.entries.length + 1) throw new Error(`pair ${pair.id}: rank ${pair.rank} written at place ${this.entries.length + 1}`);
+    const rank = pair.rank;
+    if (rank === undefined || rank < 1 || this.entries[rank - 1] !== undefined) throw new Error(`pair ${pair.id}: rank ${rank} is missing or already taken`);
     this.ranking.push(encodeRankingRow(counts, textKey, BEST_COUNT));
     const span = await this.pairs.add(pair, values, study, report);
-    this.entries.push([pair.id, span.offset, span.length, pair.suspicion ?? 0, pair.score, pair.inputKey, pair.report, pair.images]);
+    this.entries[rank - 1] = [pair.id, span.offset, span.length, pair.suspicion ?? 0, pair.score, pair.inputKey, pair.report, pair.images];
+    this.added++;
   }
 
   /** Writes the index and the skipped list, then the summary that makes this generation current. Returns the summary file. */
   async commit(fields: { model: ModelSummary; run: RunSummary; skipped: Skipped[]; settingsKey: string }): Promise<string> {
     const names = fileNames('results', this.generation);
+    if (this.entries.length !== this.added) throw new Error(`ranks 1 to ${this.entries.length} given to ${this.added} pairs: some rank is missing`);
     const sizes = await this.pairs.close();
     const index = JSON.stringify({ format: INDEX_FORMAT, pairs: this.entries });
     const skipped = fields.skipped.map((s) => JSON.stringify({ path: s.path, reason: s.reason }) + '\n').join('');
@@ -231,14 +237,9 @@ export class StoredResults {
     return out;
   }
 
-  /** Every pair in rank order, read as a stream. */
+  /** Every pair in rank order. */
   async *all(): AsyncGenerator<PairResult> {
-    let k = 0;
-    for await (const { pair } of this.files.records()) {
-      if (pair.rank !== k + 1 || pair.id !== this.index[k]?.[0]) throw new Error(`${this.location.dir}/${this.summary.files.pairs}: line ${k + 1} holds "${pair.id}" ranked ${pair.rank}, the index says "${this.index[k]?.[0]}"`);
-      yield toPairResult(pair, await this.files.heatmapValues(pair), `${this.location.dir}/${this.summary.files.pairs}`);
-      k++;
-    }
+    for (const entry of this.index) yield (await this.pair(entry[0]))!;
   }
 
   /** Stored records with their heatmap values and embeddings, for a later run that reuses unchanged pairs. */
@@ -263,11 +264,6 @@ export class StoredResults {
     const { counts, keys } = decodeRanking(buf, this.count, BEST_COUNT, `${this.location.dir}/${ranking}`);
     const { study, report } = await this.files.embeddings();
     return { counts, keys, images: study, reports: report };
-  }
-
-  /** Store row (= rank − 1) of each pair id. */
-  rowOf(id: string): number | undefined {
-    return this.byId.get(id);
   }
 
   async skipped(): Promise<Skipped[]> {
