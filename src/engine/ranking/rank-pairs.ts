@@ -71,12 +71,16 @@ export async function rankPairs(input: RankInput, options: RankOptions = {}): Pr
   const own = new Float64Array(n);
   for (let i = 0; i < n; i++) own[i] = exact(i, i);
   const eps = gemmErrorBound(images, reports, dim, n);
+  const ownHi = own.map((o) => o + eps);
+  const members: number[][] = [];
+  for (let i = 0; i < n; i++) (members[keys[i]] ??= []).push(i);
+  const sameKey = members.map((m) => Int32Array.from(m));
 
   const betterReports = new Int32Array(n);
   const betterImages = new Int32Array(n);
   const best: Candidate[][] = new Array(n);
   const rowsPerBlock = Math.max(1, Math.min(n, options.blockRows ?? 512));
-  const colsPerBlock = Math.max(1, Math.min(n, options.blockCols ?? 8192));
+  const colsPerBlock = Math.max(1, Math.min(n, options.blockCols ?? 2048));
 
   const gemm = await openSimilarityBlocks(options.threads ?? 0);
   try {
@@ -93,7 +97,7 @@ export async function rankPairs(input: RankInput, options: RankOptions = {}): Pr
       // The next block is multiplied (onnxruntime's threads) while this one is scanned (this thread).
       if (k + 1 < tiles.length) next = compute(tiles[k + 1]);
       if (t.c0 === 0) rows = Array.from({ length: t.r1 - t.r0 }, () => new RowState(bestCount, eps));
-      scanBlock(block, t, rows, own, keys, eps, exact, betterReports, betterImages);
+      scanBlock(block, t, rows, own, ownHi, keys, sameKey, eps, exact, betterReports, betterImages);
       if (t.c1 === n) {
         for (let i = t.r0; i < t.r1; i++) best[i] = rows[i - t.r0].finish(keys, (j) => exact(i, j));
         options.onProgress?.(t.r1, n);
@@ -123,7 +127,9 @@ function scanBlock(
   t: { r0: number; r1: number; c0: number; c1: number },
   rows: RowState[],
   own: Float64Array,
+  ownHi: Float64Array,
   keys: Int32Array,
+  sameKey: Int32Array[],
   eps: number,
   exact: (i: number, j: number) => number,
   betterReports: Int32Array,
@@ -134,32 +140,51 @@ function scanBlock(
   for (let i = r0; i < r1; i++) {
     const state = rows[i - r0];
     const oi = own[i];
-    const hi = oi + eps;
+    const hi = ownHi[i];
     const ki = keys[i];
     const base = (i - r0) * width - c0;
     let floor = state.floor;
     let better = 0;
+    // Every column is counted here, its own text's too (no test per column); those are taken off below.
     for (let j = c0; j < c1; j++) {
-      if (keys[j] === ki) continue;
       const s = block[base + j];
-      const oj = own[j];
       // Counted from the GEMM value, without branches (similarities vs own cosines are coin flips
       // on suspicious rows, which a branch predictor loses); a value within the error bound of
       // either own cosine is counted again from the exact dot product instead.
       better += Number(s > hi);
-      betterImages[j] += Number(s > oj + eps);
-      if (Math.abs(s - oi) <= eps || Math.abs(s - oj) <= eps) {
-        const e = exact(i, j);
-        if (Math.abs(s - oi) <= eps) better += Number(e > oi) - Number(s > hi);
-        if (Math.abs(s - oj) <= eps) betterImages[j] += Number(e > oj) - Number(s > oj + eps);
+      betterImages[j] += Number(s > ownHi[j]);
+      if (Math.abs(s - oi) <= eps || Math.abs(s - own[j]) <= eps) {
+        const [row, col] = nearTie(s, i, j, own, ownHi, eps, exact);
+        better += row;
+        betterImages[j] += col;
       }
-      if (s >= floor) {
+      if (s >= floor && keys[j] !== ki) {
         state.consider(j, s, keys);
         floor = state.floor;
       }
     }
+    // Columns with this row's report text (itself, and reused texts) are not competitors.
+    for (const j of sameKey[ki]) {
+      if (j < c0 || j >= c1) continue;
+      const s = block[base + j];
+      better -= Number(s > hi);
+      betterImages[j] -= Number(s > ownHi[j]);
+      if (Math.abs(s - oi) <= eps || Math.abs(s - own[j]) <= eps) {
+        const [row, col] = nearTie(s, i, j, own, ownHi, eps, exact);
+        better -= row;
+        betterImages[j] -= col;
+      }
+    }
     betterReports[i] += better;
   }
+}
+
+/** The corrections, from the exact dot product, to the GEMM value's counts when it lies within the error bound. */
+function nearTie(s: number, i: number, j: number, own: Float64Array, ownHi: Float64Array, eps: number, exact: (i: number, j: number) => number): [number, number] {
+  const e = exact(i, j);
+  const row = Math.abs(s - own[i]) <= eps ? Number(e > own[i]) - Number(s > ownHi[i]) : 0;
+  const col = Math.abs(s - own[j]) <= eps ? Number(e > own[j]) - Number(s > ownHi[j]) : 0;
+  return [row, col];
 }
 
 async function multiply(gemm: SimilarityBlocks, images: Float32Array, reports: Float32Array, dim: number, t: { r0: number; r1: number; c0: number; c1: number }): Promise<Float32Array> {
