@@ -1,3 +1,5 @@
+// rankPairs against the plain O(N²) loop it replaced (exactly equal, ties included), and
+// updateRanking against ranking anew after random edits.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { rankPairs, updateRanking, type PairRanking } from '../../src/engine/ranking';
