@@ -89,6 +89,8 @@ function settle(deps: ScorePairsDeps, folder: string, outcome: WorkerOutcome): S
   const { resultsFile, results, skipped } = scored;
   deps.store.set(scored);
   deps.log.info(`${results.count} pairs scored, ${skipped.length} skipped, in ${results.run.seconds.toFixed(1)} s → ${saved.ok ? resultsFile : 'not saved (shown from a temporary folder until replaced)'}`);
+  // An accelerator asked for (radalign.device) but not used: what was asked, why not, and that CPU ran.
+  for (const note of results.run.device?.notes ?? []) deps.log.warn(note);
   for (const s of skipped) deps.log.warn(`skipped ${s.path}: ${s.reason}`);
   if (!saved.ok) {
     deps.log.error(saved.problem);

@@ -52,6 +52,19 @@ describe('extension scoring worker', () => {
     await assert.rejects(scored.results.pair(scored.results.entry(1)!.id), 'released: its files are closed');
   });
 
+  it("passes radalign.device to the worker; an accelerator this machine lacks is recorded as a note, on CPU", async () => {
+    const outcome = await scoreInWorker(WORKER, { folder, modelDir: MODEL, device: 'cuda' });
+    assert.equal(outcome.status, 'done', JSON.stringify(outcome));
+    if (outcome.status !== 'done') return;
+    try {
+      const device = outcome.scored.results.run.device;
+      assert.equal(device?.requested, 'cuda');
+      if (device?.provider === 'cpu') assert.match(device.notes.join(' '), /'cuda' was asked for but cannot be used.*Running on CPU instead/s);
+    } finally {
+      await outcome.scored.release();
+    }
+  });
+
   it('still returns the results, unsaved and with the reason, when .radalign is a planted link; the temporary store lives until released', async () => {
     const outside = mkdtempSync(join(tmpdir(), 'radalign-worker-outside-'));
     symlinkSync(outside, join(folder, '.radalign'));
