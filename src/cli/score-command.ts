@@ -1,16 +1,14 @@
 // `radalign score`: progress on a terminal, then a table of the most suspicious pairs; with
 // `--shard K/N`, one part of a dataset scored for a later `radalign merge` (merge-command.ts).
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { scoreShard, scoreToStore, type ScoreOptions, type StoredResults } from '../engine';
 import type { DeviceChoice } from '../engine/model/types';
-import { folderLocation, radalignLocation, type StoreLocation } from '../engine/results-store/location';
 import { writeResultsJson } from '../engine/results-store/results-json';
-import { radalignFolder } from '../engine/store/radalign-folder';
 import type { LayoutName } from '../engine/types';
 import { bundledModelDir } from './default-model';
 import { createProgressReporter } from './progress';
+import { intoResults, type SaveOutcome } from './results-target';
 import { suspiciousTable } from './table';
 
 export interface ScoreCommandOptions {
@@ -82,36 +80,15 @@ export async function runScore(folder: string, opts: ScoreCommandOptions): Promi
 
   // With --save the results are written straight into the dataset's .radalign (and the next run
   // there reuses unchanged pairs); without, into a temporary folder removed at the end.
-  let saveProblem: string | undefined;
-  let location: StoreLocation | undefined;
-  if (opts.save) {
-    try {
-      await radalignFolder(root, true);
-      location = radalignLocation(root);
-    } catch (e) {
-      saveProblem = e instanceof Error ? e.message : String(e);
-    }
-  }
-  const temp = location ? undefined : await mkdtemp(join(tmpdir(), 'radalign-run-'));
-  let stored: StoredResults;
-  try {
-    stored = await scoreToStore(root, location ?? folderLocation(temp!), options);
-  } catch (e) {
-    progress.stop();
-    if (temp) await rm(temp, { recursive: true, force: true });
-    return fail(e instanceof Error ? e.message : String(e));
-  }
-  progress.stop();
-  try {
-    return await report(stored, opts, { savedTo: location ? join(location.dir, 'results.json') : undefined, saveProblem });
-  } finally {
-    await stored.close();
-    if (temp) await rm(temp, { recursive: true, force: true });
-  }
+  return intoResults(
+    opts.save ? root : undefined,
+    (location) => scoreToStore(root, location, options).finally(() => progress.stop()),
+    (stored, saved) => report(stored, opts, saved),
+  );
 }
 
 /** Prints the table and the run's figures, writes `--out`; the exit code. Shared with `radalign merge`. */
-export async function report(stored: StoredResults, opts: { out?: string; top: number; heatmaps?: string }, saved: { savedTo?: string; saveProblem?: string }): Promise<number> {
+export async function report(stored: StoredResults, opts: { out?: string; top: number; heatmaps?: string }, saved: SaveOutcome): Promise<number> {
   const { run } = stored;
   for (const note of run.device?.notes ?? []) console.error(`radalign: ${note}`);
   if (saved.saveProblem) console.error(`radalign: the results were not saved in the dataset folder: ${saved.saveProblem}`);

@@ -90,11 +90,9 @@ async function openStore(folder: string, at: StoreAt, saved: SaveOutcome): Promi
   const removeTemporary = () => rm(at.dir, { recursive: true, force: true });
   let results: SavedResults;
   try {
-    const location = folderLocation(at.dir);
-    const handle = await location.open(SUMMARY_NAME);
-    if (!handle) throw new Error(`${join(at.dir, SUMMARY_NAME)} is missing`);
-    const text = await handle.readFile('utf8').finally(() => handle.close());
-    results = await StoredResults.fromSummary(location, text);
+    const stored = await StoredResults.open(folderLocation(at.dir));
+    if (!stored) throw new Error(`${join(at.dir, SUMMARY_NAME)} is missing`);
+    results = stored;
   } catch (e) {
     await removeTemporary();
     throw e;

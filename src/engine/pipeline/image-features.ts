@@ -108,6 +108,8 @@ export class ImageFeatureStore {
   readonly identity: FileIdentityIndex | null;
   private readonly batchSize: number;
   private lastFlush = Date.now();
+  /** Content hashes the last contentHashes() call found, each taken once by the features() that follows. */
+  private readonly hashedBefore = new Map<string, string>();
 
   /** @param limits `maxImagePixels`: larger images are skipped with the reason, checked from their header (a whole `Limits` fits). */
   constructor(
@@ -179,10 +181,13 @@ export class ImageFeatureStore {
    */
   async contentHashes(paths: string[]): Promise<Map<string, string | Error>> {
     await this.identity?.load();
+    this.hashedBefore.clear();
     const out = new Map<string, string | Error>();
     await mapLimit(paths, FILES_IN_FLIGHT, async (path) => {
       try {
-        out.set(path, (await this.contentHashOf(path)).contentHash);
+        const { contentHash } = await this.contentHashOf(path);
+        out.set(path, contentHash);
+        this.hashedBefore.set(path, contentHash);
       } catch (e) {
         out.set(path, e instanceof Error ? e : new Error(String(e)));
       }
@@ -192,6 +197,13 @@ export class ImageFeatureStore {
 
   /** The content hash of `path`, and its bytes when they had to be read for it. */
   private async contentHashOf(path: string): Promise<{ contentHash: string; bytes: Buffer | null }> {
+    // Found by the last contentHashes() call, just before features() asks (a file changed since is
+    // caught when it is read for decoding: readChecked).
+    const known = this.hashedBefore.get(path);
+    if (known !== undefined) {
+      this.hashedBefore.delete(path);
+      return { contentHash: known, bytes: null };
+    }
     let contentHash: string | null = null;
     let bytes: Buffer | null = null;
     if (this.identity) {

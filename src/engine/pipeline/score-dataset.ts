@@ -15,8 +15,8 @@ import type { ModelSummary, RunSummary, ScoreResults } from '../results';
 import { folderLocation, type StoreLocation } from '../results-store/location';
 import { PairFilesReader, PairFilesWriter } from '../results-store/pair-files';
 import { PART_FORMAT, type PartHeader, PartHeaderSchema, shardRange, shardStem } from '../results-store/part-header';
-import { BEST_COUNT, newGeneration, removeStaleGenerations, StoredResults, StoreWriter, SUMMARY_NAME } from '../results-store/results-store';
-import { parseJsonFile, STORE_FORMAT } from '../results-store/store-schema';
+import { BEST_COUNT, newGeneration, removeStaleGenerations, StoredResults, StoreWriter } from '../results-store/results-store';
+import { parseJsonFile } from '../results-store/store-schema';
 import type { Discovery, LayoutName } from '../types';
 import { ImageFeatureStore } from './image-features';
 import { rankParts } from './rank-parts';
@@ -125,15 +125,11 @@ function runSummary(p: Prepared, reused: number): RunSummary {
 /** The previous results in `location`, when they were scored with the same settings (else nothing is reused). */
 async function previousResults(location: StoreLocation, key: string): Promise<StoredResults | undefined> {
   try {
-    const handle = await location.open(SUMMARY_NAME);
-    if (!handle) return undefined;
-    const text = await handle.readFile('utf8').finally(() => handle.close());
-    if (!text.includes(`"${STORE_FORMAT}"`)) return undefined;
-    const previous = await StoredResults.fromSummary(location, text);
-    if (previous.summary.settingsKey === key) return previous;
-    await previous.close();
+    const previous = await StoredResults.open(location);
+    if (previous?.summary.settingsKey === key) return previous;
+    await previous?.close();
   } catch {
-    // unreadable or damaged: score everything, and the new results replace them
+    // unreadable, damaged or of the older format: score everything, and the new results replace them
   }
   return undefined;
 }
@@ -218,10 +214,9 @@ function partSettings(p: Prepared, options: ScoreOptions) {
 }
 
 async function openStore(location: StoreLocation, summaryFile: string): Promise<StoredResults> {
-  const handle = await location.open(SUMMARY_NAME);
-  if (!handle) throw new Error(`${summaryFile}: missing right after it was written`);
-  const text = await handle.readFile('utf8').finally(() => handle.close());
-  return StoredResults.fromSummary(location, text);
+  const stored = await StoredResults.open(location);
+  if (!stored) throw new Error(`${summaryFile}: missing right after it was written`);
+  return stored;
 }
 
 /**

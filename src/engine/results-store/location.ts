@@ -3,12 +3,10 @@
 // temporary folder). Large files are created once under fresh names and never rewritten in place;
 // a small file committed atomically says which of them are current.
 import type { FileHandle } from 'node:fs/promises';
-import { lstat, mkdir, readdir, rename, unlink, writeFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createExclusive, openNoFollow, radalignFolder, RADALIGN_DIR, syncFolder, writeRadalignFile } from '../store/radalign-folder';
+import { createExclusive, openNoFollow, radalignFolder, RADALIGN_DIR, replaceAtomically, writeRadalignFile } from '../store/radalign-folder';
 import { errorCode } from '../dataset/paths';
-import { ownerTag } from '../store/owner';
 
 export interface StoreLocation {
   /** For messages: the folder the files are in. */
@@ -69,17 +67,7 @@ export function folderLocation(dir: string): StoreLocation {
     open: (name) => openNoFollow(join(dir, name)),
     async commit(name, text) {
       await mkdir(dir, { recursive: true });
-      const target = join(dir, name);
-      const temp = `${target}.tmp-${ownerTag()}-${randomBytes(4).toString('hex')}`;
-      try {
-        await writeFile(temp, text, { flag: 'wx' });
-        await rename(temp, target);
-      } catch (e) {
-        await unlink(temp).catch(() => {});
-        throw e;
-      }
-      await syncFolder(dir);
-      return target;
+      return replaceAtomically(dir, name, text);
     },
     async list() {
       try {

@@ -177,6 +177,14 @@ export class StoredResults {
     });
   }
 
+  /** Opens the store in `location`; undefined when it has no results.json. */
+  static async open(location: StoreLocation): Promise<StoredResults | undefined> {
+    const handle = await location.open(SUMMARY_NAME);
+    if (!handle) return undefined;
+    const text = await handle.readFile('utf8').finally(() => handle.close());
+    return StoredResults.fromSummary(location, text);
+  }
+
   /** Opens the store the summary text names (already read from `location`'s results.json). */
   static async fromSummary(location: StoreLocation, summaryText: string): Promise<StoredResults> {
     const where = `${location.dir}/${SUMMARY_NAME}`;

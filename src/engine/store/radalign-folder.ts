@@ -98,18 +98,9 @@ export async function createExclusive(path: string): Promise<FileHandle> {
 
 /** Reads a file that must be a regular file, never through a symbolic link. */
 export async function readNoFollow(path: string): Promise<string | undefined> {
-  let handle;
+  const handle = await openNoFollow(path);
+  if (handle === undefined) return undefined;
   try {
-    handle = await open(path, constants.O_RDONLY | NO_FOLLOW);
-  } catch (e) {
-    const code = errorCode(e);
-    if (code === 'ENOENT') return undefined;
-    if (code === 'ELOOP') throw new RefusedPathError(path, 'is a symbolic link, not a file');
-    throw new Error(`${path}: cannot read (${code})`);
-  }
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) throw new RefusedPathError(path, 'is not a regular file');
     return await handle.readFile('utf8');
   } finally {
     await handle.close();
@@ -132,6 +123,16 @@ export async function writeRadalignFile(datasetRoot: string, name: string, text:
   const info = await lstatOrUndefined(target);
   if (info?.isSymbolicLink()) throw new RefusedPathError(target, 'is a symbolic link, not a file');
   if (info && !info.isFile()) throw new RefusedPathError(target, 'is not a regular file');
+  return replaceAtomically(dir, name, text, options);
+}
+
+/**
+ * Replaces `<dir>/<name>` with `text`: a temporary file in `dir` created exclusively (never
+ * through a link) and made durable, renamed over the target, then the folder synced. The caller
+ * has checked `dir` and the target.
+ */
+export async function replaceAtomically(dir: string, name: string, text: string, options: AtomicWriteOptions = {}): Promise<string> {
+  const target = join(dir, name);
   const temp = `${target}.tmp-${ownerTag()}-${randomBytes(4).toString('hex')}`;
   try {
     await writeExclusive(temp, text, true);
@@ -189,7 +190,7 @@ export async function writeExclusive(path: string, text: string, sync = false): 
 }
 
 /** Makes a rename in `dir` durable (POSIX); a no-op where folders cannot be opened (Windows). */
-export async function syncFolder(dir: string): Promise<void> {
+async function syncFolder(dir: string): Promise<void> {
   let handle;
   try {
     handle = await open(dir, constants.O_RDONLY);

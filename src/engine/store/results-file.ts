@@ -8,15 +8,14 @@ import { join } from 'node:path';
 import { parseResults } from '../results-schema';
 import type { PairResult, ScoreResults } from '../results';
 import { radalignLocation } from '../results-store/location';
-import { type RankedEntry, StoredResults } from '../results-store/results-store';
+import { type RankedEntry, StoredResults, SUMMARY_NAME } from '../results-store/results-store';
 import { STORE_FORMAT } from '../results-store/store-schema';
-import { RADALIGN_DIR, readRadalignFile } from './radalign-folder';
+import { RADALIGN_DIR } from './radalign-folder';
 import type { Skipped } from '../types';
 import type { ModelSummary, RunSummary } from '../results';
 
-const RESULTS_NAME = 'results.json';
 /** Relative to the dataset folder. */
-export const RESULTS_FILE = join(RADALIGN_DIR, RESULTS_NAME);
+export const RESULTS_FILE = join(RADALIGN_DIR, SUMMARY_NAME);
 
 /** Largest radalign-results/1 file read (one JSON document must fit in memory and in one string). */
 export const MAX_V1_RESULTS_BYTES = 256 << 20;
@@ -44,9 +43,18 @@ export type OpenedResults = { ok: true; results: SavedResults } | { ok: false; p
  * the file and field when they cannot be used. Throws RefusedPathError for a planted link.
  */
 export async function openSavedResults(datasetRoot: string): Promise<OpenedResults | undefined> {
-  const text = await readRadalignFile(datasetRoot, RESULTS_NAME);
-  if (text === undefined) return undefined;
   const file = join(datasetRoot, RESULTS_FILE);
+  const handle = await radalignLocation(datasetRoot).open(SUMMARY_NAME);
+  if (handle === undefined) return undefined;
+  let text: string;
+  try {
+    // Sized before it is read: an older single-document file can be too big to hold as one string.
+    const bytes = (await handle.stat()).size;
+    if (bytes > MAX_V1_RESULTS_BYTES) return { ok: false, problem: `${file}: ${bytes} bytes, more than the ${MAX_V1_RESULTS_BYTES} read in one piece; score again to save it in the paged format` };
+    text = await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
   if (text.includes(`"${STORE_FORMAT}"`)) {
     try {
       return { ok: true, results: await StoredResults.fromSummary(radalignLocation(datasetRoot), text) };
@@ -55,24 +63,8 @@ export async function openSavedResults(datasetRoot: string): Promise<OpenedResul
       return { ok: false, problem: `${(e as Error).message}; score again to rewrite the results` };
     }
   }
-  if (Buffer.byteLength(text) > MAX_V1_RESULTS_BYTES) return { ok: false, problem: `${file}: ${Buffer.byteLength(text)} bytes, more than the ${MAX_V1_RESULTS_BYTES} read in one piece; score again to save it in the paged format` };
   const parsed = parseResults(text, file);
   return parsed.ok ? { ok: true, results: new ResultsInMemory(parsed.results) } : parsed;
-}
-
-/** The saved results read whole (the results-file form): for small datasets and older callers. */
-export async function loadSavedResults(datasetRoot: string): Promise<{ ok: true; results: ScoreResults } | { ok: false; problem: string } | undefined> {
-  const opened = await openSavedResults(datasetRoot);
-  if (!opened?.ok) return opened;
-  try {
-    const pairs: PairResult[] = [];
-    for await (const p of opened.results.all()) pairs.push(p);
-    return { ok: true, results: { format: 'radalign-results/1', model: opened.results.model, pairs, skipped: await opened.results.skipped(), run: opened.results.run } };
-  } catch (e) {
-    return { ok: false, problem: `${(e as Error).message}; score again to rewrite the results` };
-  } finally {
-    await opened.results.close();
-  }
 }
 
 /** A radalign-results/1 document behind the SavedResults face. */
