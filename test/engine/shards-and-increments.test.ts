@@ -1,14 +1,14 @@
 // Scoring in parts and merging them gives what one run gives; a second run over a saved store
 // copies unchanged pairs and still equals a full run; the store refuses what it cannot trust.
 import assert from 'node:assert/strict';
-import { appendFile, cp, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, truncate, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mergeShards, resultsInMemory, scoreDataset, scoreShard, scoreToStore, ScoreError, type ScoreResults } from '../../src/engine';
 import { folderLocation, radalignLocation } from '../../src/engine/results-store/location';
 import { writeResultsJson } from '../../src/engine/results-store/results-json';
 import { StoredResults } from '../../src/engine/results-store/results-store';
-import { openSavedResults } from '../../src/engine/store/results-file';
+import { MAX_V1_RESULTS_BYTES, openSavedResults } from '../../src/engine/store/results-file';
 import { parseResults } from '../../src/engine/results-schema';
 import { RACY_MARGIN_MS } from '../../src/engine/cache/file-identity';
 import { writeSyntheticDataset } from '../../src/sample/synthetic-dataset';
@@ -91,6 +91,16 @@ describe('scoring in parts, merging, and incremental runs', function () {
     const full = await scoreDataset(work, opts);
     assert.deepStrictEqual(incremental.pairs, full.pairs, 'copied pairs re-ranked with the edited one equal a run from scratch');
     assert.match(incremental.pairs.find((p) => p.id === 'case0005')!.reportText, /new left pleural effusion/);
+    // A ranking file that cannot be right (a best match beyond the last pair) is not updated from:
+    // the next run ranks anew, with the same results.
+    const rankingFile = (await readdir(join(work, '.radalign'))).find((n) => n.endsWith('.ranking.bin'))!;
+    const ranking = await readFile(join(work, '.radalign', rankingFile));
+    ranking.writeUInt32LE(0xffffff, 12); // row 0's first best match
+    await writeFile(join(work, '.radalign', rankingFile), ranking);
+    const fourth = await scoreToStore(work, radalignLocation(work), opts);
+    assert.equal(fourth.run.ranking, 'full');
+    assert.deepStrictEqual((await resultsInMemory(fourth)).pairs, full.pairs);
+    await fourth.close();
     // Only the current generation's files are left in .radalign.
     const names = await readdir(join(work, '.radalign'));
     assert.equal(names.filter((n) => n.startsWith('part.')).length, 0, `no part files left: ${names.join(', ')}`);
@@ -152,19 +162,32 @@ describe('scoring in parts, merging, and incremental runs', function () {
     const folder = join(work, '.radalign');
     const pairsFile = (await readdir(folder)).find((n) => n.endsWith('.pairs.jsonl'))!;
     const text = await readFile(join(folder, pairsFile), 'utf8');
-    // Same length, one field broken: caught by the record's schema, with file and byte offset.
-    await writeFile(join(folder, pairsFile), text.replace('"images":["', '"images":[7,"'.slice(0, 11)));
+    // Same length, one field broken in the first record: the file opens (its size is right), and
+    // reading that pair is refused by the record's schema, naming the file, the place and the field.
+    const broken = text.replace(/("section":"[a-z-]*)[a-z]"/, '$1Z"');
+    assert.equal(broken.length, text.length);
+    assert.notEqual(broken, text);
+    await writeFile(join(folder, pairsFile), broken);
     const damaged = await openSavedResults(work);
-    assert.ok(damaged?.ok === false || damaged?.ok === true);
-    if (damaged?.ok) {
-      await assert.rejects(damaged.results.page(1, 10), new RegExp(`${pairsFile}.*(at byte|line) \\d+`));
-      await damaged.results.close();
-    } else assert.match(damaged!.problem, new RegExp(pairsFile));
+    assert.ok(damaged?.ok, damaged?.ok ? '' : damaged?.problem);
+    await assert.rejects(damaged.results.page(1, 10), new RegExp(`${pairsFile} at byte 0: sentences\\[0\\]\\.section: expected`));
+    await damaged.results.close();
     // Cut short: refused when opened, saying so.
     await writeFile(join(folder, pairsFile), text.slice(0, 100));
     const cut = await openSavedResults(work);
     assert.equal(cut?.ok, false);
     assert.match(cut!.ok ? '' : cut!.problem, /bytes, but its writer wrote \d+ \(cut short or changed since\)/);
+  });
+
+  it('refuses an older single-document results.json above the size read in one piece, without reading it', async () => {
+    const work = join(dir, 'big-v1');
+    await mkdir(join(work, '.radalign'), { recursive: true });
+    const file = join(work, '.radalign', 'results.json');
+    await writeFile(file, '{"format":"radalign-results/1"');
+    await truncate(file, MAX_V1_RESULTS_BYTES + 1); // sparse: no disk used
+    const opened = await openSavedResults(work);
+    assert.equal(opened?.ok, false);
+    assert.match(opened!.ok ? '' : opened!.problem, new RegExp(`results\\.json: ${MAX_V1_RESULTS_BYTES + 1} bytes, more than the ${MAX_V1_RESULTS_BYTES} read in one piece`));
   });
 
   it('refuses a summary that names a file outside the store', async () => {
