@@ -13,6 +13,7 @@
 // ranks, best matches and their scores equal the plain O(N²) loop's (reference-suspicion.ts in the
 // tests) exactly, ties included.
 import { dot } from '../scoring/vectors';
+import { type Candidate, topDistinct } from './best-matches';
 import { openSimilarityBlocks, type SimilarityBlocks } from './similarity-blocks';
 
 export interface RankInput {
@@ -49,11 +50,6 @@ export interface RankOptions {
   blockCols?: number;
   /** Called after each block row with the pairs ranked so far. */
   onProgress?: (done: number, total: number) => void;
-}
-
-interface Candidate {
-  index: number;
-  score: number;
 }
 
 export async function rankPairs(input: RankInput, options: RankOptions = {}): Promise<PairRanking[]> {
@@ -226,8 +222,8 @@ function keyIds(keys: readonly string[]): Int32Array {
  * Best matches of one image row. While the row is scanned, a best list over GEMM values gives a
  * floor (its weakest entry, less twice the error bound) below which no column can reach the exact
  * best list; columns above it are kept as candidates. At the end the candidates' exact scores go
- * through the same selection the results always used, in column order, so the outcome is the one
- * the plain loop gives: every column it would keep is a candidate.
+ * through the one selection (best-matches.ts), which picks what the plain loop's one pass picked:
+ * every column it would keep is a candidate.
  */
 class RowState {
   floor = -Infinity;
@@ -250,15 +246,14 @@ class RowState {
   }
 
   finish(keys: Int32Array, exact: (j: number) => number): Candidate[] {
-    const list: Candidate[] = [];
-    for (const c of this.candidates) if (c.score >= this.floor) insertBest(list, { index: c.index, score: exact(c.index) }, this.max, keys);
-    return list;
+    const kept = this.candidates.filter((c) => c.score >= this.floor).map((c) => ({ index: c.index, score: exact(c.index) }));
+    return topDistinct(kept, keys, this.max);
   }
 }
 
 /**
- * Keeps `list` sorted by descending score with at most `max` items, one per report text; among
- * equal scores the earlier column stays first. Returns whether `item` was taken.
+ * The running best list over GEMM values, for the floor: kept sorted by descending score with at
+ * most `max` items, one per report text, in one pass. Returns whether `item` was taken.
  */
 function insertBest(list: Candidate[], item: Candidate, max: number, keys: Int32Array): boolean {
   if (max <= 0) return false;

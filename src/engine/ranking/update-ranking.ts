@@ -8,12 +8,8 @@
 // the exact dot product the full ranking uses, so the result equals rankPairs on the new set
 // (the tests check this on random edits): O(N·changed·D) instead of O(N²·D).
 import { dot } from '../scoring/vectors';
+import { type Candidate, topDistinct } from './best-matches';
 import type { PairRanking } from './rank-pairs';
-
-export interface Candidate {
-  index: number;
-  score: number;
-}
 
 /** What a ranking leaves for the next one, per pair. */
 export interface RankCounts {
@@ -119,19 +115,4 @@ function bestOf(
   const all: Candidate[] = [];
   for (const j of columns) if (set.keys[j] !== key) all.push({ index: j, score: sim(set.images, i, set.reports, j) });
   return topDistinct(all, set.keys, bestCount);
-}
-
-/**
- * The best `max` candidates, one per report text: per text its highest score (the earliest column
- * among equals), then by score, highest first, the earlier column first among equals. The same
- * list the full ranking's one-pass selection keeps (rank-pairs.ts insertBest).
- */
-export function topDistinct(candidates: Candidate[], keys: readonly string[], max: number): Candidate[] {
-  if (max <= 0) return [];
-  const perKey = new Map<string, Candidate>();
-  for (const c of candidates) {
-    const held = perKey.get(keys[c.index]);
-    if (!held || c.score > held.score || (c.score === held.score && c.index < held.index)) perKey.set(keys[c.index], c);
-  }
-  return [...perKey.values()].sort((a, b) => b.score - a.score || a.index - b.index).slice(0, max);
 }

@@ -4,7 +4,6 @@
 import * as v from 'valibot';
 import {
   count,
-  describeIssue,
   endBeforeStart,
   fraction,
   HeatmapGridSchema,
@@ -15,6 +14,7 @@ import {
   type SentenceResult,
 } from '../results-schema';
 import { roundValues } from '../scoring/heatmap';
+import { parseJsonFile } from './store-schema';
 
 const pairFields = PairResultSchema.pipe[0].entries;
 
@@ -77,15 +77,7 @@ export function heatmapValueCount(pair: { sentences: { heatmap?: { rows: number;
 
 /** Parses one line; the error names `where` (file and line) and the field. */
 export function parseStoredPair(line: string, where: string): StoredPair {
-  let json: unknown;
-  try {
-    json = JSON.parse(line);
-  } catch (e) {
-    throw new Error(`${where}: not valid JSON (${(e as Error).message})`);
-  }
-  const parsed = v.safeParse(StoredPairSchema, json);
-  if (!parsed.success) throw new Error(`${where}: ${describeIssue(parsed.issues[0])}`);
-  return parsed.output;
+  return parseJsonFile(StoredPairSchema, line, where);
 }
 
 /** The pair without its heatmap values, and the values as float32. */
