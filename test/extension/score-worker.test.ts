@@ -59,7 +59,9 @@ describe('extension scoring worker', () => {
     try {
       const device = outcome.scored.results.run.device;
       assert.equal(device?.requested, 'cuda');
+      // Here (no CUDA provider installed) it falls back with the reason; on a machine with one, CUDA runs and there is nothing to say.
       if (device?.provider === 'cpu') assert.match(device.notes.join(' '), /'cuda' was asked for but cannot be used.*Running on CPU instead/s);
+      else assert.deepEqual([device?.provider, device?.notes], ['cuda', []]);
     } finally {
       await outcome.scored.release();
     }
