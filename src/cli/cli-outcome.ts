@@ -13,6 +13,13 @@ export function cliFailure(message: string): CliOutcome {
   return { code: 2, stderr: `radalign: ${message}\n` };
 }
 
+/** For commands that print as they go: writes the failure as cliFailure would and returns its exit code. */
+export function printFailure(message: string): number {
+  const outcome = cliFailure(message);
+  process.stderr.write(outcome.stderr!);
+  return outcome.code;
+}
+
 /** The dataset folder resolved, or the failure to print when it is not a folder. */
 export async function datasetFolder(folder: string): Promise<string | CliOutcome> {
   const root = resolve(folder);

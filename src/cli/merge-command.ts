@@ -2,6 +2,7 @@
 // Kubernetes Indexed Job) together; the result equals one run over the whole folder.
 import { resolve } from 'node:path';
 import { mergeShards } from '../engine';
+import { printFailure } from './cli-outcome';
 import { createProgressReporter } from './progress';
 import { intoResults } from './results-target';
 import { report } from './score-command';
@@ -14,8 +15,7 @@ export interface MergeCommandOptions {
 }
 
 export async function runMerge(shardDir: string, opts: MergeCommandOptions): Promise<number> {
-  const fail = (msg: string) => (console.error(`radalign: ${msg}`), 2);
-  if (!opts.out && !opts.save) return fail('say where the merged results go: --out <results.json>, --save <dataset folder>, or both');
+  if (!opts.out && !opts.save) return printFailure('say where the merged results go: --out <results.json>, --save <dataset folder>, or both');
   const progress = createProgressReporter(process.stderr);
   return intoResults(
     opts.save ? resolve(opts.save) : undefined,

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { StoredResults } from '../engine';
 import { folderLocation, radalignLocation, type StoreLocation } from '../engine/results-store/location';
 import { radalignFolder } from '../engine/store/radalign-folder';
+import { printFailure } from './cli-outcome';
 
 /** Where the results were saved, or why not (for `report`). */
 export interface SaveOutcome {
@@ -41,8 +42,7 @@ export async function intoResults(
     try {
       stored = await produce(location ?? folderLocation(temp!));
     } catch (e) {
-      console.error(`radalign: ${e instanceof Error ? e.message : String(e)}`);
-      return 2;
+      return printFailure(e instanceof Error ? e.message : String(e));
     }
     try {
       return await use(stored, saved);

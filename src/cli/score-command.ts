@@ -7,6 +7,7 @@ import type { DeviceChoice } from '../engine/model/types';
 import { writeResultsJson } from '../engine/results-store/results-json';
 import type { LayoutName } from '../engine/types';
 import { bundledModelDir } from './default-model';
+import { printFailure } from './cli-outcome';
 import { createProgressReporter } from './progress';
 import { intoResults, type SaveOutcome } from './results-target';
 import { suspiciousTable } from './table';
@@ -33,19 +34,17 @@ export interface ScoreCommandOptions {
 
 const LAYOUTS = ['auto', 'stem', 'study-folder', 'manifest', 'r2gen', 'mimic'];
 
-const fail = (msg: string) => (console.error(`radalign: ${msg}`), 2);
-
 /** Returns the process exit code: 0 when the run finished (skips included), 2 when it could not run or `--save` was refused. */
 export async function runScore(folder: string, opts: ScoreCommandOptions): Promise<number> {
   const root = resolve(folder);
   const st = await stat(root).catch(() => null);
-  if (!st?.isDirectory()) return fail(`dataset folder not found: ${root}`);
-  if (!LAYOUTS.includes(opts.layout)) return fail(`unknown layout "${opts.layout}" (expected one of ${LAYOUTS.join(', ')})`);
-  if (opts.shard && !opts.shardDir) return fail('--shard needs --shard-dir <dir>, the folder (shared by every part) the parts are written to');
-  if (opts.shardDir && !opts.shard) return fail('--shard-dir needs --shard K/N');
-  if (opts.shard && (opts.out || opts.save)) return fail('--out and --save belong to `radalign merge`, which ranks the parts together; a part alone cannot be ranked');
+  if (!st?.isDirectory()) return printFailure(`dataset folder not found: ${root}`);
+  if (!LAYOUTS.includes(opts.layout)) return printFailure(`unknown layout "${opts.layout}" (expected one of ${LAYOUTS.join(', ')})`);
+  if (opts.shard && !opts.shardDir) return printFailure('--shard needs --shard-dir <dir>, the folder (shared by every part) the parts are written to');
+  if (opts.shardDir && !opts.shard) return printFailure('--shard-dir needs --shard K/N');
+  if (opts.shard && (opts.out || opts.save)) return printFailure('--out and --save belong to `radalign merge`, which ranks the parts together; a part alone cannot be ranked');
   const modelDir = opts.model ? resolve(opts.model) : bundledModelDir();
-  if (!modelDir) return fail('this build carries no default model yet; pass --model <dir>');
+  if (!modelDir) return printFailure('this build carries no default model yet; pass --model <dir>');
 
   const progress = createProgressReporter(process.stderr);
   const options: ScoreOptions = {
@@ -74,7 +73,7 @@ export async function runScore(folder: string, opts: ScoreCommandOptions): Promi
       return 0;
     } catch (e) {
       progress.stop();
-      return fail(e instanceof Error ? e.message : String(e));
+      return printFailure(e instanceof Error ? e.message : String(e));
     }
   }
 
