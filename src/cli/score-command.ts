@@ -81,7 +81,7 @@ export async function runScore(folder: string, opts: ScoreCommandOptions): Promi
   // there reuses unchanged pairs); without, into a temporary folder removed at the end.
   return intoResults(
     opts.save ? root : undefined,
-    (location) => scoreToStore(root, location, options).finally(() => progress.stop()),
+    (location) => scoreToStore(root, location, { ...options, keep: !!opts.save }).finally(() => progress.stop()),
     (stored, saved) => report(stored, opts, saved),
   );
 }

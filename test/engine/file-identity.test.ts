@@ -13,6 +13,7 @@ import { loadModel } from '../../src/engine/model';
 import type { ClipModel } from '../../src/engine/model/types';
 import { IMAGE_PIPELINE_VERSION, ImageFeatureStore, type ImageFeatures } from '../../src/engine/pipeline/image-features';
 import { planCases, renderCase } from '../../src/sample/synthetic-dataset';
+import { countOpens } from '../helpers/count-opens';
 import { tinyClipDir } from '../helpers/fixture-models';
 import { makeTempDir } from '../helpers/image-fixtures';
 
@@ -32,21 +33,6 @@ const LOADED = Date.now();
 function stamp(agoMs: number, over: Partial<FileStamp> = {}): FileStamp {
   const t = BigInt(LOADED - agoMs) * NS;
   return { dev: 2049n, ino: 1234n, size: 5000n, mtimeNs: t, ctimeNs: t, ...over };
-}
-
-/**
- * Counts opens of paths under `dir` through fs/promises, the way the engine opens image files (the
- * bundle calls the module's `open` property at call time, so replacing it sees every call).
- */
-function countOpens(dir: string): { count: () => number; paths: string[]; restore: () => void } {
-  const promises = require('node:fs/promises') as { open: typeof fsp.open };
-  const original = promises.open;
-  const paths: string[] = [];
-  promises.open = ((path: Parameters<typeof fsp.open>[0], ...rest: unknown[]) => {
-    if (String(path).startsWith(dir)) paths.push(String(path));
-    return (original as (...a: unknown[]) => ReturnType<typeof fsp.open>)(path, ...rest);
-  }) as typeof fsp.open;
-  return { count: () => paths.length, paths, restore: () => void (promises.open = original) };
 }
 
 describe('engine/cache: FileIdentityIndex', () => {

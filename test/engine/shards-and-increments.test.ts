@@ -12,6 +12,7 @@ import { MAX_V1_RESULTS_BYTES, openSavedResults } from '../../src/engine/store/r
 import { parseResults } from '../../src/engine/results-schema';
 import { RACY_MARGIN_MS } from '../../src/engine/cache/file-identity';
 import { writeSyntheticDataset } from '../../src/sample/synthetic-dataset';
+import { countOpens } from '../helpers/count-opens';
 import { repoRoot, tinyClipDir } from '../helpers/fixture-models';
 import { spawnSync } from 'node:child_process';
 
@@ -131,6 +132,20 @@ describe('scoring in parts, merging, and incremental runs', function () {
     assert.ok(after.results instanceof StoredResults && (await after.results.previousRanking()), 'the ranking file is still there');
     await after.results.close();
     assert.deepEqual((await readdir(join(work, '.radalign'))).filter((n) => n.startsWith('part.')), [], 'the cancelled run left no part behind');
+  });
+
+  it('a store that is not kept (results only in memory, or --out without --save) reads each image file once', async () => {
+    const work = join(dir, 'reads');
+    await writeSyntheticDataset(work, { pairs: 6, seed: 12, size: 96 });
+    const opens = countOpens(work);
+    try {
+      await scoreDataset(work, { modelDir: tinyClipDir, cacheDir: join(dir, 'cache-reads') });
+    } finally {
+      opens.restore();
+    }
+    const images = opens.paths.filter((p) => p.endsWith('.png'));
+    assert.equal(images.length, 6, `opened: ${images.join(', ')}`);
+    assert.equal(new Set(images).size, 6);
   });
 
   it('--out writes the radalign-results/1 document as a stream, equal to the results in memory', async () => {

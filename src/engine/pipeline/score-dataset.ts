@@ -52,6 +52,11 @@ export interface ScoreOptions {
   limits?: Partial<Limits>;
   /** Reuse the scores of pairs whose inputs are unchanged since the results in the target store (default true). */
   incremental?: boolean;
+  /**
+   * Whether the store is kept for a later run to reuse (default true). false (a temporary store,
+   * read and removed): pairs get no input keys, which spares hashing every image file once more.
+   */
+  keep?: boolean;
   onProgress?: (p: ScoreProgress) => void;
   signal?: AbortSignal;
 }
@@ -209,6 +214,7 @@ function partSettings(p: Prepared, options: ScoreOptions) {
     step: PAIRS_PER_STEP,
     settingsKey: p.settingsKey,
     contentHashes: (paths: string[]) => p.images.contentHashes(paths),
+    keepInputKeys: options.keep !== false,
     signal: options.signal,
   };
 }
@@ -371,7 +377,7 @@ async function readHeaders(dir: string): Promise<PartHeader[]> {
 export async function scoreDataset(folder: string, options: ScoreOptions): Promise<ScoreResults> {
   const dir = await mkdtemp(join(tmpdir(), 'radalign-run-'));
   try {
-    const stored = await scoreToStore(folder, folderLocation(dir), { ...options, incremental: false });
+    const stored = await scoreToStore(folder, folderLocation(dir), { ...options, incremental: false, keep: false });
     try {
       return await resultsInMemory(stored);
     } finally {

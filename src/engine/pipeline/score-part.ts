@@ -36,6 +36,8 @@ export interface PartScoring {
   previous?: StoredResults;
   /** Content hash of each image file (cheap for files the identity index recognises), or the reason it cannot be read. */
   contentHashes: (paths: string[]) => Promise<Map<string, string | Error>>;
+  /** Whether a later run may reuse these pairs (a saved store, a shard): only then are input keys worth their image hashing. */
+  keepInputKeys: boolean;
   signal?: AbortSignal;
   onPairsDone?: (done: number) => void;
 }
@@ -156,6 +158,7 @@ export async function scorePart(pairs: Pair[], firstOrder: number, out: PairFile
  */
 async function inputKeys(pairs: Pair[], texts: Map<string, string>, s: PartScoring): Promise<Map<string, string>> {
   const out = new Map<string, string>();
+  if (!s.keepInputKeys && !s.previous) return out;
   const hashes = await s.contentHashes(pairs.flatMap((p) => p.images));
   for (const pair of pairs) {
     const parts = [s.settingsKey, pair.id, pair.split ?? '', relative(s.root, reportPath(pair)), texts.get(pair.id)!];
