@@ -16,6 +16,8 @@ interface Writer {
   child: ChildProcess;
   /** Last acknowledged state per pair. */
   acks: Map<string, string>;
+  /** The writer's reviewer name (its pairs' prefix). */
+  prefix: string;
   /** The change in flight when the writer stopped (started, not acknowledged), if any. */
   inFlight?: { pair: string; reason: string };
   done: Promise<number | null>;
@@ -24,7 +26,7 @@ interface Writer {
 function startWriter(root: string, prefix: string, count: number): Writer {
   const child = spawn(process.execPath, [WRITER, root, prefix, String(count)], { stdio: ['ignore', 'pipe', 'pipe'] });
   const acks = new Map<string, string>();
-  const writer: Partial<Writer> = { acks };
+  const writer: Partial<Writer> = { acks, prefix };
   let buffered = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
     buffered += chunk;
@@ -61,7 +63,7 @@ async function assertAcksOnDisk(root: string, writers: Writer[]): Promise<{ acke
   for (const w of writers) {
     for (const [pair, reason] of w.acks) {
       acked++;
-      const entry = store.get(pair, null);
+      const entry = store.find({ kind: 'verdict', pair, reviewer: w.prefix });
       const expected = reason === 'null' ? null : reason;
       if (expected !== null) flagged++;
       // A killed writer's next change to the same pair may have reached the disk unacknowledged.
@@ -122,7 +124,7 @@ describe('review file: several writer processes at once', function () {
     await writeFile(join(root, '.radalign', `review.jsonl.tmp-${hostTag()}-${deadPid()}-0badf00d`), '{"pair":');
     // The next writer cleans what the killed ones left, and takes over their abandoned locks at once.
     const t0 = Date.now();
-    await new ReviewStore(root).record({ pair: 'after', sentence: null, reason: 'other', note: '', reviewer: 'z', model: 'm' });
+    await new ReviewStore(root).record({ kind: 'verdict', pair: 'after', verdict: 'unsure', reason: null, note: '', reviewer: 'z', model: 'm' });
     const takeoverMs = Date.now() - t0;
     assert.deepEqual(await temps(root), [], 'temporary files of killed writers are removed');
     assert.ok(takeoverMs < 5_000, `an abandoned lock is taken over without waiting for its lease (${takeoverMs} ms)`);

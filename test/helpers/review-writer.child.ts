@@ -1,5 +1,5 @@
-// A review-file writer in its own process, for the tests of several writers at once: flags
-// `count` pairs named `<prefix>-<i>` (some then unflagged) through one ReviewStore, the way a
+// A review-file writer in its own process, for the tests of several writers at once: judges
+// `count` pairs named `<prefix>-<i>` mismatched (some then cleared) through one ReviewStore, the way a
 // VS Code window or a script does. Prints `try <pair> <reason|null>` before each change and
 // `ack <pair> <reason|null>` once it is on disk. Killed with SIGKILL at random moments by the
 // tests, so the change it was making may or may not be on disk; acknowledged ones must be.
@@ -12,12 +12,12 @@ async function main(): Promise<void> {
   for (let i = 0; i < count; i++) {
     const pair = `${prefix}-${String(i).padStart(3, '0')}`;
     process.stdout.write(`try ${pair} other\n`);
-    await store.record({ pair, sentence: null, reason: 'other', note: `by ${prefix}`, reviewer: prefix, model: 'm' });
+    await store.record({ kind: 'verdict', pair, verdict: 'mismatched', reason: 'other', note: `by ${prefix}`, reviewer: prefix, model: 'm' });
     process.stdout.write(`ack ${pair} other\n`);
     if (i % 5 === 4) {
-      // Flag, then unflag at once: the unflag is the later change and must win.
+      // Judge, then clear at once: the clearing is the later change and must win.
       process.stdout.write(`try ${pair} null\n`);
-      await store.record({ pair, sentence: null, reason: null, note: '', reviewer: prefix, model: 'm' });
+      await store.record({ kind: 'verdict', pair, verdict: null, reason: null, note: '', reviewer: prefix, model: 'm' });
       process.stdout.write(`ack ${pair} null\n`);
     }
   }

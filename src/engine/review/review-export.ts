@@ -1,16 +1,29 @@
-// Exports flags, joined with the scores the reviewer saw, as CSV or JSON.
+// Exports the review (verdicts, adjudications, sentence flags), joined with the scores the
+// reviewers saw, as CSV or JSON.
 import { stringify } from 'csv-stringify/sync';
 import type { PairResult } from '../results';
-import { FLAG_REASON_LABELS, type ReviewEntry } from './types';
+import { anchorFlag } from './anchor';
+import { FLAG_REASON_LABELS, isLive, type ReviewEntry } from './types';
+
+/** The JSON export's format; version 1 (`flags`: pair and sentence flags) had no format field. */
+export const REVIEW_EXPORT_FORMAT = 'radalign-review-export/2';
 
 export interface ExportRow {
   pair: string;
+  /** verdict, adjudication or flag (a sentence flag). */
+  kind: ReviewEntry['kind'];
   target: 'pair' | 'sentence';
+  /** aligned / mismatched / unsure for verdicts and adjudications; empty for flags. */
+  verdict: string;
+  /** The flag's sentence in the saved results now (followed by its text), or null: a pair entry, or a flag whose sentence is gone. */
   sentence: number | null;
+  /** A flag whose sentence is no longer in the report. */
+  orphaned: boolean;
   sentenceText: string;
   reason: string;
   reasonLabel: string;
   note: string;
+  useReportOf: string;
   reviewer: string;
   at: string;
   model: string;
@@ -22,37 +35,41 @@ export interface ExportRow {
   sentenceScore: number | null;
 }
 
-export function exportRows(flags: ReviewEntry[], pairs: PairResult[]): ExportRow[] {
+/** Rows for the live entries (cleared verdicts and unflags left out), joined with the pairs' saved scores where given. */
+export function exportRows(entries: readonly ReviewEntry[], pairs: PairResult[]): ExportRow[] {
   const byId = new Map(pairs.map((p) => [p.id, p]));
-  return flags
-    .filter((f) => f.reason !== null)
-    .map((f) => {
-      const p = byId.get(f.pair);
-      const s = f.sentence !== null ? p?.sentences[f.sentence] : undefined;
-      return {
-        pair: f.pair,
-        target: f.sentence === null ? 'pair' : 'sentence',
-        sentence: f.sentence,
-        sentenceText: f.sentenceText ?? s?.text ?? '',
-        reason: f.reason!,
-        reasonLabel: FLAG_REASON_LABELS[f.reason!],
-        note: f.note,
-        reviewer: f.reviewer,
-        at: f.at,
-        model: f.model,
-        images: p?.images.join(';') ?? '',
-        report: p?.report ?? '',
-        pairScore: p?.score ?? null,
-        suspicion: p?.suspicion ?? null,
-        rank: p?.rank ?? null,
-        sentenceScore: s?.score ?? null,
-      };
-    });
+  return entries.filter(isLive).map((e) => {
+    const p = byId.get(e.pair);
+    const sentence = e.kind === 'flag' && p ? anchorFlag(e, p.sentences) : null;
+    const s = sentence !== null ? p?.sentences[sentence] : undefined;
+    return {
+      pair: e.pair,
+      kind: e.kind,
+      target: e.kind === 'flag' ? 'sentence' : 'pair',
+      verdict: e.kind === 'flag' ? '' : (e.verdict ?? ''),
+      sentence,
+      orphaned: e.kind === 'flag' && p !== undefined && sentence === null,
+      sentenceText: e.kind === 'flag' ? (e.sentenceText ?? s?.text ?? '') : '',
+      reason: e.reason ?? '',
+      reasonLabel: e.reason ? FLAG_REASON_LABELS[e.reason] : '',
+      note: e.note,
+      useReportOf: e.kind !== 'flag' ? (e.useReportOf ?? '') : '',
+      reviewer: e.reviewer,
+      at: e.at,
+      model: e.model,
+      images: p?.images.join(';') ?? '',
+      report: p?.report ?? '',
+      pairScore: p?.score ?? null,
+      suspicion: p?.suspicion ?? null,
+      rank: p?.rank ?? null,
+      sentenceScore: s?.score ?? null,
+    };
+  });
 }
 
 export function exportCsv(rows: ExportRow[]): string {
-  const columns = ['pair', 'target', 'sentence', 'sentenceText', 'reason', 'reasonLabel', 'note', 'reviewer', 'at', 'model', 'images', 'report', 'pairScore', 'suspicion', 'rank', 'sentenceScore'];
-  return stringify(rows as unknown as Record<string, unknown>[], { header: true, columns, cast: { number: (n) => String(n), string: neutraliseFormula } });
+  const columns = ['pair', 'kind', 'target', 'verdict', 'sentence', 'orphaned', 'sentenceText', 'reason', 'reasonLabel', 'note', 'useReportOf', 'reviewer', 'at', 'model', 'images', 'report', 'pairScore', 'suspicion', 'rank', 'sentenceScore'];
+  return stringify(rows as unknown as Record<string, unknown>[], { header: true, columns, cast: { number: (n) => String(n), boolean: (b) => (b ? 'true' : 'false'), string: neutraliseFormula } });
 }
 
 /**
@@ -66,5 +83,5 @@ export function neutraliseFormula(text: string): string {
 }
 
 export function exportJson(rows: ExportRow[]): string {
-  return JSON.stringify({ exportedAt: new Date().toISOString(), flags: rows }, null, 2) + '\n';
+  return JSON.stringify({ format: REVIEW_EXPORT_FORMAT, exportedAt: new Date().toISOString(), entries: rows }, null, 2) + '\n';
 }

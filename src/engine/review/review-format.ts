@@ -1,21 +1,63 @@
-// Reading and writing the review file: one JSON object per line, sorted by pair then sentence,
-// so that git diffs show one line per changed flag and merges of different pairs never conflict.
-import { entryKey, isFlagReason, type ReviewEntry } from './types';
+// Reading and writing the review file (format radalign-review/2, docs/review-file.md): a header
+// line, then one JSON object per line, sorted by pair, kind, reviewer and sentence, so that git
+// diffs show one line per changed verdict or flag and merges of different pairs never conflict.
+// Files of version 1 (no header, lines without `kind`) are read too: a pair flag becomes the
+// reviewer's "mismatched" verdict, a sentence flag a flag; the next write stores them as version 2.
+import * as v from 'valibot';
+import { describeIssue } from '../results-schema';
+import { entryKey, FLAG_REASONS, isFlagReason, isLive, VERDICTS, type ReviewEntry } from './types';
+
+export const REVIEW_FORMAT = 'radalign-review/2';
+const HEADER_LINE = JSON.stringify({ format: REVIEW_FORMAT });
+
+/** Who wrote a version-1 line without a reviewer name. */
+export const UNKNOWN_REVIEWER = 'unknown';
 
 export interface ParsedReview {
   entries: ReviewEntry[];
   /** Lines that could not be read, with their 1-based line number and why. */
   problems: { line: number; problem: string }[];
+  /**
+   * The format a header names that this version cannot write (a file from a newer radalign): it
+   * is read as far as its lines allow, and never written over.
+   */
+  newerFormat?: string;
 }
+
+const text = v.string('expected text');
+const time = v.pipe(text, v.check((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO time'));
+const count = v.pipe(v.number('expected a number'), v.safeInteger('expected a whole number'), v.minValue(0, 'expected a number ≥ 0'));
+const reason = v.nullable(v.picklist(FLAG_REASONS, `expected one of ${FLAG_REASONS.join(', ')} or null`));
+const verdict = v.nullable(v.picklist(VERDICTS, `expected one of ${VERDICTS.join(', ')} or null`));
+const base = {
+  pair: v.pipe(text, v.minLength(1, 'expected a pair id')),
+  reviewer: v.pipe(text, v.minLength(1, 'expected a reviewer name')),
+  note: v.optional(text, ''),
+  at: time,
+  rev: v.optional(count, 0),
+  model: v.optional(text, ''),
+};
+const judgement = { ...base, verdict, reason: v.optional(reason, null), useReportOf: v.optional(v.pipe(text, v.minLength(1, 'expected a pair id'))) };
+
+const EntrySchema = v.variant(
+  'kind',
+  [
+    v.object({ kind: v.literal('verdict'), ...judgement }),
+    v.object({ kind: v.literal('adjudication'), ...judgement }),
+    v.object({ kind: v.literal('flag'), ...base, sentence: count, sentenceText: v.optional(text), start: v.optional(count), end: v.optional(count), reason }),
+  ],
+  'expected kind verdict, adjudication or flag',
+);
 
 /**
  * Parses the file leniently. Git conflict markers are skipped and both sides' lines are kept
  * (the newer change per target wins in `mergeEntries`), so a conflicted pull loses nothing.
  */
-export function parseReview(text: string): ParsedReview {
+export function parseReview(fileText: string): ParsedReview {
   const entries: ReviewEntry[] = [];
   const problems: ParsedReview['problems'] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
+  let newerFormat: string | undefined;
+  fileText.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
     if (!line || /^(<{7}|={7}|>{7}|\|{7})( |$)/.test(line)) return;
     let value: unknown;
@@ -25,42 +67,63 @@ export function parseReview(text: string): ParsedReview {
       problems.push({ line: i + 1, problem: 'not valid JSON' });
       return;
     }
-    const checked = checkEntry(value);
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      problems.push({ line: i + 1, problem: 'not a JSON object' });
+      return;
+    }
+    const o = value as Record<string, unknown>;
+    if ('format' in o) {
+      if (o.format !== REVIEW_FORMAT) {
+        newerFormat ??= String(o.format);
+        problems.push({ line: i + 1, problem: `the file is in format ${JSON.stringify(o.format)}, which this version of radalign cannot write (it reads ${REVIEW_FORMAT}): update radalign` });
+      }
+      return;
+    }
+    const checked = 'kind' in o ? checkEntry(o) : checkVersion1(o);
     if (typeof checked === 'string') problems.push({ line: i + 1, problem: checked });
     else entries.push(checked);
   });
-  return { entries: mergeEntries(entries, []), problems };
+  return { entries: mergeEntries(entries, []), problems, ...(newerFormat !== undefined ? { newerFormat } : {}) };
 }
 
-function checkEntry(v: unknown): ReviewEntry | string {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return 'not a JSON object';
-  const o = v as Record<string, unknown>;
+/** The entry as the file would hold it, or why it cannot be stored (field named). */
+export function checkEntry(o: Record<string, unknown>): ReviewEntry | string {
+  const parsed = v.safeParse(EntrySchema, o);
+  if (!parsed.success) return describeIssue(parsed.issues[0]);
+  const e = parsed.output as ReviewEntry;
+  if (e.kind === 'flag' && e.start !== undefined && e.end !== undefined && e.end < e.start) return `end: expected end ≥ start (${e.start}), got ${e.end}`;
+  if (e.kind !== 'flag' && e.verdict !== 'mismatched' && (e.reason !== null || e.useReportOf !== undefined)) return `${e.reason !== null ? 'reason' : 'useReportOf'}: only a mismatched verdict has one`;
+  return e;
+}
+
+/** A line of version 1: `{pair, sentence, sentenceText?, reason, note, reviewer, at, rev?, model}`. */
+function checkVersion1(o: Record<string, unknown>): ReviewEntry | string {
   if (typeof o.pair !== 'string' || !o.pair) return "missing 'pair'";
   if (o.sentence !== null && !(Number.isInteger(o.sentence) && (o.sentence as number) >= 0)) return "'sentence' must be a sentence index or null";
   if (o.reason !== null && !isFlagReason(o.reason)) return `unknown reason ${JSON.stringify(o.reason)}`;
   if (typeof o.at !== 'string' || Number.isNaN(Date.parse(o.at))) return "'at' must be an ISO time";
   if (o.rev !== undefined && !(Number.isSafeInteger(o.rev) && (o.rev as number) >= 0)) return "'rev' must be a whole number ≥ 0";
-  return {
+  const common = {
     pair: o.pair,
-    sentence: o.sentence as number | null,
-    ...(typeof o.sentenceText === 'string' ? { sentenceText: o.sentenceText } : {}),
-    reason: o.reason as ReviewEntry['reason'],
+    reviewer: typeof o.reviewer === 'string' && o.reviewer.trim() ? o.reviewer : UNKNOWN_REVIEWER,
     note: typeof o.note === 'string' ? o.note : '',
-    reviewer: typeof o.reviewer === 'string' ? o.reviewer : '',
     at: o.at,
     rev: (o.rev as number | undefined) ?? 0,
     model: typeof o.model === 'string' ? o.model : '',
   };
+  const flagReason = o.reason as ReviewEntry['reason'];
+  if (o.sentence === null) return { kind: 'verdict', ...common, verdict: flagReason === null ? null : 'mismatched', reason: flagReason };
+  return { kind: 'flag', ...common, sentence: o.sentence as number, ...(typeof o.sentenceText === 'string' ? { sentenceText: o.sentenceText } : {}), reason: flagReason };
 }
 
 /**
  * The newest change per target wins, sorted. Newest: the higher revision (changes made one
  * after another, even in the same millisecond); for equal revisions — two copies changed apart,
- * e.g. on two git branches — the later time; then the flag over the unflag (losing a flag
- * silently is worse than keeping one a reviewer can remove), then the longer note, then the
- * entry's text, so every machine merges the same two copies the same way.
+ * e.g. on two git branches — the later time; then the live entry over the tombstone (losing a
+ * verdict or flag silently is worse than keeping one a reviewer can remove), then the longer
+ * note, then the entry's text, so every machine merges the same two copies the same way.
  */
-export function mergeEntries(a: ReviewEntry[], b: ReviewEntry[]): ReviewEntry[] {
+export function mergeEntries(a: readonly ReviewEntry[], b: readonly ReviewEntry[]): ReviewEntry[] {
   const byKey = new Map<string, ReviewEntry>();
   for (const e of [...a, ...b]) {
     const k = entryKey(e);
@@ -74,32 +137,42 @@ function newer(x: ReviewEntry, y: ReviewEntry): boolean {
   if (x.rev !== y.rev) return x.rev > y.rev;
   const dt = Date.parse(x.at) - Date.parse(y.at);
   if (dt !== 0) return dt > 0;
-  if ((x.reason === null) !== (y.reason === null)) return x.reason !== null;
+  if (isLive(x) !== isLive(y)) return isLive(x);
   if (x.note.length !== y.note.length) return x.note.length > y.note.length;
   return entryLine(x) > entryLine(y);
 }
 
+const KIND_ORDER = { verdict: 0, adjudication: 1, flag: 2 } as const;
+
 function compareEntries(x: ReviewEntry, y: ReviewEntry): number {
   if (x.pair !== y.pair) return x.pair < y.pair ? -1 : 1;
-  return (x.sentence ?? -1) - (y.sentence ?? -1);
+  if (x.kind !== y.kind) return KIND_ORDER[x.kind] - KIND_ORDER[y.kind];
+  if (x.reviewer !== y.reviewer) return x.reviewer < y.reviewer ? -1 : 1;
+  if (x.kind === 'flag' && y.kind === 'flag' && x.sentence !== y.sentence) return x.sentence - y.sentence;
+  const kx = entryKey(x);
+  const ky = entryKey(y);
+  return kx < ky ? -1 : kx > ky ? 1 : 0;
 }
 
-/** Fixed key order, one entry per line, trailing newline. */
-export function serializeReview(entries: ReviewEntry[]): string {
-  return entries.map((e) => `${entryLine(e)}\n`).join('');
+/** The header line, then one entry per line (fixed key order), trailing newline. */
+export function serializeReview(entries: readonly ReviewEntry[]): string {
+  return [HEADER_LINE, ...entries.map(entryLine)].join('\n') + '\n';
 }
 
 /** One entry as its line in the file (fixed key order). */
 export function entryLine(e: ReviewEntry): string {
-  return JSON.stringify({
-    pair: e.pair,
-    sentence: e.sentence,
-    ...(e.sentenceText !== undefined ? { sentenceText: e.sentenceText } : {}),
-    reason: e.reason,
-    note: e.note,
-    reviewer: e.reviewer,
-    at: e.at,
-    rev: e.rev,
-    model: e.model,
-  });
+  const head = { pair: e.pair, kind: e.kind, reviewer: e.reviewer };
+  const tail = { note: e.note, at: e.at, rev: e.rev, model: e.model };
+  if (e.kind === 'flag') {
+    return JSON.stringify({
+      ...head,
+      sentence: e.sentence,
+      ...(e.sentenceText !== undefined ? { sentenceText: e.sentenceText } : {}),
+      ...(e.start !== undefined ? { start: e.start } : {}),
+      ...(e.end !== undefined ? { end: e.end } : {}),
+      reason: e.reason,
+      ...tail,
+    });
+  }
+  return JSON.stringify({ ...head, verdict: e.verdict, reason: e.reason, ...(e.useReportOf !== undefined ? { useReportOf: e.useReportOf } : {}), ...tail });
 }

@@ -1,30 +1,31 @@
-// The one writer of `<dataset>/.radalign/review.jsonl`: a reviewer's flags, hours of expert work.
+// The one writer of `<dataset>/.radalign/review.jsonl`: reviewers' verdicts, flags and
+// adjudications, hours of expert work.
 //
-// Every change is a read–merge–write of the whole (small, sorted) file under the review file's
-// lock (store/generation-lock.ts), so any number of writers — windows, the CLI, scripts, on one
+// Every change is a read–merge–write of the whole (sorted) file under the review file's lock
+// (store/generation-lock.ts), so any number of writers — windows, the CLI, scripts, on one
 // machine or a shared folder — lose nothing: each one merges what is on disk now, including
 // another writer's change a millisecond old or a git pull's. The write is atomic (temporary file,
 // fsync, rename; store/radalign-folder.ts) and never goes through a link, so after `kill -9` at
 // any instant the file is the old or the new one. A change resolves only once it is on disk.
-// Lines that cannot be read are never silently dropped: they are kept aside before a rewrite.
-// Guarantees and their reasons: docs/review-file.md.
+// Lines that cannot be read are never silently dropped: they are kept aside before a rewrite, and
+// a file in a newer format is never written over. Guarantees and their reasons: docs/review-file.md.
 import { join } from 'node:path';
 import { type LockOptions, withLock } from '../store/generation-lock';
 import { radalignFolder, RADALIGN_DIR, readRadalignFile, removeAbandonedTemps, writeRadalignFile } from '../store/radalign-folder';
-import { mergeEntries, parseReview, serializeReview } from './review-format';
-import { entryKey, type ReviewEntry } from './types';
+import { checkEntry, mergeEntries, parseReview, serializeReview } from './review-format';
+import { entryKey, isLive, type ReviewChange, type ReviewEntry } from './types';
 
 const REVIEW_NAME = 'review.jsonl';
 export const REVIEW_FILE = join(RADALIGN_DIR, REVIEW_NAME);
 
 export interface ReviewLoad {
+  /** Live entries (cleared verdicts and unflags left out), sorted. */
   entries: ReviewEntry[];
   /** Problems found in the file on disk, for the user to see. */
   problems: string[];
 }
 
-/** A change as a caller makes it; the store stamps the time (unless given) and the revision. */
-export type ReviewChange = Omit<ReviewEntry, 'at' | 'rev'> & { at?: string };
+type Target = Parameters<typeof entryKey>[0];
 
 export class ReviewStore {
   readonly path: string;
@@ -39,8 +40,8 @@ export class ReviewStore {
   }
 
   /**
-   * Reads the file (missing file = no flags) and merges it into what this store holds; removes
-   * temporary files that crashed writers left (best effort: a read-only folder keeps them).
+   * Reads the file (missing file = nothing reviewed) and merges it into what this store holds;
+   * removes temporary files that crashed writers left (best effort: a read-only folder keeps them).
    */
   async load(): Promise<ReviewLoad> {
     return this.serial(async () => {
@@ -52,13 +53,19 @@ export class ReviewStore {
     });
   }
 
-  /** Current flags (unflagged targets left out). */
+  /** Live entries: verdicts, adjudications and flags in force. */
   current(): ReviewEntry[] {
-    return this.entries.filter((e) => e.reason !== null);
+    return this.entries.filter(isLive);
   }
 
-  /** Flag or, with `reason: null`, unflag a pair or sentence; resolves with the stored entry once it is on disk. */
+  /**
+   * Records a verdict, adjudication or flag — or, with `verdict: null` / `reason: null`, clears it;
+   * resolves with the stored entry once it is on disk.
+   */
   async record(change: ReviewChange): Promise<ReviewEntry> {
+    const draft = { ...change, at: change.at ?? new Date().toISOString(), rev: 0 } as ReviewEntry;
+    const checked = checkEntry(draft as unknown as Record<string, unknown>);
+    if (typeof checked === 'string') throw new Error(`${this.path}: not recorded: ${checked}`);
     return this.serial(async () => {
       const dir = await radalignFolder(this.datasetRoot, true);
       return withLock(
@@ -67,9 +74,13 @@ export class ReviewStore {
         async (lock) => {
           await removeAbandonedTemps(dir, REVIEW_NAME);
           const disk = await this.readDisk();
+          if (disk.newerFormat !== undefined) {
+            throw new Error(`${this.path} is in format ${JSON.stringify(disk.newerFormat)}, written by a newer radalign; nothing was written (update radalign)`);
+          }
           const known = mergeEntries(this.entries, disk.entries);
-          const previous = known.find((e) => entryKey(e) === entryKey(change));
-          const entry: ReviewEntry = { ...change, at: change.at ?? new Date().toISOString(), rev: (previous?.rev ?? 0) + 1 };
+          const key = entryKey(draft);
+          const previous = known.find((e) => entryKey(e) === key);
+          const entry = { ...draft, rev: (previous?.rev ?? 0) + 1 } as ReviewEntry;
           const merged = mergeEntries(known, [entry]);
           if (disk.problems.length) await writeRadalignFile(this.datasetRoot, `${REVIEW_NAME}.unreadable-${Date.now()}`, disk.text);
           await writeRadalignFile(this.datasetRoot, REVIEW_NAME, serializeReview(merged), { beforeCommit: () => lock.assertHeld() });
@@ -81,16 +92,16 @@ export class ReviewStore {
     });
   }
 
-  /** The stored entry for a target, flagged or not. */
-  get(pair: string, sentence: number | null): ReviewEntry | undefined {
-    const k = entryKey({ pair, sentence });
+  /** The latest stored entry for a target, in force or cleared. */
+  find(target: Target): ReviewEntry | undefined {
+    const k = entryKey(target);
     return this.entries.find((e) => entryKey(e) === k);
   }
 
-  private async readDisk(): Promise<{ entries: ReviewEntry[]; problems: string[]; text: string }> {
+  private async readDisk(): Promise<{ entries: ReviewEntry[]; problems: string[]; text: string; newerFormat?: string }> {
     const text = (await readRadalignFile(this.datasetRoot, REVIEW_NAME)) ?? '';
     const parsed = parseReview(text);
-    return { entries: parsed.entries, problems: parsed.problems.map((p) => `${this.path}:${p.line}: ${p.problem}`), text };
+    return { entries: parsed.entries, problems: parsed.problems.map((p) => `${this.path}:${p.line}: ${p.problem}`), text, newerFormat: parsed.newerFormat };
   }
 
   /** Runs this store's changes one after another (the lock orders them against other stores). */
@@ -100,3 +111,4 @@ export class ReviewStore {
     return next;
   }
 }
+
