@@ -21,6 +21,8 @@ export interface ScoreCommandOptions {
   cacheDir?: string;
   cache: boolean;
   layout: string;
+  /** Score only the pairs this manifest lists (a clean export's manifest, an annotation.json). */
+  manifest?: string;
   batchSize?: number;
   threads?: number;
   device?: DeviceChoice;
@@ -43,6 +45,13 @@ export async function runScore(folder: string, opts: ScoreCommandOptions): Promi
   if (opts.shard && !opts.shardDir) return printFailure('--shard needs --shard-dir <dir>, the folder (shared by every part) the parts are written to');
   if (opts.shardDir && !opts.shard) return printFailure('--shard-dir needs --shard K/N');
   if (opts.shard && (opts.out || opts.save)) return printFailure('--out and --save belong to `radalign merge`, which ranks the parts together; a part alone cannot be ranked');
+  let manifest: string | undefined;
+  if (opts.manifest !== undefined) {
+    // The saved results are the whole folder's: a subset would replace them, and the review's verdicts would point at pairs no longer there.
+    if (opts.save) return printFailure('--manifest scores only the pairs a manifest lists, and --save would replace the folder\'s saved results (the whole folder\'s, which the review refers to) with them; score with --out <file> instead');
+    manifest = await givenManifest(root, opts.manifest);
+    if (manifest === undefined) return printFailure(`manifest not found: ${resolve(opts.manifest)} (nor ${resolve(root, opts.manifest)})`);
+  }
   const modelDir = opts.model ? resolve(opts.model) : bundledModelDir();
   if (!modelDir) return printFailure('this build carries no default model yet; pass --model <dir>');
 
@@ -55,6 +64,7 @@ export async function runScore(folder: string, opts: ScoreCommandOptions): Promi
     threads: opts.threads,
     device: opts.device,
     layout: opts.layout as LayoutName | 'auto',
+    manifest,
     limits: { maxImagePixels: opts.maxImagePixels, maxReportBytes: opts.maxReportBytes, maxManifestRows: opts.maxManifestRows },
     incremental: opts.incremental,
     onProgress: progress.update,
@@ -84,6 +94,16 @@ export async function runScore(folder: string, opts: ScoreCommandOptions): Promi
     (location) => scoreToStore(root, location, { ...options, keep: !!opts.save }).finally(() => progress.stop()),
     (stored, saved) => report(stored, opts, saved),
   );
+}
+
+/**
+ * The manifest the user named: relative to the working directory, as a command-line path is, or
+ * else to the dataset folder; undefined when neither exists. Discovery gates it (a manifest inside
+ * the folder that links outside is not read) and every path it names.
+ */
+async function givenManifest(root: string, manifest: string): Promise<string | undefined> {
+  for (const candidate of [resolve(manifest), resolve(root, manifest)]) if ((await stat(candidate).catch(() => null))?.isFile()) return candidate;
+  return undefined;
 }
 
 /** Prints the table and the run's figures, writes `--out`; the exit code. Shared with `radalign merge`. */

@@ -11,7 +11,7 @@ import { radalignLocation } from '../../src/engine/results-store/location';
 import { StoreWriter } from '../../src/engine/results-store/results-store';
 import { deadPid } from '../helpers/processes';
 
-const flag = { pair: 'p1', sentence: null, reason: 'other' as const, note: '', reviewer: 'ann', model: 'm' };
+const flag = { kind: 'verdict' as const, pair: 'p1', verdict: 'mismatched' as const, reason: 'other' as const, note: '', reviewer: 'ann', model: 'm' };
 
 describe('.radalign folder: never through a link', () => {
   let tmp: string;

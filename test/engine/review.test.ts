@@ -13,6 +13,7 @@ import {
   ReviewIndex,
   ReviewStore,
   serializeReview,
+  type FlagEntry,
   type ReviewChange,
   type ReviewEntry,
   type VerdictEntry,
@@ -21,7 +22,7 @@ import type { PairResult } from '../../src/engine/results';
 
 const base = { note: '', reviewer: 'ann', model: 'm1' };
 const verdict = (pair: string, v: VerdictEntry['verdict'], over: Partial<VerdictEntry> = {}): ReviewChange => ({ kind: 'verdict', ...base, pair, verdict: v, reason: null, ...over });
-const sentenceFlag = (pair: string, sentence: number, text: string, reason: ReviewEntry['reason']): ReviewChange => ({ kind: 'flag', ...base, pair, sentence, sentenceText: text, reason });
+const sentenceFlag = (pair: string, sentence: number, text: string, reason: ReviewEntry['reason']): Omit<FlagEntry, 'at' | 'rev'> => ({ kind: 'flag', ...base, pair, sentence, sentenceText: text, reason });
 
 describe('review file', () => {
   let root: string;

@@ -48,6 +48,14 @@ export interface ScoreOptions {
   /** Execution provider choice (model/types.ts DeviceChoice); default 'cpu'. */
   device?: DeviceChoice;
   layout?: LayoutName | 'auto';
+  /**
+   * Score only the pairs this manifest (CSV/TSV/JSONL/JSON, or an R2Gen annotation.json) lists,
+   * instead of detecting the folder's layout: absolute, or relative to the folder, else to the
+   * working directory. It may lie outside the folder; the paths it names are read relative to the
+   * folder (to its own folder first when it lies inside), through discovery's path gate: nothing
+   * outside the folder is read (DiscoverOptions.manifest).
+   */
+  manifest?: string;
   /** What one input may cost at most (limits.ts); the defaults for those left out. */
   limits?: Partial<Limits>;
   /** Reuse the scores of pairs whose inputs are unchanged since the results in the target store (default true). */
@@ -93,7 +101,7 @@ async function prepare(folder: string, options: ScoreOptions): Promise<Prepared>
     throw new ScoreError((e as Error).message);
   }
   progress({ phase: 'discovering', done: 0, total: 0 });
-  const found = await discover(root, { layout: options.layout ?? 'auto', limits }).catch((e: Error) => {
+  const found = await discover(root, { layout: options.layout ?? 'auto', limits, ...(options.manifest !== undefined ? { manifest: options.manifest } : {}) }).catch((e: Error) => {
     throw new ScoreError(e.message);
   });
   progress({ phase: 'loading-model', done: 0, total: found.pairs.length });

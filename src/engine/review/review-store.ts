@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { type LockOptions, withLock } from '../store/generation-lock';
 import { radalignFolder, RADALIGN_DIR, readRadalignFile, removeAbandonedTemps, writeRadalignFile } from '../store/radalign-folder';
 import { checkEntry, mergeEntries, parseReview, serializeReview } from './review-format';
-import { entryKey, isLive, type ReviewChange, type ReviewEntry } from './types';
+import { entryKey, isLive, type ReviewChange, type ReviewEntry, type ReviewTargetKey } from './types';
 
 const REVIEW_NAME = 'review.jsonl';
 export const REVIEW_FILE = join(RADALIGN_DIR, REVIEW_NAME);
@@ -24,8 +24,6 @@ export interface ReviewLoad {
   /** Problems found in the file on disk, for the user to see. */
   problems: string[];
 }
-
-type Target = Parameters<typeof entryKey>[0];
 
 export class ReviewStore {
   readonly path: string;
@@ -93,7 +91,7 @@ export class ReviewStore {
   }
 
   /** The latest stored entry for a target, in force or cleared. */
-  find(target: Target): ReviewEntry | undefined {
+  find(target: ReviewTargetKey): ReviewEntry | undefined {
     const k = entryKey(target);
     return this.entries.find((e) => entryKey(e) === k);
   }

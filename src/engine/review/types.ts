@@ -89,16 +89,22 @@ export type ReviewEntry = VerdictEntry | AdjudicationEntry | FlagEntry;
 export type ReviewEntryKind = ReviewEntry['kind'];
 
 /** Omit that keeps a union a union. */
-type UnionOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type UnionOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** A change as a caller makes it; the store stamps the time (unless given) and the revision. */
 export type ReviewChange = UnionOmit<ReviewEntry, 'at' | 'rev'> & { at?: string };
+
+/** What identifies the target an entry is the latest state of (see entryKey). */
+export type ReviewTargetKey =
+  | { kind: 'verdict'; pair: string; reviewer: string }
+  | { kind: 'adjudication'; pair: string }
+  | { kind: 'flag'; pair: string; reviewer: string; sentence: number; sentenceText?: string };
 
 /**
  * The target an entry is the latest state of: a reviewer's verdict on a pair; the pair's
  * adjudication; a reviewer's flag on a sentence, by its text (by index for old lines without it).
  */
-export function entryKey(e: UnionOmit<ReviewEntry, 'at' | 'rev' | 'note' | 'model'>): string {
+export function entryKey(e: ReviewTargetKey): string {
   switch (e.kind) {
     case 'verdict':
       return `${e.pair}\u0000v\u0000${e.reviewer}`;
