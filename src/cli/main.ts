@@ -3,9 +3,12 @@ import { Command, InvalidArgumentError } from 'commander';
 import { writeSyntheticDataset } from '../sample/synthetic-dataset';
 import type { CliOutcome } from './cli-outcome';
 import { runFlag } from './flag-command';
+import { runVerdict } from './verdict-command';
 import { runReview } from './review-command';
+import { runAssign } from './assign-command';
 import { runMerge } from './merge-command';
 import { runScore } from './score-command';
+import { runExportClean } from './export-clean-command';
 import { DEVICE_CHOICES, parseDeviceChoice } from '../engine/model/execution-providers';
 import type { DeviceChoice } from '../engine/model/types';
 
@@ -63,6 +66,7 @@ program
   .option('--cache-dir <dir>', 'embedding cache folder (default: the per-user cache, or $RADALIGN_CACHE_DIR)')
   .option('--no-cache', 'do not read or write the embedding cache')
   .option('--layout <name>', 'dataset layout: auto, stem, study-folder, manifest, r2gen, mimic', 'auto')
+  .option('--manifest <file>', 'score only the pairs this manifest lists (CSV, JSONL, JSON or R2Gen annotation.json, e.g. from export-clean); its paths are read inside <folder>; not with --save')
   .option('--batch-size <n>', 'images or texts per model run', positiveInt)
   .option('--threads <n>', 'inference threads', positiveInt)
   .option('--max-image-pixels <n>', 'skip images larger than this, in pixels (width × height), checked from the header (default 64000000)', positiveInt)
@@ -92,16 +96,48 @@ program
   .argument('<reason>', 'wrong-study, laterality, finding-absent, finding-missing, wrong-view, other, or none')
   .option('--sentence <n>', "sentence index in the pair's report, from 0 (default: the whole pair)")
   .option('--note <text>', 'a note for the other reviewers')
-  .option('--reviewer <name>', 'who flags (default: your OS user name)')
+  .option('--reviewer <name>', 'who flags (default: the git user name, else your OS user name)')
   .action(async (folder: string, pairId: string, reason: string, opts) => finish(await runFlag(folder, pairId, reason, opts)));
 
 program
+  .command('verdict')
+  .description("record a reviewer's verdict on a pair (none clears it) in <folder>/.radalign/review.jsonl; prints the stored entry")
+  .argument('<folder>', 'dataset folder, scored with --save')
+  .argument('<pair-id>', 'pair id as in the saved results')
+  .argument('<verdict>', 'aligned, mismatched, unsure, or none')
+  .option('--reason <reason>', 'why it is mismatched: wrong-study, laterality, finding-absent, finding-missing, wrong-view, other')
+  .option('--use-report-of <pair-id>', "mismatched: the pair whose report belongs to this pair's images (export-clean pairs them)")
+  .option('--note <text>', 'a note for the other reviewers')
+  .option('--reviewer <name>', 'who judges (default: the git user name, else your OS user name)')
+  .option('--adjudicate', 'record the verdict that settles the pair for everyone (reviewers disagreed)')
+  .action(async (folder: string, pairId: string, verdict: string, opts) => finish(await runVerdict(folder, pairId, verdict, opts)));
+
+program
   .command('review')
-  .description("the folder's current flags, joined with the saved scores, in the export format")
+  .description("the folder's current review (verdicts, adjudications, sentence flags), joined with the saved scores, in the export format; with --summary, where the review stands")
   .argument('<folder>', 'dataset folder')
-  .option('--format <format>', 'json or csv', 'json')
+  .option('--summary', 'reviewed / total per reviewer and overall, progress through assigned shares, agreement (kappa, alpha) and open disagreements; needs saved results')
+  .option('--format <format>', 'json or csv (default json); with --summary, text or json (default text)')
   .option('--out <file>', 'write to this file instead of standard output')
   .action(async (folder: string, opts) => finish(await runReview(folder, opts)));
+
+program
+  .command('assign')
+  .description('split the scored pairs among reviewers by suspicion rank (a share reviewed twice, for agreement) into <folder>/.radalign/assignment.json; deterministic')
+  .argument('<folder>', 'dataset folder, scored with --save')
+  .option('--reviewers <names>', '(required) reviewer names, separated by commas, e.g. ann,bob,cleo')
+  .option('--overlap <share>', 'share of the pairs given to two reviewers, 0 to 1 (e.g. 0.1); default 0')
+  .action(async (folder: string, opts) => finish(await runAssign(folder, opts)));
+
+program
+  .command('export-clean')
+  .description('write the pairs the review keeps (mismatched ones dropped or re-paired) as manifest.csv/.jsonl (and annotation.json for R2Gen) with clean-summary.json; the dataset folder is not modified')
+  .argument('<folder>', 'dataset folder, scored with --save')
+  .option('--out <dir>', '(required) folder to write to: outside the dataset folder, empty or holding an earlier clean export')
+  .option('--drop-unsure', 'leave out pairs judged unsure (default: kept)')
+  .option('--keep-disagreed', 'keep pairs whose reviewers disagree and no adjudication settles (default: dropped)')
+  .option('--reviewed-only', 'leave out pairs nobody reviewed (default: kept)')
+  .action(async (folder: string, opts) => finish(await runExportClean(folder, opts)));
 
 program
   .command('sample')
