@@ -1,5 +1,4 @@
 // The extension's settings (declared under `contributes.configuration` in package.json).
-import { defaultReviewerName } from '../engine/review/reviewer';
 import * as vscode from 'vscode';
 import type { Limits } from '../engine/limits';
 import { DEFAULT_DEVICE, isDeviceChoice } from '../engine/model/execution-providers';
@@ -47,10 +46,14 @@ export function readSettings(scope?: vscode.Uri): RadalignSettings {
   };
 }
 
-/** `radalign.reviewerName`, else the OS user name: recorded with every flag. */
-export function reviewerName(): string {
-  const set = vscode.workspace.getConfiguration('radalign').get<string>('reviewerName', '').trim();
-  return set || defaultReviewerName();
+/** `radalign.reviewerName` as set (trimmed); '' when not set (then the git user, else the OS user: resolveReviewerName). */
+export function configuredReviewerName(): string {
+  return vscode.workspace.getConfiguration('radalign').get<string>('reviewerName', '').trim();
+}
+
+/** `radalign.advanceAfterVerdict`: after a verdict, go on to the next pair awaiting mine. */
+export function advanceAfterVerdict(): boolean {
+  return vscode.workspace.getConfiguration('radalign').get<boolean>('advanceAfterVerdict', true) !== false;
 }
 
 /** `radalign.limits.*`: the limits a user raised (or lowered); 0 or unset keeps the engine's default. */

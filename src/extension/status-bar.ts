@@ -1,5 +1,6 @@
-// "$(checklist) 40 scored · 3 flagged · 2 skipped" for the most recently scored folder; hidden
-// until something is scored; follows flag changes; a click opens the review.
+// "$(checklist) 12 / 40 reviewed · mine 5 / 14 · 2 disagreed · 2 skipped" for the most recently
+// scored folder (wording: views/status-text.ts); hidden until something is scored; follows review
+// changes (the session's progress is computed once per change); a click opens the review.
 import * as vscode from 'vscode';
 import type { ResultsStore } from './results-store';
 import type { ReviewSession } from './review/review-session';
@@ -15,7 +16,8 @@ export function createScoredStatusBar(store: ResultsStore, sessions?: SessionMan
     const scored = store.latest;
     if (!scored) return item.hide();
     const session = sessions?.current?.folder === scored.folder ? sessions.current : undefined;
-    const shown = statusText(scored.folder, scored.results, scored.skipped.length, session?.flags, scored.resultsFile);
+    const review = session ? { summary: session.progress(), reviewer: session.reviewer } : undefined;
+    const shown = statusText(scored.folder, scored.results, scored.skipped.length, review, scored.resultsFile);
     item.text = shown.text;
     item.tooltip = shown.tooltip;
     item.show();
@@ -24,7 +26,7 @@ export function createScoredStatusBar(store: ResultsStore, sessions?: SessionMan
   let sessionEvents: vscode.Disposable | undefined;
   const follow = (session: ReviewSession | undefined) => {
     sessionEvents?.dispose();
-    sessionEvents = session ? vscode.Disposable.from(session.onDidChangeFlags(update), session.onDidChangeResults(update)) : undefined;
+    sessionEvents = session ? vscode.Disposable.from(session.onDidChangeReview(update), session.onDidChangeResults(update)) : undefined;
     update();
   };
   follow(sessions?.current);

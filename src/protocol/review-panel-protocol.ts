@@ -4,7 +4,7 @@
 // with `checkHostToWebview` / `checkWebviewToHost` and log what they reject: a webview is another
 // process, and a stale webview (after an update) can speak an older protocol.
 // Free of `vscode` and the DOM: imported by both bundles and by unit tests.
-import { FLAG_REASONS, type FlagReason } from '../engine/review/types';
+import { FLAG_REASONS, VERDICTS, isVerdict, type FlagReason, type Verdict } from '../engine/review/types';
 
 export const REVIEW_PANEL_VIEW_TYPE = 'radalign.review';
 
@@ -41,14 +41,58 @@ export interface SentenceView {
   heatmap?: HeatmapView;
 }
 
+/** A sentence flag, on the sentence it follows now (anchored by its text; see engine/review/anchor.ts). */
 export interface FlagView {
-  /** Sentence index, or null for the whole pair. */
-  sentence: number | null;
+  /** Index of the sentence in `PairView.sentences`. */
+  sentence: number;
   reason: FlagReason;
   note: string;
   reviewer: string;
   at: string;
+  /** Made by the reviewer using this panel (only those can be removed here). */
+  mine: boolean;
 }
+
+/** A sentence flag whose sentence is no longer in the report: shown with the text it had, never moved. */
+export interface OrphanedFlagView {
+  /** The sentence's text when flagged; null for old flags that did not record it. */
+  text: string | null;
+  /** Sentence index when flagged. */
+  sentence: number;
+  reason: FlagReason;
+  note: string;
+  reviewer: string;
+  at: string;
+  mine: boolean;
+}
+
+/** One reviewer's verdict on the pair. */
+export interface VerdictView {
+  reviewer: string;
+  verdict: Verdict;
+  /** Why mismatched, when said (null otherwise). */
+  reason: FlagReason | null;
+  note: string;
+  at: string;
+  /** The pair whose report the reviewer says belongs to these images, if they said so. */
+  useReportOf?: string;
+  /** Given by the reviewer using this panel. */
+  mine: boolean;
+}
+
+/** The verdict that settles a pair, and who gave it. */
+export interface AdjudicationView {
+  reviewer: string;
+  verdict: Verdict;
+  reason: FlagReason | null;
+  note: string;
+  at: string;
+  useReportOf?: string;
+}
+
+/** The pair's standing (engine/review/review-index.ts): settled verdict, 'disagreed' or 'unreviewed'. */
+export type OutcomeView = Verdict | 'disagreed' | 'unreviewed';
+export const OUTCOMES: readonly OutcomeView[] = [...VERDICTS, 'disagreed', 'unreviewed'];
 
 /**
  * How the webview gets an image: a URL it can load, pixels it requests (`load-image`), or nothing:
@@ -75,7 +119,16 @@ export interface PairView {
   imageRank: number;
   bestReports: { id: string; score: number }[];
   sentences: SentenceView[];
+  /** Every reviewer's live verdict, sorted by reviewer. */
+  verdicts: VerdictView[];
+  adjudication: AdjudicationView | null;
+  outcome: OutcomeView;
+  /** Reviewers' verdicts differ (whether or not an adjudication settles it). */
+  disagreed: boolean;
+  /** Sentence flags of every reviewer, on the sentences they follow now. */
   flags: FlagView[];
+  /** Sentence flags whose sentence is gone from the report. */
+  orphanedFlags: OrphanedFlagView[];
 }
 
 export type KeyAction =
@@ -85,7 +138,11 @@ export type KeyAction =
   | { type: 'next-sentence' }
   | { type: 'previous-sentence' }
   | { type: 'clear-sentence' }
+  /** Sentence selected: flag it with the reason; none: my verdict mismatched with the reason. */
   | { type: 'flag'; reason: FlagReason }
+  /** My verdict on the pair (then, when the setting says so, the next unreviewed pair of my share). */
+  | { type: 'verdict'; verdict: Verdict }
+  /** My flag on the selected sentence off, else my verdict cleared. */
   | { type: 'unflag' }
   | { type: 'toggle-overlay' }
   | { type: 'cycle-colormap' }
@@ -107,13 +164,27 @@ export interface PanelState {
   sentence: number | null;
   /** Pairs in the session (for "rank / total"). */
   total: number;
-  /** Pairs without any flag. */
-  unreviewed: number;
+  /** Who the panel records verdicts and flags as ('' when nothing is scored). */
+  reviewer: string;
+  progress: ProgressView;
   modelName: string;
   /** Why there is no pair (nothing scored yet, …). */
   notice?: string;
   keymap: KeyBinding[];
   reasons: { id: FlagReason; label: string }[];
+}
+
+/** Review progress over the pairs of the results. */
+export interface ProgressView {
+  /** Pairs with a verdict of anyone (or an adjudication), of `total`. */
+  reviewed: number;
+  total: number;
+  /** Pairs I gave a verdict. */
+  mine: number;
+  /** My share, when the assignment names me: its size and how many of it I judged. */
+  share: { reviewed: number; assigned: number } | null;
+  /** Pairs whose reviewers disagree and that no adjudication settles. */
+  disagreed: number;
 }
 
 /** Pixels decoded by the host (16-bit, DICOM) — see engine/image/display.ts. */
@@ -141,14 +212,32 @@ export interface RenderReport {
   heatmapDrawn: boolean;
   imageIndex: number;
   imageLoaded: boolean;
-  /** Flags listed in the panel, as "pair" or the sentence index, with their reason. */
-  flagsShown: { sentence: number | null; reason: FlagReason }[];
+  /**
+   * Sentence flags listed in the panel (read from its DOM): the sentence index (null only from
+   * panels of an older protocol), reason and reviewer.
+   */
+  flagsShown: { sentence: number | null; reason: FlagReason; reviewer: string }[];
+  /** Flags listed as "sentence no longer in the report", with the text shown for them. */
+  orphanedFlagsShown: { text: string; reason: FlagReason; reviewer: string }[];
+  /** Verdicts listed in the Verdicts section (read from its DOM), mine marked. */
+  verdictsShown: { reviewer: string; verdict: Verdict; mine: boolean }[];
+  /** The adjudication shown, if any. */
+  adjudicationShown: Verdict | null;
+  /** Whether the "disagreed" marker is shown. */
+  disagreedShown: boolean;
+  /** Settle buttons shown (one per verdict; empty when the pair needs no settling). */
+  settleShown: Verdict[];
+  /** The header's progress text, as shown. */
+  progressShown: string;
   /** The view settings in effect (restored from the webview's saved state after a reload). */
   view: ViewSettings;
 }
 
-/** A keystroke or typed text the host asks the webview to perform (integration tests). */
-export type InputStep = { key: string; shift?: boolean } | { text: string };
+/**
+ * A keystroke, typed text, or a click on the first element matching a CSS selector, that the host
+ * asks the webview to perform (integration tests).
+ */
+export type InputStep = { key: string; shift?: boolean } | { text: string } | { click: string };
 
 // ------------------------------------------------------------------ requests and replies
 
@@ -175,6 +264,17 @@ export type WebviewToHost =
   | { type: 'navigate'; to: 'next' | 'previous' | 'next-unreviewed' }
   | { type: 'flag'; pairId: string; sentence: number | null; reason: FlagReason; note: string }
   | { type: 'unflag'; pairId: string; sentence: number | null }
+  /**
+   * My verdict on the pair (null clears it). `reason`/`note`/`useReportOf` left out keep mine
+   * while the verdict stays the same (pressing `x` again keeps the reason), else start empty.
+   * `advance`: a verdict given with its key or button: go to the next unreviewed pair of my share
+   * when the setting radalign.advanceAfterVerdict is on (follow panels only).
+   */
+  | { type: 'verdict'; pairId: string; verdict: Verdict | null; reason?: FlagReason | null; note?: string; useReportOf?: string; advance?: boolean }
+  /** Removes my flag whose sentence is gone, named by the text it had (by its index when it recorded none). */
+  | { type: 'remove-orphaned-flag'; pairId: string; text: string | null; sentence: number }
+  /** Settles the pair (null removes the adjudication). */
+  | { type: 'adjudicate'; pairId: string; verdict: Verdict | null; reason?: FlagReason | null; note?: string; useReportOf?: string }
   | { type: 'open-other'; pairId: string }
   | { type: 'rendered'; report: RenderReport }
   /** Something went wrong in the webview (a rejected message, a failed image): for the host's log. */
@@ -236,8 +336,29 @@ function checkSentence(v: unknown): boolean {
   );
 }
 
+const isOptStr = (v: unknown): boolean => v === undefined || isStr(v);
+const isReasonOrNull = (v: unknown): boolean => v === null || isReason(v);
+
 function checkFlag(v: unknown): boolean {
-  return isRecord(v) && isIndexOrNull(v.sentence) && isReason(v.reason) && isStr(v.note) && isStr(v.reviewer) && isStr(v.at);
+  return isRecord(v) && isIndex(v.sentence) && isReason(v.reason) && isStr(v.note) && isStr(v.reviewer) && isStr(v.at) && isBool(v.mine);
+}
+
+function checkOrphanedFlag(v: unknown): boolean {
+  return isRecord(v) && (v.text === null || isStr(v.text)) && isIndex(v.sentence) && isReason(v.reason) && isStr(v.note) && isStr(v.reviewer) && isStr(v.at) && isBool(v.mine);
+}
+
+/** A verdict or adjudication as shown: a reason only on a mismatched verdict. */
+function checkJudgement(v: unknown): v is Record<string, unknown> {
+  return (
+    isRecord(v) &&
+    isStr(v.reviewer) &&
+    isVerdict(v.verdict) &&
+    isReasonOrNull(v.reason) &&
+    (v.reason === null || v.verdict === 'mismatched') &&
+    isStr(v.note) &&
+    isStr(v.at) &&
+    isOptStr(v.useReportOf)
+  );
 }
 
 function checkImageRef(v: unknown): boolean {
@@ -253,7 +374,11 @@ function checkPair(v: unknown): string | undefined {
     [Array.isArray(v.images) && v.images.every(checkImageRef), 'pair images'],
     [Array.isArray(v.bestReports) && v.bestReports.every((b) => isRecord(b) && isStr(b.id) && isNum(b.score)), 'pair bestReports'],
     [Array.isArray(v.sentences) && v.sentences.every(checkSentence), 'pair sentences'],
+    [Array.isArray(v.verdicts) && v.verdicts.every((x) => checkJudgement(x) && isBool(x.mine)), 'pair verdicts'],
+    [v.adjudication === null || checkJudgement(v.adjudication), 'pair adjudication'],
+    [OUTCOMES.includes(v.outcome as OutcomeView) && isBool(v.disagreed), 'pair outcome'],
     [Array.isArray(v.flags) && v.flags.every(checkFlag), 'pair flags'],
+    [Array.isArray(v.orphanedFlags) && v.orphanedFlags.every(checkOrphanedFlag), 'pair orphanedFlags'],
   ]);
 }
 
@@ -272,7 +397,9 @@ const KEY_ACTION_TYPES = new Set([
 
 function checkKeyAction(v: unknown): boolean {
   if (!isRecord(v)) return false;
-  return v.type === 'flag' ? isReason(v.reason) : KEY_ACTION_TYPES.has(v.type as string);
+  if (v.type === 'flag') return isReason(v.reason);
+  if (v.type === 'verdict') return isVerdict(v.verdict);
+  return KEY_ACTION_TYPES.has(v.type as string);
 }
 
 function checkState(v: unknown): string | undefined {
@@ -282,12 +409,21 @@ function checkState(v: unknown): string | undefined {
     firstProblem([
       [v.mode === 'follow' || v.mode === 'pinned', 'state mode'],
       [isIndexOrNull(v.sentence), 'state sentence'],
-      [isIndex(v.total) && isIndex(v.unreviewed) && isStr(v.modelName), 'state counts'],
+      [isIndex(v.total) && isStr(v.modelName), 'state counts'],
+      [isStr(v.reviewer), 'state reviewer'],
+      [checkProgress(v.progress), 'state progress'],
       [v.notice === undefined || isStr(v.notice), 'state notice'],
       [keymapOk, 'state keymap'],
       [Array.isArray(v.reasons) && v.reasons.every((r) => isRecord(r) && isReason(r.id) && isStr(r.label)), 'state reasons'],
     ]) ?? (v.pair === null ? undefined : checkPair(v.pair))
   );
+}
+
+function checkProgress(v: unknown): boolean {
+  if (!isRecord(v)) return false;
+  const share = v.share;
+  const shareOk = share === null || (isRecord(share) && isIndex(share.reviewed) && isIndex(share.assigned) && share.reviewed <= share.assigned);
+  return isIndex(v.reviewed) && isIndex(v.total) && v.reviewed <= v.total && isIndex(v.mine) && isIndex(v.disagreed) && shareOk;
 }
 
 export function isReason(v: unknown): v is FlagReason {
@@ -300,7 +436,11 @@ export function checkRenderReport(v: unknown): string | undefined {
     [v.pairId === null || isStr(v.pairId), 'report pairId'],
     [isIndex(v.sentences) && isIndexOrNull(v.selectedSentence) && isIndexOrNull(v.heatmapSentence), 'report sentences'],
     [isBool(v.heatmapDrawn) && isIndex(v.imageIndex) && isBool(v.imageLoaded), 'report image'],
-    [Array.isArray(v.flagsShown) && v.flagsShown.every((f) => isRecord(f) && isIndexOrNull(f.sentence) && isReason(f.reason)), 'report flagsShown'],
+    [Array.isArray(v.flagsShown) && v.flagsShown.every((f) => isRecord(f) && isIndexOrNull(f.sentence) && isReason(f.reason) && isStr(f.reviewer)), 'report flagsShown'],
+    [Array.isArray(v.orphanedFlagsShown) && v.orphanedFlagsShown.every((f) => isRecord(f) && isStr(f.text) && isReason(f.reason) && isStr(f.reviewer)), 'report orphanedFlagsShown'],
+    [Array.isArray(v.verdictsShown) && v.verdictsShown.every((x) => isRecord(x) && isStr(x.reviewer) && isVerdict(x.verdict) && isBool(x.mine)), 'report verdictsShown'],
+    [(v.adjudicationShown === null || isVerdict(v.adjudicationShown)) && isBool(v.disagreedShown), 'report adjudication'],
+    [Array.isArray(v.settleShown) && v.settleShown.every(isVerdict) && isStr(v.progressShown), 'report settle/progress'],
     [isRecord(v.view) && COLORMAP_NAMES.includes(v.view.colormap as ColormapName) && isNum(v.view.opacity) && isBool(v.view.overlay), 'report view'],
   ]);
 }
@@ -319,7 +459,7 @@ export function checkPixelImage(v: unknown): string | undefined {
 }
 
 function checkInputStep(v: unknown): boolean {
-  return isRecord(v) && ((isStr(v.key) && (v.shift === undefined || isBool(v.shift))) || isStr(v.text));
+  return isRecord(v) && ((isStr(v.key) && (v.shift === undefined || isBool(v.shift))) || isStr(v.text) || isStr(v.click));
 }
 
 function checkReply(v: Record<string, unknown>): string | undefined {
@@ -363,6 +503,24 @@ const WEBVIEW_TO_HOST: Record<WebviewToHost['type'], Guard> = {
       [isStr(v.note), 'flag note'],
     ]),
   unflag: (v) => firstProblem([[isStr(v.pairId) && isIndexOrNull(v.sentence), 'unflag target']]),
+  verdict: (v) =>
+    firstProblem([
+      [isStr(v.pairId), 'verdict pairId'],
+      [v.verdict === null || isVerdict(v.verdict), 'verdict verdict'],
+      [v.reason === undefined || (isReasonOrNull(v.reason) && (v.reason === null || v.verdict === 'mismatched')), 'verdict reason (only for mismatched)'],
+      [isOptStr(v.note), 'verdict note'],
+      [v.useReportOf === undefined || (isStr(v.useReportOf) && v.verdict === 'mismatched'), 'verdict useReportOf (only for mismatched)'],
+      [v.advance === undefined || isBool(v.advance), 'verdict advance'],
+    ]),
+  'remove-orphaned-flag': (v) => firstProblem([[isStr(v.pairId) && (v.text === null || isStr(v.text)) && isIndex(v.sentence), 'remove-orphaned-flag target']]),
+  adjudicate: (v) =>
+    firstProblem([
+      [isStr(v.pairId), 'adjudicate pairId'],
+      [v.verdict === null || isVerdict(v.verdict), 'adjudicate verdict'],
+      [v.reason === undefined || (isReasonOrNull(v.reason) && (v.reason === null || v.verdict === 'mismatched')), 'adjudicate reason (only for mismatched)'],
+      [isOptStr(v.note), 'adjudicate note'],
+      [v.useReportOf === undefined || (isStr(v.useReportOf) && v.verdict === 'mismatched'), 'adjudicate useReportOf (only for mismatched)'],
+    ]),
   'open-other': (v) => firstProblem([[isStr(v.pairId), 'open-other pairId']]),
   rendered: (v) => checkRenderReport(v.report),
   problem: (v) => firstProblem([[isStr(v.message), 'problem message']]),

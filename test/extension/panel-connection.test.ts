@@ -77,6 +77,7 @@ describe('review panel connection (host side)', () => {
   let webview: FakeWebview;
   let warnings: string[];
   let opened: string[];
+  let advance: boolean;
   let sessions: { current: ReviewSession | undefined; onDidChangeSession: Emitter<ReviewSession | undefined>['event']; emitter: Emitter<ReviewSession | undefined> };
 
   function connect(extra: Partial<PanelConnectionDeps> = {}): PanelConnection {
@@ -84,7 +85,7 @@ describe('review panel connection (host side)', () => {
       sessions,
       port: webview.port,
       mode: 'follow',
-      reviewer: () => 'dr-test',
+      advanceAfterVerdict: () => advance,
       routeImage: async (p) => (p.endsWith('.png') ? 'uri' : 'pixels'),
       toWebviewUri: (p) => `https://webview.test${p}`,
       decodeImage: async (p): Promise<PixelImage> => {
@@ -103,13 +104,14 @@ describe('review panel connection (host side)', () => {
     // The panel opens only images that pass the dataset path gate: they must exist in the folder.
     for (const image of ['a.png', 'a-lateral.png', 'b.dcm']) await writeFile(join(dir, image), '');
     counted = new CountingResults(new ResultsInMemory(results()));
-    session = new ReviewSession(dir, counted);
-    await session.loadFlags();
+    session = new ReviewSession(dir, counted, { reviewer: 'dr-test' });
+    await session.load();
     const emitter = new Emitter<ReviewSession | undefined>();
     sessions = { current: session, onDidChangeSession: emitter.event, emitter };
     webview = new FakeWebview();
     warnings = [];
     opened = [];
+    advance = true;
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
@@ -120,7 +122,7 @@ describe('review panel connection (host side)', () => {
     const s = webview.lastState();
     assert.equal(s.pair?.id, 'a');
     assert.equal(s.sentence, 1);
-    assert.deepEqual([s.total, s.unreviewed, s.modelName], [2, 2, 'Model M']);
+    assert.deepEqual([s.total, s.progress, s.modelName, s.reviewer], [2, { reviewed: 0, total: 2, mine: 0, share: null, disagreed: 0 }, 'Model M', 'dr-test']);
     assert.deepEqual(s.pair?.images, [
       { name: 'a.png', source: { kind: 'uri', uri: `https://webview.test${join(dir, 'a.png')}` } },
       { name: 'a-lateral.png', source: { kind: 'uri', uri: `https://webview.test${join(dir, 'a-lateral.png')}` } },
@@ -147,11 +149,11 @@ describe('review panel connection (host side)', () => {
     const s = webview.lastState();
     assert.equal(s.pair, null);
     assert.match(s.notice!, /^Pair a could not be read: .*record of a cut short/);
-    assert.deepEqual([s.total, s.unreviewed], [2, 2]);
+    assert.deepEqual([s.total, s.progress.total], [2, 2]);
     assert.ok(warnings.some((w) => /pair a could not be read/.test(w)));
   });
 
-  it('applies intents to the session: navigate, select sentence, flag with the reviewer, unflag', async () => {
+  it('applies intents to the session: navigate, select sentence, flag as the session’s reviewer, unflag', async () => {
     connect();
     webview.send({ type: 'navigate', to: 'next' });
     assert.equal(session.selected?.pairId, 'a', 'from no selection, next is the top-ranked pair');
@@ -159,10 +161,10 @@ describe('review panel connection (host side)', () => {
     assert.deepEqual(session.selected, { pairId: 'a', sentence: 1 });
     webview.send({ type: 'flag', pairId: 'a', sentence: 1, reason: 'finding-absent', note: 'no PTX seen either way' });
     await waitFor(() => (webview.states().at(-1)?.pair?.flags.length ?? 0) > 0, 'the flag to reach the webview');
-    const line = JSON.parse((await readFile(session.reviewFile, 'utf8')).trim());
-    assert.deepEqual([line.pair, line.sentence, line.reason, line.note, line.reviewer], ['a', 1, 'finding-absent', 'no PTX seen either way', 'dr-test']);
+    const line = JSON.parse((await readFile(session.reviewFile, 'utf8')).trim().split('\n').at(-1)!);
+    assert.deepEqual([line.kind, line.pair, line.sentence, line.sentenceText, line.reason, line.note, line.reviewer], ['flag', 'a', 1, 'No pneumothorax.', 'finding-absent', 'no PTX seen either way', 'dr-test']);
     assert.deepEqual(webview.lastState().pair?.flags.map((f) => [f.sentence, f.reason]), [[1, 'finding-absent']]);
-    assert.equal(webview.lastState().unreviewed, 1);
+    assert.equal(webview.lastState().progress.reviewed, 0, 'a sentence flag does not make the pair reviewed');
     webview.send({ type: 'unflag', pairId: 'a', sentence: 1 });
     await waitFor(() => webview.states().at(-1)?.pair?.flags.length === 0, 'the unflag to reach the webview');
     webview.send({ type: 'navigate', to: 'next-unreviewed' });
@@ -209,7 +211,7 @@ describe('review panel connection (host side)', () => {
     webview.send('hello');
     webview.send({ type: 'unflag', pairId: 'zzz', sentence: null });
     await settle();
-    assert.equal(session.flags.length, 0);
+    assert.equal(session.entries.length, 0);
     assert.match(warnings[0]!, /ignored a message from the webview \(flag: flag reason\)/);
     assert.match(warnings[1]!, /message is not an object/);
     assert.ok(warnings.some((w) => w.startsWith('shown: no pair with id zzz')), 'a failed intent is shown to the user');
@@ -246,10 +248,130 @@ describe('review panel connection (host side)', () => {
   it('records render reports and resolves waiters', async () => {
     const c = connect();
     const waiting = c.waitForRender((r) => r.heatmapDrawn, 1000);
-    const report = { pairId: 'a', sentences: 2, selectedSentence: 0, heatmapSentence: 0, heatmapDrawn: true, imageIndex: 0, imageLoaded: true, flagsShown: [], view: { colormap: 'turbo', opacity: 0.6, overlay: true } };
+    const report = {
+      pairId: 'a',
+      sentences: 2,
+      selectedSentence: 0,
+      heatmapSentence: 0,
+      heatmapDrawn: true,
+      imageIndex: 0,
+      imageLoaded: true,
+      flagsShown: [],
+      orphanedFlagsShown: [],
+      verdictsShown: [{ reviewer: 'dr-test', verdict: 'aligned', mine: true }],
+      adjudicationShown: null,
+      disagreedShown: false,
+      settleShown: [],
+      progressShown: 'reviewed 1 / 2',
+      view: { colormap: 'turbo', opacity: 0.6, overlay: true },
+    };
     webview.send({ type: 'rendered', report: { ...report, heatmapDrawn: false } });
     webview.send({ type: 'rendered', report });
     assert.deepEqual(await waiting, report);
     assert.deepEqual(c.lastRender, report);
+  });
+
+  it('records my verdict from a key (advance: on to the next pair awaiting mine), and not when the setting is off', async () => {
+    session.select('a');
+    connect();
+    advance = false;
+    webview.send({ type: 'verdict', pairId: 'a', verdict: 'unsure', advance: true });
+    await waitFor(() => session.review.verdictOf('a', 'dr-test')?.verdict === 'unsure', 'the verdict on a');
+    await settle();
+    assert.equal(session.selected?.pairId, 'a', 'radalign.advanceAfterVerdict off: stays');
+
+    advance = true;
+    webview.send({ type: 'verdict', pairId: 'a', verdict: 'aligned', advance: true });
+    await waitFor(() => session.selected?.pairId === 'b', 'the move to the next unreviewed pair');
+    assert.equal(session.review.verdictOf('a', 'dr-test')?.verdict, 'aligned');
+    const line = JSON.parse((await readFile(session.reviewFile, 'utf8')).trim().split('\n').at(-1)!);
+    assert.deepEqual([line.kind, line.pair, line.verdict, line.reviewer], ['verdict', 'a', 'aligned', 'dr-test']);
+    await waitFor(() => webview.lastState().pair?.id === 'b', 'the state of b');
+    assert.deepEqual(webview.lastState().progress, { reviewed: 1, total: 2, mine: 1, share: null, disagreed: 0 });
+  });
+
+  it('does not advance after a verdict with a reason (1–6 without a sentence), a clearing, or from a pinned panel', async () => {
+    session.select('a');
+    connect();
+    webview.send({ type: 'verdict', pairId: 'a', verdict: 'mismatched', reason: 'wrong-study', note: ' other patient ' });
+    await waitFor(() => session.review.verdictOf('a', 'dr-test') !== undefined, 'the verdict');
+    assert.equal(session.selected?.pairId, 'a');
+    const mine = session.review.verdictOf('a', 'dr-test')!;
+    assert.deepEqual([mine.verdict, mine.reason, mine.note], ['mismatched', 'wrong-study', 'other patient']);
+
+    // `x` again (no reason, no note): mine are kept while the verdict stays mismatched...
+    webview.send({ type: 'verdict', pairId: 'a', verdict: 'mismatched', advance: true });
+    await waitFor(() => session.selected?.pairId === 'b', 'the advance');
+    const again = session.review.verdictOf('a', 'dr-test')!;
+    assert.deepEqual([again.reason, again.note], ['wrong-study', 'other patient']);
+    // ...and dropped when it changes.
+    webview.send({ type: 'verdict', pairId: 'a', verdict: 'aligned' });
+    await waitFor(() => session.review.verdictOf('a', 'dr-test')?.verdict === 'aligned', 'the aligned verdict');
+    assert.deepEqual([session.review.verdictOf('a', 'dr-test')!.reason, session.review.verdictOf('a', 'dr-test')!.note], [null, '']);
+
+    session.select('a');
+    webview.send({ type: 'verdict', pairId: 'a', verdict: null, advance: true });
+    await waitFor(() => session.review.verdictOf('a', 'dr-test') === undefined, 'the cleared verdict');
+    assert.equal(session.selected?.pairId, 'a');
+
+    // A comparison panel pinned to the selected pair: its verdict does not move the selection on.
+    const pinnedView = new FakeWebview();
+    connect({ mode: 'pinned', pinnedPairId: 'a', port: pinnedView.port });
+    pinnedView.send({ type: 'verdict', pairId: 'a', verdict: 'aligned', advance: true });
+    await waitFor(() => session.review.verdictOf('a', 'dr-test')?.verdict === 'aligned', 'the verdict from the pinned panel');
+    await settle();
+    assert.equal(session.selected?.pairId, 'a', 'a comparison panel does not move the selection');
+  });
+
+  it('shows another reviewer’s verdict, settles the disagreement, and removes my orphaned flag', async () => {
+    session.select('a');
+    connect();
+    session.setReviewer('dr-other');
+    await session.verdict('a', 'mismatched', { reason: 'laterality' });
+    session.setReviewer('dr-test');
+    webview.send({ type: 'verdict', pairId: 'a', verdict: 'aligned' });
+    await waitFor(() => webview.lastState().pair?.verdicts.length === 2, 'both verdicts');
+    let s = webview.lastState();
+    assert.deepEqual(s.pair?.verdicts.map((v) => [v.reviewer, v.verdict, v.mine]), [['dr-other', 'mismatched', false], ['dr-test', 'aligned', true]]);
+    assert.deepEqual([s.pair?.disagreed, s.pair?.outcome, s.progress.disagreed], [true, 'disagreed', 1]);
+
+    webview.send({ type: 'adjudicate', pairId: 'a', verdict: 'mismatched', reason: 'laterality' });
+    await waitFor(() => webview.lastState().pair?.adjudication !== null, 'the adjudication');
+    s = webview.lastState();
+    assert.deepEqual([s.pair?.adjudication?.verdict, s.pair?.adjudication?.reason, s.pair?.adjudication?.reviewer, s.pair?.outcome, s.progress.disagreed], ['mismatched', 'laterality', 'dr-test', 'mismatched', 0]);
+    webview.send({ type: 'adjudicate', pairId: 'a', verdict: null });
+    await waitFor(() => webview.lastState().pair?.adjudication === null, 'the adjudication removed');
+
+    // A flag of mine whose sentence the rescored report no longer has.
+    await session.flag({ pairId: 'a', sentence: 0 }, 'laterality', '');
+    const edited = results();
+    const a = edited.pairs.find((p) => p.id === 'a')!;
+    a.reportText = 'Left effusion. No pneumothorax.';
+    a.sentences[0] = { ...a.sentences[0]!, text: 'Left effusion.', end: 14 };
+    session.setResults(new ResultsInMemory(edited));
+    await waitFor(() => webview.lastState().pair?.orphanedFlags.length === 1, 'the orphaned flag');
+    assert.deepEqual(webview.lastState().pair?.orphanedFlags.map((f) => [f.text, f.mine]), [['Right effusion.', true]]);
+    webview.send({ type: 'remove-orphaned-flag', pairId: 'a', text: 'Left effusion.', sentence: 0 }); // no such flag: nothing happens
+    await settle();
+    assert.equal(session.review.get('a')?.flags.length, 1);
+    webview.send({ type: 'remove-orphaned-flag', pairId: 'a', text: 'Right effusion.', sentence: 0 });
+    await waitFor(() => webview.lastState().pair?.orphanedFlags.length === 0, 'the orphaned flag removed');
+    assert.equal(session.review.get('a')?.flags.length ?? 0, 0);
+  });
+
+  it('rejects malformed verdicts and adjudications without touching the session', async () => {
+    session.select('a');
+    connect();
+    webview.send({ type: 'verdict', pairId: 'a', verdict: 'maybe', advance: true });
+    webview.send({ type: 'verdict', pairId: 'a', verdict: 'aligned', reason: 'laterality' });
+    webview.send({ type: 'adjudicate', pairId: 'a', verdict: 'disagreed' });
+    webview.send({ type: 'verdict', pairId: 'zzz', verdict: 'aligned' });
+    await settle();
+    assert.equal(session.entries.length, 0);
+    assert.equal(session.selected?.pairId, 'a');
+    assert.match(warnings[0]!, /ignored a message from the webview \(verdict: verdict verdict\)/);
+    assert.match(warnings[1]!, /verdict: verdict reason \(only for mismatched\)/);
+    assert.match(warnings[2]!, /adjudicate: adjudicate verdict/);
+    assert.ok(warnings.some((w) => w.startsWith('shown: no pair with id zzz')), 'a failed intent is shown to the user');
   });
 });

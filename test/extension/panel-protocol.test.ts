@@ -19,7 +19,16 @@ const report: RenderReport = {
   heatmapDrawn: true,
   imageIndex: 0,
   imageLoaded: true,
-  flagsShown: [{ sentence: null, reason: 'laterality' }],
+  flagsShown: [{ sentence: 0, reason: 'laterality', reviewer: 'dr-a' }],
+  orphanedFlagsShown: [{ text: 'Left effusion.', reason: 'other', reviewer: 'dr-b' }],
+  verdictsShown: [
+    { reviewer: 'dr-a', verdict: 'aligned', mine: true },
+    { reviewer: 'dr-b', verdict: 'mismatched', mine: false },
+  ],
+  adjudicationShown: null,
+  disagreedShown: true,
+  settleShown: ['aligned', 'mismatched', 'unsure'],
+  progressShown: 'reviewed 1 / 3 · mine 1 · disagreed 1 · as dr-a',
   view: { colormap: 'hot', opacity: 0.5, overlay: true },
 };
 
@@ -28,7 +37,8 @@ function state(): PanelState {
     mode: 'follow',
     sentence: 0,
     total: 3,
-    unreviewed: 2,
+    reviewer: 'dr-a',
+    progress: { reviewed: 1, total: 3, mine: 1, share: { reviewed: 1, assigned: 2 }, disagreed: 1 },
     modelName: 'm',
     keymap: [...DEFAULT_KEYMAP],
     reasons: [{ id: 'other', label: 'other' }],
@@ -58,7 +68,15 @@ function state(): PanelState {
           heatmap: { kind: 'patch', imageIndex: 0, rows: 2, cols: 2, values: [0, 1, 2, 3], box: [0, 0, 10, 10] },
         },
       ],
-      flags: [{ sentence: 0, reason: 'finding-absent', note: '', reviewer: 'r', at: '2024-01-01T00:00:00Z' }],
+      verdicts: [
+        { reviewer: 'dr-a', verdict: 'aligned', reason: null, note: '', at: '2024-01-01T00:00:00Z', mine: true },
+        { reviewer: 'dr-b', verdict: 'mismatched', reason: 'laterality', note: 'left?', at: '2024-01-01T00:00:00Z', useReportOf: 'b', mine: false },
+      ],
+      adjudication: { reviewer: 'dr-c', verdict: 'mismatched', reason: null, note: '', at: '2024-01-02T00:00:00Z' },
+      outcome: 'mismatched',
+      disagreed: true,
+      flags: [{ sentence: 0, reason: 'finding-absent', note: '', reviewer: 'r', at: '2024-01-01T00:00:00Z', mine: false }],
+      orphanedFlags: [{ text: 'Left effusion.', sentence: 3, reason: 'other', note: '', reviewer: 'dr-a', at: '2024-01-01T00:00:00Z', mine: true }],
     },
   };
 }
@@ -67,8 +85,14 @@ describe('review panel protocol', () => {
   it('accepts well-formed host messages, including a full state and replies', () => {
     assert.equal(checkHostToWebview({ type: 'state', state: state() }).ok, true);
     assert.equal(checkHostToWebview({ type: 'state', state: { ...state(), pair: null, notice: 'nothing' } }).ok, true);
+    const plain = state();
+    Object.assign(plain.pair!, { verdicts: [], adjudication: null, outcome: 'unreviewed', disagreed: false, orphanedFlags: [] });
+    Object.assign(plain.pair!.flags[0]!, { sentence: 0 });
+    plain.progress.share = null;
+    plain.pair!.orphanedFlags = [{ ...state().pair!.orphanedFlags[0]!, text: null }];
+    assert.equal(checkHostToWebview({ type: 'state', state: plain }).ok, true, 'no verdicts, no share, an orphan without recorded text');
     assert.equal(checkHostToWebview({ type: 'reply', requestId: 3, ok: false, error: 'no' }).ok, true);
-    assert.equal(checkHostToWebview({ type: 'request', requestId: 1, method: 'simulate-input', params: { steps: [{ key: 's' }, { text: 'x' }] } }).ok, true);
+    assert.equal(checkHostToWebview({ type: 'request', requestId: 1, method: 'simulate-input', params: { steps: [{ key: 's' }, { text: 'x' }, { click: '.settle-button' }] } }).ok, true);
   });
 
   it('rejects ill-formed host messages, saying what is wrong', () => {
@@ -89,8 +113,35 @@ describe('review panel protocol', () => {
     const f = state();
     (f.pair!.flags[0] as { reason: string }).reason = 'boring';
     bad({ type: 'state', state: f }, /pair flags/);
+    // Verdicts, adjudication, outcome, flags and progress of the team-review model.
+    const mutate = (change: (s: PanelState) => void): PanelState => {
+      const x = state();
+      change(x);
+      return x;
+    };
+    const set = (obj: object, key: string, value: unknown) => ((obj as Record<string, unknown>)[key] = value);
+    bad({ type: 'state', state: mutate((x) => set(x.pair!.verdicts[0]!, 'verdict', 'maybe')) }, /pair verdicts/);
+    bad({ type: 'state', state: mutate((x) => set(x.pair!.verdicts[0]!, 'reason', 'laterality')) }, /pair verdicts/); // a reason on an aligned verdict
+    bad({ type: 'state', state: mutate((x) => set(x.pair!.verdicts[1]!, 'mine', 'no')) }, /pair verdicts/);
+    bad({ type: 'state', state: mutate((x) => set(x.pair!.verdicts[1]!, 'useReportOf', 7)) }, /pair verdicts/);
+    bad({ type: 'state', state: mutate((x) => set(x.pair!, 'verdicts', undefined)) }, /pair verdicts/);
+    bad({ type: 'state', state: mutate((x) => set(x.pair!.adjudication!, 'verdict', null)) }, /pair adjudication/);
+    bad({ type: 'state', state: mutate((x) => set(x.pair!, 'adjudication', undefined)) }, /pair adjudication/);
+    bad({ type: 'state', state: mutate((x) => set(x.pair!, 'outcome', 'settled')) }, /pair outcome/);
+    bad({ type: 'state', state: mutate((x) => set(x.pair!, 'disagreed', 1)) }, /pair outcome/);
+    bad({ type: 'state', state: mutate((x) => set(x.pair!.flags[0]!, 'sentence', null)) }, /pair flags/); // flags are on sentences now
+    bad({ type: 'state', state: mutate((x) => set(x.pair!.flags[0]!, 'mine', undefined)) }, /pair flags/);
+    bad({ type: 'state', state: mutate((x) => set(x.pair!.orphanedFlags[0]!, 'text', 3)) }, /pair orphanedFlags/);
+    bad({ type: 'state', state: mutate((x) => set(x.pair!, 'orphanedFlags', undefined)) }, /pair orphanedFlags/);
+    bad({ type: 'state', state: mutate((x) => set(x, 'reviewer', undefined)) }, /state reviewer/);
+    bad({ type: 'state', state: mutate((x) => set(x.progress, 'reviewed', 4)) }, /state progress/); // more than total
+    bad({ type: 'state', state: mutate((x) => set(x.progress, 'share', { reviewed: 3, assigned: 2 })) }, /state progress/);
+    bad({ type: 'state', state: mutate((x) => set(x.progress, 'disagreed', -1)) }, /state progress/);
+    bad({ type: 'state', state: mutate((x) => set(x, 'progress', undefined)) }, /state progress/);
+    bad({ type: 'state', state: mutate((x) => (x.keymap = [{ keys: ['a'], label: 'a', action: { type: 'verdict', verdict: 'great' as 'aligned' } }])) }, /state keymap/);
     bad({ type: 'request', requestId: 1, method: 'format-disk', params: {} }, /unknown request method/);
     bad({ type: 'request', requestId: 1, method: 'simulate-input', params: { steps: [{ keys: 1 }] } }, /bad params/);
+    bad({ type: 'request', requestId: 1, method: 'simulate-input', params: { steps: [{ click: 1 }] } }, /bad params/);
     bad({ type: 'reply', requestId: -1, ok: true, result: 1 }, /requestId/);
     bad({ type: 'toString' }, /unknown message type/); // not fooled by inherited properties
   });
@@ -102,11 +153,49 @@ describe('review panel protocol', () => {
       { type: 'navigate', to: 'next-unreviewed' },
       { type: 'flag', pairId: 'a', sentence: 2, reason: 'wrong-view', note: '' },
       { type: 'unflag', pairId: 'a', sentence: null },
+      { type: 'verdict', pairId: 'a', verdict: 'aligned', advance: true },
+      { type: 'verdict', pairId: 'a', verdict: 'mismatched', reason: 'laterality', note: 'L/R', useReportOf: 'b' },
+      { type: 'verdict', pairId: 'a', verdict: 'unsure', reason: null, note: '' },
+      { type: 'verdict', pairId: 'a', verdict: null },
+      { type: 'adjudicate', pairId: 'a', verdict: 'mismatched', reason: 'wrong-study', useReportOf: 'b' },
+      { type: 'adjudicate', pairId: 'a', verdict: null },
+      { type: 'remove-orphaned-flag', pairId: 'a', text: 'Left effusion.', sentence: 3 },
+      { type: 'remove-orphaned-flag', pairId: 'a', text: null, sentence: 0 },
       { type: 'open-other', pairId: 'b' },
       { type: 'rendered', report },
       { type: 'request', requestId: 9, method: 'load-image', params: { pairId: 'a', index: 0 } },
     ];
     for (const m of good) assert.equal(checkWebviewToHost(m).ok, true, JSON.stringify(m));
+    const rejected: [unknown, RegExp][] = [
+      [{ type: 'verdict', pairId: 'a', verdict: 'maybe' }, /verdict verdict/],
+      [{ type: 'verdict', pairId: 'a' }, /verdict verdict/],
+      [{ type: 'verdict', pairId: 7, verdict: 'aligned' }, /verdict pairId/],
+      [{ type: 'verdict', pairId: 'a', verdict: 'aligned', reason: 'laterality' }, /only for mismatched/],
+      [{ type: 'verdict', pairId: 'a', verdict: 'mismatched', reason: 'vibes' }, /verdict reason/],
+      [{ type: 'verdict', pairId: 'a', verdict: 'mismatched', note: 3 }, /verdict note/],
+      [{ type: 'verdict', pairId: 'a', verdict: 'aligned', useReportOf: 'b' }, /useReportOf/],
+      [{ type: 'verdict', pairId: 'a', verdict: 'mismatched', useReportOf: 2 }, /useReportOf/],
+      [{ type: 'verdict', pairId: 'a', verdict: 'aligned', advance: 'yes' }, /verdict advance/],
+      [{ type: 'adjudicate', pairId: 'a', verdict: 'disagreed' }, /adjudicate verdict/],
+      [{ type: 'adjudicate', pairId: 'a', verdict: null, reason: 'other' }, /only for mismatched/],
+      [{ type: 'adjudicate', pairId: 'a', verdict: 'unsure', note: null }, /adjudicate note/],
+      [{ type: 'adjudicate', verdict: 'unsure' }, /adjudicate pairId/],
+      [{ type: 'remove-orphaned-flag', pairId: 'a', text: 1, sentence: 0 }, /remove-orphaned-flag target/],
+      [{ type: 'remove-orphaned-flag', pairId: 'a', text: 'x', sentence: -1 }, /remove-orphaned-flag target/],
+      [{ type: 'rendered', report: { ...report, verdictsShown: [{ reviewer: 'dr-a', verdict: 'fine', mine: true }] } }, /report verdictsShown/],
+      [{ type: 'rendered', report: { ...report, verdictsShown: [{ reviewer: 'dr-a', verdict: 'aligned' }] } }, /report verdictsShown/],
+      [{ type: 'rendered', report: { ...report, flagsShown: [{ sentence: 0, reason: 'other' }] } }, /report flagsShown/],
+      [{ type: 'rendered', report: { ...report, orphanedFlagsShown: [{ text: null, reason: 'other', reviewer: 'x' }] } }, /report orphanedFlagsShown/],
+      [{ type: 'rendered', report: { ...report, adjudicationShown: 'disagreed' } }, /report adjudication/],
+      [{ type: 'rendered', report: { ...report, disagreedShown: undefined } }, /report adjudication/],
+      [{ type: 'rendered', report: { ...report, settleShown: ['later'] } }, /report settle/],
+      [{ type: 'rendered', report: { ...report, progressShown: 3 } }, /report settle\/progress/],
+    ];
+    for (const [m, problem] of rejected) {
+      const r = checkWebviewToHost(m);
+      assert.equal(r.ok, false, JSON.stringify(m));
+      if (!r.ok) assert.match(r.problem, problem, JSON.stringify(m));
+    }
     const bad = [
       { type: 'flag', pairId: 'a', sentence: 0, reason: 'dislike', note: '' },
       { type: 'flag', pairId: 'a', sentence: -1, reason: 'other', note: '' },

@@ -58,7 +58,7 @@ describe('results paths: the dataset path gate', () => {
         onMessage: (l) => ((listener = l), { dispose: () => (listener = undefined) }),
       },
       mode: 'follow',
-      reviewer: () => 'dr-test',
+      advanceAfterVerdict: () => false,
       routeImage: async (p) => (calls.routed.push(p), p.endsWith('.png') ? 'uri' : 'pixels'),
       toWebviewUri: (p) => (calls.uris.push(p), `https://webview.test${p}`),
       decodeImage: async (p) => (calls.decoded.push(p), PIXELS),

@@ -16,37 +16,45 @@ describe('views: Export review content', () => {
 
   async function flaggedSession(): Promise<ReviewSession> {
     counted = new CountingResults(saved([pair('b', 2, 'Heart normal. Left effusion, "small".', [0.3, 0.05]), pair('a', 1, 'Right opacity.'), pair('c', 3, 'Unflagged.')]));
-    const s = new ReviewSession(dir, counted);
-    await s.loadFlags();
-    await s.flag({ pairId: 'a', sentence: null }, 'wrong-study', 'belongs to case9, "not" a', 'ana');
-    await s.flag({ pairId: 'b', sentence: 1 }, 'laterality', '', 'ben');
-    await s.flag({ pairId: 'b', sentence: 0 }, 'other', 'x', 'ben');
-    await s.unflag({ pairId: 'b', sentence: 0 }, 'ben');
-    return s;
+    const ana = new ReviewSession(dir, counted, { reviewer: 'ana' });
+    await ana.load();
+    await ana.flag({ pairId: 'a', sentence: null }, 'wrong-study', 'belongs to case9, "not" a');
+    const ben = new ReviewSession(dir, counted, { reviewer: 'ben' });
+    await ben.load();
+    await ben.flag({ pairId: 'b', sentence: 1 }, 'laterality', '');
+    await ben.flag({ pairId: 'b', sentence: 0 }, 'other', 'x');
+    await ben.unflag({ pairId: 'b', sentence: 0 });
+    await ben.verdict('a', 'aligned');
+    await ben.verdict('c', 'unsure');
+    await ben.verdict('c', null);
+    await ben.adjudicate('a', 'mismatched', { reason: 'wrong-study', useReportOf: 'b' });
+    return ben;
   }
 
-  it('writes one CSV row per current flag, joined with the scores', async () => {
+  it("writes one CSV row per live verdict, adjudication and flag of every reviewer, joined with the scores", async () => {
     const s = await flaggedSession();
     counted.reads.length = 0;
-    const { text, rows } = exportContent('csv', s.flags, await readFlaggedPairs(s.flags, s.results));
-    assert.deepEqual(counted.reads.sort(), ['a', 'b'], 'only the flagged pairs are read, once each');
-    assert.equal(rows, 2);
+    const { text, rows } = exportContent('csv', s.entries, await readFlaggedPairs(s.entries, s.results));
+    assert.deepEqual(counted.reads.sort(), ['a', 'b'], 'only the reviewed pairs are read, once each (c\'s verdict was cleared)');
+    assert.equal(rows, 4);
     const parsed = parse(text, { columns: true }) as Record<string, string>[];
     assert.deepEqual(
-      parsed.map((r) => [r.pair, r.target, r.sentence, r.reason, r.reasonLabel, r.note, r.reviewer, r.rank, r.sentenceScore, r.sentenceText]),
+      parsed.map((r) => [r.pair, r.kind, r.verdict, r.sentence, r.reason, r.note, r.useReportOf, r.reviewer, r.rank, r.sentenceScore, r.sentenceText]).sort(),
       [
-        ['a', 'pair', '', 'wrong-study', 'wrong study / patient', 'belongs to case9, "not" a', 'ana', '1', '', ''],
-        ['b', 'sentence', '1', 'laterality', 'laterality (left/right)', '', 'ben', '2', '0.05', 'Left effusion, "small".'],
+        ['a', 'adjudication', 'mismatched', '', 'wrong-study', '', 'b', 'ben', '1', '', ''],
+        ['a', 'verdict', 'aligned', '', '', '', '', 'ben', '1', '', ''],
+        ['a', 'verdict', 'mismatched', '', 'wrong-study', 'belongs to case9, "not" a', '', 'ana', '1', '', ''],
+        ['b', 'flag', '', '1', 'laterality', '', '', 'ben', '2', '0.05', 'Left effusion, "small".'],
       ],
     );
   });
 
   it('writes the same rows as JSON', async () => {
     const s = await flaggedSession();
-    const { text } = exportContent('json', s.flags, await readFlaggedPairs(s.flags, s.results));
-    const json = JSON.parse(text) as { exportedAt: string; flags: { pair: string; sentence: number | null; suspicion: number }[] };
+    const { text } = exportContent('json', s.entries, await readFlaggedPairs(s.entries, s.results));
+    const json = JSON.parse(text) as { exportedAt: string; entries: { pair: string; kind: string; sentence: number | null; suspicion: number }[] };
     assert.ok(!Number.isNaN(Date.parse(json.exportedAt)));
-    assert.deepEqual(json.flags.map((f) => [f.pair, f.sentence, f.suspicion]), [['a', null, 0.9], ['b', 1, 0.8]]);
+    assert.deepEqual(json.entries.map((f) => [f.pair, f.kind, f.sentence, f.suspicion]).sort(), [['a', 'adjudication', null, 0.9], ['a', 'verdict', null, 0.9], ['a', 'verdict', null, 0.9], ['b', 'flag', 1, 0.8]]);
   });
 
   it('replaces the target whole and leaves no temporary file', async () => {

@@ -1,6 +1,6 @@
 // Small hand-made results for the views' unit tests.
 import type { PairResult, ScoreResults, SentenceResult } from '../../src/engine/results';
-import type { ReviewEntry } from '../../src/engine/review';
+import type { AdjudicationEntry, FlagReason, ReviewEntry, Verdict, VerdictEntry } from '../../src/engine/review';
 import { ResultsInMemory, type SavedResults } from '../../src/engine/store/results-file';
 
 export function sentence(text: string, start: number, score: number, extra: Partial<SentenceResult> = {}): SentenceResult {
@@ -43,8 +43,25 @@ export function results(pairs: PairResult[], skipped: ScoreResults['skipped'] = 
   };
 }
 
-export function flag(pairId: string, sentenceIndex: number | null, reason: ReviewEntry['reason'], note = ''): ReviewEntry {
-  return { pair: pairId, sentence: sentenceIndex, reason, note, reviewer: 'ana', at: '2025-01-01T00:00:00Z', rev: 1, model: 'tiny' };
+/**
+ * A review entry as a reviewer made it: `sentenceIndex` null is today's pair flag, i.e. a verdict
+ * "mismatched" with that reason (reason null: a cleared verdict); a number is a sentence flag
+ * (with `sentenceText` when given).
+ */
+export function flag(pairId: string, sentenceIndex: number | null, reason: FlagReason | null, note = '', reviewer = 'ana', sentenceText?: string): ReviewEntry {
+  const base = { pair: pairId, note, reviewer, at: '2025-01-01T00:00:00Z', rev: 1, model: 'tiny' };
+  if (sentenceIndex === null) return { ...base, kind: 'verdict', verdict: reason === null ? null : 'mismatched', reason };
+  return { ...base, kind: 'flag', sentence: sentenceIndex, ...(sentenceText !== undefined ? { sentenceText } : {}), reason };
+}
+
+/** A reviewer's verdict on a pair. */
+export function verdict(pairId: string, reviewer: string, v: Verdict | null, extra: Partial<VerdictEntry> = {}): VerdictEntry {
+  return { kind: 'verdict', pair: pairId, reviewer, verdict: v, reason: null, note: '', at: '2025-01-01T00:00:00Z', rev: 1, model: 'tiny', ...extra };
+}
+
+/** The adjudication that settles a pair. */
+export function adjudication(pairId: string, reviewer: string, v: Verdict | null, extra: Partial<AdjudicationEntry> = {}): AdjudicationEntry {
+  return { kind: 'adjudication', pair: pairId, reviewer, verdict: v, reason: null, note: '', at: '2025-01-01T00:00:00Z', rev: 1, model: 'tiny', ...extra };
 }
 
 /** The pairs behind the SavedResults face (a radalign-results/1 document in memory). */

@@ -3,6 +3,7 @@
 // links may run radalign commands) built from a pair whose every text field is hostile.
 import assert from 'node:assert/strict';
 import type { PairResult } from '../../src/engine/results';
+import type { FlagEntry } from '../../src/engine/review';
 import { HOVER_COMMANDS, sentenceHoverMarkdown } from '../../src/extension/views/hover-markdown';
 import { commandLink, escapeIcons, escapeMarkdown, notificationText } from '../../src/extension/views/markdown-text';
 import { targetTitle } from '../../src/extension/views/flag-choices';
@@ -79,8 +80,8 @@ describe('views: dataset text in markdown, labels and notifications', () => {
     const s = p.sentences[0]!;
     (s as { section: string }).section = evil;
     s.heatmap = { kind: evil as 'patch', imageIndex: 0, rows: 1, cols: 2, values: [0.1, 0.2], box: [0, 0, 8, 8] };
-    const entry = { ...flag('p)1', 0, 'laterality', `note ${evil}`), reviewer: `dr ${evil}` };
-    const md = sentenceHoverMarkdown({ pair: p, index: 0, below: 0.4, flag: entry });
+    const entry = flag('p)1', 0, 'laterality', `note ${evil}`, `dr ${evil}`) as FlagEntry;
+    const md = sentenceHoverMarkdown({ pair: p, index: 0, below: 0.4, flags: [entry], reviewer: 'someone else' });
 
     const syntax = live(md);
     const links = [...syntax.matchAll(/\]\(command:([\w.]+)/g)].map((m) => m[1]);

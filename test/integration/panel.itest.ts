@@ -1,6 +1,8 @@
 // The review panel in a real extension host: the webview's script runs, renders the selected
-// pair with a heatmap, turns keystrokes into flags that reach the review file, follows the
-// session, shows host-decoded DICOM pixels, and comes back after being hidden or restored.
+// pair with a heatmap, turns keystrokes into flags and verdicts that reach the review file (and
+// moves on to the next pair awaiting mine), shows another reviewer's verdict and settles the
+// disagreement with a click, follows the session, shows host-decoded DICOM pixels, and comes back
+// after being hidden or restored.
 import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { screenshot, until } from './itest-helpers';
@@ -11,6 +13,7 @@ import type { RadalignApi } from '../../src/extension/extension';
 import { PANEL_TEST_HOOK_COMMAND } from '../../src/extension/panel/register-panel';
 import type { ReviewPanelController } from '../../src/extension/panel/review-panel-controller';
 import type { PairResult } from '../../src/engine/results';
+import type { FlagEntry } from '../../src/engine/review/types';
 import type { ReviewSession } from '../../src/extension/review/review-session';
 import type { ScorePairsOutcome } from '../../src/extension/score-pairs-command';
 import type { RenderReport } from '../../src/protocol/review-panel-protocol';
@@ -30,6 +33,10 @@ describe('review panel (webview) in a real extension host', () => {
   const render = (accept: (r: RenderReport) => boolean) => panel().connection.waitForRender(accept);
   /** The full record of the pair ranked `rank`. */
   const ranked = async (rank: number): Promise<PairResult> => (await session.pairDetails(session.entry(rank)!.id))!;
+  /** The review file's lines (its header line included). */
+  const reviewLines = () => readFileSync(session.reviewFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  /** The laterality flag made with keys below. */
+  const lateralityFlag = (): FlagEntry => [...session.review.pairs()].flatMap((r) => r.flags).find((f) => f.reason === 'laterality')!;
 
   before(async () => {
     const ext = vscode.extensions.getExtension<RadalignApi>(EXTENSION_ID);
@@ -74,12 +81,79 @@ describe('review panel (webview) in a real extension host', () => {
     const { pairId, sentence } = session.selected!;
     await panel().connection.request('simulate-input', { steps: [{ key: '2' }, { text: 'says left, image shows right' }, { key: 'Enter' }] });
     await render((x) => x.flagsShown.some((f) => f.sentence === sentence && f.reason === 'laterality'));
-    const lines = readFileSync(session.reviewFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    const entry = lines.find((e) => e.pair === pairId && e.sentence === sentence);
+    const entry = reviewLines().find((e) => e.kind === 'flag' && e.pair === pairId && e.sentence === sentence);
     assert.ok(entry, `a line for ${pairId} sentence ${sentence} in ${session.reviewFile}`);
     assert.equal(entry.reason, 'laterality');
     assert.equal(entry.note, 'says left, image shows right');
-    assert.ok(typeof entry.reviewer === 'string' && entry.reviewer.length > 0);
+    assert.equal(entry.reviewer, session.reviewer);
+    assert.equal(entry.sentenceText, (await ranked(1)).sentences[sentence!]!.text, 'the flag keeps its sentence’s text');
+    const r = await render((x) => x.flagsShown.some((f) => f.sentence === sentence));
+    assert.deepEqual(r.flagsShown.find((f) => f.sentence === sentence), { sentence, reason: 'laterality', reviewer: session.reviewer });
+  });
+
+  it('pressing a records my verdict "aligned" and moves on to the next pair awaiting my verdict', async () => {
+    // A pair nobody has judged or flagged (other suites share this workspace).
+    const from = session.ids().find((id, i) => i >= 2 && session.awaitsMyVerdict(id) && !session.review.get(id));
+    assert.ok(from, 'a pair that awaits my verdict');
+    const rank = session.entry(from)!.rank;
+    const expected = session.ids().find((id, i) => i + 1 > rank && session.awaitsMyVerdict(id));
+    assert.ok(expected, 'a later pair awaits my verdict too');
+    session.select(from);
+    await render((x) => x.pairId === from && x.verdictsShown.length === 0);
+    const before = reviewLines().length;
+    await panel().connection.request('simulate-input', { steps: [{ key: 'a' }] });
+    await render((x) => x.pairId === expected);
+    assert.equal(session.selected?.pairId, expected, 'radalign.advanceAfterVerdict is on by default');
+    const written = reviewLines().slice(before);
+    assert.deepEqual(
+      written.map((e) => [e.kind, e.pair, e.verdict, e.reviewer]),
+      [['verdict', from, 'aligned', session.reviewer]],
+      'one verdict line, on disk before the panel moved on',
+    );
+    session.select(from);
+    const r = await render((x) => x.pairId === from && x.verdictsShown.length > 0);
+    assert.deepEqual(r.verdictsShown, [{ reviewer: session.reviewer, verdict: 'aligned', mine: true }]);
+    assert.match(r.progressShown, /reviewed \d+ \/ \d+/);
+  });
+
+  it('shows another reviewer’s verdict beside mine, marks the disagreement, and settles it with a click', async () => {
+    const pairId = session.selected!.pairId;
+    const me = session.reviewer;
+    const other = me === 'dr-second' ? 'dr-third' : 'dr-second';
+    session.setReviewer(other);
+    try {
+      await session.verdict(pairId, 'mismatched', { reason: 'laterality', note: 'left/right swapped' });
+    } finally {
+      session.setReviewer(me);
+    }
+    let r = await render((x) => x.pairId === pairId && x.verdictsShown.length === 2);
+    assert.deepEqual(
+      [...r.verdictsShown].sort((a, b) => Number(b.mine) - Number(a.mine)),
+      [{ reviewer: me, verdict: 'aligned', mine: true }, { reviewer: other, verdict: 'mismatched', mine: false }],
+    );
+    assert.equal(r.disagreedShown, true);
+    assert.deepEqual(r.settleShown, ['aligned', 'mismatched', 'unsure']);
+    assert.equal(r.adjudicationShown, null);
+    const png = await screenshot('review-panel-two-reviewers');
+    if (png) log(`[screenshot] ${png}`);
+
+    await panel().connection.request('simulate-input', { steps: [{ click: '.settle-button[data-verdict="mismatched"]' }] });
+    r = await render((x) => x.pairId === pairId && x.adjudicationShown === 'mismatched');
+    assert.equal(session.review.get(pairId)?.outcome, 'mismatched');
+    const line = reviewLines().filter((e) => e.kind === 'adjudication' && e.pair === pairId).at(-1);
+    assert.deepEqual([line?.verdict, line?.reason, line?.reviewer], ['mismatched', 'laterality', me], 'the reason the reviewers agreed on goes with it');
+
+    // Leave the shared workspace as it was for the suites that follow (tombstones stay in the file).
+    await session.adjudicate(pairId, null);
+    session.setReviewer(other);
+    try {
+      await session.verdict(pairId, null);
+    } finally {
+      session.setReviewer(me);
+    }
+    await session.verdict(pairId, null);
+    r = await render((x) => x.pairId === pairId && x.verdictsShown.length === 0 && x.adjudicationShown === null);
+    assert.equal(r.disagreedShown, false);
   });
 
   it('follows the session when another view moves the selection, and moves it with j/k', async () => {
@@ -105,7 +179,7 @@ describe('review panel (webview) in a real extension host', () => {
   });
 
   it('keeps view settings and shows the flag again after the webview is hidden and shown (state restored)', async () => {
-    const flagged = session.flags.find((f) => f.reason === 'laterality')!;
+    const flagged = lateralityFlag();
     session.select(flagged.pair, flagged.sentence);
     await render((x) => x.pairId === flagged.pair && x.selectedSentence === flagged.sentence);
     await panel().connection.request('simulate-input', { steps: [{ key: 'c' }] });
@@ -125,7 +199,7 @@ describe('review panel (webview) in a real extension host', () => {
   });
 
   it('is rebuilt by the panel serializer after a window reload, on the pair it showed, with its flags', async () => {
-    const flagged = session.flags.find((f) => f.reason === 'laterality')!;
+    const flagged = lateralityFlag();
     const saved = { mode: 'follow', pairId: flagged.pair, sentence: flagged.sentence, view: { colormap: 'hot', opacity: 0.6, overlay: true } };
     panel().panel.dispose();
     assert.equal(controller.mainPanel, undefined);

@@ -60,7 +60,8 @@ describe('real data (covid-cxr) in a real extension host', function () {
     if (png) log(`[screenshot] ${png}`);
 
     await vscode.commands.executeCommand('radalign.flagPair', { reason: 'wrong-study', note: 'integration test on real data', pairId: top.id });
-    const lines = readFileSync(join(dataset, '.radalign', 'review.jsonl'), 'utf8').trim().split('\n');
-    assert.deepEqual(JSON.parse(lines[0]).pair, top.id);
+    const lines = readFileSync(join(dataset, '.radalign', 'review.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(lines[0], { format: 'radalign-review/2' });
+    assert.deepEqual([lines[1].pair, lines[1].kind, lines[1].verdict, lines[1].reason], [top.id, 'verdict', 'mismatched', 'wrong-study'], 'a pair flag is the mismatched verdict');
   });
 });

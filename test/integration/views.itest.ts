@@ -12,10 +12,16 @@ import type { PairResult } from '../../src/engine/results';
 import type { RadalignApi } from '../../src/extension/extension';
 import type { ReviewSession } from '../../src/extension/review/review-session';
 import type { ScorePairsOutcome } from '../../src/extension/score-pairs-command';
+import type { AssignOutcome } from '../../src/extension/views/assign-command';
+import type { ExportCleanOutcome } from '../../src/extension/views/export-clean-command';
 import type { ExportOutcome } from '../../src/extension/views/export-command';
 import type { FlagOutcome } from '../../src/extension/views/flag-commands';
+import { reviewText } from '../../src/extension/views/pair-rows';
 import { PairsTreeProvider, type PairNode } from '../../src/extension/views/pairs-tree';
+import { PAIRS_VIEW_TEST_HOOK_COMMAND } from '../../src/extension/views/register-views';
 import type { SelectModelOutcome } from '../../src/extension/views/select-model-command';
+import type { SummaryOutcome } from '../../src/extension/views/summary-command';
+import type { VerdictOutcome } from '../../src/extension/views/verdict-commands';
 
 const EXTENSION_ID = 'radalign.radalign';
 
@@ -32,9 +38,38 @@ const VIEW_COMMANDS = [
   'radalign.clearFilter',
   'radalign.showFlaggedOnly',
   'radalign.showAllPairs',
+  'radalign.showPairsByReview',
+  'radalign.showUnreviewedPairs',
+  'radalign.showDisagreedPairs',
   'radalign.openPair',
   'radalign.showSentence',
+  'radalign.markAligned',
+  'radalign.markMismatched',
+  'radalign.markUnsure',
+  'radalign.clearVerdict',
+  'radalign.adjudicatePair',
+  'radalign.assignPairs',
+  'radalign.reviewSummary',
+  'radalign.exportClean',
 ];
+
+/** Clears every live verdict, adjudication and flag the session holds, each as its own reviewer. */
+async function clearReview(session: ReviewSession): Promise<void> {
+  const me = session.reviewer;
+  try {
+    for (const e of [...session.entries]) {
+      session.setReviewer(e.reviewer);
+      if (e.kind === 'verdict') await session.verdict(e.pair, null);
+      else if (e.kind === 'adjudication') await session.adjudicate(e.pair, null);
+      else await session.removeFlag(e);
+    }
+  } finally {
+    session.setReviewer(me);
+  }
+  await session.load(); // the assignment file, removed, is forgotten
+  assert.deepEqual(session.entries, []);
+  assert.equal(session.assignment, undefined);
+}
 
 function workspaceFolder(): string {
   const ws = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -51,12 +86,13 @@ describe('radalign views and review commands', () => {
   before(async () => {
     api = await vscode.extensions.getExtension<RadalignApi>(EXTENSION_ID)!.activate();
     rmSync(join(workspaceFolder(), '.radalign', 'review.jsonl'), { force: true });
+    rmSync(join(workspaceFolder(), '.radalign', 'assignment.json'), { force: true });
     const outcome = await vscode.commands.executeCommand<ScorePairsOutcome>('radalign.scorePairs');
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
     const latest = api.results.latest!.results;
     session = await until('the session to follow the new results', () => (api.sessions.current?.results === latest ? api.sessions.current : undefined));
-    // Flags another test file may have left in memory are not ours to count.
-    for (const f of [...session.flags]) await session.unflag({ pairId: f.pair, sentence: f.sentence }, 'test');
+    // Verdicts and flags another test file may have left in memory are not ours to count.
+    await clearReview(session);
     ranked = await Promise.all(session.ids().map(async (id) => (await session.pairDetails(id))!));
     assert.deepEqual(ranked.map((p) => p.rank), [1, 2, 3, 4, 5, 6]);
   });
@@ -115,8 +151,12 @@ describe('radalign views and review commands', () => {
     it('has code lenses with its rank and suspicion, Open review and Flag pair', async () => {
       const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
       const titles = lenses.map((l) => l.command?.title ?? '');
-      assert.ok(titles.includes(`radalign: rank 1 of 6 · suspicion ${pair.suspicion.toFixed(2)}`), titles.join(' | '));
+      // Its standing follows (the export test before this one flagged a sentence of it).
+      const head = `radalign: rank 1 of 6 · suspicion ${pair.suspicion.toFixed(2)}`;
+      const standing = reviewText(session.review.get(pair.id));
+      assert.ok(titles.includes(standing ? `${head} · ${standing}` : head), titles.join(' | '));
       assert.ok(titles.includes('Open review') && titles.includes('Flag pair…'), titles.join(' | '));
+      assert.ok(titles.includes('Aligned') && titles.includes('Unsure'), titles.join(' | '));
       assert.ok(lenses.every((l) => l.range.start.line === 0));
     });
 
@@ -185,10 +225,99 @@ describe('radalign views and review commands', () => {
 
       const json = join(dir, 'review.json');
       assert.equal((await vscode.commands.executeCommand<ExportOutcome>('radalign.exportReview', { target: json })).status, 'written');
-      assert.equal((JSON.parse(readFileSync(json, 'utf8')) as { flags: unknown[] }).flags.length, 2);
+      assert.equal((JSON.parse(readFileSync(json, 'utf8')) as { entries: unknown[] }).entries.length, 2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('team review: two reviewers on overlapping shares', () => {
+    const config = () => vscode.workspace.getConfiguration('radalign');
+    let configured: string | undefined;
+    const reviewAs = async (name: string) => {
+      await config().update('reviewerName', name, vscode.ConfigurationTarget.Global);
+      await until(`the session to review as ${name}`, () => session.reviewer === name);
+    };
+    const verdict = async (command: string, args: object) => {
+      const outcome = await vscode.commands.executeCommand<VerdictOutcome>(command, args);
+      assert.equal(outcome.status, 'recorded', JSON.stringify(outcome));
+      return outcome;
+    };
+
+    before(async () => {
+      configured = config().inspect<string>('reviewerName')?.globalValue;
+      await clearReview(session);
+    });
+    after(async () => {
+      await config().update('reviewerName', configured, vscode.ConfigurationTarget.Global);
+      await until('the identity from before', () => session.reviewer !== 'ben' && session.reviewer !== 'ann');
+      rmSync(join(workspaceFolder(), '.radalign', 'assignment.json'), { force: true });
+      await clearReview(session);
+    });
+
+    it('assigns shares, records each reviewer\'s verdicts under the name from the setting, shows disagreements and agreement, settles one, exports clean', async () => {
+      const assigned = await vscode.commands.executeCommand<AssignOutcome>('radalign.assignPairs', { reviewers: ['ann', 'ben'], overlap: 0.5 });
+      assert.equal(assigned.status, 'assigned', JSON.stringify(assigned));
+      if (assigned.status !== 'assigned') return;
+      assert.equal(assigned.twice, 3, 'half of 6 pairs reviewed twice');
+      assert.equal(assigned.shares.ann + assigned.shares.ben, 9);
+      const shares = session.assignment!.shares;
+      const both = shares.ann!.filter((id) => shares.ben!.includes(id));
+      assert.equal(both.length, 3);
+      const contested = both[0]!;
+
+      await reviewAs('ann');
+      assert.deepEqual(session.myShare(), shares.ann);
+      for (const id of shares.ann!) {
+        if (id === contested) await verdict('radalign.markMismatched', { pairId: id, reason: 'laterality', note: 'L/R swapped' });
+        else await verdict('radalign.markAligned', { pairId: id });
+      }
+      await reviewAs('ben');
+      for (const id of shares.ben!) await verdict('radalign.markAligned', { pairId: id });
+      session.select(undefined);
+      assert.equal(await vscode.commands.executeCommand<string>('radalign.nextUnreviewedPair'), undefined, "ben's share is done");
+
+      // The disagreement view, with each reviewer's verdict on the row.
+      assert.deepEqual(await vscode.commands.executeCommand<string[]>('radalign.showDisagreedPairs'), [contested]);
+      const { provider } = await vscode.commands.executeCommand<{ provider: PairsTreeProvider }>(PAIRS_VIEW_TEST_HOOK_COMMAND);
+      const row = await provider.getTreeItem({ pairId: contested, sentence: null });
+      assert.match(String(row.description), /≠ ann: mismatched · ben: aligned$/);
+      assert.match(String(row.contextValue), /^radalign\.pair\.reviewed\.disagreed$/);
+
+      // Agreement figures over the 3 pairs both judged.
+      const built = await vscode.commands.executeCommand<SummaryOutcome>('radalign.reviewSummary', { open: false });
+      assert.equal(built.status, 'built');
+      if (built.status !== 'built') return;
+      assert.deepEqual([built.summary.total, built.summary.reviewed, built.summary.disagreed], [6, 6, [contested]]);
+      assert.deepEqual(built.summary.agreement.kappa.map((k) => [k.a, k.b, k.pairs]), [['ann', 'ben', 3]]);
+      assert.equal(built.summary.agreement.pairs, 3);
+      assert.deepEqual([built.summary.reviewers.ann?.assignedReviewed, built.summary.reviewers.ben?.assignedReviewed], [shares.ann!.length, shares.ben!.length]);
+      assert.match(built.markdown, /\| ann – ben \| 3 \| (-?\d\.\d\d|n\/a) \|/);
+
+      // One adjudication settles it; the disagreement view keeps it, marked.
+      const settled = await verdict('radalign.adjudicatePair', { pairId: contested, verdict: 'mismatched', reason: 'laterality' });
+      assert.deepEqual([settled.status === 'recorded' && settled.kind, session.review.outcome(contested)], ['adjudication', 'mismatched']);
+      assert.deepEqual(session.progress().disagreed, []);
+      assert.deepEqual(session.progress().adjudicated, [contested]);
+      assert.match(String((await provider.getTreeItem({ pairId: contested, sentence: null })).description), /⚖ mismatched: laterality \(left\/right\) \(adjudicated\) · ann: mismatched · ben: aligned$/);
+      assert.deepEqual(await vscode.commands.executeCommand<string[]>('radalign.showPairsByReview', 'mismatched'), [contested]);
+      await vscode.commands.executeCommand('radalign.clearFilter');
+
+      // The clean export leaves the mismatched pair out; the dataset folder is not written to.
+      const out = mkdtempSync(join(tmpdir(), 'radalign-itest-clean-'));
+      try {
+        const cleaned = await vscode.commands.executeCommand<ExportCleanOutcome>('radalign.exportClean', { outDir: out });
+        assert.equal(cleaned.status, 'written', JSON.stringify(cleaned));
+        if (cleaned.status !== 'written') return;
+        assert.deepEqual([cleaned.counts.pairs, cleaned.counts.written, cleaned.counts.dropped], [6, 5, 1]);
+        const manifest = parse(readFileSync(join(out, 'manifest.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+        assert.equal(manifest.length, 5);
+        assert.ok(!JSON.stringify(manifest).includes(`"${contested}"`), 'the mismatched pair is left out');
+        assert.ok(readFileSync(cleaned.summaryFile, 'utf8').includes(contested), 'the summary says what was dropped');
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    });
   });
 
   it('Select model checks the folder and stores it in the workspace folder settings', async () => {

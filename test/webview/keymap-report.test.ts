@@ -14,7 +14,22 @@ describe('webview keymap dispatch', () => {
     assert.deepEqual(act('1'), { type: 'flag', reason: 'wrong-study' });
     assert.deepEqual(act('6'), { type: 'flag', reason: 'other' });
     assert.deepEqual(act('u'), { type: 'unflag' });
-    assert.equal(act('x'), undefined);
+    assert.deepEqual(act('n'), { type: 'next-unreviewed' });
+    assert.equal(act('q'), undefined);
+    assert.equal(act('A'), undefined, 'Shift+a is not a');
+  });
+
+  it('gives each verdict one key: a aligned, x mismatched, ? unsure; they work in pinned panels too', () => {
+    for (const mode of ['follow', 'pinned'] as const) {
+      const act = (key: string) => actionForKey(DEFAULT_KEYMAP, { key }, mode);
+      assert.deepEqual(act('a'), { type: 'verdict', verdict: 'aligned' });
+      assert.deepEqual(act('x'), { type: 'verdict', verdict: 'mismatched' });
+      assert.deepEqual(act('?'), { type: 'verdict', verdict: 'unsure' });
+    }
+    const verdictBindings = DEFAULT_KEYMAP.filter((b) => b.action.type === 'verdict');
+    assert.deepEqual(verdictBindings.map((b) => b.keys), [['a'], ['x'], ['?']]);
+    assert.equal(keyLabel('?'), '?', 'a shifted symbol is written as typed');
+    assert.ok(visibleBindings(DEFAULT_KEYMAP, 'pinned').some((b) => b.action.type === 'verdict'), 'the legend of a pinned panel shows them');
   });
 
   it('leaves chords to VS Code and pair navigation out of pinned panels', () => {

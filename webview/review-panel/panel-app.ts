@@ -1,5 +1,7 @@
 // The review panel's webview: renders the host's state, keeps view settings (colour map,
-// opacity, overlay) in the webview's saved state, and turns keys and clicks into intents for the host.
+// opacity, overlay) in the webview's saved state, turns keys and clicks into intents for the host,
+// and reports what it drew (read back from its own DOM, so tests see what the page shows).
+import { isFlagReason, isVerdict, type Verdict } from '../../src/engine/review/types';
 import type { KeyAction, PanelState, PersistedPanelState, RenderReport, ViewSettings, WebviewToHost, InputStep } from '../../src/protocol/review-panel-protocol';
 import { COLORMAP_NAMES } from '../../src/protocol/review-panel-protocol';
 import { colormapGradient } from './colormaps';
@@ -8,7 +10,7 @@ import { ImageStore, type LoadedImage } from './image-store';
 import { ImageViewer } from './image-viewer';
 import { valueRange } from './heatmap-raster';
 import { actionForKey } from './keymap-dispatch';
-import { renderFlags, renderHeader, renderKeys, renderOthers, renderReport, type FlagDraft, type Intents } from './sections';
+import { renderFlags, renderHeader, renderKeys, renderOthers, renderReport, renderVerdicts, type FlagDraft, type Intents } from './sections';
 
 export interface AppDeps {
   post(message: WebviewToHost): void;
@@ -52,6 +54,8 @@ export class PanelApp {
       this.draft = undefined;
     }
     this.persist();
+    // Another pair starts at its verdicts, not where the last one was scrolled to (render then scrolls to a selected sentence).
+    if (pairChanged) this.side.scrollTop = 0;
     this.render();
   }
 
@@ -64,16 +68,28 @@ export class PanelApp {
           target.value += step.text;
           target.dispatchEvent(new Event('input', { bubbles: true }));
         }
+      } else if ('click' in step) {
+        const element = document.querySelector<HTMLElement>(step.click);
+        if (!element) throw new Error(`nothing to click: no element matches ${step.click}`);
+        element.click();
       } else {
         target.dispatchEvent(new KeyboardEvent('keydown', { key: step.key, shiftKey: step.shift ?? false, bubbles: true, cancelable: true }));
       }
     }
   }
 
-  /** What is on screen now. */
+  /** What is on screen now: the review parts are read from the rendered DOM, not from the state. */
   report(): RenderReport {
     const pair = this.state?.pair;
     const heatmapSentence = this.heatmapSentence();
+    const all = (selector: string): HTMLElement[] => [...this.side.querySelectorAll<HTMLElement>(selector)];
+    const text = (root: Element, selector: string): string => root.querySelector(selector)?.textContent ?? '';
+    const verdictOf = (root: Element | null): Verdict | null => {
+      const v = root?.querySelector('.verdict-value')?.textContent;
+      return isVerdict(v) ? v : null;
+    };
+    const reasonOf = (item: Element) => item.getAttribute('data-reason');
+    const index = (v: string | null): number | null => (v !== null && /^\d+$/.test(v) ? Number(v) : null);
     return {
       pairId: pair?.id ?? null,
       sentences: pair?.sentences.length ?? 0,
@@ -82,7 +98,25 @@ export class PanelApp {
       heatmapDrawn: this.viewer.overlayDrawn,
       imageIndex: this.activeImage,
       imageLoaded: this.imageLoaded,
-      flagsShown: (pair?.flags ?? []).map((f) => ({ sentence: f.sentence, reason: f.reason })),
+      flagsShown: all('.flag-list:not(.orphan-list) > .flag-item').flatMap((item) => {
+        const reason = reasonOf(item);
+        return isFlagReason(reason) ? [{ sentence: index(item.getAttribute('data-sentence')), reason, reviewer: text(item, '.flag-reviewer') }] : [];
+      }),
+      orphanedFlagsShown: all('.orphan-list > .flag-item').flatMap((item) => {
+        const reason = reasonOf(item);
+        return isFlagReason(reason) ? [{ text: text(item, '.orphan-text'), reason, reviewer: text(item, '.flag-reviewer') }] : [];
+      }),
+      verdictsShown: all('.verdict-list > .verdict-item').flatMap((item) => {
+        const verdict = verdictOf(item);
+        return verdict ? [{ reviewer: text(item, '.verdict-reviewer'), verdict, mine: item.querySelector('.you-badge') !== null }] : [];
+      }),
+      adjudicationShown: verdictOf(this.side.querySelector('.adjudication')),
+      disagreedShown: this.side.querySelector('.disagreed-marker') !== null,
+      settleShown: all('.settle .settle-button').flatMap((b) => {
+        const v = b.getAttribute('data-verdict');
+        return isVerdict(v) ? [v] : [];
+      }),
+      progressShown: this.header.querySelector('.progress')?.textContent ?? '',
       view: { ...this.view },
     };
   }
@@ -104,6 +138,8 @@ export class PanelApp {
       return;
     }
     this.side.replaceChildren(
+      // Verdicts first: the pair's standing and my verdict buttons without scrolling.
+      renderVerdicts(state, pair, this.intents),
       renderReport(pair, state.sentence, this.hovered, this.intents),
       renderFlags(state, pair, this.draft, this.intents),
       renderOthers(pair, this.intents),
@@ -301,9 +337,13 @@ export class PanelApp {
         return this.draft ? this.intents.cancelFlag() : this.intents.selectSentence(null);
       case 'flag':
         return this.intents.startFlag(action.reason);
+      case 'verdict':
+        return this.intents.verdict(action.verdict, { advance: true });
       case 'unflag': {
-        const own = state.sentence !== null && pair.flags.some((f) => f.sentence === state.sentence);
-        return this.intents.unflag(own ? state.sentence : null);
+        // My flag on the selected sentence, else my verdict; others' flags and verdicts are theirs.
+        if (state.sentence !== null && pair.flags.some((f) => f.mine && f.sentence === state.sentence)) return this.intents.unflag(state.sentence);
+        if (pair.verdicts.some((v) => v.mine)) return this.intents.verdict(null);
+        return;
       }
     }
   }
@@ -331,7 +371,11 @@ export class PanelApp {
         const id = pairId();
         const draft = this.draft;
         this.draft = undefined;
-        if (id !== undefined && draft) this.deps.post({ type: 'flag', pairId: id, sentence: draft.sentence, reason: draft.reason, note: note.trim() });
+        if (id !== undefined && draft) {
+          // No sentence: the reason is why the pair is mismatched (my verdict; no advance, the user may go on here).
+          if (draft.sentence === null) this.deps.post({ type: 'verdict', pairId: id, verdict: 'mismatched', reason: draft.reason, note: note.trim() });
+          else this.deps.post({ type: 'flag', pairId: id, sentence: draft.sentence, reason: draft.reason, note: note.trim() });
+        }
         this.render();
       },
       cancelFlag: () => {
@@ -340,7 +384,38 @@ export class PanelApp {
       },
       unflag: (sentence) => {
         const id = pairId();
-        if (id !== undefined && this.state?.pair?.flags.some((f) => f.sentence === sentence)) this.deps.post({ type: 'unflag', pairId: id, sentence });
+        if (id !== undefined && this.state?.pair?.flags.some((f) => f.mine && f.sentence === sentence)) this.deps.post({ type: 'unflag', pairId: id, sentence });
+      },
+      removeOrphan: (flag) => {
+        const id = pairId();
+        if (id !== undefined) this.deps.post({ type: 'remove-orphaned-flag', pairId: id, text: flag.text, sentence: flag.sentence });
+      },
+      verdict: (verdict, details = {}) => {
+        const id = pairId();
+        if (id === undefined) return;
+        const { reason, note, useReportOf, advance } = details;
+        this.deps.post({
+          type: 'verdict',
+          pairId: id,
+          verdict,
+          ...(reason !== undefined ? { reason } : {}),
+          ...(note !== undefined ? { note } : {}),
+          ...(useReportOf !== undefined ? { useReportOf } : {}),
+          ...(advance ? { advance } : {}),
+        });
+      },
+      adjudicate: (verdict, details = {}) => {
+        const id = pairId();
+        if (id === undefined) return;
+        const { reason, note, useReportOf } = details;
+        this.deps.post({
+          type: 'adjudicate',
+          pairId: id,
+          verdict,
+          ...(reason !== undefined ? { reason } : {}),
+          ...(note !== undefined ? { note } : {}),
+          ...(useReportOf !== undefined ? { useReportOf } : {}),
+        });
       },
       openOther: (id) => this.deps.post({ type: 'open-other', pairId: id }),
     };

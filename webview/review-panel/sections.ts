@@ -1,10 +1,20 @@
-// Renders the panel's text sections from the host's state: header, report, flags, other
-// reports, key legend. Each returns fresh DOM; user actions go to the `Intents` callbacks.
-import { FLAG_REASON_LABELS, type FlagReason } from '../../src/engine/review/types';
-import type { FlagView, PairView, PanelState } from '../../src/protocol/review-panel-protocol';
+// Renders the panel's text sections from the host's state: header (with review progress), report,
+// verdicts (everyone's, the adjudication, my verdict buttons), sentence flags (and orphaned ones),
+// other reports, key legend. Each returns fresh DOM; user actions go to the `Intents` callbacks.
+// Elements the render report reads back (panel-app.ts `report()`) carry the classes named there.
+import { FLAG_REASON_LABELS, VERDICTS, VERDICT_LABELS, type FlagReason, type Verdict } from '../../src/engine/review/types';
+import type { FlagView, OrphanedFlagView, PairView, PanelState, ProgressView, VerdictView } from '../../src/protocol/review-panel-protocol';
 import { el, kbd } from './dom';
 import { keyLabel, keysFor, visibleBindings } from './keymap-dispatch';
 import { reportRuns, sentenceCaveat, sentenceTints } from './report-layout';
+
+export interface VerdictDetails {
+  reason?: FlagReason | null;
+  note?: string;
+  useReportOf?: string;
+  /** Given with its key or button: the host then goes on to the next unreviewed pair (setting). */
+  advance?: boolean;
+}
 
 export interface Intents {
   navigate(to: 'next' | 'previous' | 'next-unreviewed'): void;
@@ -13,12 +23,19 @@ export interface Intents {
   startFlag(reason: FlagReason): void;
   commitFlag(note: string): void;
   cancelFlag(): void;
-  unflag(sentence: number | null): void;
+  unflag(sentence: number): void;
+  /** Removes my flag whose sentence is no longer in the report. */
+  removeOrphan(flag: OrphanedFlagView): void;
+  /** My verdict on the shown pair (null clears it). */
+  verdict(verdict: Verdict | null, details?: VerdictDetails): void;
+  /** Settles the shown pair (null removes the adjudication). */
+  adjudicate(verdict: Verdict | null, details?: Omit<VerdictDetails, 'advance'>): void;
   openOther(pairId: string): void;
 }
 
 export interface FlagDraft {
   reason: FlagReason;
+  /** The sentence to flag, or null: the pair's verdict becomes mismatched with the reason. */
   sentence: number | null;
   /** Typed so far: kept when a state update re-renders the form. */
   note: string;
@@ -34,10 +51,11 @@ export function renderHeader(state: PanelState, intents: Intents): HTMLElement {
         { class: 'nav' },
         button('‹ Previous', () => intents.navigate('previous'), 'Previous pair (k, ←)'),
         button('Next ›', () => intents.navigate('next'), 'Next pair (j, →)'),
-        button('Next unflagged', () => intents.navigate('next-unreviewed'), 'Next pair without a flag (n)'),
+        button('Next unreviewed', () => intents.navigate('next-unreviewed'), `Next pair without my verdict${state.progress.share ? ', in my share' : ''} (n)`),
       )
     : el('div', { class: 'nav pinned-note', text: 'pinned for comparison' });
-  if (!pair) return el('header', { class: 'header' }, el('div', { class: 'notice', text: state.notice ?? 'Nothing to show.' }), nav);
+  const progress = state.reviewer ? renderProgress(state.reviewer, state.progress) : null;
+  if (!pair) return el('header', { class: 'header' }, el('div', { class: 'notice', text: state.notice ?? 'Nothing to show.' }), progress, nav);
   return el(
     'header',
     { class: 'header' },
@@ -48,15 +66,29 @@ export function renderHeader(state: PanelState, intents: Intents): HTMLElement {
       metric('rank', `${pair.rank} / ${state.total}`, '1 = most suspicious pair in this dataset'),
       metric('suspicion', pct(pair.suspicion), 'Dataset-relative: how many other reports fit this image better, and other images this report'),
       metric('score', pair.score.toFixed(3), 'Cosine of the study image embedding with the report embedding'),
-      metric('unflagged', `${state.unreviewed}`, 'Pairs without any flag'),
       state.modelName ? metric('model', state.modelName, 'Model the scores come from') : null,
     ),
+    progress,
     nav,
   );
 }
 
-function metric(label: string, value: string, title: string): HTMLElement {
-  return el('span', { class: 'metric', title }, el('span', { class: 'metric-label', text: label }), el('span', { class: 'metric-value', text: value }));
+/** "reviewed 12 / 40 · my share 5 / 14 · disagreed 2 · as NAME" (the render report reads its text). */
+function renderProgress(reviewer: string, p: ProgressView): HTMLElement {
+  const parts = [
+    metric('reviewed', `${p.reviewed} / ${p.total}`, 'Pairs with a verdict of any reviewer (or an adjudication)'),
+    p.share
+      ? metric('my share', `${p.share.reviewed} / ${p.share.assigned}`, `Pairs of ${reviewer}'s share with ${reviewer}'s verdict`)
+      : metric('mine', `${p.mine}`, `Pairs with ${reviewer}'s verdict (no share assigned to ${reviewer})`),
+    metric('disagreed', `${p.disagreed}`, 'Pairs whose reviewers disagree and that no adjudication settles', p.disagreed ? 'metric attention' : 'metric'),
+    metric('as', reviewer, 'Verdicts and flags made here are recorded as this reviewer (setting radalign.reviewerName)'),
+  ];
+  return el('div', { class: 'progress' }, ...parts.flatMap((m, i) => (i ? [' · ', m] : [m])));
+}
+
+function metric(label: string, value: string, title: string, cls = 'metric'): HTMLElement {
+  // The space reads in textContent (the render report's progress text); flex layout drops it.
+  return el('span', { class: cls, title }, el('span', { class: 'metric-label', text: label }), ' ', el('span', { class: 'metric-value', text: value }));
 }
 
 function button(label: string, onClick: () => void, title?: string, cls = ''): HTMLButtonElement {
@@ -109,24 +141,127 @@ function caveatBadge(kind: 'negated' | 'no-image', label?: string): HTMLElement 
   return el('span', { class: `badge ${kind}-badge`, text: kind === 'negated' ? '¬' : 'i', attrs: label ? { 'aria-label': label } : {} });
 }
 
+/** Short verdict word in a span the render report reads (`.verdict-value`). */
+function verdictValue(v: Verdict): HTMLElement {
+  return el('span', { class: `verdict-value v-${v}`, text: v, title: VERDICT_LABELS[v] });
+}
+
+const when = (at: string): string => at.replace('T', ' ').slice(0, 16);
+
+export function renderVerdicts(state: PanelState, pair: PairView, intents: Intents): HTMLElement {
+  const mine = pair.verdicts.find((v) => v.mine);
+  const children: (HTMLElement | null)[] = [el('h2', { text: 'Verdicts' }), outcomeLine(pair)];
+  if (pair.verdicts.length) {
+    const list = el('ul', { class: 'verdict-list' });
+    for (const v of pair.verdicts) list.append(verdictItem(v));
+    children.push(list);
+  }
+  if (pair.adjudication) {
+    const a = pair.adjudication;
+    children.push(
+      el(
+        'div',
+        { class: 'adjudication' },
+        el('span', { class: 'adjudication-label', text: 'Settled as ' }),
+        verdictValue(a.verdict),
+        a.reason ? el('span', { class: 'verdict-reason', text: FLAG_REASON_LABELS[a.reason] }) : null,
+        a.useReportOf !== undefined ? el('span', { class: 'verdict-use', text: `report of ${a.useReportOf} belongs here` }) : null,
+        a.note ? el('span', { class: 'verdict-note', text: `“${a.note}”` }) : null,
+        el('span', { class: 'verdict-by', text: `by ${a.reviewer}, ${when(a.at)}` }),
+        button('Unsettle', () => intents.adjudicate(null), 'Remove the adjudication (the reviewers\' verdicts decide again)', 'secondary small'),
+      ),
+    );
+  }
+  if (pair.disagreed) children.push(settleButtons(pair, intents));
+  children.push(myVerdict(state, mine, intents));
+  return el('section', { class: 'verdicts', attrs: { 'data-outcome': pair.outcome } }, ...children);
+}
+
+function outcomeLine(pair: PairView): HTMLElement {
+  const line = el('div', { class: 'outcome' });
+  if (pair.disagreed) line.append(el('span', { class: 'disagreed-marker', text: 'disagreed', title: 'The reviewers\' verdicts on this pair differ' }), ' ');
+  if (pair.outcome === 'unreviewed') line.append(el('span', { class: 'empty', text: 'No verdicts yet.' }));
+  else if (pair.outcome === 'disagreed') line.append(el('span', { class: 'hint', text: 'Not settled: settle it below.' }));
+  else line.append(el('span', { class: 'outcome-label', text: pair.adjudication ? 'outcome (settled): ' : 'outcome: ' }), el('strong', { text: pair.outcome }));
+  return line;
+}
+
+function verdictItem(v: VerdictView): HTMLElement {
+  return el(
+    'li',
+    { class: v.mine ? 'verdict-item mine' : 'verdict-item', attrs: { 'data-reviewer': v.reviewer } },
+    el('span', { class: 'verdict-reviewer', text: v.reviewer }),
+    v.mine ? el('span', { class: 'you-badge', text: 'you' }) : null,
+    verdictValue(v.verdict),
+    v.reason ? el('span', { class: 'verdict-reason', text: FLAG_REASON_LABELS[v.reason] }) : null,
+    v.useReportOf !== undefined ? el('span', { class: 'verdict-use', text: `report of ${v.useReportOf} belongs here` }) : null,
+    v.note ? el('span', { class: 'verdict-note', text: `“${v.note}”` }) : null,
+    el('span', { class: 'verdict-by', text: when(v.at) }),
+  );
+}
+
+/**
+ * One button per verdict. Settling as mismatched carries the reason (and the report said to belong
+ * here) when the reviewers who said mismatched agree on it.
+ */
+function settleButtons(pair: PairView, intents: Intents): HTMLElement {
+  const mismatched = pair.verdicts.filter((v) => v.verdict === 'mismatched');
+  const agreed = <T,>(values: T[]): T | undefined => (values.length && values.every((x) => x === values[0]) ? values[0] : undefined);
+  const reason = agreed(mismatched.map((v) => v.reason)) ?? null;
+  const useReportOf = agreed(mismatched.map((v) => v.useReportOf));
+  const row = el('div', { class: 'settle' }, el('span', { class: 'settle-label', text: pair.adjudication ? 'Settle again as:' : 'Settle as:' }));
+  for (const v of VERDICTS) {
+    const label = v === 'mismatched' && reason ? `mismatched: ${FLAG_REASON_LABELS[reason]}` : v;
+    const details = v === 'mismatched' ? { reason, ...(useReportOf !== undefined ? { useReportOf } : {}) } : {};
+    const active = pair.adjudication?.verdict === v;
+    const b = button(label, () => intents.adjudicate(v, details), `Adjudicate: this pair is ${VERDICT_LABELS[v]}, whatever the reviewers said`, active ? 'settle-button active' : 'settle-button');
+    b.setAttribute('data-verdict', v);
+    row.append(b);
+  }
+  return row;
+}
+
+function myVerdict(state: PanelState, mine: VerdictView | undefined, intents: Intents): HTMLElement {
+  const row = el('div', { class: 'my-verdict' }, el('span', { class: 'my-verdict-label', text: `Your verdict (${state.reviewer}):` }));
+  for (const v of VERDICTS) {
+    const key = keysFor(state.keymap, (a) => a.type === 'verdict' && a.verdict === v)[0];
+    const b = button('', () => intents.verdict(v, { advance: true }), `My verdict: ${VERDICT_LABELS[v]} (then the next unreviewed pair, unless radalign.advanceAfterVerdict is off)`, mine?.verdict === v ? `verdict-button v-${v} active` : `verdict-button v-${v}`);
+    if (key) b.append(kbd(keyLabel(key)), ' ');
+    b.append(v);
+    b.setAttribute('data-verdict', v);
+    row.append(b);
+  }
+  if (mine) {
+    const key = keysFor(state.keymap, (a) => a.type === 'unflag')[0];
+    const b = button('', () => intents.verdict(null), 'Clear my verdict', 'secondary');
+    if (key) b.append(kbd(keyLabel(key)), ' ');
+    b.append('clear');
+    row.append(b);
+  }
+  return row;
+}
+
 export function renderFlags(state: PanelState, pair: PairView, draft: FlagDraft | undefined, intents: Intents): HTMLElement {
   const sentence = state.sentence;
-  const target = sentence === null ? 'the whole pair' : `sentence ${sentence + 1}: “${truncate(pair.sentences[sentence]!.text, 60)}”`;
+  const target = sentence === null ? null : `sentence ${sentence + 1}: “${truncate(pair.sentences[sentence]!.text, 60)}”`;
   const reasons = el('div', { class: 'reasons' });
   for (const r of state.reasons) {
     const key = keysFor(state.keymap, (a) => a.type === 'flag' && a.reason === r.id)[0];
-    const b = button('', () => intents.startFlag(r.id), `Flag ${target} as: ${r.label}`, draft?.reason === r.id ? 'reason active' : 'reason');
+    const title = target ? `Flag ${target} as: ${r.label}` : `My verdict: mismatched, because: ${r.label}`;
+    const b = button('', () => intents.startFlag(r.id), title, draft?.reason === r.id ? 'reason active' : 'reason');
     if (key) b.append(kbd(keyLabel(key)), ' ');
     b.append(r.label);
     reasons.append(b);
   }
   const children: (HTMLElement | null)[] = [
-    el('h2', { text: 'Flags' }),
-    el('div', { class: 'flag-target' }, 'Flag ', el('strong', { text: target }), sentence !== null ? el('span', { class: 'hint', text: ' (Esc: the whole pair)' }) : null),
+    el('h2', { text: 'Sentence flags' }),
+    target
+      ? el('div', { class: 'flag-target' }, 'Flag ', el('strong', { text: target }), el('span', { class: 'hint', text: ' (Esc: no sentence)' }))
+      : el('div', { class: 'flag-target' }, 'No sentence selected: a reason marks ', el('strong', { text: 'the pair mismatched' }), el('span', { class: 'hint', text: ' (s or ↓ selects a sentence)' })),
     reasons,
   ];
   if (draft) {
-    const note = el('input', { class: 'note-input', attrs: { type: 'text', placeholder: 'Note (optional) — Enter saves, Esc cancels', 'aria-label': 'Flag note' } });
+    const note = el('input', { class: 'note-input', attrs: { type: 'text', placeholder: 'Note (optional) — Enter saves, Esc cancels', 'aria-label': draft.sentence === null ? 'Verdict note' : 'Flag note' } });
     note.value = draft.note;
     note.addEventListener('input', () => (draft.note = note.value));
     note.addEventListener('keydown', (e) => {
@@ -139,43 +274,54 @@ export function renderFlags(state: PanelState, pair: PairView, draft: FlagDraft 
       }
       e.stopPropagation(); // typing a note is not a shortcut
     });
+    const what = draft.sentence === null ? `pair mismatched: ${FLAG_REASON_LABELS[draft.reason]}` : `${FLAG_REASON_LABELS[draft.reason]} → sentence ${draft.sentence + 1}`;
     children.push(
-      el(
-        'div',
-        { class: 'draft' },
-        el('span', { text: `${FLAG_REASON_LABELS[draft.reason]} → ${draft.sentence === null ? 'pair' : `sentence ${draft.sentence + 1}`}` }),
-        note,
-        button('Save', () => intents.commitFlag(note.value)),
-        button('Cancel', () => intents.cancelFlag(), undefined, 'secondary'),
-      ),
+      el('div', { class: 'draft' }, el('span', { text: what }), note, button('Save', () => intents.commitFlag(note.value)), button('Cancel', () => intents.cancelFlag(), undefined, 'secondary')),
     );
   }
-  children.push(pair.flags.length ? flagList(pair, intents) : el('p', { class: 'empty', text: 'No flags on this pair.' }));
+  children.push(pair.flags.length ? flagList(pair, intents) : el('p', { class: 'empty', text: 'No sentence flags on this pair.' }));
+  if (pair.orphanedFlags.length) {
+    const list = el('ul', { class: 'flag-list orphan-list' });
+    for (const f of pair.orphanedFlags) list.append(orphanItem(f, intents));
+    children.push(el('h3', { class: 'orphan-heading', text: 'Flags on sentences no longer in the report', title: 'The report changed since: these flags stay with the text they were made on' }), list);
+  }
   return el('section', { class: 'flags' }, ...children);
 }
 
 function flagList(pair: PairView, intents: Intents): HTMLElement {
   const list = el('ul', { class: 'flag-list' });
-  const sorted = [...pair.flags].sort((a, b) => (a.sentence ?? -1) - (b.sentence ?? -1));
-  for (const f of sorted) list.append(flagItem(pair, f, intents));
+  for (const f of pair.flags) list.append(flagItem(pair, f, intents));
   return list;
 }
 
 function flagItem(pair: PairView, f: FlagView, intents: Intents): HTMLElement {
-  const what = f.sentence === null ? 'pair' : `sentence ${f.sentence + 1}`;
-  const when = f.at.replace('T', ' ').slice(0, 16);
   return el(
     'li',
-    { class: 'flag-item', attrs: { 'data-sentence': f.sentence === null ? 'pair' : String(f.sentence) }, title: f.sentence === null ? '' : pair.sentences[f.sentence]?.text ?? '' },
-    el('span', { class: 'flag-what', text: `⚑ ${what}` }),
+    { class: f.mine ? 'flag-item mine' : 'flag-item', attrs: { 'data-sentence': String(f.sentence), 'data-reason': f.reason }, title: pair.sentences[f.sentence]?.text ?? '' },
+    el('span', { class: 'flag-what', text: `⚑ sentence ${f.sentence + 1}` }),
     el('span', { class: 'flag-reason', text: FLAG_REASON_LABELS[f.reason] }),
     f.note ? el('span', { class: 'flag-note', text: `“${f.note}”` }) : null,
-    el('span', { class: 'flag-by', text: `${f.reviewer}, ${when}` }),
-    button('Unflag', () => intents.unflag(f.sentence), `Remove this flag (u removes the selected sentence's, else the pair's)`, 'secondary small'),
+    el('span', { class: 'flag-by' }, el('span', { class: 'flag-reviewer', text: f.reviewer }), f.mine ? el('span', { class: 'you-badge', text: 'you' }) : null, `, ${when(f.at)}`),
+    f.mine ? button('Unflag', () => intents.unflag(f.sentence), `Remove my flag (u removes mine on the selected sentence)`, 'secondary small') : null,
+  );
+}
+
+function orphanItem(f: OrphanedFlagView, intents: Intents): HTMLElement {
+  return el(
+    'li',
+    { class: f.mine ? 'flag-item orphan mine' : 'flag-item orphan', attrs: { 'data-reason': f.reason } },
+    el('span', { class: 'flag-what', text: `⚑ was sentence ${f.sentence + 1}` }),
+    el('span', { class: 'orphan-text', text: f.text ?? '(text not recorded)' }),
+    el('span', { class: 'flag-reason', text: FLAG_REASON_LABELS[f.reason] }),
+    f.note ? el('span', { class: 'flag-note', text: `“${f.note}”` }) : null,
+    el('span', { class: 'flag-by' }, el('span', { class: 'flag-reviewer', text: f.reviewer }), f.mine ? el('span', { class: 'you-badge', text: 'you' }) : null, `, ${when(f.at)}`),
+    el('span', { class: 'hint', text: 'sentence no longer in the report' }),
+    f.mine ? button('Remove', () => intents.removeOrphan(f), 'Remove my flag (its sentence is no longer in the report)', 'secondary small') : null,
   );
 }
 
 export function renderOthers(pair: PairView, intents: Intents): HTMLElement {
+  const mine = pair.verdicts.find((v) => v.mine);
   const section = el('section', { class: 'others' }, el('h2', { text: 'Reports that fit this image best' }));
   if (!pair.bestReports.length) {
     section.append(el('p', { class: 'empty', text: 'None recorded.' }));
@@ -184,9 +330,17 @@ export function renderOthers(pair: PairView, intents: Intents): HTMLElement {
   const list = el('ol', { class: 'other-list' });
   for (const b of pair.bestReports) {
     const link = button(b.id, () => intents.openOther(b.id), `Open pair ${b.id} beside this one`, 'link');
-    list.append(el('li', {}, link, el('span', { class: 'other-score', text: b.score.toFixed(3) })));
+    const chosen = mine?.useReportOf === b.id;
+    // Records my verdict mismatched, naming the pair whose report belongs to these images (export-clean pairs them).
+    const belongs =
+      b.id === pair.id
+        ? null
+        : chosen
+          ? el('span', { class: 'belongs-chosen', text: 'my choice' })
+          : button('belongs here', () => intents.verdict('mismatched', { useReportOf: b.id }), `My verdict: mismatched, and the report of ${b.id} belongs to these images`, 'secondary small');
+    list.append(el('li', {}, link, el('span', { class: 'other-score', text: b.score.toFixed(3) }), belongs));
   }
-  section.append(list, el('p', { class: 'hint', text: 'Click to open that pair beside this one.' }));
+  section.append(list, el('p', { class: 'hint', text: 'Click an id to open that pair beside this one; "belongs here" records that its report is the one for these images.' }));
   return section;
 }
 

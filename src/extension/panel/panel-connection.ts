@@ -1,5 +1,6 @@
 // Connects one review-panel webview to the review session: pushes what to render whenever the
-// session's results, selection or flags change, applies the webview's intents to the session,
+// session's results, selection or review (verdicts, flags, adjudications, assignment) change,
+// applies the webview's intents to the session (as the session's reviewer),
 // and answers its requests. The shown pair's record is read (from disk, or the session's cache)
 // before its state is sent; a newer push overtakes an older one still reading. Free of `vscode`
 // (the webview is reached through a small port), so
@@ -7,6 +8,7 @@
 // name passes the dataset path gate (dataset-files.ts) before it is routed, turned into a webview
 // URI or decoded; a refused image reaches the webview as 'unavailable', with the reason.
 import type { PairResult } from '../../engine/results';
+import type { FlagReason, Verdict } from '../../engine/review/types';
 import {
   PendingRequests,
   checkWebviewToHost,
@@ -45,14 +47,15 @@ export interface PanelConnectionDeps {
   pinnedPairId?: string;
   /** A follow panel restored after a reload: the pair to select when the session has no selection yet. */
   restoreSelection?: { pairId: string; sentence: number | null };
-  reviewer: () => string;
+  /** `radalign.advanceAfterVerdict`: after a verdict given with its key or button, go to the next unreviewed pair of my share. */
+  advanceAfterVerdict: () => boolean;
   /** Called only with paths that passed the gate, as are the two below. */
   routeImage: (absPath: string) => Promise<ImageRoute>;
   toWebviewUri: (absPath: string) => string;
   decodeImage: (absPath: string) => Promise<PixelImage>;
   openOther: (pairId: string) => void;
   log: { warn(message: string): void; error(message: string): void };
-  /** Errors the user should see (a flag that could not be written). */
+  /** Errors the user should see (a verdict or flag that could not be written). */
   showError: (message: string) => void;
 }
 
@@ -137,7 +140,7 @@ export class PanelConnection {
     this.routes.clear();
     this.access.clear();
     this.sessionSubscriptions = session
-      ? [session.onDidChangeSelection(() => this.schedulePush()), session.onDidChangeFlags(() => this.schedulePush()), session.onDidChangeResults(() => this.schedulePush())]
+      ? [session.onDidChangeSelection(() => this.schedulePush()), session.onDidChangeReview(() => this.schedulePush()), session.onDidChangeResults(() => this.schedulePush())]
       : [];
     this.applyRestore();
     this.schedulePush();
@@ -248,10 +251,29 @@ export class PanelConnection {
         else session.move(m.to === 'next' ? 1 : -1);
         return;
       case 'flag':
-        await session.flag({ pairId: m.pairId, sentence: m.sentence }, m.reason, m.note, this.deps.reviewer());
+        await session.flag({ pairId: m.pairId, sentence: m.sentence }, m.reason, m.note);
         return;
       case 'unflag':
-        await session.unflag({ pairId: m.pairId, sentence: m.sentence }, this.deps.reviewer());
+        await session.unflag({ pairId: m.pairId, sentence: m.sentence });
+        return;
+      case 'verdict':
+        await session.verdict(m.pairId, m.verdict, keptDetails(session.review.verdictOf(m.pairId, session.reviewer), m));
+        // Only when the panel still shows that pair: a verdict that took long to write does not pull the user back.
+        if (m.advance && m.verdict !== null && this.deps.mode === 'follow' && this.deps.advanceAfterVerdict() && session.selected?.pairId === m.pairId) {
+          session.moveToUnreviewed(1);
+        }
+        return;
+      case 'remove-orphaned-flag': {
+        const pair = await session.pairDetails(m.pairId);
+        if (!pair) throw new Error(`no pair with id ${m.pairId} in ${session.folder}`);
+        const matches = session
+          .anchoredFlags(pair)
+          .orphaned.filter((f) => f.reviewer === session.reviewer && (m.text !== null ? f.sentenceText === m.text : f.sentenceText === undefined && f.sentence === m.sentence));
+        for (const f of matches) await session.removeFlag(f);
+        return;
+      }
+      case 'adjudicate':
+        await session.adjudicate(m.pairId, m.verdict, keptDetails(session.review.get(m.pairId)?.adjudication, m));
         return;
     }
   }
@@ -279,6 +301,22 @@ export class PanelConnection {
       post({ type: 'reply', requestId, ok: false, error });
     }
   }
+}
+
+/**
+ * A verdict's reason, note and reported pair: as the message says, else (left out) the ones of the
+ * judgement it replaces while the verdict stays the same, else none. A reason and a reported pair
+ * belong to mismatched verdicts only.
+ */
+function keptDetails(
+  previous: { verdict: Verdict | null; reason: FlagReason | null; note: string; useReportOf?: string } | undefined,
+  m: { verdict: Verdict | null; reason?: FlagReason | null; note?: string; useReportOf?: string },
+): { reason: FlagReason | null; note: string; useReportOf?: string } {
+  const same = previous !== undefined && previous.verdict === m.verdict;
+  const mismatched = m.verdict === 'mismatched';
+  const reason = mismatched ? (m.reason !== undefined ? m.reason : same ? previous.reason : null) : null;
+  const useReportOf = mismatched ? (m.useReportOf ?? (same ? previous.useReportOf : undefined)) : undefined;
+  return { reason, note: m.note ?? (same ? previous.note : ''), ...(useReportOf !== undefined ? { useReportOf } : {}) };
 }
 
 type ImageAccess = { ok: true; path: string; route: ImageRoute } | { ok: false; reason: string };

@@ -1,9 +1,13 @@
 // Builds the `state` message the webview renders from the review session and the shown pair's
 // record (read by the caller, from disk or the session's cache): vscode-free, so the exact content
-// the panel receives is unit-tested. Counts come from the index and the flags: no pair is read.
+// the panel receives is unit-tested. Verdicts, adjudication and outcome come from the session's
+// ReviewIndex (the one view of "reviewed / disagreed / mismatched"); sentence flags from the
+// session's anchoring, so a flag follows its sentence's text or is listed as orphaned, never moved.
+// Counts come from the session's progress summary: no pair is read for them.
+import type { FlagEntry, VerdictEntry, AdjudicationEntry } from '../../engine/review/types';
 import { FLAG_REASONS, FLAG_REASON_LABELS } from '../../engine/review/types';
 import type { PairResult } from '../../engine/results';
-import type { FlagView, ImageRef, PairView, PanelState } from '../../protocol/review-panel-protocol';
+import type { AdjudicationView, FlagView, ImageRef, OrphanedFlagView, PairView, PanelState, ProgressView, VerdictView } from '../../protocol/review-panel-protocol';
 import type { ReviewSession } from '../review/review-session';
 import { DEFAULT_KEYMAP } from './keymap';
 
@@ -17,17 +21,22 @@ export interface StateTarget {
 /** How each image reaches the webview (a URL or pixels on request); decided by the caller. */
 export type ImageRefFor = (pair: PairResult, index: number) => ImageRef;
 
+/** What the state is built from: the session's members the panel reads. */
+export type PanelSession = Pick<ReviewSession, 'count' | 'model' | 'reviewer' | 'review' | 'progress' | 'anchoredFlags' | 'assignment'>;
+
 const REASONS = FLAG_REASONS.map((id) => ({ id, label: FLAG_REASON_LABELS[id] }));
+
+const NO_PROGRESS: ProgressView = { reviewed: 0, total: 0, mine: 0, share: null, disagreed: 0 };
 
 /** The target pair's record: read (undefined when the results have no such pair), or why it could not be. */
 export type ShownPair = { pair: PairResult | undefined } | { problem: string };
 
-export function buildPanelState(session: ReviewSession | undefined, target: StateTarget, shown: ShownPair, imageRef: ImageRefFor): PanelState {
+export function buildPanelState(session: PanelSession | undefined, target: StateTarget, shown: ShownPair, imageRef: ImageRefFor): PanelState {
   const base = { mode: target.mode, keymap: [...DEFAULT_KEYMAP], reasons: REASONS };
   if (!session) {
-    return { ...base, pair: null, sentence: null, total: 0, unreviewed: 0, modelName: '', notice: 'Nothing scored yet: run "radalign: Score pairs" on a dataset folder.' };
+    return { ...base, pair: null, sentence: null, total: 0, reviewer: '', progress: NO_PROGRESS, modelName: '', notice: 'Nothing scored yet: run "radalign: Score pairs" on a dataset folder.' };
   }
-  const counts = { total: session.count, unreviewed: session.count - session.flaggedPairCount(), modelName: session.model.name };
+  const counts = { total: session.count, reviewer: session.reviewer, progress: progressView(session), modelName: session.model.name };
   const pair = target.pairId === undefined || !('pair' in shown) ? undefined : shown.pair;
   if (!pair) {
     const notice =
@@ -38,10 +47,32 @@ export function buildPanelState(session: ReviewSession | undefined, target: Stat
   return { ...base, ...counts, pair: pairView(session, pair, imageRef), sentence };
 }
 
-function pairView(session: ReviewSession, pair: PairResult, imageRef: ImageRefFor): PairView {
-  const flags: FlagView[] = session.flagsFor(pair.id).flatMap((f) =>
-    f.reason === null ? [] : [{ sentence: f.sentence, reason: f.reason, note: f.note, reviewer: f.reviewer, at: f.at }],
-  );
+function progressView(session: PanelSession): ProgressView {
+  const summary = session.progress();
+  const me = session.reviewer;
+  const mine = summary.reviewers[me];
+  const share = session.assignment?.shares[me];
+  return {
+    reviewed: summary.reviewed,
+    total: summary.total,
+    mine: mine?.reviewed ?? 0,
+    share: share ? { reviewed: mine?.assignedReviewed ?? 0, assigned: mine?.assigned ?? share.length } : null,
+    disagreed: summary.disagreed.length,
+  };
+}
+
+function pairView(session: PanelSession, pair: PairResult, imageRef: ImageRefFor): PairView {
+  const me = session.reviewer;
+  const review = session.review.get(pair.id);
+  const { anchored, orphaned } = session.anchoredFlags(pair);
+  const flags: FlagView[] = anchored
+    .filter(({ flag }) => flag.reason !== null)
+    .map(({ flag, sentence }) => ({ sentence, reason: flag.reason!, note: flag.note, reviewer: flag.reviewer, at: flag.at, mine: flag.reviewer === me }))
+    .sort((a, b) => a.sentence - b.sentence || compare(a.reviewer, b.reviewer));
+  const orphanedFlags: OrphanedFlagView[] = orphaned
+    .filter((f): f is FlagEntry & { reason: NonNullable<FlagEntry['reason']> } => f.reason !== null)
+    .map((f) => ({ text: f.sentenceText ?? null, sentence: f.sentence, reason: f.reason, note: f.note, reviewer: f.reviewer, at: f.at, mine: f.reviewer === me }))
+    .sort((a, b) => a.sentence - b.sentence || compare(a.reviewer, b.reviewer));
   return {
     id: pair.id,
     reportName: pair.report,
@@ -66,6 +97,30 @@ function pairView(session: ReviewSession, pair: PairResult, imageRef: ImageRefFo
       describesImage: s.describesImage,
       ...(s.heatmap ? { heatmap: { ...s.heatmap, values: [...s.heatmap.values], box: [...s.heatmap.box] as [number, number, number, number] } } : {}),
     })),
+    verdicts: (review?.verdicts ?? []).flatMap((v) => {
+      const view = judgement(v);
+      return view ? [{ ...view, mine: v.reviewer === me }] : [];
+    }),
+    adjudication: (review?.adjudication && judgement(review.adjudication)) ?? null,
+    outcome: review?.outcome ?? 'unreviewed',
+    disagreed: review?.disagreed ?? false,
     flags,
+    orphanedFlags,
   };
 }
+
+/** A live verdict or adjudication as the panel shows it (a reason only on a mismatched one). */
+function judgement(e: VerdictEntry | AdjudicationEntry): Omit<VerdictView, 'mine'> & AdjudicationView | undefined {
+  if (e.verdict === null) return undefined;
+  const mismatched = e.verdict === 'mismatched';
+  return {
+    reviewer: e.reviewer,
+    verdict: e.verdict,
+    reason: mismatched ? e.reason : null,
+    note: e.note,
+    at: e.at,
+    ...(mismatched && e.useReportOf !== undefined ? { useReportOf: e.useReportOf } : {}),
+  };
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

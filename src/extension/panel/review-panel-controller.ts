@@ -9,7 +9,7 @@ import { DISPLAY_MAX_SIDE } from './display-worker-protocol';
 import { routeImage } from './image-route';
 import { PanelConnection } from './panel-connection';
 import { panelHtml } from './panel-html';
-import { readSettings, reviewerName } from '../settings';
+import { advanceAfterVerdict, readSettings } from '../settings';
 import { notificationText } from '../views/markdown-text';
 
 interface OpenPanel {
@@ -42,7 +42,10 @@ export class ReviewPanelController implements vscode.Disposable {
     return this.pinned.get(pairId);
   }
 
-  /** "radalign: Open review": shows the session's selection, or selects the most suspicious pair. */
+  /**
+   * "radalign: Open review": shows the session's selection; with none, the first pair awaiting my
+   * verdict (in my share, when the assignment names me), else the most suspicious pair.
+   */
   openReview(): OpenPanel | undefined {
     const session = this.deps.sessions.current;
     if (!session) {
@@ -51,7 +54,7 @@ export class ReviewPanelController implements vscode.Disposable {
       });
       return undefined;
     }
-    if (!session.selected && session.count) session.select(session.entry(1)!.id);
+    if (!session.selected && session.count && !session.moveToUnreviewed(1)) session.select(session.entry(1)!.id);
     if (this.main) this.main.panel.reveal(undefined, false);
     else this.main = this.create(this.newPanel('radalign review', vscode.ViewColumn.Active), 'follow');
     return this.main;
@@ -134,7 +137,7 @@ export class ReviewPanelController implements vscode.Disposable {
       mode,
       pinnedPairId,
       restoreSelection,
-      reviewer: reviewerName,
+      advanceAfterVerdict: () => advanceAfterVerdict(),
       routeImage,
       toWebviewUri: (abs) => webview.asWebviewUri(vscode.Uri.file(abs)).toString(),
       decodeImage: (abs) => this.decoder.decode(abs, DISPLAY_MAX_SIDE, this.maxImagePixels()),

@@ -1,4 +1,5 @@
-// "Export review…": the flags joined with their scores, as CSV or JSON, written atomically.
+// "Export review…": every reviewer's verdicts, sentence flags and the adjudications, joined with
+// the scores, as CSV or JSON, written atomically.
 // Optional argument for automation: `{ "format": "csv" | "json", "target": "/abs/path.csv" }`
 // skips the pickers (either part may be given alone).
 import * as path from 'node:path';
@@ -21,18 +22,18 @@ export function registerExportCommand(deps: ExtensionDeps): vscode.Disposable {
     if (!session) return { status: 'failed', message: 'nothing scored yet' };
     if (args?.format !== undefined && !isExportFormat(args.format)) return fail(deps, `unknown export format ${JSON.stringify(args.format)}: use ${EXPORT_FORMATS.join(' or ')}`);
 
-    const format = args?.format ?? (args?.target ? formatOf(args.target) : await pickFormat(session.flags.length));
+    const format = args?.format ?? (args?.target ? formatOf(args.target) : await pickFormat(session.entries.length));
     if (!format) return { status: 'cancelled' };
     const target = args?.target ?? (await pickTarget(session.folder, format));
     if (!target) return { status: 'cancelled' };
 
-    const flags = session.flags;
+    const entries = session.entries;
     let content: { text: string; rows: number };
     try {
       // Pairs looked at recently come from the session's cache; the others are read without filling it.
-      content = exportContent(format, flags, await readFlaggedPairs(flags, { pair: async (id) => session.cachedDetails(id) ?? session.results.pair(id) }));
+      content = exportContent(format, entries, await readFlaggedPairs(entries, { pair: async (id) => session.cachedDetails(id) ?? session.results.pair(id) }));
     } catch (e) {
-      return fail(deps, `could not read the flagged pairs: ${(e as Error).message}`);
+      return fail(deps, `could not read the reviewed pairs: ${(e as Error).message}`);
     }
     const { text, rows } = content;
     try {
@@ -40,9 +41,9 @@ export function registerExportCommand(deps: ExtensionDeps): vscode.Disposable {
     } catch (e) {
       return fail(deps, `could not write ${target}: ${(e as Error).message}`);
     }
-    deps.log.info(`exported ${rows} flags to ${target}`);
+    deps.log.info(`exported ${rows} review entries to ${target}`);
     if (!args) {
-      void vscode.window.showInformationMessage(`radalign: ${rows} flag${rows === 1 ? '' : 's'} exported to ${path.basename(target)}.`, 'Open').then((picked) => {
+      void vscode.window.showInformationMessage(`radalign: ${rows} review entr${rows === 1 ? 'y' : 'ies'} (verdicts and flags) exported to ${path.basename(target)}.`, 'Open').then((picked) => {
         if (picked) void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(target));
       });
     }
@@ -54,13 +55,13 @@ function formatOf(target: string): ExportFormat {
   return path.extname(target).toLowerCase() === '.json' ? 'json' : 'csv';
 }
 
-async function pickFormat(flags: number): Promise<ExportFormat | undefined> {
+async function pickFormat(entries: number): Promise<ExportFormat | undefined> {
   const picked = await vscode.window.showQuickPick(
     [
-      { label: 'CSV', description: 'one row per flag, for spreadsheets', format: 'csv' as const },
+      { label: 'CSV', description: 'one row per verdict or flag, for spreadsheets', format: 'csv' as const },
       { label: 'JSON', description: 'the same rows as a JSON array', format: 'json' as const },
     ],
-    { title: `Export review (${flags} flag${flags === 1 ? '' : 's'})`, placeHolder: 'Format' },
+    { title: `Export review (${entries} verdict${entries === 1 ? '' : 's'}, flags and adjudications)`, placeHolder: 'Format' },
   );
   return picked?.format;
 }

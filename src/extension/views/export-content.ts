@@ -1,9 +1,12 @@
-// What "Export review" writes: the session's flags joined with the scores, as CSV or JSON. Only
-// the flagged pairs are read (a flag on a sentence needs its text and score).
+// What "Export review" writes: the review's live entries (every reviewer's verdicts, sentence
+// flags, adjudications) joined with the scores, as CSV or JSON (rows: the engine's exportRows, the
+// same as `radalign review --export`). Only the pairs the entries name are read (a flag on a
+// sentence needs its text and score).
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { PairResult } from '../../engine/results';
-import { exportCsv, exportJson, exportRows, type ReviewEntry } from '../../engine/review';
+import { exportCsv, exportJson, exportRows } from '../../engine/review/review-export';
+import { isLive, type ReviewEntry } from '../../engine/review/types';
 
 export type ExportFormat = 'csv' | 'json';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'json'];
@@ -12,9 +15,9 @@ export function isExportFormat(v: unknown): v is ExportFormat {
   return typeof v === 'string' && (EXPORT_FORMATS as readonly string[]).includes(v);
 }
 
-/** The pairs the flags name that are in the results, each read once (unflagged pairs are not read). */
-export async function readFlaggedPairs(flags: readonly ReviewEntry[], results: { pair(id: string): Promise<PairResult | undefined> }): Promise<PairResult[]> {
-  const ids = [...new Set(flags.filter((f) => f.reason !== null).map((f) => f.pair))];
+/** The pairs the live entries name that are in the results, each read once (pairs nobody reviewed are not read). */
+export async function readFlaggedPairs(entries: readonly ReviewEntry[], results: { pair(id: string): Promise<PairResult | undefined> }): Promise<PairResult[]> {
+  const ids = [...new Set(entries.filter(isLive).map((e) => e.pair))];
   const pairs: PairResult[] = [];
   for (const id of ids) {
     const pair = await results.pair(id);
@@ -23,8 +26,8 @@ export async function readFlaggedPairs(flags: readonly ReviewEntry[], results: {
   return pairs;
 }
 
-export function exportContent(format: ExportFormat, flags: readonly ReviewEntry[], pairs: readonly PairResult[]): { text: string; rows: number } {
-  const rows = exportRows([...flags], [...pairs]);
+export function exportContent(format: ExportFormat, entries: readonly ReviewEntry[], pairs: readonly PairResult[]): { text: string; rows: number } {
+  const rows = exportRows([...entries], [...pairs]);
   return { text: format === 'csv' ? exportCsv(rows) : exportJson(rows), rows: rows.length };
 }
 

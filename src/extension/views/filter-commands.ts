@@ -1,12 +1,17 @@
-// "Filter pairs…", "Clear filter", the "flagged only" toggle and "Show more" of the pairs view.
-// Each resolves to the ids now shown (rank order, the first page or more), which keybindings
-// ignore and tests check.
+// "Filter pairs…", "Clear filter", the review filters (unreviewed by me, mismatched, unsure,
+// disagreed, flagged / all) and "Show more" of the pairs view. Each resolves to the ids now shown
+// (rank order, the first page or more), which keybindings ignore and tests check.
 import * as vscode from 'vscode';
+import { isReviewFilter, REVIEW_FILTER_DESCRIPTIONS, REVIEW_FILTER_LABELS, REVIEW_FILTERS, type ReviewFilter } from './pair-rows';
 import { SHOW_MORE_COMMAND, type PairsTreeProvider } from './pairs-tree';
 
-/** Optional argument of radalign.filterPairs: `{ "text": "p10/p1000", "flaggedOnly": true }` skips the input box. */
+/**
+ * Optional argument of radalign.filterPairs: `{ "text": "p10/p1000", "show": "disagreed" }` skips
+ * the input box; `flaggedOnly: true` is the older spelling of `show: "flagged"`.
+ */
 interface FilterArgs {
   text?: string;
+  show?: ReviewFilter;
   flaggedOnly?: boolean;
 }
 
@@ -18,29 +23,44 @@ export function registerFilterCommands(provider: PairsTreeProvider): vscode.Disp
     if (text === undefined) {
       text = await vscode.window.showInputBox({
         title: 'Filter pairs',
-        prompt: 'Shows pairs whose id, report or image path, flag reason or note contains this (case-insensitive). Empty: no text filter.',
+        prompt: 'Shows pairs whose id, report or image path, reviewer, verdict, flag reason or note contains this (case-insensitive). Empty: no text filter.',
         value: provider.filter.text,
-        placeHolder: 'e.g. case17, s50414267, laterality',
+        placeHolder: 'e.g. case17, s50414267, laterality, ann',
       });
       if (text === undefined) return undefined;
     }
-    provider.filter = { text: text.trim(), flaggedOnly: typeof args?.flaggedOnly === 'boolean' ? args.flaggedOnly : provider.filter.flaggedOnly };
+    const show = isReviewFilter(args?.show) ? args.show : typeof args?.flaggedOnly === 'boolean' ? (args.flaggedOnly ? 'flagged' : 'all') : provider.filter.show;
+    provider.filter = { text: text.trim(), show };
     return shown();
   };
 
-  const setFlaggedOnly = (flaggedOnly: boolean) => (): string[] => {
-    provider.filter = { ...provider.filter, flaggedOnly };
+  const showOnly = (show: ReviewFilter): string[] => {
+    provider.filter = { ...provider.filter, show };
     return shown();
+  };
+
+  /** "Show pairs by review…": a picker, or the state as argument (`"disagreed"` or `{ "show": "disagreed" }`). */
+  const showByReview = async (arg?: unknown): Promise<string[] | undefined> => {
+    const given = isReviewFilter(arg) ? arg : isReviewFilter((arg as { show?: unknown } | undefined)?.show) ? (arg as { show: ReviewFilter }).show : undefined;
+    if (given) return showOnly(given);
+    const picked = await vscode.window.showQuickPick(
+      REVIEW_FILTERS.map((show) => ({ label: REVIEW_FILTER_LABELS[show], description: show === provider.filter.show ? 'current' : undefined, detail: REVIEW_FILTER_DESCRIPTIONS[show], show })),
+      { title: 'Show pairs by review', placeHolder: 'Which pairs to list' },
+    );
+    return picked ? showOnly(picked.show) : undefined;
   };
 
   return [
     vscode.commands.registerCommand('radalign.filterPairs', filterPairs),
     vscode.commands.registerCommand('radalign.clearFilter', () => {
-      provider.filter = { text: '', flaggedOnly: false };
+      provider.filter = { text: '', show: 'all' };
       return shown();
     }),
-    vscode.commands.registerCommand('radalign.showFlaggedOnly', setFlaggedOnly(true)),
-    vscode.commands.registerCommand('radalign.showAllPairs', setFlaggedOnly(false)),
+    vscode.commands.registerCommand('radalign.showPairsByReview', showByReview),
+    vscode.commands.registerCommand('radalign.showUnreviewedPairs', () => showOnly('unreviewed')),
+    vscode.commands.registerCommand('radalign.showDisagreedPairs', () => showOnly('disagreed')),
+    vscode.commands.registerCommand('radalign.showFlaggedOnly', () => showOnly('flagged')),
+    vscode.commands.registerCommand('radalign.showAllPairs', () => showOnly('all')),
     vscode.commands.registerCommand(SHOW_MORE_COMMAND, () => provider.showMore()),
   ];
 }

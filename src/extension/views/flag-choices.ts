@@ -1,6 +1,6 @@
 // The choices of "Flag pair…"/"Flag sentence…" and the argument that lets keybindings, tree
 // menus and tests skip the pickers. Free of `vscode`.
-import { FLAG_REASONS, FLAG_REASON_LABELS, isFlagReason, type FlagReason, type ReviewEntry } from '../../engine/review';
+import { FLAG_REASONS, FLAG_REASON_LABELS, isFlagReason, type FlagReason } from '../../engine/review/types';
 import { escapeIcons } from './markdown-text';
 
 /**
@@ -48,14 +48,15 @@ export interface ReasonChoice {
   reason: FlagReason | null;
 }
 
-/** The reasons in their fixed order, the current one marked; "Unflag" first when flagged. */
-export function reasonChoices(current: ReviewEntry | undefined): ReasonChoice[] {
+/** The reasons in their fixed order, the current one marked; "Unflag" first when flagged (a flag, or a mismatched verdict with its reason). */
+export function reasonChoices(current: { reason: FlagReason | null } | undefined): ReasonChoice[] {
   const reasons: ReasonChoice[] = FLAG_REASONS.map((reason) => ({
     label: FLAG_REASON_LABELS[reason],
     description: reason === current?.reason ? `${reason} · current` : reason,
     reason,
   }));
-  if (!current || current.reason === null) return reasons;
+  if (!current) return reasons;
+  if (current.reason === null) return [{ label: 'Unflag', description: 'clear my verdict “mismatched”', reason: null }, ...reasons];
   return [{ label: 'Unflag', description: `remove “${FLAG_REASON_LABELS[current.reason]}”`, reason: null }, ...reasons];
 }
 

@@ -1,10 +1,11 @@
-// "Flag pair…" and "Flag sentence…": pick a reason (or Unflag), add a note, record it through the
-// session (which writes the review file). See FlagArgs for the argument that skips the pickers.
+// "Flag sentence…" and "Flag pair…": pick a reason (or Unflag), add a note, record it through the
+// session (which writes the review file) as the session's reviewer. A sentence flag is mine on that
+// sentence; "Flag pair…" is today's name for my verdict "mismatched" with that reason (Unflag
+// clears my verdict). See FlagArgs for the argument that skips the pickers.
 import * as vscode from 'vscode';
-import type { FlagReason } from '../../engine/review';
+import type { FlagReason } from '../../engine/review/types';
 import type { ExtensionDeps } from '../deps';
 import type { ReviewSession } from '../review/review-session';
-import { reviewerName } from '../settings';
 import { parseFlagArgs, reasonChoices, targetTitle, type FlagArgs } from './flag-choices';
 import { escapeIcons, notificationText } from './markdown-text';
 import { activeReport, currentPair, sessionOrExplain } from './review-target';
@@ -47,7 +48,14 @@ async function flag(session: ReviewSession, mode: 'pair' | 'sentence', args: Fla
   if (sentence !== null || session.selected?.pairId !== pair.id) session.select(pair.id, sentence);
 
   const target = { pairId: pair.id, sentence };
-  const current = session.flags.find((f) => f.pair === pair.id && f.sentence === sentence);
+  // Mine only: a flag or verdict is its reviewer's, and Unflag removes mine.
+  const current =
+    sentence === null
+      ? (() => {
+          const v = session.review.verdictOf(pair.id, session.reviewer);
+          return v?.verdict === 'mismatched' ? v : undefined;
+        })()
+      : session.anchoredFlags(pair).anchored.find((a) => a.sentence === sentence && a.flag.reviewer === session.reviewer)?.flag;
   const title = targetTitle(pair.id, sentence, sentence === null ? undefined : pair.sentences[sentence].text);
 
   let reason: FlagReason | null;
@@ -67,10 +75,10 @@ async function flag(session: ReviewSession, mode: 'pair' | 'sentence', args: Fla
   }
 
   if (reason === null) {
-    if (current) await session.unflag(target, reviewerName());
+    if (current) await session.unflag(target);
     return { status: 'unflagged', ...target };
   }
-  await session.flag(target, reason, note, reviewerName());
+  await session.flag(target, reason, note);
   return { status: 'flagged', ...target, reason, note };
 }
 

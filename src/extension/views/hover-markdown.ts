@@ -2,7 +2,7 @@
 // hover shows. The hover's links may run radalign commands, so every piece of dataset text in it
 // (section, heatmap kind, image name, flag note, reviewer) goes through escapeMarkdown.
 import type { PairResult } from '../../engine/results';
-import { FLAG_REASON_LABELS, type ReviewEntry } from '../../engine/review';
+import { FLAG_REASON_LABELS, type FlagEntry } from '../../engine/review/types';
 import { heatmapDataUri } from './heatmap-thumbnail';
 import { commandLink, escapeMarkdown } from './markdown-text';
 import { scoreBar } from './sentence-grades';
@@ -16,11 +16,13 @@ export interface SentenceHover {
   index: number;
   /** Fraction of the dataset's sentences scoring below this one. */
   below: number;
-  /** The sentence's flag, if any. */
-  flag: ReviewEntry | undefined;
+  /** The flags anchored on this sentence (every reviewer's; anchoredFlags). */
+  flags: readonly FlagEntry[];
+  /** Who is looking: "Change flag…" when one of the flags is theirs. */
+  reviewer: string;
 }
 
-export function sentenceHoverMarkdown({ pair, index, below, flag }: SentenceHover): string {
+export function sentenceHoverMarkdown({ pair, index, below, flags, reviewer }: SentenceHover): string {
   const s = pair.sentences[index]!;
   const parts = [`**radalign** · sentence ${index + 1} of ${pair.sentences.length} · ${escapeMarkdown(s.section)}`];
   parts.push(`score **${s.score.toFixed(3)}** \`${scoreBar(below)}\` higher than ${Math.round(below * 100)}% of this dataset's sentences`);
@@ -32,11 +34,13 @@ export function sentenceHoverMarkdown({ pair, index, below, flag }: SentenceHove
     parts.push(`![heatmap of sentence ${index + 1}](${heatmapDataUri(s.heatmap)})`);
     parts.push(`_${escapeMarkdown(s.heatmap.kind)} heatmap over ${escapeMarkdown(image)} (bright = closer match)_`);
   }
-  if (flag?.reason) {
+  for (const flag of flags) {
+    if (!flag.reason) continue;
     const note = flag.note ? ` — ${escapeMarkdown(flag.note)}` : '';
     parts.push(`$(flag) **${escapeMarkdown(FLAG_REASON_LABELS[flag.reason] ?? flag.reason)}**${note} (${escapeMarkdown(flag.reviewer)})`);
   }
+  const mine = flags.some((f) => f.reviewer === reviewer);
   const target = [{ pairId: pair.id, sentence: index }];
-  parts.push(`${commandLink('Show heatmap', HOVER_COMMANDS[0]!, target)} · ${commandLink(flag ? 'Change flag…' : 'Flag sentence…', HOVER_COMMANDS[1]!, target)}`);
+  parts.push(`${commandLink('Show heatmap', HOVER_COMMANDS[0]!, target)} · ${commandLink(mine ? 'Change flag…' : 'Flag sentence…', HOVER_COMMANDS[1]!, target)}`);
   return parts.join('\n\n');
 }

@@ -1,4 +1,5 @@
-// Moving through pairs (rank order) and opening the review panel on a pair or sentence.
+// Moving through pairs (rank order; "next unreviewed": the next pair awaiting my verdict, in my
+// share when pairs are assigned) and opening the review panel on a pair or sentence.
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../deps';
 import type { PairNode } from './pairs-tree';
@@ -8,12 +9,12 @@ export function registerNavigationCommands(deps: ExtensionDeps): vscode.Disposab
   const { sessions, log } = deps;
 
   /** Runs a move on the session, opens the panel on the result; resolves to the selected pair id. */
-  const moving = (move: (s: NonNullable<typeof sessions.current>) => { id: string } | undefined, noneLeft: string) => async (): Promise<string | undefined> => {
+  const moving = (move: (s: NonNullable<typeof sessions.current>) => { id: string } | undefined, noneLeft: string | (() => string)) => async (): Promise<string | undefined> => {
     const session = sessionOrExplain(sessions);
     if (!session) return undefined;
     const pair = move(session);
     if (!pair) {
-      void vscode.window.showInformationMessage(`radalign: ${noneLeft}`);
+      void vscode.window.showInformationMessage(`radalign: ${typeof noneLeft === 'string' ? noneLeft : noneLeft()}`);
       return undefined;
     }
     await openReview(log);
@@ -31,7 +32,16 @@ export function registerNavigationCommands(deps: ExtensionDeps): vscode.Disposab
   return [
     vscode.commands.registerCommand('radalign.nextPair', moving((s) => s.move(1), 'no pairs scored.')),
     vscode.commands.registerCommand('radalign.previousPair', moving((s) => s.move(-1), 'no pairs scored.')),
-    vscode.commands.registerCommand('radalign.nextUnreviewedPair', moving((s) => s.moveToUnreviewed(1), 'every pair after this one is flagged.')),
+    vscode.commands.registerCommand(
+      'radalign.nextUnreviewedPair',
+      moving(
+        (s) => s.moveToUnreviewed(1),
+        () => {
+          const s = sessions.current;
+          return s?.myShare() ? `no pair after this one in ${s.reviewer}'s share awaits a verdict.` : `no pair after this one awaits a verdict of ${s?.reviewer ?? 'yours'}.`;
+        },
+      ),
+    ),
     vscode.commands.registerCommand('radalign.openPair', openPair),
     vscode.commands.registerCommand('radalign.showSentence', openPair),
   ];

@@ -1,19 +1,50 @@
-// What the pairs tree shows, as plain data: which pairs pass the filter, in rank order, a page
-// at a time, with their labels. Works on the results' index (id, rank, scores, file names) and
-// the flags, never on the pairs' records: a dataset may hold 227,000 pairs. Free of `vscode` so
-// the filtering and wording are unit-tested in plain Node.
+// What the pairs tree shows, as plain data: which pairs pass the filter (text, and a review state:
+// unreviewed by me, mismatched, unsure, disagreed, flagged), in rank order, a page at a time, with
+// their labels: each pair's standing and, where reviewers disagree, what each one said. Works on
+// the results' index (id, rank, scores, file names) and the review index, never on the pairs'
+// records: a dataset may hold 227,000 pairs. Free of `vscode` so the filtering and wording are
+// unit-tested in plain Node.
 import type { PairResult } from '../../engine/results';
 import type { RankedEntry } from '../../engine/results-store/results-store';
-import { FLAG_REASON_LABELS, type ReviewEntry } from '../../engine/review';
+import type { AnchoredFlags } from '../../engine/review/anchor';
+import type { PairOutcome, PairReview, ReviewIndex } from '../../engine/review/review-index';
+import { FLAG_REASON_LABELS, type AdjudicationEntry, type FlagEntry, type VerdictEntry } from '../../engine/review/types';
+import { shareRanks } from '../review/my-share';
 import { formatCount } from './status-text';
 
-export interface PairFilter {
-  /** Case-insensitive text matched against id, report and image paths, flag reasons and notes; '' = none. */
-  text: string;
-  flaggedOnly: boolean;
+/** Which pairs by their review: every pair, or those in one state. */
+export const REVIEW_FILTERS = ['all', 'unreviewed', 'mismatched', 'unsure', 'disagreed', 'flagged'] as const;
+export type ReviewFilter = (typeof REVIEW_FILTERS)[number];
+
+export const REVIEW_FILTER_LABELS: Record<ReviewFilter, string> = {
+  all: 'all pairs',
+  unreviewed: 'unreviewed by me',
+  mismatched: 'mismatched',
+  unsure: 'unsure',
+  disagreed: 'disagreed',
+  flagged: 'flagged',
+};
+
+export const REVIEW_FILTER_DESCRIPTIONS: Record<ReviewFilter, string> = {
+  all: 'no review filter',
+  unreviewed: 'awaiting my verdict: in my share when pairs are assigned, not adjudicated',
+  mismatched: 'judged mismatched (agreed, or settled by adjudication)',
+  unsure: 'judged unsure (agreed, or settled by adjudication)',
+  disagreed: "reviewers' verdicts differ (adjudicated ones included, marked)",
+  flagged: 'a mismatched verdict by anyone, or a flagged sentence',
+};
+
+export function isReviewFilter(v: unknown): v is ReviewFilter {
+  return typeof v === 'string' && (REVIEW_FILTERS as readonly string[]).includes(v);
 }
 
-export const NO_FILTER: PairFilter = { text: '', flaggedOnly: false };
+export interface PairFilter {
+  /** Case-insensitive text matched against id, report and image paths, reviewers, verdicts, reasons and notes; '' = none. */
+  text: string;
+  show: ReviewFilter;
+}
+
+export const NO_FILTER: PairFilter = { text: '', show: 'all' };
 
 /** Rows the tree lists at first, and adds with each "Show more". */
 export const PAGE_SIZE = 200;
@@ -24,10 +55,13 @@ export interface PairIndex {
   entry(at: number | string): RankedEntry | undefined;
 }
 
-/** The flags as the rows need them (ReviewSession fits): current flags only, no tombstones. */
-export interface PairFlags {
-  flagsFor(pairId: string): readonly ReviewEntry[];
-  flaggedPairIds(): Iterable<string>;
+/** The review as the rows need it (ReviewSession fits). */
+export interface PairReviews {
+  readonly review: ReviewIndex;
+  /** Whether the pair awaits my verdict: mine to judge, none of mine yet, not adjudicated. */
+  awaitsMyVerdict(pairId: string): boolean;
+  /** My share when the assignment names me (the only pairs "unreviewed" needs to look at). */
+  myShare(): readonly string[] | undefined;
 }
 
 export interface PairRow {
@@ -35,9 +69,13 @@ export interface PairRow {
   label: string;
   description: string;
   tooltip: string;
-  /** Flags on the pair itself or on any of its sentences. */
-  flags: readonly ReviewEntry[];
-  pairFlag: ReviewEntry | undefined;
+  outcome: PairOutcome;
+  /** The reviewers' verdicts differ (settled or not). */
+  disagreed: boolean;
+  adjudicated: boolean;
+  /** Live sentence flags of every reviewer. */
+  flags: readonly FlagEntry[];
+  review: PairReview | undefined;
 }
 
 export interface SentenceRow {
@@ -46,11 +84,12 @@ export interface SentenceRow {
   label: string;
   description: string;
   tooltip: string;
-  flag: ReviewEntry | undefined;
+  /** Flags anchored on this sentence, every reviewer's. */
+  flags: FlagEntry[];
 }
 
 export function isFiltering(filter: PairFilter): boolean {
-  return filter.text.trim() !== '' || filter.flaggedOnly;
+  return filter.text.trim() !== '' || filter.show !== 'all';
 }
 
 /** The pairs that pass a filter: every rank (`'all'`), or the matching ranks in order. */
@@ -78,19 +117,47 @@ export function matchPosition(matches: Matches, rank: number, index: PairIndex):
   return matches[lo] === rank ? lo : -1;
 }
 
+/** Whether a pair's review puts it in a state filter (other than 'all' and 'unreviewed'). */
+function inState(review: PairReview, show: ReviewFilter): boolean {
+  switch (show) {
+    case 'mismatched':
+    case 'unsure':
+      return review.outcome === show;
+    case 'disagreed':
+      return review.disagreed;
+    case 'flagged':
+      return review.flags.length > 0 || review.verdicts.some((v) => v.verdict === 'mismatched') || review.adjudication?.verdict === 'mismatched';
+    default:
+      return true;
+  }
+}
+
 /**
- * The pairs that pass `filter`, by rank. Flagged-only looks at the flagged pairs alone; a text
- * filter goes through the index once (ids and paths, in memory), never through the records.
+ * The pairs that pass `filter`, by rank. A review state looks at the pairs the review file holds
+ * something for alone ("unreviewed": at my share when I have one); a text filter goes through the
+ * index once (ids and paths, in memory), never through the records.
  */
-export function matchingRanks(index: PairIndex, flags: PairFlags, filter: PairFilter): Matches {
+export function matchingRanks(index: PairIndex, reviews: PairReviews, filter: PairFilter): Matches {
   if (!isFiltering(filter)) return 'all';
   const needle = filter.text.trim().toLowerCase();
-  const passes = (entry: RankedEntry) => !needle || matchesText(entry, flags.flagsFor(entry.id), needle);
+  const passes = (entry: RankedEntry) => !needle || matchesText(entry, reviews.review.get(entry.id), needle);
   const ranks: number[] = [];
-  if (filter.flaggedOnly) {
-    for (const id of flags.flaggedPairIds()) {
-      const entry = index.entry(id);
-      if (entry && passes(entry)) ranks.push(entry.rank);
+  const { show } = filter;
+  if (show === 'unreviewed') {
+    const share = reviews.myShare();
+    const candidates = share ? shareRanks(share, index as { entry(id: string): RankedEntry | undefined }) : undefined;
+    const consider = (rank: number) => {
+      const entry = index.entry(rank)!;
+      if (reviews.awaitsMyVerdict(entry.id) && passes(entry)) ranks.push(rank);
+    };
+    if (candidates) candidates.forEach(consider);
+    else for (let rank = 1; rank <= index.count; rank++) consider(rank);
+    return ranks;
+  }
+  if (show !== 'all') {
+    for (const review of reviews.review.pairs()) {
+      const entry = index.entry(review.pair);
+      if (entry && inState(review, show) && passes(entry)) ranks.push(entry.rank);
     }
     return ranks.sort((a, b) => a - b);
   }
@@ -99,23 +166,55 @@ export function matchingRanks(index: PairIndex, flags: PairFlags, filter: PairFi
 }
 
 /** The first `limit` matching rows, most suspicious first. */
-export function pairRows(index: PairIndex, flags: PairFlags, matches: Matches, limit: number): PairRow[] {
+export function pairRows(index: PairIndex, reviews: PairReviews, matches: Matches, limit: number): PairRow[] {
   const n = Math.min(limit, matchCount(matches, index));
   const rows: PairRow[] = [];
   for (let k = 0; k < n; k++) {
     const entry = index.entry(rankAt(matches, k))!;
-    rows.push(pairRow(entry, flags.flagsFor(entry.id)));
+    rows.push(pairRow(entry, reviews.review.get(entry.id)));
   }
   return rows;
 }
 
+const OUTCOME_MARK: Record<Exclude<PairOutcome, 'unreviewed' | 'disagreed'>, string> = { aligned: '✓', mismatched: '✗', unsure: '?' };
+
+/** "mismatched: laterality (left/right)", "aligned". */
+function verdictWords(v: VerdictEntry | AdjudicationEntry): string {
+  return v.verdict === 'mismatched' && v.reason ? `mismatched: ${FLAG_REASON_LABELS[v.reason]}` : String(v.verdict);
+}
+
+/** "ann: aligned · ben: mismatched". */
+export function eachVerdict(review: PairReview): string {
+  return review.verdicts.map((v) => `${v.reviewer}: ${v.verdict}`).join(' · ');
+}
+
+/**
+ * The review part of a pair's row: "✓ aligned", "✗ mismatched: laterality (left/right)",
+ * "≠ ann: aligned · ben: mismatched" (disagreed), "⚖ mismatched (adjudicated) · ann: aligned ·
+ * ben: mismatched"; and "⚑ 2 sentences" for sentence flags. '' when nothing is said.
+ */
+export function reviewText(review: PairReview | undefined): string {
+  if (!review) return '';
+  const parts: string[] = [];
+  if (review.adjudication) {
+    parts.push(`⚖ ${verdictWords(review.adjudication)} (adjudicated)`);
+    if (review.verdicts.length) parts.push(eachVerdict(review));
+  } else if (review.outcome === 'disagreed') parts.push(`≠ ${eachVerdict(review)}`);
+  else if (review.outcome !== 'unreviewed') {
+    const names = review.verdicts.length > 1 ? ` (${review.verdicts.map((v) => v.reviewer).join(', ')})` : '';
+    parts.push(`${OUTCOME_MARK[review.outcome]} ${verdictWords(review.decidedBy!)}${names}`);
+  }
+  const flagged = new Set(review.flags.map((f) => f.sentenceText ?? `#${f.sentence}`)).size;
+  if (flagged) parts.push(`⚑ ${flagged} sentence${flagged === 1 ? '' : 's'}`);
+  return parts.join(' · ');
+}
+
 /** One pair's row; with its record (`details`, read when the tooltip is opened) the tooltip tells why it ranks there. */
-export function pairRow(entry: RankedEntry, flags: readonly ReviewEntry[], details?: PairResult): PairRow {
-  const pairFlag = flags.find((f) => f.sentence === null);
-  const sentenceFlags = flags.filter((f) => f.sentence !== null).length;
-  const flagText = pairFlag ? `⚑ ${FLAG_REASON_LABELS[pairFlag.reason!]}` : sentenceFlags ? `⚑ ${sentenceFlags} sentence${sentenceFlags === 1 ? '' : 's'}` : '';
-  const description = [`suspicion ${entry.suspicion.toFixed(2)}`, `score ${entry.score.toFixed(3)}`, flagText].filter(Boolean).join(' · ');
+export function pairRow(entry: RankedEntry, review: PairReview | undefined, details?: PairResult): PairRow {
+  const description = [`suspicion ${entry.suspicion.toFixed(2)}`, `score ${entry.score.toFixed(3)}`, reviewText(review)].filter(Boolean).join(' · ');
   const why = details ? ` (reports fitting the image better: ${percent(details.reportRank)}, images fitting the report better: ${percent(details.imageRank)})` : '';
+  const said = (v: VerdictEntry | AdjudicationEntry) =>
+    `${verdictWords(v)}${v.useReportOf ? ` — report of ${v.useReportOf} belongs here` : ''}${v.note ? ` — ${v.note}` : ''}`;
   const tooltip = [
     `#${entry.rank} ${entry.id}`,
     `suspicion ${entry.suspicion.toFixed(3)}${why}`,
@@ -123,24 +222,44 @@ export function pairRow(entry: RankedEntry, flags: readonly ReviewEntry[], detai
     `report: ${entry.report}`,
     `images: ${entry.images.join(', ')}`,
     ...(details ? [`${details.sentences.length} sentence${details.sentences.length === 1 ? '' : 's'}`] : []),
-    ...flags.map((f) => `⚑ ${f.sentence === null ? 'pair' : `sentence ${f.sentence + 1}`}: ${FLAG_REASON_LABELS[f.reason!]}${f.note ? ` — ${f.note}` : ''} (${f.reviewer})`),
+    ...(review?.verdicts ?? []).map((v) => `${v.reviewer}: ${said(v)}`),
+    ...(review?.adjudication ? [`⚖ adjudicated by ${review.adjudication.reviewer}: ${said(review.adjudication)}`] : []),
+    ...(review?.flags ?? []).map((f) => `⚑ ${flagPlace(f)}: ${FLAG_REASON_LABELS[f.reason!]}${f.note ? ` — ${f.note}` : ''} (${f.reviewer})`),
   ].join('\n');
-  return { entry, label: `#${entry.rank} ${entry.id}`, description, tooltip, flags, pairFlag };
+  return {
+    entry,
+    label: `#${entry.rank} ${entry.id}`,
+    description,
+    tooltip,
+    outcome: review?.outcome ?? 'unreviewed',
+    disagreed: review?.disagreed ?? false,
+    adjudicated: review?.adjudication !== undefined,
+    flags: review?.flags ?? [],
+    review,
+  };
 }
 
-/** One row per sentence, in report order. */
-export function sentenceRows(pair: PairResult, flags: readonly ReviewEntry[]): SentenceRow[] {
+/** "sentence 2 “Left effusion.”" (the index as flagged; the text decides where it is now). */
+function flagPlace(f: FlagEntry): string {
+  const text = f.sentenceText?.replace(/\s+/g, ' ').trim();
+  return `sentence ${f.sentence + 1}${text ? ` “${text.length > 50 ? text.slice(0, 47) + '…' : text}”` : ''}`;
+}
+
+/** One row per sentence, in report order, with the flags anchored on it (anchoredFlags). */
+export function sentenceRows(pair: PairResult, anchored: AnchoredFlags<FlagEntry>): SentenceRow[] {
   return pair.sentences.map((s, index) => {
-    const flag = flags.find((f) => f.pair === pair.id && f.sentence === index);
+    const flags = anchored.anchored.filter((a) => a.sentence === index).map((a) => a.flag);
     const notes = [s.negated ? 'negated' : '', s.uncertain ? 'uncertain' : '', s.describesImage ? '' : 'not about the image'].filter(Boolean);
-    const description = [`score ${s.score.toFixed(3)}`, ...notes, flag ? `⚑ ${FLAG_REASON_LABELS[flag.reason!]}` : ''].filter(Boolean).join(' · ');
+    const flagText = flags.map((f) => `⚑ ${FLAG_REASON_LABELS[f.reason!]} (${f.reviewer})`).join(' · ');
+    const description = [`score ${s.score.toFixed(3)}`, ...notes, flagText].filter(Boolean).join(' · ');
+    const flagNotes = flags.filter((f) => f.note).map((f) => `${f.reviewer}: ${f.note}`);
     return {
       pairId: pair.id,
       index,
       label: s.text.replace(/\s+/g, ' ').trim(),
       description,
-      tooltip: `${s.section} · sentence ${index + 1} of ${pair.sentences.length}\n${description}`,
-      flag,
+      tooltip: [`${s.section} · sentence ${index + 1} of ${pair.sentences.length}`, description, ...flagNotes].join('\n'),
+      flags,
     };
   });
 }
@@ -148,7 +267,7 @@ export function sentenceRows(pair: PairResult, flags: readonly ReviewEntry[]): S
 /** The view's message line: what is filtered, and how many pairs match. Undefined when not filtering. */
 export function filterMessage(filter: PairFilter, matching: number, total: number): string | undefined {
   if (!isFiltering(filter)) return undefined;
-  const parts = [filter.text.trim() ? `“${filter.text.trim()}”` : '', filter.flaggedOnly ? 'flagged only' : ''].filter(Boolean);
+  const parts = [filter.text.trim() ? `“${filter.text.trim()}”` : '', filter.show !== 'all' ? REVIEW_FILTER_LABELS[filter.show] : ''].filter(Boolean);
   return `Filter: ${parts.join(' · ')} — ${formatCount(matching)} of ${formatCount(total)} pairs`;
 }
 
@@ -157,11 +276,19 @@ export function showMoreLabel(shown: number, matching: number, pageSize = PAGE_S
   return `Show ${formatCount(Math.min(pageSize, matching - shown))} more… (${formatCount(shown)} of ${formatCount(matching)} shown)`;
 }
 
-/** Whether `needle` (lower case) is in the pair's id, report or image paths, or its flags' reasons and notes. */
-function matchesText(entry: RankedEntry, flags: readonly ReviewEntry[], needle: string): boolean {
+/** Whether `needle` (lower case) is in the pair's id, report or image paths, or its review: reviewers, verdicts, reasons, notes. */
+function matchesText(entry: RankedEntry, review: PairReview | undefined, needle: string): boolean {
   const has = (text: string) => text.toLowerCase().includes(needle);
   if (has(entry.id) || has(entry.report) || entry.images.some(has)) return true;
-  return flags.some((f) => (f.reason !== null && (has(f.reason) || has(FLAG_REASON_LABELS[f.reason]))) || has(f.note));
+  if (!review) return false;
+  const said = [...review.verdicts, ...(review.adjudication ? [review.adjudication] : []), ...review.flags];
+  return said.some(
+    (e) =>
+      has(e.reviewer) ||
+      has(e.note) ||
+      (e.kind !== 'flag' && e.verdict !== null && has(e.verdict)) ||
+      (e.reason !== null && (has(e.reason) || has(FLAG_REASON_LABELS[e.reason]))),
+  );
 }
 
 function percent(v: number): string {

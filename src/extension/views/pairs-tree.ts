@@ -1,5 +1,7 @@
-// The "Pairs" view: pairs in rank order with suspicion and flag state, their sentences below;
-// a text filter and a "flagged only" toggle (TreeView has no filter box of its own). A dataset may
+// The "Pairs" view: pairs in rank order with suspicion and review state (each reviewer's verdict
+// where they disagree, adjudications marked), their sentences and flags below; a text filter and
+// review filters (unreviewed by me, mismatched, unsure, disagreed, flagged), since TreeView has no
+// filter box of its own; the view's description shows the review's progress. A dataset may
 // hold 227,000 pairs: the view lists the top of the ranking a page at a time ("Show 200 more…"),
 // rows come from the results' index, and a pair's record is read only when its sentences are
 // expanded or its tooltip is shown.
@@ -22,7 +24,7 @@ import {
   type PairFilter,
   type PairRow,
 } from './pair-rows';
-import { formatCount } from './status-text';
+import { formatCount, progressText } from './status-text';
 
 /** A pair or sentence element; also the argument tree menus pass to commands such as radalign.flagPair. */
 export interface PairNode {
@@ -54,8 +56,8 @@ export class PairsTreeProvider implements vscode.TreeDataProvider<PairsTreeNode>
   private limit = PAGE_SIZE;
   private nodes = new Map<string, PairNode>();
   private rowsById = new Map<string, PairRow>();
-  /** The matches of the current filter, kept until the session, its results, its flags or the filter change. */
-  private matchCache: { session: ReviewSession; results: unknown; flags: unknown; filter: PairFilter; matches: Matches } | undefined;
+  /** The matches of the current filter, kept until the session, its results, its review (or reviewer, or assignment) or the filter change. */
+  private matchCache: { session: ReviewSession; results: unknown; review: unknown; reviewer: string; assignment: unknown; filter: PairFilter; matches: Matches } | undefined;
   /** What the page limit and the nodes belong to. */
   private pagedFor: { session: ReviewSession | undefined; results: unknown } = { session: undefined, results: undefined };
   private readonly changed = new vscode.EventEmitter<PairsTreeNode | undefined>();
@@ -140,7 +142,9 @@ export class PairsTreeProvider implements vscode.TreeDataProvider<PairsTreeNode>
     const entry = session.entry(element.pairId);
     if (!entry) return item;
     const details = await session.pairDetails(entry.id).catch(() => undefined);
-    item.tooltip = pairRow(entry, session.flagsFor(entry.id), details).tooltip;
+    const row = pairRow(entry, session.review.get(entry.id), details);
+    const orphaned = details ? session.anchoredFlags(details).orphaned : [];
+    item.tooltip = [row.tooltip, ...orphaned.map((f) => `⚑ orphaned (its sentence is no longer in the report): “${f.sentenceText ?? ''}” — ${f.reason} (${f.reviewer})`)].join('\n');
     return item;
   }
 
@@ -198,34 +202,36 @@ export class PairsTreeProvider implements vscode.TreeDataProvider<PairsTreeNode>
 
   private matches(session: ReviewSession): Matches {
     const c = this.matchCache;
-    if (c && c.session === session && c.results === session.results && c.flags === session.flags && c.filter === this.filterState) return c.matches;
+    const key = { session, results: session.results, review: session.review, reviewer: session.reviewer, assignment: session.assignment, filter: this.filterState };
+    if (c && (Object.keys(key) as (keyof typeof key)[]).every((k) => c[k] === key[k])) return c.matches;
     const matches = matchingRanks(session, session, this.filterState);
-    this.matchCache = { session, results: session.results, flags: session.flags, filter: this.filterState, matches };
+    this.matchCache = { ...key, matches };
     return matches;
   }
 
   private pairItem(session: ReviewSession, element: PairNode): vscode.TreeItem {
-    const row = this.rowsById.get(element.pairId) ?? pairRow(session.entry(element.pairId)!, session.flagsFor(element.pairId));
+    const cached = this.rowsById.get(element.pairId);
+    const row = cached && cached.review === session.review.get(element.pairId) ? cached : pairRow(session.entry(element.pairId)!, session.review.get(element.pairId));
     const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `pair:${element.pairId}`;
     item.description = row.description;
     // tooltip: left for resolveTreeItem, which reads the pair (only the hovered one)
-    item.iconPath = row.flags.length ? new vscode.ThemeIcon('flag', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('circle-outline');
-    item.contextValue = row.pairFlag ? 'radalign.pair.flagged' : 'radalign.pair';
+    item.iconPath = outcomeIcon(row);
+    item.contextValue = pairContext(row);
     item.command = { command: 'radalign.openPair', title: 'Open in review', arguments: [element] };
     return item;
   }
 
   private async sentenceItem(session: ReviewSession, element: PairNode): Promise<vscode.TreeItem> {
     const pair = await session.pairDetails(element.pairId).catch(() => undefined);
-    const row = pair && sentenceRows(pair, session.flagsFor(element.pairId))[element.sentence!];
+    const row = pair && sentenceRows(pair, session.anchoredFlags(pair))[element.sentence!];
     if (!row) return new vscode.TreeItem(`sentence ${element.sentence! + 1}`);
     const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.None);
     item.id = `sentence:${element.pairId}:${element.sentence}`;
     item.description = row.description;
     item.tooltip = row.tooltip;
-    item.iconPath = row.flag ? new vscode.ThemeIcon('flag', new vscode.ThemeColor('list.warningForeground')) : undefined;
-    item.contextValue = row.flag ? 'radalign.sentence.flagged' : 'radalign.sentence';
+    item.iconPath = row.flags.length ? new vscode.ThemeIcon('flag', new vscode.ThemeColor('list.warningForeground')) : undefined;
+    item.contextValue = row.flags.some((f) => f.reviewer === session.reviewer) ? 'radalign.sentence.flagged' : 'radalign.sentence';
     item.command = { command: 'radalign.openPair', title: 'Open in review', arguments: [element] };
     return item;
   }
@@ -252,10 +258,11 @@ export function createPairsView(sessions: SessionManager, provider: PairsTreePro
   const update = () => {
     const session = sessions.current;
     view.message = provider.message();
-    view.description = session ? `${formatCount(session.count)} pairs` : undefined;
+    view.description = session ? viewDescription(session) : undefined;
     void vscode.commands.executeCommand('setContext', 'radalign.hasResults', !!session?.count);
     void vscode.commands.executeCommand('setContext', 'radalign.pairs.filtered', isFiltering(provider.filter));
-    void vscode.commands.executeCommand('setContext', 'radalign.pairs.flaggedOnly', provider.filter.flaggedOnly);
+    void vscode.commands.executeCommand('setContext', 'radalign.pairs.flaggedOnly', provider.filter.show === 'flagged');
+    void vscode.commands.executeCommand('setContext', 'radalign.pairs.show', provider.filter.show);
     provider.refresh();
   };
   // Follow a selection made elsewhere (panel, navigation commands, code lens) when the view is open.
@@ -269,7 +276,7 @@ export function createPairsView(sessions: SessionManager, provider: PairsTreePro
   const follow = (session: ReviewSession | undefined) => {
     sessionEvents?.dispose();
     sessionEvents = session
-      ? vscode.Disposable.from(session.onDidChangeResults(update), session.onDidChangeFlags(update), session.onDidChangeSelection(reveal))
+      ? vscode.Disposable.from(session.onDidChangeResults(update), session.onDidChangeReview(update), session.onDidChangeSelection(reveal))
       : undefined;
     update();
   };
@@ -277,4 +284,33 @@ export function createPairsView(sessions: SessionManager, provider: PairsTreePro
 
   const subscriptions = vscode.Disposable.from(view, sessions.onDidChangeSession(follow), provider.onDidChangeFilter(update), { dispose: () => sessionEvents?.dispose() });
   return { view, dispose: () => subscriptions.dispose() };
+}
+
+/** "3,000 pairs" until the review starts (a verdict, or an assignment), then its progress: "12 / 40 reviewed · mine 5 / 14". */
+function viewDescription(session: ReviewSession): string {
+  const progress = session.progress();
+  return progress.reviewed || session.assignment ? progressText(progress, session.reviewer) : `${formatCount(session.count)} pairs`;
+}
+
+/** The pair's icon by its standing: aligned, mismatched, unsure, disagreed, adjudicated; flagged sentences; nothing yet. */
+function outcomeIcon(row: PairRow): vscode.ThemeIcon {
+  const icon = (id: string, color?: string) => new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
+  if (row.adjudicated) return icon('law', row.outcome === 'mismatched' ? 'list.errorForeground' : undefined);
+  switch (row.outcome) {
+    case 'aligned':
+      return icon('pass', 'testing.iconPassed');
+    case 'mismatched':
+      return icon('flag', 'list.errorForeground');
+    case 'unsure':
+      return icon('question', 'list.warningForeground');
+    case 'disagreed':
+      return icon('git-compare', 'list.warningForeground');
+    default:
+      return row.flags.length ? icon('flag', 'list.warningForeground') : icon('circle-outline');
+  }
+}
+
+/** `radalign.pair[.reviewed][.disagreed]`: what the row's context menu offers (package.json menus). */
+function pairContext(row: PairRow): string {
+  return ['radalign.pair', row.review?.verdicts.length || row.adjudicated ? '.reviewed' : '', row.disagreed ? '.disagreed' : ''].join('');
 }

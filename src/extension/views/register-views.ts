@@ -1,9 +1,12 @@
-// The pairs tree view, review commands and inline report decorations, code lenses and hovers.
-// Everything here observes the one ReviewSession (deps.sessions.current), so selection and flags
+// The pairs tree view, review commands (flags, verdicts, adjudication, assignment, summary, exports)
+// and inline report decorations, code lenses and hovers.
+// Everything here observes the one ReviewSession (deps.sessions.current), so selection, verdicts and flags
 // agree with the review panel. Outside production, a command hands integration tests the pairs
 // view and its provider (as register-panel.ts does for the panel).
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../deps';
+import { registerAssignCommand } from './assign-command';
+import { registerExportCleanCommand } from './export-clean-command';
 import { registerExportCommand } from './export-command';
 import { registerFilterCommands } from './filter-commands';
 import { registerFlagCommands } from './flag-commands';
@@ -14,6 +17,8 @@ import { ReportHoverProvider } from './report-hover';
 import { ReportLensProvider } from './report-lens';
 import { registerSelectModelCommand } from './select-model-command';
 import { registerShowSkippedCommand } from './show-skipped-command';
+import { registerSummaryCommand } from './summary-command';
+import { registerVerdictCommands } from './verdict-commands';
 
 /** Reports are plain files of any language (.txt, .md): the providers answer only for scored ones. */
 const REPORT_FILES: vscode.DocumentSelector = { scheme: 'file' };
@@ -36,6 +41,10 @@ export function registerReviewViews(deps: ExtensionDeps): vscode.Disposable[] {
     ...registerFilterCommands(tree),
     ...registerNavigationCommands(deps),
     ...registerFlagCommands(deps),
+    ...registerVerdictCommands(deps),
+    registerAssignCommand(deps),
+    registerSummaryCommand(deps),
+    registerExportCleanCommand(deps),
     registerExportCommand(deps),
     registerSelectModelCommand(deps),
     registerShowSkippedCommand(deps),

@@ -1,5 +1,7 @@
 // Tints each sentence of an open report by its score (dataset-relative grade, theme colours from
-// package.json `contributes.colors`), marks the session's selected sentence, and says so once
+// package.json `contributes.colors`), marks the session's selected sentence and the flagged ones
+// (flags placed by their text: anchoredFlags; a flag whose sentence is gone is never drawn on
+// another one, the code lens lists it), with who flagged them, and says so once
 // when the file no longer matches what was scored instead of drawing wrong ranges. Reads only the
 // pair of each open report (and, once per results, the sample the grades come from).
 import * as vscode from 'vscode';
@@ -23,6 +25,14 @@ export class ReportDecorations implements vscode.Disposable {
     borderStyle: 'solid',
     borderColor: new vscode.ThemeColor('focusBorder'),
     borderRadius: '2px',
+  });
+  private readonly flaggedType = vscode.window.createTextEditorDecorationType({
+    borderWidth: '0 0 2px 0',
+    borderStyle: 'solid',
+    borderColor: new vscode.ThemeColor('editorWarning.foreground'),
+    overviewRulerColor: new vscode.ThemeColor('editorWarning.foreground'),
+    overviewRulerLane: vscode.OverviewRulerLane.Left,
+    after: { color: new vscode.ThemeColor('editorWarning.foreground'), margin: '0 0 0 0.5em' },
   });
   private readonly changedType = vscode.window.createTextEditorDecorationType({
     after: {
@@ -69,13 +79,18 @@ export class ReportDecorations implements vscode.Disposable {
     for (const d of this.subscriptions) d.dispose();
     for (const t of this.types.values()) t.dispose();
     this.selectedType.dispose();
+    this.flaggedType.dispose();
     this.changedType.dispose();
   }
 
   private follow(session: ReviewSession | undefined): void {
     this.sessionEvents?.dispose();
     this.sessionEvents = session
-      ? vscode.Disposable.from(session.onDidChangeResults(() => this.refreshAll()), session.onDidChangeSelection(() => this.refreshAll()))
+      ? vscode.Disposable.from(
+          session.onDidChangeResults(() => this.refreshAll()),
+          session.onDidChangeSelection(() => this.refreshAll()),
+          session.onDidChangeReview(() => this.refreshAll()),
+        )
       : undefined;
     this.refreshAll();
   }
@@ -94,10 +109,14 @@ export class ReportDecorations implements vscode.Disposable {
       } else if (session && found?.layout.status === 'match') {
         const grades = await gradesFor(session.results);
         const selected = session.selected?.pairId === found.pair.id ? session.selected.sentence : null;
+        const flagged = new Map<number, string[]>();
+        for (const a of session.anchoredFlags(found.pair).anchored) flagged.set(a.sentence, [...(flagged.get(a.sentence) ?? []), a.flag.reviewer]);
         for (const s of found.layout.sentences) {
           const range = new vscode.Range(editor.document.positionAt(s.start), editor.document.positionAt(s.end));
           add(this.types.get(key(sentenceStyle(s.sentence), grades.grade(s.sentence.score)))!, { range });
           if (s.index === selected) add(this.selectedType, { range });
+          const who = flagged.get(s.index);
+          if (who) add(this.flaggedType, { range, renderOptions: { after: { contentText: `⚑ ${[...new Set(who)].join(', ')}` } } });
         }
       }
     } catch {
@@ -106,7 +125,7 @@ export class ReportDecorations implements vscode.Disposable {
     }
     if (this.runs.get(editor) !== run) return; // a newer call decorates this editor
     // Every type is set, empty ones included, so stale decorations disappear.
-    for (const type of [...this.types.values(), this.selectedType, this.changedType]) editor.setDecorations(type, byType.get(type) ?? []);
+    for (const type of [...this.types.values(), this.selectedType, this.flaggedType, this.changedType]) editor.setDecorations(type, byType.get(type) ?? []);
   }
 }
 

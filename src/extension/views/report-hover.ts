@@ -1,5 +1,6 @@
 // Hover on a sentence of an open report: its score and where it stands in the dataset, section,
-// negation/context notes, a heatmap thumbnail, its flag, and links to show or flag it. The
+// negation/context notes, a heatmap thumbnail, the flags anchored on it by their text (each
+// reviewer's), and links to show or flag it. The
 // markdown itself is built (and escaped) in hover-markdown.ts. Reads the report's pair only.
 import * as vscode from 'vscode';
 import type { SessionManager } from '../review/session-manager';
@@ -18,9 +19,9 @@ export class ReportHoverProvider implements vscode.HoverProvider {
     const at = sentenceAt(found.layout, document.offsetAt(position));
     if (!at) return undefined;
     const range = new vscode.Range(document.positionAt(at.start), document.positionAt(at.end));
-    const flag = session.flagsFor(found.pair.id).find((f) => f.sentence === at.index);
+    const flags = session.anchoredFlags(found.pair).anchored.filter((a) => a.sentence === at.index).map((a) => a.flag);
     const grades = await gradesFor(session.results);
-    const text = sentenceHoverMarkdown({ pair: found.pair, index: at.index, below: grades.percentile(at.sentence.score), flag });
+    const text = sentenceHoverMarkdown({ pair: found.pair, index: at.index, below: grades.percentile(at.sentence.score), flags, reviewer: session.reviewer });
     const md = new vscode.MarkdownString(text, true);
     md.isTrusted = { enabledCommands: HOVER_COMMANDS };
     return new vscode.Hover(md, range);

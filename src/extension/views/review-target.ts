@@ -72,7 +72,7 @@ export function pickPair(session: ReviewSession, placeHolder: string): Promise<s
   const item = (e: RankedEntry): Item => ({
     // Quick pick labels render `$(icon)`: dataset text is escaped.
     label: `#${e.rank} ${escapeIcons(e.id)}`,
-    description: `suspicion ${e.suspicion.toFixed(2)}${session.flagsFor(e.id).length ? ' · ⚑ flagged' : ''}`,
+    description: `suspicion ${e.suspicion.toFixed(2)}${session.review.outcome(e.id) !== 'unreviewed' ? ` · ${session.review.outcome(e.id)}` : session.flagsFor(e.id).length ? ' · ⚑ flagged' : ''}`,
     detail: escapeIcons(e.report),
     id: e.id,
   });
