@@ -81,14 +81,7 @@ export interface VerdictView {
 }
 
 /** The verdict that settles a pair, and who gave it. */
-export interface AdjudicationView {
-  reviewer: string;
-  verdict: Verdict;
-  reason: FlagReason | null;
-  note: string;
-  at: string;
-  useReportOf?: string;
-}
+export type AdjudicationView = Omit<VerdictView, 'mine'>;
 
 /** The pair's standing (engine/review/review-index.ts): settled verdict, 'disagreed' or 'unreviewed'. */
 export type OutcomeView = Verdict | 'disagreed' | 'unreviewed';
