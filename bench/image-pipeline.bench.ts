@@ -21,7 +21,12 @@ import { decodeImage, modelInputFromFile, preprocessImage } from '../src/engine/
 import { DEFAULT_LIMITS } from '../src/engine/limits';
 import { loadModel } from '../src/engine/model';
 import type { ClipModel } from '../src/engine/model/types';
-import { DECODE_CONCURRENCY, FILES_IN_FLIGHT, ImageFeatureStore, ONE_PIPELINE_CONCURRENCY } from '../src/engine/pipeline/image-features';
+import {
+  DECODE_CONCURRENCY,
+  FILES_IN_FLIGHT,
+  ImageFeatureStore,
+  ONE_PIPELINE_CONCURRENCY,
+} from '../src/engine/pipeline/image-features';
 import { mapLimit, Slots } from '../src/engine/pipeline/map-limit';
 import { writeSyntheticDataset } from '../src/sample/synthetic-dataset';
 import type { ImagePreprocessSpec } from '../src/engine/types';
@@ -56,7 +61,9 @@ async function benchSet(label: string, paths: string[], model: ClipModel, tmp: s
   console.log(`\n${label}: ${n} images, model ${model.info.id} (${spec.size}², ${spec.resize}), batch ${BATCH}`);
   // Warm the page cache and sharp, so the first timed stage is not charged for them.
   for (const p of paths) await readFile(p);
-  await model.encodeImages(Array.from({ length: BATCH }, () => new Float32Array(spec.channels * spec.size * spec.size)));
+  await model.encodeImages(
+    Array.from({ length: BATCH }, () => new Float32Array(spec.channels * spec.size * spec.size)),
+  );
   await modelInputFromFile(paths[0]!, spec);
 
   const twoStep = async (p: string) => preprocessImage(await decodeImage(p, DEFAULT_LIMITS), spec);
@@ -70,7 +77,9 @@ async function benchSet(label: string, paths: string[], model: ClipModel, tmp: s
   const heavy = new Slots(DECODE_CONCURRENCY);
   const light = new Slots(ONE_PIPELINE_CONCURRENCY);
   const oldTensors: Float32Array[] = new Array(n);
-  const twoN = await seconds(() => mapLimit(paths, FILES_IN_FLIGHT, async (p, i) => void (oldTensors[i] = (await heavy.use(() => twoStep(p))).tensor)));
+  const twoN = await seconds(() =>
+    mapLimit(paths, FILES_IN_FLIGHT, async (p, i) => void (oldTensors[i] = (await heavy.use(() => twoStep(p))).tensor)),
+  );
   const tensors: Float32Array[] = new Array(n);
   const routes = { 'one-pipeline': 0, decoded: 0 };
   const oneN = await seconds(() =>
@@ -80,45 +89,83 @@ async function benchSet(label: string, paths: string[], model: ClipModel, tmp: s
       routes[pre.route]++;
     }),
   );
-  console.log(`  routes: ${routes['one-pipeline']} one pipeline, ${routes.decoded} decoded first (alpha, 16-bit, DICOM)`);
+  console.log(
+    `  routes: ${routes['one-pipeline']} one pipeline, ${routes.decoded} decoded first (alpha, 16-bit, DICOM)`,
+  );
   console.log(`  sharp, decode then preprocess, 1 at a time   ${two1.s.toFixed(2).padStart(7)} s ${rate(n, two1.s)}`);
-  console.log(`  sharp, one pipeline,           1 at a time   ${one1.s.toFixed(2).padStart(7)} s ${rate(n, one1.s)}   ${(two1.s / one1.s).toFixed(2)}× faster`);
-  console.log(`  sharp, decode then preprocess, ${DECODE_CONCURRENCY} at a time   ${twoN.s.toFixed(2).padStart(7)} s ${rate(n, twoN.s)}   ${busy(twoN)}`);
-  console.log(`  sharp, one pipeline,           ${ONE_PIPELINE_CONCURRENCY} at a time   ${oneN.s.toFixed(2).padStart(7)} s ${rate(n, oneN.s)}   ${busy(oneN)}, ${(twoN.s / oneN.s).toFixed(2)}× faster`);
+  console.log(
+    `  sharp, one pipeline,           1 at a time   ${one1.s.toFixed(2).padStart(7)} s ${rate(n, one1.s)}   ${(two1.s / one1.s).toFixed(2)}× faster`,
+  );
+  console.log(
+    `  sharp, decode then preprocess, ${DECODE_CONCURRENCY} at a time   ${twoN.s.toFixed(2).padStart(7)} s ${rate(n, twoN.s)}   ${busy(twoN)}`,
+  );
+  console.log(
+    `  sharp, one pipeline,           ${ONE_PIPELINE_CONCURRENCY} at a time   ${oneN.s.toFixed(2).padStart(7)} s ${rate(n, oneN.s)}   ${busy(oneN)}, ${(twoN.s / oneN.s).toFixed(2)}× faster`,
+  );
 
   const ort = await seconds(async () => {
     for (let i = 0; i < n; i += BATCH) await model.encodeImages(tensors.slice(i, i + BATCH));
   });
-  console.log(`  onnxruntime alone, ready tensors            ${ort.s.toFixed(2).padStart(7)} s ${rate(n, ort.s)}   ${busy(ort)}`);
+  console.log(
+    `  onnxruntime alone, ready tensors            ${ort.s.toFixed(2).padStart(7)} s ${rate(n, ort.s)}   ${busy(ort)}`,
+  );
   // How much the image-v2 tensors move the embeddings: cosine between old and new, per image.
   const cosines: number[] = [];
   for (let i = 0; i < n; i += BATCH) {
-    const [a, b] = [await model.encodeImages(oldTensors.slice(i, i + BATCH)), await model.encodeImages(tensors.slice(i, i + BATCH))];
+    const [a, b] = [
+      await model.encodeImages(oldTensors.slice(i, i + BATCH)),
+      await model.encodeImages(tensors.slice(i, i + BATCH)),
+    ];
     a.forEach((e, j) => cosines.push(cosine(e.embed, b[j]!.embed)));
   }
   cosines.sort((x, y) => x - y);
-  console.log(`  embeddings, old vs one-pipeline tensors: cosine min ${cosines[0]!.toFixed(5)}, median ${cosines[Math.floor(n / 2)]!.toFixed(5)}, 1 - mean ${(1 - cosines.reduce((x, y) => x + y, 0) / n).toExponential(1)}`);
-  const uncached = await seconds(() => new ImageFeatureStore(model, new EmbeddingCache(null), DEFAULT_LIMITS, { batchSize: BATCH }).features(paths, false));
-  console.log(`  end to end, no cache (ImageFeatureStore)    ${uncached.s.toFixed(2).padStart(7)} s ${rate(n, uncached.s)}   ${busy(uncached)}`);
+  console.log(
+    `  embeddings, old vs one-pipeline tensors: cosine min ${cosines[0]!.toFixed(5)}, median ${cosines[Math.floor(n / 2)]!.toFixed(5)}, 1 - mean ${(1 - cosines.reduce((x, y) => x + y, 0) / n).toExponential(1)}`,
+  );
+  const uncached = await seconds(() =>
+    new ImageFeatureStore(model, new EmbeddingCache(null), DEFAULT_LIMITS, { batchSize: BATCH }).features(paths, false),
+  );
+  console.log(
+    `  end to end, no cache (ImageFeatureStore)    ${uncached.s.toFixed(2).padStart(7)} s ${rate(n, uncached.s)}   ${busy(uncached)}`,
+  );
 
   const cacheDir = await mkdtemp(join(tmp, 'cache-'));
-  const cold = await seconds(() => new ImageFeatureStore(model, new EmbeddingCache(cacheDir), DEFAULT_LIMITS, { batchSize: BATCH }).features(paths, false));
+  const cold = await seconds(() =>
+    new ImageFeatureStore(model, new EmbeddingCache(cacheDir), DEFAULT_LIMITS, { batchSize: BATCH }).features(
+      paths,
+      false,
+    ),
+  );
   const errors = [...cold.value.values()].filter((f) => f instanceof Error);
   if (errors.length) console.log(`  (${errors.length} images refused: ${String(errors[0])})`);
   const backToBack = oneN.s + ort.s;
-  console.log(`  end to end, cold (ImageFeatureStore)        ${cold.s.toFixed(2).padStart(7)} s ${rate(n, cold.s)}   ${busy(cold)}`);
-  console.log(`  end to end cold / (sharp + onnxruntime back to back) = ${cold.s.toFixed(2)} / (${oneN.s.toFixed(2)} + ${ort.s.toFixed(2)}) = ${(cold.s / backToBack).toFixed(2)}`);
-  console.log(`  (with ${CORES} cores and both stages CPU-bound, about (sharp + ort CPU time) / ${CORES} is the floor: ${((oneN.s * oneN.cores + ort.s * ort.cores) / CORES).toFixed(2)} s)`);
+  console.log(
+    `  end to end, cold (ImageFeatureStore)        ${cold.s.toFixed(2).padStart(7)} s ${rate(n, cold.s)}   ${busy(cold)}`,
+  );
+  console.log(
+    `  end to end cold / (sharp + onnxruntime back to back) = ${cold.s.toFixed(2)} / (${oneN.s.toFixed(2)} + ${ort.s.toFixed(2)}) = ${(cold.s / backToBack).toFixed(2)}`,
+  );
+  console.log(
+    `  (with ${CORES} cores and both stages CPU-bound, about (sharp + ort CPU time) / ${CORES} is the floor: ${((oneN.s * oneN.cores + ort.s * ort.cores) / CORES).toFixed(2)} s)`,
+  );
 
   // Warm: every entry cached; the first store hashes each file and records it, the next recognises it.
-  const hashing = new ImageFeatureStore(model, new EmbeddingCache(cacheDir), DEFAULT_LIMITS, { batchSize: BATCH, identity: null });
+  const hashing = new ImageFeatureStore(model, new EmbeddingCache(cacheDir), DEFAULT_LIMITS, {
+    batchSize: BATCH,
+    identity: null,
+  });
   const warmHash = await seconds(() => hashing.features(paths, false));
   const filling = new ImageFeatureStore(model, new EmbeddingCache(cacheDir), DEFAULT_LIMITS, { batchSize: BATCH });
   await filling.features(paths, false);
   const flush = await seconds(() => filling.flush());
-  const recognising = new ImageFeatureStore(model, new EmbeddingCache(cacheDir), DEFAULT_LIMITS, { batchSize: BATCH, identity: new FileIdentityIndex(cacheDir) });
+  const recognising = new ImageFeatureStore(model, new EmbeddingCache(cacheDir), DEFAULT_LIMITS, {
+    batchSize: BATCH,
+    identity: new FileIdentityIndex(cacheDir),
+  });
   const warmIdentity = await seconds(() => recognising.features(paths, false));
-  console.log(`  warm, every file read and hashed            ${warmHash.s.toFixed(2).padStart(7)} s ${rate(n, warmHash.s)}   (hashed ${hashing.files.hashed})`);
+  console.log(
+    `  warm, every file read and hashed            ${warmHash.s.toFixed(2).padStart(7)} s ${rate(n, warmHash.s)}   (hashed ${hashing.files.hashed})`,
+  );
   console.log(
     `  warm, recognised by the identity index      ${warmIdentity.s.toFixed(2).padStart(7)} s ${rate(n, warmIdentity.s)}   (recognised ${recognising.files.recognised}, hashed ${recognising.files.hashed}; index written in ${(flush.s * 1000).toFixed(0)} ms)`,
   );
@@ -133,7 +180,12 @@ async function benchIndexScale(tmp: string): Promise<void> {
   const hash = 'ab'.repeat(32);
   const old = BigInt(Date.now() - 86_400_000) * 1_000_000n;
   for (let i = 0; i < count; i++) {
-    index.record(`/data/mimic/p1${i % 10}/p${i}/s${i}/${i}.jpg`, { dev: 2049n, ino: BigInt(1e6 + i), size: 1_500_000n, mtimeNs: old, ctimeNs: old }, hash, Date.now());
+    index.record(
+      `/data/mimic/p1${i % 10}/p${i}/s${i}/${i}.jpg`,
+      { dev: 2049n, ino: BigInt(1e6 + i), size: 1_500_000n, mtimeNs: old, ctimeNs: old },
+      hash,
+      Date.now(),
+    );
   }
   const write = await seconds(() => index.flush());
   const fresh = new FileIdentityIndex(dir);
@@ -141,11 +193,22 @@ async function benchIndexScale(tmp: string): Promise<void> {
   const look = await seconds(async () => {
     let found = 0;
     for (let i = 0; i < count; i++) {
-      if (fresh.lookup(`/data/mimic/p1${i % 10}/p${i}/s${i}/${i}.jpg`, { dev: 2049n, ino: BigInt(1e6 + i), size: 1_500_000n, mtimeNs: old, ctimeNs: old })) found++;
+      if (
+        fresh.lookup(`/data/mimic/p1${i % 10}/p${i}/s${i}/${i}.jpg`, {
+          dev: 2049n,
+          ino: BigInt(1e6 + i),
+          size: 1_500_000n,
+          mtimeNs: old,
+          ctimeNs: old,
+        })
+      )
+        found++;
     }
     return found;
   });
-  console.log(`\nidentity index, ${count.toLocaleString('en')} records (${(fresh.size * 112 / 1e6).toFixed(0)} MB): flush ${write.s.toFixed(2)} s, load ${load.s.toFixed(2)} s, ${look.value.toLocaleString('en')} lookups ${look.s.toFixed(2)} s`);
+  console.log(
+    `\nidentity index, ${count.toLocaleString('en')} records (${((fresh.size * 112) / 1e6).toFixed(0)} MB): flush ${write.s.toFixed(2)} s, load ${load.s.toFixed(2)} s, ${look.value.toLocaleString('en')} lookups ${look.s.toFixed(2)} s`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -158,18 +221,27 @@ async function main(): Promise<void> {
     let paths: string[];
     let label: string;
     if (existsSync(shared)) {
-      paths = readdirSync(shared).sort().slice(0, perSet).map((f) => join(shared, f));
+      paths = readdirSync(shared)
+        .sort()
+        .slice(0, perSet)
+        .map((f) => join(shared, f));
       label = 'covid-cxr (real chest X-rays, JPEG and PNG, read in place)';
     } else {
       await writeSyntheticDataset(join(tmp, 'synthetic'), { pairs: Math.min(perSet, 200), size: 1024 });
-      paths = readdirSync(join(tmp, 'synthetic')).filter((f) => f.endsWith('.png')).sort().map((f) => join(tmp, 'synthetic', f));
+      paths = readdirSync(join(tmp, 'synthetic'))
+        .filter((f) => f.endsWith('.png'))
+        .sort()
+        .map((f) => join(tmp, 'synthetic', f));
       label = 'synthetic radiographs (1024² PNG; ../shared/data/covid-cxr is absent)';
     }
     // MIMIC-CXR-JPG-sized files: grey 2,500 × 3,000 JPEGs (quality 95), made from the first images.
     const big: string[] = [];
     for (let i = 0; i < Math.min(48, paths.length); i++) {
       const out = join(tmp, `mimic-sized-${i}.jpg`);
-      await writeFile(out, await sharp(paths[i]!).resize(2500, 3000, { fit: 'fill' }).greyscale().jpeg({ quality: 95 }).toBuffer());
+      await writeFile(
+        out,
+        await sharp(paths[i]!).resize(2500, 3000, { fit: 'fill' }).greyscale().jpeg({ quality: 95 }).toBuffer(),
+      );
       big.push(out);
     }
     console.log(

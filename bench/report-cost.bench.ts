@@ -47,7 +47,9 @@ function main(): void {
   const rows = SIZES.map(measure);
   const perSentence = (r: Row) => ((r.parseMs + r.consistencyMs) * 1000) / r.sentences;
   console.log('radalign report cost benchmark: one synthetic report, parseReport + sentence consistency');
-  console.log(`  ${'sentences'.padStart(9)} ${'MB'.padStart(6)} ${'parse ms'.padStart(9)} ${'consist. ms'.padStart(11)} ${'total ms'.padStart(9)} ${'µs/sentence'.padStart(11)}`);
+  console.log(
+    `  ${'sentences'.padStart(9)} ${'MB'.padStart(6)} ${'parse ms'.padStart(9)} ${'consist. ms'.padStart(11)} ${'total ms'.padStart(9)} ${'µs/sentence'.padStart(11)}`,
+  );
   for (const r of rows) {
     const total = r.parseMs + r.consistencyMs;
     console.log(
@@ -56,7 +58,9 @@ function main(): void {
     );
   }
   const ratio = perSentence(rows[rows.length - 1]) / perSentence(rows[0]);
-  console.log(`  time per sentence, ${SIZES[SIZES.length - 1].toLocaleString('en-US')} vs ${SIZES[0].toLocaleString('en-US')} sentences: ×${ratio.toFixed(2)} (linear ≈ 1, quadratic ≈ ${SIZES[SIZES.length - 1] / SIZES[0]})`);
+  console.log(
+    `  time per sentence, ${SIZES[SIZES.length - 1].toLocaleString('en-US')} vs ${SIZES[0].toLocaleString('en-US')} sentences: ×${ratio.toFixed(2)} (linear ≈ 1, quadratic ≈ ${SIZES[SIZES.length - 1] / SIZES[0]})`,
+  );
 
   if (process.argv.includes('--no-reference')) return;
   const row = rows[SIZES.indexOf(REFERENCE_AT)];

@@ -49,7 +49,7 @@ async function score(a: Args): Promise<object> {
     encodeSeconds: span('scoring', 'ranking'),
     rankSeconds: span('ranking', 'done'),
     // Everything but discovery and model load (the figure images/s is computed from).
-    scoreSeconds: (span('scoring', 'done') ?? total - loadSeconds),
+    scoreSeconds: span('scoring', 'done') ?? total - loadSeconds,
     runSeconds: r.run.seconds,
     pairs: r.pairs.length,
     skipped: r.skipped.length,
@@ -72,7 +72,8 @@ async function onnxAlone(a: Args): Promise<object> {
   const data = new Float32Array(batch * per);
   let x = 12345;
   for (let i = 0; i < data.length; i++) data[i] = ((x = (x * 1103515245 + 12345) >>> 0) / 2 ** 32) * 4 - 2;
-  const run = (b: number) => session.run({ [plan.vision.input]: new Tensor('float32', data.subarray(0, b * per), [b, channels, size, size]) });
+  const run = (b: number) =>
+    session.run({ [plan.vision.input]: new Tensor('float32', data.subarray(0, b * per), [b, channels, size, size]) });
   await run(Math.min(batch, n)); // warm-up, not timed
   // The faster of two passes: the one less disturbed by whatever else the machine runs.
   let s = Infinity;
@@ -94,7 +95,11 @@ async function sharpAlone(a: Args): Promise<object> {
   const one = async (file: string) => {
     let p = sharp(file, { failOn: 'none' }).rotate();
     if (channels === 1) p = p.greyscale();
-    await p.resize(size, size, { fit, kernel: 'cubic', background: { r: 0, g: 0, b: 0 } }).removeAlpha().raw().toBuffer();
+    await p
+      .resize(size, size, { fit, kernel: 'cubic', background: { r: 0, g: 0, b: 0 } })
+      .removeAlpha()
+      .raw()
+      .toBuffer();
   };
   await one(files[0]); // warm-up, not timed
   // The faster of two passes (the second reads the files from the page cache, as the first did after
@@ -132,7 +137,11 @@ function normals(seed: number): () => number {
  * image–report cosines around 0.26), each report nearer its own image (about 0.37), and about 5 % of
  * reports reused from the previous pair (same text, same key), like notes reused across a patient's images.
  */
-function embeddings(n: number, dim: number, seed: number): { images: Float32Array; reports: Float32Array; keys: string[] } {
+function embeddings(
+  n: number,
+  dim: number,
+  seed: number,
+): { images: Float32Array; reports: Float32Array; keys: string[] } {
   const g = normals(seed);
   const common = Float64Array.from({ length: dim }, g);
   const images = new Float32Array(n * dim);
@@ -208,7 +217,9 @@ async function main(): Promise<void> {
   const cases: Record<string, (a: Args) => Promise<object>> = { score, ort: onnxAlone, sharp: sharpAlone, rank, cli };
   const run = cases[kind];
   if (!run || !a.result) {
-    console.error(`usage: scale-case.child.js <${Object.keys(cases).join('|')}> '{"result": "<file>", ...}' (run by bench/scale.bench.ts)`);
+    console.error(
+      `usage: scale-case.child.js <${Object.keys(cases).join('|')}> '{"result": "<file>", ...}' (run by bench/scale.bench.ts)`,
+    );
     process.exit(2);
   }
   const t0 = process.hrtime.bigint();

@@ -16,7 +16,18 @@
 // temporary datasets). Images come from ../shared/data/covid-cxr/images when present (hard-linked under new
 // names into a temporary folder, never copied into the repository), else from the synthetic generator.
 import { spawnSync } from 'node:child_process';
-import { existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync, appendFileSync, rmSync, mkdtempSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+  appendFileSync,
+  rmSync,
+  mkdtempSync,
+} from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import Table from 'cli-table3';
@@ -60,9 +71,12 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--out') opt.out = resolve(argv[++i]);
     else if (a === '--only') {
       const names = argv[++i].split(',');
-      for (const n of names) if (!SECTIONS.includes(n as Section)) throw new Error(`--only: unknown section '${n}' (known: ${SECTIONS.join(', ')})`);
+      for (const n of names)
+        if (!SECTIONS.includes(n as Section))
+          throw new Error(`--only: unknown section '${n}' (known: ${SECTIONS.join(', ')})`);
       opt.only = new Set(names as Section[]);
-    } else throw new Error(`unknown option '${a}' (known: --full, --only <${SECTIONS.join(',')}>, --out <file>, --keep)`);
+    } else
+      throw new Error(`unknown option '${a}' (known: --full, --only <${SECTIONS.join(',')}>, --out <file>, --keep)`);
   }
   return opt;
 }
@@ -84,8 +98,14 @@ function child<T extends object>(script: string, args: object, label: string): T
   });
   const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0 || !existsSync(result)) {
-    const tail = String(r.stderr ?? '').trim().split('\n').slice(-15).join('\n    ');
-    throw new Error(`${label}: child exited with ${r.status ?? r.signal ?? r.error?.message}${tail ? `:\n    ${tail}` : ''}`);
+    const tail = String(r.stderr ?? '')
+      .trim()
+      .split('\n')
+      .slice(-15)
+      .join('\n    ');
+    throw new Error(
+      `${label}: child exited with ${r.status ?? r.signal ?? r.error?.message}${tail ? `:\n    ${tail}` : ''}`,
+    );
   }
   return { ...(JSON.parse(readFileSync(result, 'utf8')) as T), wallSeconds };
 }
@@ -120,12 +140,19 @@ const FINDINGS = [
   'A 1 cm nodule projects over the right upper lung.',
   'No acute osseous abnormality.',
 ];
-const IMPRESSIONS = ['No acute cardiopulmonary process.', 'Findings consistent with pneumonia.', 'Possible early pneumonia.', 'Pulmonary edema.', 'Atelectasis, no consolidation.', 'Stable appearance.'];
+const IMPRESSIONS = [
+  'No acute cardiopulmonary process.',
+  'Findings consistent with pneumonia.',
+  'Possible early pneumonia.',
+  'Pulmonary edema.',
+  'Atelectasis, no consolidation.',
+  'Stable appearance.',
+];
 
 /** A distinct report for pair `i` (its study number makes it unique), 3–6 findings and an impression. */
 function report(i: number): string {
   let s = (i + 1) * 2654435761;
-  const next = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const next = () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
   const count = 3 + Math.floor(next() * 4);
   const picked = new Set<string>();
   while (picked.size < count) picked.add(FINDINGS[Math.floor(next() * FINDINGS.length)]);
@@ -173,7 +200,11 @@ function place(from: string, to: string): void {
 }
 
 /** n stem-layout pairs `p000000.<ext>` + `p000000.txt`, cycling through the source images. */
-function makeDataset(name: string, n: number, src: ImageSource): { dir: string; pairs: { image: string; report: string }[] } {
+function makeDataset(
+  name: string,
+  n: number,
+  src: ImageSource,
+): { dir: string; pairs: { image: string; report: string }[] } {
   const dir = join(work, name);
   mkdirSync(dir, { recursive: true });
   const pairs: { image: string; report: string }[] = [];
@@ -195,7 +226,8 @@ function fastest<T>(runs: T[], key: (r: T) => number): T {
   return runs.reduce((a, b) => (key(b) < key(a) ? b : a));
 }
 
-const fmt = (v: number, digits = 1) => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (v: number, digits = 1) =>
+  v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const times = (a: number, b: number) => `${fmt(a / b, a / b < 10 ? 2 : 0)}×`;
 
 interface ScoreCase {
@@ -241,12 +273,59 @@ async function imagesSection(src: ImageSource, opt: Options, rows: Row[]): Promi
   // Decoding and inference one after the other, no overlap: the rate a plain serial pipeline would reach.
   const serial = 1 / (1 / ort.imagesPerSecond + 1 / sh.imagesPerSecond);
   rows.push(
-    { section, case: 'radalign cold (empty cache)', n: `${cold.imagesEncoded} img`, seconds: cold.scoreSeconds, rate: `${fmt(coldRate)} img/s`, peer: `${times(coldRate, serial)} serial bound`, rssMB: cold.peakRssMB, note: `+ model load ${fmt(cold.loadSeconds, 2)} s; ${cold.textsEncoded} texts encoded${cold.skipped ? `; ${cold.skipped} skipped` : ''}${cold.imagesEncoded < n ? `; ${n - cold.imagesEncoded} duplicate image(s) hit the cache` : ''}` },
-    { section, case: 'radalign warm (cache filled)', n: `${warm.pairs} pairs`, seconds: warm.scoreSeconds, rate: `${fmt(warmRate)} img/s`, peer: `${times(warmRate, coldRate)} cold`, rssMB: warm.peakRssMB, note: `${warm.cache.hits} hits, ${warm.imagesEncoded} images encoded` },
-    { section, case: 'onnxruntime alone, ready tensors', n: `${ortImages} img`, seconds: ort.seconds, rate: `${fmt(ort.imagesPerSecond)} img/s`, peer: `cold = ${times(coldRate, ort.imagesPerSecond)}`, rssMB: ort.peakRssMB, note: `batch 8, ${ort.size}² input` },
-    { section, case: 'sharp alone, same files', n: `${n} img`, seconds: sh.seconds, rate: `${fmt(sh.imagesPerSecond)} img/s`, peer: `cold = ${times(coldRate, sh.imagesPerSecond)}`, rssMB: sh.peakRssMB, note: `decode + resize (${sh.fit}), ${sh.concurrency} at a time` },
+    {
+      section,
+      case: 'radalign cold (empty cache)',
+      n: `${cold.imagesEncoded} img`,
+      seconds: cold.scoreSeconds,
+      rate: `${fmt(coldRate)} img/s`,
+      peer: `${times(coldRate, serial)} serial bound`,
+      rssMB: cold.peakRssMB,
+      note: `+ model load ${fmt(cold.loadSeconds, 2)} s; ${cold.textsEncoded} texts encoded${cold.skipped ? `; ${cold.skipped} skipped` : ''}${cold.imagesEncoded < n ? `; ${n - cold.imagesEncoded} duplicate image(s) hit the cache` : ''}`,
+    },
+    {
+      section,
+      case: 'radalign warm (cache filled)',
+      n: `${warm.pairs} pairs`,
+      seconds: warm.scoreSeconds,
+      rate: `${fmt(warmRate)} img/s`,
+      peer: `${times(warmRate, coldRate)} cold`,
+      rssMB: warm.peakRssMB,
+      note: `${warm.cache.hits} hits, ${warm.imagesEncoded} images encoded`,
+    },
+    {
+      section,
+      case: 'onnxruntime alone, ready tensors',
+      n: `${ortImages} img`,
+      seconds: ort.seconds,
+      rate: `${fmt(ort.imagesPerSecond)} img/s`,
+      peer: `cold = ${times(coldRate, ort.imagesPerSecond)}`,
+      rssMB: ort.peakRssMB,
+      note: `batch 8, ${ort.size}² input`,
+    },
+    {
+      section,
+      case: 'sharp alone, same files',
+      n: `${n} img`,
+      seconds: sh.seconds,
+      rate: `${fmt(sh.imagesPerSecond)} img/s`,
+      peer: `cold = ${times(coldRate, sh.imagesPerSecond)}`,
+      rssMB: sh.peakRssMB,
+      note: `decode + resize (${sh.fit}), ${sh.concurrency} at a time`,
+    },
   );
-  return { images: n, source: src.kind, cold, coldRuns: colds, warm, onnxruntimeAlone: ort, sharpAlone: sh, serialBound: serial, coldImagesPerSecond: coldRate, warmImagesPerSecond: warmRate };
+  return {
+    images: n,
+    source: src.kind,
+    cold,
+    coldRuns: colds,
+    warm,
+    onnxruntimeAlone: ort,
+    sharpAlone: sh,
+    serialBound: serial,
+    coldImagesPerSecond: coldRate,
+    warmImagesPerSecond: warmRate,
+  };
 }
 
 async function rankingSection(opt: Options, rows: Row[]): Promise<object> {
@@ -256,16 +335,33 @@ async function rankingSection(opt: Options, rows: Row[]): Promise<object> {
     for (const n of sizes) {
       const section = `ranking (random unit embeddings, D = ${dim})`;
       if (n === 64_000 && dim === 512 && !opt.full) {
-        rows.push({ section, case: 'rankPairs', n: '64,000', seconds: null, rate: 'skipped', peer: '', rssMB: null, note: 'with --full (about 2 min on 2 cores)' });
+        rows.push({
+          section,
+          case: 'rankPairs',
+          n: '64,000',
+          seconds: null,
+          rate: 'skipped',
+          peer: '',
+          rssMB: null,
+          note: 'with --full (about 2 min on 2 cores)',
+        });
         continue;
       }
       progress(`ranking ${n} pairs, D = ${dim}: rankPairs`);
-      const now = child<{ seconds: number; peakRssMB: number; meanSuspicion: number }>(CHILD, { kind: 'rank', pairs: n, dim, impl: 'new' }, 'rankPairs');
+      const now = child<{ seconds: number; peakRssMB: number; meanSuspicion: number }>(
+        CHILD,
+        { kind: 'rank', pairs: n, dim, impl: 'new' },
+        'rankPairs',
+      );
       const runOld = n === 2_000 || (n === 20_000 && (dim === 128 || opt.full));
       let old: { seconds: number; peakRssMB: number; meanSuspicion: number } | null = null;
       if (runOld) {
         progress(`ranking ${n} pairs, D = ${dim}: old O(N²) loop`);
-        old = child<{ seconds: number; peakRssMB: number; meanSuspicion: number }>(CHILD, { kind: 'rank', pairs: n, dim, impl: 'old' }, 'old ranking');
+        old = child<{ seconds: number; peakRssMB: number; meanSuspicion: number }>(
+          CHILD,
+          { kind: 'rank', pairs: n, dim, impl: 'old' },
+          'old ranking',
+        );
       }
       const similaritiesPerSecond = (n * n) / now.seconds;
       rows.push({
@@ -278,7 +374,9 @@ async function rankingSection(opt: Options, rows: Row[]): Promise<object> {
         rssMB: now.peakRssMB,
         note: old
           ? `old O(N²) loop: ${fmt(old.seconds, 2)} s, ${fmt(old.peakRssMB, 0)} MB; mean suspicion ${old.meanSuspicion === now.meanSuspicion ? 'identical' : `DIFFERS (${old.meanSuspicion} vs ${now.meanSuspicion})`}`
-          : n === 20_000 ? 'old loop at D = 512 with --full (about 6 min)' : 'old loop not run above 20k',
+          : n === 20_000
+            ? 'old loop at D = 512 with --full (about 6 min)'
+            : 'old loop not run above 20k',
       });
       out.push({ pairs: n, dim, rankPairs: now, old });
     }
@@ -291,7 +389,15 @@ interface CliCase {
   processSeconds: number;
   peakRssMB: number;
   wallSeconds: number;
-  run: { seconds: number; imagesEncoded: number; textsEncoded: number; pairsReused?: number; imagesHashed?: number; ranking?: string; cache: { hits: number; misses: number } };
+  run: {
+    seconds: number;
+    imagesEncoded: number;
+    textsEncoded: number;
+    pairsReused?: number;
+    imagesHashed?: number;
+    ranking?: string;
+    cache: { hits: number; misses: number };
+  };
 }
 
 async function incrementalSection(src: ImageSource, opt: Options, rows: Row[]): Promise<object> {
@@ -318,9 +424,36 @@ async function incrementalSection(src: ImageSource, opt: Options, rows: Row[]): 
   const incremental = cli('rescoring after one edited report', ['--save']);
   const warm = cli('full warm run (--no-incremental)', ['--save', '--no-incremental']);
   rows.push(
-    { section, case: 'first run (cold cache, no save)', n: `${n.toLocaleString('en-US')} pairs`, seconds: prime.wallSeconds, rate: `${fmt(n / prime.wallSeconds, 0)} pairs/s`, peer: '', rssMB: prime.peakRssMB, note: `process wall time; ${prime.run.imagesEncoded} distinct images encoded, ${prime.run.textsEncoded} texts` },
-    { section, case: 'full warm run (--save --no-incremental)', n: `${n.toLocaleString('en-US')} pairs`, seconds: warm.wallSeconds, rate: `${fmt(n / warm.wallSeconds, 0)} pairs/s`, peer: '', rssMB: warm.peakRssMB, note: `run ${fmt(warm.run.seconds, 2)} s, ${warm.run.textsEncoded} texts encoded, ${warm.run.cache.hits} cache hits, ${warm.run.imagesHashed ?? '?'} images hashed; ranking ${warm.run.ranking ?? '?'}` },
-    { section, case: 'one report edited, rescored (--save)', n: '1 of ' + n.toLocaleString('en-US'), seconds: incremental.wallSeconds, rate: '', peer: `${times(warm.wallSeconds, incremental.wallSeconds)} faster than full warm`, rssMB: incremental.peakRssMB, note: `run ${fmt(incremental.run.seconds, 2)} s, ${incremental.run.pairsReused ?? 0} pairs reused, ${incremental.run.textsEncoded} texts and ${incremental.run.imagesEncoded} images encoded, ${incremental.run.imagesHashed ?? '?'} images hashed; ranking ${incremental.run.ranking ?? '?'}` },
+    {
+      section,
+      case: 'first run (cold cache, no save)',
+      n: `${n.toLocaleString('en-US')} pairs`,
+      seconds: prime.wallSeconds,
+      rate: `${fmt(n / prime.wallSeconds, 0)} pairs/s`,
+      peer: '',
+      rssMB: prime.peakRssMB,
+      note: `process wall time; ${prime.run.imagesEncoded} distinct images encoded, ${prime.run.textsEncoded} texts`,
+    },
+    {
+      section,
+      case: 'full warm run (--save --no-incremental)',
+      n: `${n.toLocaleString('en-US')} pairs`,
+      seconds: warm.wallSeconds,
+      rate: `${fmt(n / warm.wallSeconds, 0)} pairs/s`,
+      peer: '',
+      rssMB: warm.peakRssMB,
+      note: `run ${fmt(warm.run.seconds, 2)} s, ${warm.run.textsEncoded} texts encoded, ${warm.run.cache.hits} cache hits, ${warm.run.imagesHashed ?? '?'} images hashed; ranking ${warm.run.ranking ?? '?'}`,
+    },
+    {
+      section,
+      case: 'one report edited, rescored (--save)',
+      n: '1 of ' + n.toLocaleString('en-US'),
+      seconds: incremental.wallSeconds,
+      rate: '',
+      peer: `${times(warm.wallSeconds, incremental.wallSeconds)} faster than full warm`,
+      rssMB: incremental.peakRssMB,
+      note: `run ${fmt(incremental.run.seconds, 2)} s, ${incremental.run.pairsReused ?? 0} pairs reused, ${incremental.run.textsEncoded} texts and ${incremental.run.imagesEncoded} images encoded, ${incremental.run.imagesHashed ?? '?'} images hashed; ranking ${incremental.run.ranking ?? '?'}`,
+    },
   );
   return { pairs: n, editedReport: edited, prime, baseline, incremental, warm };
 }
@@ -340,10 +473,16 @@ function vitModel(): { dir: string } | { skip: string } {
   const marker = join(VIT_MODEL, '.complete');
   if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === VIT_VERSION) return { dir: VIT_MODEL };
   const exe = python();
-  if (!exe) return { skip: 'python3 with torch, onnx and numpy not found (Debian: apt install python3-torch python3-onnx; or set RADALIGN_PYTHON)' };
+  if (!exe)
+    return {
+      skip: 'python3 with torch, onnx and numpy not found (Debian: apt install python3-torch python3-onnx; or set RADALIGN_PYTHON)',
+    };
   progress(`building the random-weight CLIP ViT-B/16 (about 600 MB, 1–2 min) into ${VIT_MODEL}`);
   mkdirSync(resolve(VIT_MODEL, '..'), { recursive: true });
-  const r = spawnSync(exe, [VIT_SCRIPT, VIT_MODEL], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, PYTHONWARNINGS: 'ignore' } });
+  const r = spawnSync(exe, [VIT_SCRIPT, VIT_MODEL], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, PYTHONWARNINGS: 'ignore' },
+  });
   if (r.status !== 0 || !existsSync(marker)) return { skip: `${VIT_SCRIPT} failed (exit ${r.status ?? r.signal})` };
   return { dir: VIT_MODEL };
 }
@@ -357,43 +496,105 @@ async function transformersJsSection(src: ImageSource, opt: Options, rows: Row[]
   } catch {
     transformersJs = false;
   }
-  const model: { dir: string } | { skip: string } = transformersJs ? vitModel() : { skip: '@huggingface/transformers is not installed (npm install: it is a devDependency)' };
+  const model: { dir: string } | { skip: string } = transformersJs
+    ? vitModel()
+    : { skip: '@huggingface/transformers is not installed (npm install: it is a devDependency)' };
   if ('skip' in model) {
     console.log(`\nTransformers.js comparison skipped: ${model.skip}`);
     rows.push({ section, case: 'skipped', n: '', seconds: null, rate: '', peer: '', rssMB: null, note: model.skip });
     return { skipped: model.skip };
   }
   const data = makeDataset('transformers-js', Math.min(n, src.files.length), src);
-  type Peer = { loadSeconds: number; computeSeconds: number; imageSeconds: number; textSeconds: number; images: number; texts: number; peakRssMB: number; agreement: { texts: number; minTextCosine: number | null } };
+  type Peer = {
+    loadSeconds: number;
+    computeSeconds: number;
+    imageSeconds: number;
+    textSeconds: number;
+    images: number;
+    texts: number;
+    peakRssMB: number;
+    agreement: { texts: number; minTextCosine: number | null };
+  };
   // radalign, Transformers.js, radalign, Transformers.js: the faster of each pair of runs counts, so
   // that load from other processes is less likely to favour one side.
   const oursRuns: ScoreCase[] = [];
   const theirsRuns: Peer[] = [];
   for (let k = 1; k <= 2; k++) {
     progress(`${section}: radalign ${k} of 2`);
-    oursRuns.push(child<ScoreCase>(CHILD, { kind: 'score', folder: data.dir, model: model.dir, cacheDir: null }, 'radalign (ViT-B/16)'));
+    oursRuns.push(
+      child<ScoreCase>(
+        CHILD,
+        { kind: 'score', folder: data.dir, model: model.dir, cacheDir: null },
+        'radalign (ViT-B/16)',
+      ),
+    );
     progress(`${section}: Transformers.js ${k} of 2`);
-    theirsRuns.push(child<Peer>(TJS_CHILD, { model: model.dir, pairs: data.pairs, agreementTexts: k === 1 ? 16 : 0 }, 'Transformers.js'));
+    theirsRuns.push(
+      child<Peer>(
+        TJS_CHILD,
+        { model: model.dir, pairs: data.pairs, agreementTexts: k === 1 ? 16 : 0 },
+        'Transformers.js',
+      ),
+    );
   }
   const ours = fastest(oursRuns, (r) => r.scoreSeconds);
   const theirs = { ...fastest(theirsRuns, (r) => r.computeSeconds), agreement: theirsRuns[0].agreement };
   progress(`${section}: onnxruntime alone`);
-  const ort = child<{ imagesPerSecond: number; seconds: number; peakRssMB: number }>(CHILD, { kind: 'ort', model: model.dir, images: data.pairs.length }, 'onnxruntime alone (ViT-B/16)');
+  const ort = child<{ imagesPerSecond: number; seconds: number; peakRssMB: number }>(
+    CHILD,
+    { kind: 'ort', model: model.dir, images: data.pairs.length },
+    'onnxruntime alone (ViT-B/16)',
+  );
   const oursRate = ours.imagesEncoded / ours.scoreSeconds;
   const theirsRate = theirs.images / theirs.computeSeconds;
   const agree = theirs.agreement.minTextCosine;
   rows.push(
-    { section, case: 'radalign scoreDataset', n: `${ours.imagesEncoded} img`, seconds: ours.scoreSeconds, rate: `${fmt(oursRate, 2)} img/s`, peer: `${times(oursRate, theirsRate)} Transformers.js`, rssMB: ours.peakRssMB, note: `+ load ${fmt(ours.loadSeconds, 1)} s; ${ours.textsEncoded} texts; heatmaps, ranking included` },
-    { section, case: 'Transformers.js 4 (same texts)', n: `${theirs.images} img`, seconds: theirs.computeSeconds, rate: `${fmt(theirsRate, 2)} img/s`, peer: '', rssMB: theirs.peakRssMB, note: `+ load ${fmt(theirs.loadSeconds, 1)} s; images ${fmt(theirs.imageSeconds, 1)} s, ${theirs.texts} texts ${fmt(theirs.textSeconds, 1)} s; text cos vs radalign ≥ ${agree === null ? 'n/a' : agree.toFixed(5)}` },
-    { section, case: 'onnxruntime alone, ready tensors', n: `${data.pairs.length} img`, seconds: ort.seconds, rate: `${fmt(ort.imagesPerSecond, 2)} img/s`, peer: `radalign = ${times(oursRate, ort.imagesPerSecond)}, Transformers.js = ${times(theirsRate, ort.imagesPerSecond)}`, rssMB: ort.peakRssMB, note: 'vision model only, batch 8' },
+    {
+      section,
+      case: 'radalign scoreDataset',
+      n: `${ours.imagesEncoded} img`,
+      seconds: ours.scoreSeconds,
+      rate: `${fmt(oursRate, 2)} img/s`,
+      peer: `${times(oursRate, theirsRate)} Transformers.js`,
+      rssMB: ours.peakRssMB,
+      note: `+ load ${fmt(ours.loadSeconds, 1)} s; ${ours.textsEncoded} texts; heatmaps, ranking included`,
+    },
+    {
+      section,
+      case: 'Transformers.js 4 (same texts)',
+      n: `${theirs.images} img`,
+      seconds: theirs.computeSeconds,
+      rate: `${fmt(theirsRate, 2)} img/s`,
+      peer: '',
+      rssMB: theirs.peakRssMB,
+      note: `+ load ${fmt(theirs.loadSeconds, 1)} s; images ${fmt(theirs.imageSeconds, 1)} s, ${theirs.texts} texts ${fmt(theirs.textSeconds, 1)} s; text cos vs radalign ≥ ${agree === null ? 'n/a' : agree.toFixed(5)}`,
+    },
+    {
+      section,
+      case: 'onnxruntime alone, ready tensors',
+      n: `${data.pairs.length} img`,
+      seconds: ort.seconds,
+      rate: `${fmt(ort.imagesPerSecond, 2)} img/s`,
+      peer: `radalign = ${times(oursRate, ort.imagesPerSecond)}, Transformers.js = ${times(theirsRate, ort.imagesPerSecond)}`,
+      rssMB: ort.peakRssMB,
+      note: 'vision model only, batch 8',
+    },
   );
-  return { pairs: data.pairs.length, model: model.dir, radalign: ours, transformersJs: theirs, runs: { radalign: oursRuns, transformersJs: theirsRuns }, onnxruntimeAlone: ort };
+  return {
+    pairs: data.pairs.length,
+    model: model.dir,
+    radalign: ours,
+    transformersJs: theirs,
+    runs: { radalign: oursRuns, transformersJs: theirsRuns },
+    onnxruntimeAlone: ort,
+  };
 }
 
 // ---------------------------------------------------------------- main
 
 function versions(): Record<string, string> {
-  const v = (pkg: string) => (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+  const v = (pkg: string) =>
+    (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
   const out: Record<string, string> = { node: process.version };
   for (const pkg of ['onnxruntime-node', 'sharp', '@huggingface/transformers']) {
     try {
@@ -419,7 +620,9 @@ async function main(): Promise<void> {
   );
   try {
     const src = await imageSource();
-    progress(`images: ${src.files.length} ${src.kind === 'covid-cxr' ? `real chest X-rays from ${REAL_IMAGES}` : src.kind === 'local' ? `images from ${process.env.RADALIGN_BENCH_IMAGES}` : 'synthetic images (covid-cxr not found)'}`);
+    progress(
+      `images: ${src.files.length} ${src.kind === 'covid-cxr' ? `real chest X-rays from ${REAL_IMAGES}` : src.kind === 'local' ? `images from ${process.env.RADALIGN_BENCH_IMAGES}` : 'synthetic images (covid-cxr not found)'}`,
+    );
     const run = async (name: Section, f: () => Promise<object>) => {
       if (!opt.only.has(name)) return;
       try {
@@ -427,7 +630,16 @@ async function main(): Promise<void> {
       } catch (e) {
         const msg = `${name}: ${(e as Error).message}`;
         failures.push(msg);
-        rows.push({ section: name, case: 'FAILED', n: '', seconds: null, rate: '', peer: '', rssMB: null, note: (e as Error).message });
+        rows.push({
+          section: name,
+          case: 'FAILED',
+          n: '',
+          seconds: null,
+          rate: '',
+          peer: '',
+          rssMB: null,
+          note: (e as Error).message,
+        });
       }
     };
     await run('images', () => imagesSection(src, opt, rows));
@@ -439,12 +651,25 @@ async function main(): Promise<void> {
     else progress(`kept ${work}`);
   }
 
-  const table = new Table({ head: ['case', 'n', 'seconds', 'rate', 'vs peer (same run)', 'peak RSS', 'notes'], style: { head: [], border: [] }, wordWrap: true, colWidths: [34, 14, 9, 15, 30, 10, 56] });
+  const table = new Table({
+    head: ['case', 'n', 'seconds', 'rate', 'vs peer (same run)', 'peak RSS', 'notes'],
+    style: { head: [], border: [] },
+    wordWrap: true,
+    colWidths: [34, 14, 9, 15, 30, 10, 56],
+  });
   let last = '';
   for (const r of rows) {
     if (r.section !== last) table.push([{ colSpan: 7, content: r.section }]);
     last = r.section;
-    table.push([r.case, r.n, r.seconds === null ? '' : fmt(r.seconds, 2), r.rate, r.peer, r.rssMB === null ? '' : `${fmt(r.rssMB, 0)} MB`, r.note]);
+    table.push([
+      r.case,
+      r.n,
+      r.seconds === null ? '' : fmt(r.seconds, 2),
+      r.rate,
+      r.peer,
+      r.rssMB === null ? '' : `${fmt(r.rssMB, 0)} MB`,
+      r.note,
+    ]);
   }
   console.log(table.toString());
   const totalSeconds = (Date.now() - started) / 1000;
@@ -460,7 +685,13 @@ async function main(): Promise<void> {
     generatedAt: new Date().toISOString(),
     full: opt.full,
     loadAverage: { start: loadAtStart, end: loadAtEnd },
-    machine: { cpus: cpus().length, availableParallelism: availableParallelism(), cpuModel: cpus()[0]?.model ?? null, totalMemGiB: totalmem() / 2 ** 30, platform: `${process.platform}-${process.arch}` },
+    machine: {
+      cpus: cpus().length,
+      availableParallelism: availableParallelism(),
+      cpuModel: cpus()[0]?.model ?? null,
+      totalMemGiB: totalmem() / 2 ** 30,
+      platform: `${process.platform}-${process.arch}`,
+    },
     versions: versions(),
     totalSeconds,
     table: rows,

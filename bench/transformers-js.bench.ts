@@ -70,7 +70,9 @@ function reportTexts(text: string): string[] {
 async function main(): Promise<void> {
   const json = process.argv[2];
   if (!json) {
-    console.error('transformers-js.bench.js is the Transformers.js side of `npm run bench`; run `node out/bench/scale.bench.js --only transformers-js`.');
+    console.error(
+      'transformers-js.bench.js is the Transformers.js side of `npm run bench`; run `node out/bench/scale.bench.js --only transformers-js`.',
+    );
     process.exit(2);
   }
   const a = JSON.parse(json) as Args;

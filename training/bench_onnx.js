@@ -23,7 +23,10 @@ async function main() {
   const len = 64;
   const ids = new BigInt64Array(64 * len).map((_, i) => BigInt(2 + (i % 50)));
   const mask = new BigInt64Array(64 * len).fill(1n);
-  const tf = { input_ids: new ort.Tensor('int64', ids, [64, len]), attention_mask: new ort.Tensor('int64', mask, [64, len]) };
+  const tf = {
+    input_ids: new ort.Tensor('int64', ids, [64, len]),
+    attention_mask: new ort.Tensor('int64', mask, [64, len]),
+  };
   await text.run(tf);
   let m = 0;
   const t1 = Date.now();
@@ -31,6 +34,13 @@ async function main() {
     await text.run(tf);
     m += 64;
   }
-  console.log(JSON.stringify({ threads, batch, imagesPerSecond: +ips.toFixed(1), textsPerSecond: +(m / ((Date.now() - t1) / 1000)).toFixed(0) }));
+  console.log(
+    JSON.stringify({
+      threads,
+      batch,
+      imagesPerSecond: +ips.toFixed(1),
+      textsPerSecond: +(m / ((Date.now() - t1) / 1000)).toFixed(0),
+    }),
+  );
 }
 main();

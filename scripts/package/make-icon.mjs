@@ -16,7 +16,10 @@ console.log('wrote media/icon.png');
 const i = process.argv.indexOf('--screenshot');
 if (i > 0) {
   const src = resolve(process.argv[i + 1]);
-  if (/covid|real/i.test(src)) throw new Error(`refusing ${src}: only the synthetic workspace's screenshot may be published`);
-  await sharp(src).png({ palette: true, quality: 90, compressionLevel: 9 }).toFile(join(repo, 'media', 'screenshot-review-panel.png'));
+  if (/covid|real/i.test(src))
+    throw new Error(`refusing ${src}: only the synthetic workspace's screenshot may be published`);
+  await sharp(src)
+    .png({ palette: true, quality: 90, compressionLevel: 9 })
+    .toFile(join(repo, 'media', 'screenshot-review-panel.png'));
   console.log(`wrote media/screenshot-review-panel.png from ${src}`);
 }

@@ -23,7 +23,17 @@
 // package the bundles require is loaded from the unpacked VSIX with Node.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -82,7 +92,8 @@ function parseArgs(argv) {
   }
   if (o.targets.length === 0) {
     const host = hostTarget();
-    if (!host) throw new Error(`no VSIX target for this machine (${process.platform}-${process.arch}); name one with --target`);
+    if (!host)
+      throw new Error(`no VSIX target for this machine (${process.platform}-${process.arch}); name one with --target`);
     o.targets.push(host);
   }
   o.targets = [...new Set(o.targets)];
@@ -130,7 +141,9 @@ function installedPackageDirs(root) {
     if (!existsSync(nm)) return;
     for (const e of readdirSync(nm, { withFileTypes: true })) {
       if (!e.isDirectory() || e.name.startsWith('.')) continue;
-      const dirs = e.name.startsWith('@') ? readdirSync(join(nm, e.name)).map((s) => join(nm, e.name, s)) : [join(nm, e.name)];
+      const dirs = e.name.startsWith('@')
+        ? readdirSync(join(nm, e.name)).map((s) => join(nm, e.name, s))
+        : [join(nm, e.name)];
       for (const d of dirs) {
         if (!existsSync(join(d, 'package.json'))) continue;
         out.push(d);
@@ -184,7 +197,12 @@ function npmEnv() {
 const ORT_UNUSED = {
   win32: (files) => files.filter((f) => ['directml.dll', 'dxcompiler.dll', 'dxil.dll'].includes(f.toLowerCase())),
   darwin: (files, dir) =>
-    files.filter((f) => /^libonnxruntime\.\d+\.\d+\.\d+\.dylib$/.test(f) && files.includes('libonnxruntime.1.dylib') && sameBytes(join(dir, f), join(dir, 'libonnxruntime.1.dylib'))),
+    files.filter(
+      (f) =>
+        /^libonnxruntime\.\d+\.\d+\.\d+\.dylib$/.test(f) &&
+        files.includes('libonnxruntime.1.dylib') &&
+        sameBytes(join(dir, f), join(dir, 'libonnxruntime.1.dylib')),
+    ),
 };
 
 const sameBytes = (a, b) => statSync(a).size === statSync(b).size && readFileSync(a).equals(readFileSync(b));
@@ -202,7 +220,10 @@ function pruneOnnxruntime(dir, os, cpu, log) {
         }
         const unused = ORT_UNUSED[os]?.(readdirSync(platformDir), platformDir) ?? [];
         for (const f of unused) rmSync(join(platformDir, f));
-        if (unused.length) log(`  left out of onnxruntime-node/bin/${napi}/${o}/${a}: ${unused.join(', ')} (never loaded, see ORT_UNUSED)`);
+        if (unused.length)
+          log(
+            `  left out of onnxruntime-node/bin/${napi}/${o}/${a}: ${unused.join(', ')} (never loaded, see ORT_UNUSED)`,
+          );
       }
       if (readdirSync(join(ortBin, napi, o)).length === 0) rmSync(join(ortBin, napi, o), { recursive: true });
     }
@@ -214,7 +235,12 @@ function stage(target, log) {
   const dir = join(repo, 'out', 'package', target);
   const lock = readFileSync(join(repo, 'package-lock.json'));
   const npmrc = existsSync(join(repo, '.npmrc')) ? readFileSync(join(repo, '.npmrc')) : Buffer.alloc(0);
-  const stamp = createHash('sha256').update(lock).update(npmrc).update(JSON.stringify(readJson(join(repo, 'package.json')).dependencies)).update(target).digest('hex');
+  const stamp = createHash('sha256')
+    .update(lock)
+    .update(npmrc)
+    .update(JSON.stringify(readJson(join(repo, 'package.json')).dependencies))
+    .update(target)
+    .digest('hex');
   const stampFile = join(dirname(dir), `${target}.stamp`); // outside the folder vsce packs
   const t0 = Date.now();
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
@@ -225,10 +251,26 @@ function stage(target, log) {
     rmSync(dir, { recursive: true, force: true });
     rmSync(stampFile, { force: true });
     mkdirSync(dir, { recursive: true });
-    for (const f of ['package.json', 'package-lock.json', '.npmrc']) if (existsSync(join(repo, f))) cpSync(join(repo, f), join(dir, f));
-    const args = ['ci', '--omit=dev', `--os=${os}`, `--cpu=${cpu}`, ...(libc ? [`--libc=${libc}`] : []), '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'];
+    for (const f of ['package.json', 'package-lock.json', '.npmrc'])
+      if (existsSync(join(repo, f))) cpSync(join(repo, f), join(dir, f));
+    const args = [
+      'ci',
+      '--omit=dev',
+      `--os=${os}`,
+      `--cpu=${cpu}`,
+      ...(libc ? [`--libc=${libc}`] : []),
+      '--ignore-scripts',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+    ];
     log(`[${target}] npm ${args.join(' ')}`);
-    run('npm', args, { cwd: dir, env: npmEnv(), stdio: ['ignore', 'inherit', 'inherit'], shell: process.platform === 'win32' });
+    run('npm', args, {
+      cwd: dir,
+      env: npmEnv(),
+      stdio: ['ignore', 'inherit', 'inherit'],
+      shell: process.platform === 'win32',
+    });
     pruneOnnxruntime(dir, os, cpu, log);
     writeFileSync(stampFile, stamp);
   }
@@ -253,7 +295,9 @@ function stage(target, log) {
     join(dir, '.vscodeignore'),
     `${ignore.trimEnd()}\n\n# Generated by scripts/package/package-vsix.mjs: installed, but not loaded by the extension's bundles.\n${unneeded.map((u) => `${u}/**`).join('\n')}\n`,
   );
-  log(`[${target}] staged in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${needed.size} packages in, ${unneeded.length} left out (${unneeded.join(', ')})`);
+  log(
+    `[${target}] staged in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${needed.size} packages in, ${unneeded.length} left out (${unneeded.join(', ')})`,
+  );
   return dir;
 }
 
@@ -288,20 +332,34 @@ function check(target, vsix, log) {
   const entries = zipEntries(vsix);
   const names = entries.map((e) => e.name);
   const problems = [];
-  const ortDirs = new Set(names.map((n) => /^extension\/node_modules\/onnxruntime-node\/bin\/napi-v\d+\/([^/]+\/[^/]+)\//.exec(n)?.[1]).filter(Boolean));
-  if ([...ortDirs].join() !== `${os}/${cpu}`) problems.push(`onnxruntime-node binaries for ${[...ortDirs].join(', ') || 'nothing'}, expected ${os}/${cpu} only`);
+  const ortDirs = new Set(
+    names
+      .map((n) => /^extension\/node_modules\/onnxruntime-node\/bin\/napi-v\d+\/([^/]+\/[^/]+)\//.exec(n)?.[1])
+      .filter(Boolean),
+  );
+  if ([...ortDirs].join() !== `${os}/${cpu}`)
+    problems.push(`onnxruntime-node binaries for ${[...ortDirs].join(', ') || 'nothing'}, expected ${os}/${cpu} only`);
   const img = new Set(names.map((n) => /^extension\/node_modules\/@img\/(sharp-[^/]+)\//.exec(n)?.[1]).filter(Boolean));
   const platform = `${os}-${cpu}`;
   const expectedImg = os === 'win32' ? [`sharp-${platform}`] : [`sharp-${platform}`, `sharp-libvips-${platform}`];
-  if ([...img].sort().join() !== expectedImg.sort().join()) problems.push(`sharp binary packages ${[...img].join(', ')}, expected ${expectedImg.join(', ')}`);
+  if ([...img].sort().join() !== expectedImg.sort().join())
+    problems.push(`sharp binary packages ${[...img].join(', ')}, expected ${expectedImg.join(', ')}`);
   for (const spec of requiredPackages()) {
-    if (!names.includes(`extension/node_modules/${packageName(spec)}/package.json`)) problems.push(`${spec} (required by the bundles) is missing`);
+    if (!names.includes(`extension/node_modules/${packageName(spec)}/package.json`))
+      problems.push(`${spec} (required by the bundles) is missing`);
   }
-  for (const f of [...BUNDLES, 'dist/webview/review-panel.js', 'media/review-panel.css', 'media/icon.png', 'package.json']) {
+  for (const f of [
+    ...BUNDLES,
+    'dist/webview/review-panel.js',
+    'media/review-panel.css',
+    'media/icon.png',
+    'package.json',
+  ]) {
     if (!names.includes(`extension/${f}`)) problems.push(`${f} is missing`);
   }
   for (const n of names) {
-    if (/\.map$|\.tsx?$|^extension\/(src|test|out|training|scripts)\//.test(n) || /(^|\/)@rollup\//.test(n)) problems.push(`junk: ${n}`);
+    if (/\.map$|\.tsx?$|^extension\/(src|test|out|training|scripts)\//.test(n) || /(^|\/)@rollup\//.test(n))
+      problems.push(`junk: ${n}`);
   }
   const size = statSync(vsix).size;
   const total = entries.reduce((s, e) => s + e.size, 0);

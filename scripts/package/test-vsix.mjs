@@ -20,7 +20,8 @@ const skip = (why) => {
 
 if (process.env.RADALIGN_SKIP_INTEGRATION === '1') skip('RADALIGN_SKIP_INTEGRATION=1');
 const target = hostTarget();
-if (process.platform !== 'linux' || !target) skip(`it runs on the code-server route, Linux x64/arm64 only (this is ${process.platform}-${process.arch})`);
+if (process.platform !== 'linux' || !target)
+  skip(`it runs on the code-server route, Linux x64/arm64 only (this is ${process.platform}-${process.arch})`);
 
 let vsix;
 try {

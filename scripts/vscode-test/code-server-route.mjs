@@ -27,13 +27,21 @@ export async function runInCodeServer(o) {
     o.node24,
     [
       o.codeServerEntry,
-      '--auth', 'none',
-      '--bind-addr', BIND,
+      '--auth',
+      'none',
+      '--bind-addr',
+      BIND,
       // Without the smoke-test driver the workbench ignores the extension-test payload.
-      '--vscode-option', 'enable-smoke-test-driver',
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-      '--user-data-dir', join(o.scratch, 'user-data'),
-      '--extensions-dir', join(o.scratch, 'extensions'),
+      '--vscode-option',
+      'enable-smoke-test-driver',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--user-data-dir',
+      join(o.scratch, 'user-data'),
+      '--extensions-dir',
+      join(o.scratch, 'extensions'),
       o.workspace,
     ],
     // Own process group, so the extension host and the scoring worker die with it.
@@ -59,7 +67,15 @@ export async function runInCodeServer(o) {
       executablePath: o.chromium,
       headless: true,
       // --no-sandbox: CI runs as root, where chromium's sandbox refuses to start.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const exitCode = new Promise((resolve) => {
@@ -68,7 +84,8 @@ export async function runInCodeServer(o) {
         const text = String((args ?? []).join(' '));
         // Offline, the workbench fails to reach the extension gallery: expected, not news.
         const offlineNoise = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED/.test(text);
-        if (process.env.RADALIGN_ITEST_VERBOSE || (type === 'error' && !offlineNoise)) console.log(`[workbench ${type}]`, text.slice(0, 500));
+        if (process.env.RADALIGN_ITEST_VERBOSE || (type === 'error' && !offlineNoise))
+          console.log(`[workbench ${type}]`, text.slice(0, 500));
       });
     });
     const authority = new URL(origin).host;
@@ -76,7 +93,9 @@ export async function runInCodeServer(o) {
       ['extensionDevelopmentPath', `vscode-remote://${authority}${o.extensionDir}`],
       ['extensionTestsPath', `vscode-remote://${authority}${o.testsEntry}`],
     ];
-    await page.goto(`${origin}/?folder=${encodeURIComponent(o.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    await page.goto(
+      `${origin}/?folder=${encodeURIComponent(o.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+    );
     let timer;
     const timedOut = new Promise((resolve) => {
       timer = setTimeout(() => {

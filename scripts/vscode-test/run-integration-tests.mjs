@@ -20,7 +20,9 @@ const vsix = process.env.RADALIGN_ITEST_VSIX ? resolve(process.env.RADALIGN_ITES
 const testsEntry = join(repo, 'out', 'test', 'integration', ...(vsix ? ['vsix', 'index.js'] : ['suite', 'index.js']));
 const makeWorkspace = join(repo, 'out', 'test', 'integration', 'workspace', 'make-workspace.js');
 // The model the test workspace scores with; RADALIGN_ITEST_MODEL runs the same suite on another (e.g. media/models/default).
-const fixtureModel = process.env.RADALIGN_ITEST_MODEL ? resolve(process.env.RADALIGN_ITEST_MODEL) : join(repo, 'test', 'fixtures', 'models', 'tiny-clip');
+const fixtureModel = process.env.RADALIGN_ITEST_MODEL
+  ? resolve(process.env.RADALIGN_ITEST_MODEL)
+  : join(repo, 'test', 'fixtures', 'models', 'tiny-clip');
 const timeoutMs = Number(process.env.RADALIGN_ITEST_TIMEOUT_MS ?? 300_000);
 /** setup-code-server.sh's "cannot run here" exit code. */
 const SETUP_CANNOT_RUN = 75;
@@ -34,7 +36,12 @@ const t0 = Date.now();
 const seconds = () => ((Date.now() - t0) / 1000).toFixed(1);
 
 if (process.env.RADALIGN_SKIP_INTEGRATION === '1') skip('RADALIGN_SKIP_INTEGRATION=1');
-for (const built of [join(repo, 'dist', 'extension.js'), join(repo, 'dist', 'score-worker.js'), testsEntry, makeWorkspace]) {
+for (const built of [
+  join(repo, 'dist', 'extension.js'),
+  join(repo, 'dist', 'score-worker.js'),
+  testsEntry,
+  makeWorkspace,
+]) {
   if (!existsSync(built)) {
     console.error(`missing ${built}: run \`npm run build\` first`);
     process.exit(1);
@@ -57,7 +64,8 @@ if (!desktop) {
     stdio: 'inherit',
     env: { ...process.env, RADALIGN_VSCODE_TEST_DIR: vscodeTestDir },
   });
-  if (setup.status === SETUP_CANNOT_RUN) skip('this machine cannot run code-server and chromium (see the SKIP line above)');
+  if (setup.status === SETUP_CANNOT_RUN)
+    skip('this machine cannot run code-server and chromium (see the SKIP line above)');
   if (setup.status !== 0) {
     console.error(`integration test setup failed (exit ${setup.status ?? setup.signal})`);
     process.exit(1);
@@ -92,20 +100,39 @@ if (vsix) {
   const t = Date.now();
   const installed = spawnSync(
     codeServer.node24,
-    [codeServer.codeServerEntry, '--extensions-dir', extensionsDir, '--user-data-dir', join(scratch, 'user-data'), '--install-extension', vsix],
+    [
+      codeServer.codeServerEntry,
+      '--extensions-dir',
+      extensionsDir,
+      '--user-data-dir',
+      join(scratch, 'user-data'),
+      '--install-extension',
+      vsix,
+    ],
     { encoding: 'utf8' },
   );
   if (installed.status !== 0) {
-    console.error(`code-server --install-extension ${vsix} failed (exit ${installed.status ?? installed.signal}):\n${installed.stdout}${installed.stderr}`);
+    console.error(
+      `code-server --install-extension ${vsix} failed (exit ${installed.status ?? installed.signal}):\n${installed.stdout}${installed.stderr}`,
+    );
     process.exit(1);
   }
   console.log(`${installed.stdout.trim()} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
   // extensionTestsPath needs a development extension to run in: one that contributes nothing.
   extensionDir = join(scratch, 'test-driver');
   mkdirSync(extensionDir);
-  const driver = { name: 'radalign-vsix-test-driver', publisher: 'radalign-test', version: '0.0.0', engines: { vscode: '*' } };
+  const driver = {
+    name: 'radalign-vsix-test-driver',
+    publisher: 'radalign-test',
+    version: '0.0.0',
+    engines: { vscode: '*' },
+  };
   writeFileSync(join(extensionDir, 'package.json'), JSON.stringify(driver, null, 2));
-  Object.assign(env, { RADALIGN_ITEST_VSIX: vsix, RADALIGN_ITEST_EXTENSIONS_DIR: extensionsDir, RADALIGN_ITEST_REPO: repo });
+  Object.assign(env, {
+    RADALIGN_ITEST_VSIX: vsix,
+    RADALIGN_ITEST_EXTENSIONS_DIR: extensionsDir,
+    RADALIGN_ITEST_REPO: repo,
+  });
 }
 // The real-data test copies ../shared/data/covid-cxr (present in CI) into a scratch dataset folder.
 const shared = process.env.RADALIGN_SHARED ?? resolve(repo, '..', 'shared');
@@ -134,7 +161,9 @@ if (desktop) {
   });
 }
 
-console.log(`--- integration tests (output from the extension host, ${desktop ? 'VS Code desktop' : 'code-server'}${vsix ? `, installed ${vsix}` : ''}) ---`);
+console.log(
+  `--- integration tests (output from the extension host, ${desktop ? 'VS Code desktop' : 'code-server'}${vsix ? `, installed ${vsix}` : ''}) ---`,
+);
 console.log(existsSync(logFile) ? readFileSync(logFile, 'utf8') : '(the suite wrote no output: it never started)');
 console.log(`integration tests exit code ${code}, ${seconds()} s in all`);
 if (code === 0) rmSync(scratch, { recursive: true, force: true });

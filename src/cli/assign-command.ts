@@ -4,7 +4,13 @@
 // and overlap give the same shares, so running it again changes nothing until the results do.
 import Table from 'cli-table3';
 import { resolve } from 'node:path';
-import { type Assignment, AssignmentInputError, assignPairs, readAssignment, writeAssignment } from '../engine/review/assignment';
+import {
+  type Assignment,
+  AssignmentInputError,
+  assignPairs,
+  readAssignment,
+  writeAssignment,
+} from '../engine/review/assignment';
 import { openSavedResults, RESULTS_FILE } from '../engine/store/results-file';
 import { cliFailure, type CliOutcome, datasetFolder } from './cli-outcome';
 
@@ -14,13 +20,20 @@ export interface AssignCommandOptions {
 }
 
 export async function runAssign(folder: string, opts: AssignCommandOptions): Promise<CliOutcome> {
-  if (opts.reviewers === undefined) return cliFailure('--reviewers: name the reviewers, separated by commas (e.g. --reviewers ann,bob,cleo)');
+  if (opts.reviewers === undefined)
+    return cliFailure('--reviewers: name the reviewers, separated by commas (e.g. --reviewers ann,bob,cleo)');
   const overlap = opts.overlap === undefined ? 0 : opts.overlap.trim() === '' ? NaN : Number(opts.overlap);
-  if (Number.isNaN(overlap)) return cliFailure(`--overlap: expected a share between 0 and 1 (e.g. 0.1 for 10 % of the pairs reviewed twice), got "${opts.overlap}"`);
+  if (Number.isNaN(overlap))
+    return cliFailure(
+      `--overlap: expected a share between 0 and 1 (e.g. 0.1 for 10 % of the pairs reviewed twice), got "${opts.overlap}"`,
+    );
   const root = await datasetFolder(folder);
   if (typeof root !== 'string') return root;
   const saved = await openSavedResults(root);
-  if (saved === undefined) return cliFailure(`no saved results in ${resolve(root, RESULTS_FILE)}: run "radalign score ${folder} --save" first`);
+  if (saved === undefined)
+    return cliFailure(
+      `no saved results in ${resolve(root, RESULTS_FILE)}: run "radalign score ${folder} --save" first`,
+    );
   if (!saved.ok) return cliFailure(saved.problem);
   const ranked = saved.results.ids();
   await saved.results.close();
@@ -54,7 +67,12 @@ function describe(a: Assignment, ranked: readonly string[], path: string, previo
   });
   for (const name of a.reviewers) {
     const share = a.shares[name];
-    table.push([name, share.length, share.filter((id) => owners.get(id)!.length > 1).length, share.filter((id) => rank.get(id)! < top).length]);
+    table.push([
+      name,
+      share.length,
+      share.filter((id) => owners.get(id)!.length > 1).length,
+      share.filter((id) => rank.get(id)! < top).length,
+    ]);
   }
   const couples = new Map<string, number>();
   for (const o of twice) couples.set(o.join(' & '), (couples.get(o.join(' & ')) ?? 0) + 1);
@@ -64,7 +82,13 @@ function describe(a: Assignment, ranked: readonly string[], path: string, previo
     table.toString(),
   ];
   if (couples.size) lines.push(`Reviewed twice by: ${[...couples].map(([c, n]) => `${c} ${n}`).join(', ')}`);
-  else if (a.reviewers.length > 1) lines.push('No pair is reviewed twice, so agreement cannot be measured; --overlap 0.1 gives a tenth of the pairs to two reviewers.');
-  if (previous) lines.push(`Replaced the assignment of ${previous.createdAt} (${previous.reviewers.join(', ')}, overlap ${previous.overlap}).`);
+  else if (a.reviewers.length > 1)
+    lines.push(
+      'No pair is reviewed twice, so agreement cannot be measured; --overlap 0.1 gives a tenth of the pairs to two reviewers.',
+    );
+  if (previous)
+    lines.push(
+      `Replaced the assignment of ${previous.createdAt} (${previous.reviewers.join(', ')}, overlap ${previous.overlap}).`,
+    );
   return lines.join('\n') + '\n';
 }

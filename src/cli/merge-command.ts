@@ -15,11 +15,15 @@ export interface MergeCommandOptions {
 }
 
 export async function runMerge(shardDir: string, opts: MergeCommandOptions): Promise<number> {
-  if (!opts.out && !opts.save) return printFailure('say where the merged results go: --out <results.json>, --save <dataset folder>, or both');
+  if (!opts.out && !opts.save)
+    return printFailure('say where the merged results go: --out <results.json>, --save <dataset folder>, or both');
   const progress = createProgressReporter(process.stderr);
   return intoResults(
     opts.save ? resolve(opts.save) : undefined,
-    (location) => mergeShards(resolve(shardDir), location, { threads: opts.threads, onProgress: progress.update }).finally(() => progress.stop()),
+    (location) =>
+      mergeShards(resolve(shardDir), location, { threads: opts.threads, onProgress: progress.update }).finally(() =>
+        progress.stop(),
+      ),
     (stored, saved) => {
       console.log(`Merged ${stored.run.shards} parts from ${resolve(shardDir)}.`);
       return report(stored, opts, saved);

@@ -12,7 +12,8 @@ export function createProgressReporter(stream: NodeJS.WriteStream): ProgressRepo
     let lastPhase = '';
     return {
       update: (p) => {
-        if (p.phase !== lastPhase && p.phase !== 'done') stream.write(`radalign: ${p.phase}${p.total ? ` (${p.total} pairs)` : ''}…\n`);
+        if (p.phase !== lastPhase && p.phase !== 'done')
+          stream.write(`radalign: ${p.phase}${p.total ? ` (${p.total} pairs)` : ''}…\n`);
         lastPhase = p.phase;
       },
       stop: () => {},

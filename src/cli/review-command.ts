@@ -51,12 +51,16 @@ export async function runReview(folder: string, opts: ReviewCommandOptions): Pro
 
 async function runSummary(folder: string, opts: ReviewCommandOptions): Promise<CliOutcome> {
   const format = opts.format ?? 'text';
-  if (format !== 'json' && format !== 'text') return cliFailure(`unknown format "${format}" for --summary (expected text or json)`);
+  if (format !== 'json' && format !== 'text')
+    return cliFailure(`unknown format "${format}" for --summary (expected text or json)`);
   const root = await datasetFolder(folder);
   if (typeof root !== 'string') return root;
   // The summary counts over the scored pairs: without them there is no total to count against.
   const saved = await openSavedResults(root);
-  if (saved === undefined) return cliFailure(`--summary needs the saved results, and there are none in ${resolve(root, RESULTS_FILE)}: run "radalign score ${folder} --save" first`);
+  if (saved === undefined)
+    return cliFailure(
+      `--summary needs the saved results, and there are none in ${resolve(root, RESULTS_FILE)}: run "radalign score ${folder} --save" first`,
+    );
   if (!saved.ok) return cliFailure(`--summary needs the saved results: ${saved.problem}`);
   const ranked = saved.results.ids();
   await saved.results.close();

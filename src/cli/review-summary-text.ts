@@ -8,7 +8,9 @@ const LISTED = 20;
 
 export function summaryText(s: ReviewSummary, root: string): string {
   const lines: string[] = [];
-  lines.push(`Review of ${root}: ${s.reviewed} of ${s.total} pair${s.total === 1 ? '' : 's'} reviewed${s.total ? ` (${percent(s.reviewed, s.total)})` : ''}`);
+  lines.push(
+    `Review of ${root}: ${s.reviewed} of ${s.total} pair${s.total === 1 ? '' : 's'} reviewed${s.total ? ` (${percent(s.reviewed, s.total)})` : ''}`,
+  );
   lines.push(
     `Standing: ${s.outcomes.aligned} aligned, ${s.outcomes.mismatched} mismatched, ${s.outcomes.unsure} unsure, ${s.disagreed.length} disagreed (not settled); ` +
       `${s.adjudicated.length} adjudicated`,
@@ -22,7 +24,10 @@ export function summaryText(s: ReviewSummary, root: string): string {
     });
     for (const name of names) {
       const r = s.reviewers[name];
-      const share = r.assigned === undefined ? '–' : `${r.assignedReviewed} of ${r.assigned}${r.assigned ? ` (${percent(r.assignedReviewed!, r.assigned)})` : ''}`;
+      const share =
+        r.assigned === undefined
+          ? '–'
+          : `${r.assignedReviewed} of ${r.assigned}${r.assigned ? ` (${percent(r.assignedReviewed!, r.assigned)})` : ''}`;
       table.push([name, r.reviewed, r.aligned, r.mismatched, r.unsure, ...(shares ? [share] : [])]);
     }
     lines.push(table.toString());
@@ -30,7 +35,9 @@ export function summaryText(s: ReviewSummary, root: string): string {
   const a = s.agreement;
   if (a.pairs === 0) lines.push('Agreement: no pair has verdicts of two reviewers yet.');
   else {
-    lines.push(`Agreement over ${a.pairs} pair${a.pairs === 1 ? '' : 's'} judged by two or more reviewers: Krippendorff's alpha ${figure(a.alpha)}`);
+    lines.push(
+      `Agreement over ${a.pairs} pair${a.pairs === 1 ? '' : 's'} judged by two or more reviewers: Krippendorff's alpha ${figure(a.alpha)}`,
+    );
     const table = new Table({ head: ['reviewers', 'pairs', "Cohen's kappa"], style: { head: [], border: [] } });
     for (const k of a.kappa) table.push([`${k.a} & ${k.b}`, k.pairs, figure(k.kappa)]);
     lines.push(table.toString());

@@ -17,11 +17,19 @@ export interface ReviewTarget {
  * The pair `pairId` of the saved results in `folder` (one pair read, whatever their size), or the
  * failure to print; `other` names another pair an option refers to, checked in the index.
  */
-export async function reviewTarget(folder: string, pairId: string, reviewer: string | undefined, other?: { option: string; id: string }): Promise<ReviewTarget | CliOutcome> {
+export async function reviewTarget(
+  folder: string,
+  pairId: string,
+  reviewer: string | undefined,
+  other?: { option: string; id: string },
+): Promise<ReviewTarget | CliOutcome> {
   const root = await datasetFolder(folder);
   if (typeof root !== 'string') return root;
   const saved = await openSavedResults(root);
-  if (saved === undefined) return cliFailure(`no saved results in ${resolve(root, RESULTS_FILE)}: run "radalign score ${folder} --save" first`);
+  if (saved === undefined)
+    return cliFailure(
+      `no saved results in ${resolve(root, RESULTS_FILE)}: run "radalign score ${folder} --save" first`,
+    );
   if (!saved.ok) return cliFailure(saved.problem);
   const unknown = (id: string) => `no pair "${id}" in ${resolve(root, RESULTS_FILE)} (${saved.results.count} pairs)`;
   if (other && saved.results.entry(other.id) === undefined) {

@@ -41,16 +41,25 @@ export async function runScore(folder: string, opts: ScoreCommandOptions): Promi
   const root = resolve(folder);
   const st = await stat(root).catch(() => null);
   if (!st?.isDirectory()) return printFailure(`dataset folder not found: ${root}`);
-  if (!LAYOUTS.includes(opts.layout)) return printFailure(`unknown layout "${opts.layout}" (expected one of ${LAYOUTS.join(', ')})`);
-  if (opts.shard && !opts.shardDir) return printFailure('--shard needs --shard-dir <dir>, the folder (shared by every part) the parts are written to');
+  if (!LAYOUTS.includes(opts.layout))
+    return printFailure(`unknown layout "${opts.layout}" (expected one of ${LAYOUTS.join(', ')})`);
+  if (opts.shard && !opts.shardDir)
+    return printFailure('--shard needs --shard-dir <dir>, the folder (shared by every part) the parts are written to');
   if (opts.shardDir && !opts.shard) return printFailure('--shard-dir needs --shard K/N');
-  if (opts.shard && (opts.out || opts.save)) return printFailure('--out and --save belong to `radalign merge`, which ranks the parts together; a part alone cannot be ranked');
+  if (opts.shard && (opts.out || opts.save))
+    return printFailure(
+      '--out and --save belong to `radalign merge`, which ranks the parts together; a part alone cannot be ranked',
+    );
   let manifest: string | undefined;
   if (opts.manifest !== undefined) {
     // The saved results are the whole folder's: a subset would replace them, and the review's verdicts would point at pairs no longer there.
-    if (opts.save) return printFailure('--manifest scores only the pairs a manifest lists, and --save would replace the folder\'s saved results (the whole folder\'s, which the review refers to) with them; score with --out <file> instead');
+    if (opts.save)
+      return printFailure(
+        "--manifest scores only the pairs a manifest lists, and --save would replace the folder's saved results (the whole folder's, which the review refers to) with them; score with --out <file> instead",
+      );
     manifest = await givenManifest(root, opts.manifest);
-    if (manifest === undefined) return printFailure(`manifest not found: ${resolve(opts.manifest)} (nor ${resolve(root, opts.manifest)})`);
+    if (manifest === undefined)
+      return printFailure(`manifest not found: ${resolve(opts.manifest)} (nor ${resolve(root, opts.manifest)})`);
   }
   const modelDir = opts.model ? resolve(opts.model) : bundledModelDir();
   if (!modelDir) return printFailure('this build carries no default model yet; pass --model <dir>');
@@ -65,7 +74,11 @@ export async function runScore(folder: string, opts: ScoreCommandOptions): Promi
     device: opts.device,
     layout: opts.layout as LayoutName | 'auto',
     manifest,
-    limits: { maxImagePixels: opts.maxImagePixels, maxReportBytes: opts.maxReportBytes, maxManifestRows: opts.maxManifestRows },
+    limits: {
+      maxImagePixels: opts.maxImagePixels,
+      maxReportBytes: opts.maxReportBytes,
+      maxManifestRows: opts.maxManifestRows,
+    },
     incremental: opts.incremental,
     onProgress: progress.update,
   };
@@ -79,7 +92,9 @@ export async function runScore(folder: string, opts: ScoreCommandOptions): Promi
         `Part ${opts.shard.index} of ${opts.shard.count}: pairs ${header.range.from + 1}–${header.range.to} of ${header.dataset.pairs} scored with ${header.model.id} ` +
           `in ${header.run.seconds.toFixed(1)} s (${header.files.count} written, ${header.skipped.length} files skipped) → ${resolve(opts.shardDir!)}.`,
       );
-      console.log(`When every part is done: radalign merge ${resolve(opts.shardDir!)} --out <results.json> [--save ${root}]`);
+      console.log(
+        `When every part is done: radalign merge ${resolve(opts.shardDir!)} --out <results.json> [--save ${root}]`,
+      );
       return 0;
     } catch (e) {
       progress.stop();
@@ -102,15 +117,21 @@ export async function runScore(folder: string, opts: ScoreCommandOptions): Promi
  * the folder that links outside is not read) and every path it names.
  */
 async function givenManifest(root: string, manifest: string): Promise<string | undefined> {
-  for (const candidate of [resolve(manifest), resolve(root, manifest)]) if ((await stat(candidate).catch(() => null))?.isFile()) return candidate;
+  for (const candidate of [resolve(manifest), resolve(root, manifest)])
+    if ((await stat(candidate).catch(() => null))?.isFile()) return candidate;
   return undefined;
 }
 
 /** Prints the table and the run's figures, writes `--out`; the exit code. Shared with `radalign merge`. */
-export async function report(stored: StoredResults, opts: { out?: string; top: number; heatmaps?: string }, saved: SaveOutcome): Promise<number> {
+export async function report(
+  stored: StoredResults,
+  opts: { out?: string; top: number; heatmaps?: string },
+  saved: SaveOutcome,
+): Promise<number> {
   const { run } = stored;
   for (const note of run.device?.notes ?? []) console.error(`radalign: ${note}`);
-  if (saved.saveProblem) console.error(`radalign: the results were not saved in the dataset folder: ${saved.saveProblem}`);
+  if (saved.saveProblem)
+    console.error(`radalign: the results were not saved in the dataset folder: ${saved.saveProblem}`);
   if (opts.out) {
     const out = resolve(opts.out);
     await mkdir(dirname(out), { recursive: true });
@@ -127,7 +148,8 @@ export async function report(stored: StoredResults, opts: { out?: string; top: n
     const skipped = await stored.skipped();
     const shown = skipped.slice(0, 10);
     console.log(`Skipped:\n${shown.map((s) => `  ${s.path}: ${s.reason}`).join('\n')}`);
-    if (skipped.length > shown.length) console.log(`  … and ${skipped.length - shown.length} more${opts.out ? ` (all in ${opts.out})` : ''}`);
+    if (skipped.length > shown.length)
+      console.log(`  … and ${skipped.length - shown.length} more${opts.out ? ` (all in ${opts.out})` : ''}`);
   }
   if (run.cache.writeError) console.log(`Warning: ${run.cache.writeError}`);
   if (opts.out) console.log(`Results: ${resolve(opts.out)}`);

@@ -15,13 +15,23 @@ export interface VerdictCommandOptions {
   adjudicate?: boolean;
 }
 
-export async function runVerdict(folder: string, pairId: string, verdict: string, opts: VerdictCommandOptions): Promise<CliOutcome> {
-  if (verdict !== 'none' && !isVerdict(verdict)) return cliFailure(`unknown verdict "${verdict}" (expected one of ${VERDICTS.join(', ')}, or none to clear it)`);
-  if (opts.reason !== undefined && !isFlagReason(opts.reason)) return cliFailure(`--reason: unknown reason "${opts.reason}" (expected one of ${FLAG_REASONS.join(', ')})`);
+export async function runVerdict(
+  folder: string,
+  pairId: string,
+  verdict: string,
+  opts: VerdictCommandOptions,
+): Promise<CliOutcome> {
+  if (verdict !== 'none' && !isVerdict(verdict))
+    return cliFailure(`unknown verdict "${verdict}" (expected one of ${VERDICTS.join(', ')}, or none to clear it)`);
+  if (opts.reason !== undefined && !isFlagReason(opts.reason))
+    return cliFailure(`--reason: unknown reason "${opts.reason}" (expected one of ${FLAG_REASONS.join(', ')})`);
   if (verdict !== 'mismatched' && (opts.reason !== undefined || opts.useReportOf !== undefined)) {
-    return cliFailure(`${opts.reason !== undefined ? '--reason' : '--use-report-of'} goes with a mismatched verdict only`);
+    return cliFailure(
+      `${opts.reason !== undefined ? '--reason' : '--use-report-of'} goes with a mismatched verdict only`,
+    );
   }
-  if (opts.useReportOf === pairId) return cliFailure(`--use-report-of: "${pairId}" is this pair; name the pair whose report belongs to its images`);
+  if (opts.useReportOf === pairId)
+    return cliFailure(`--use-report-of: "${pairId}" is this pair; name the pair whose report belongs to its images`);
   const other = opts.useReportOf !== undefined ? { option: '--use-report-of', id: opts.useReportOf } : undefined;
   const target = await reviewTarget(folder, pairId, opts.reviewer, other);
   if ('code' in target) return target;

@@ -1,5 +1,15 @@
 // The engine's public face for the CLI, the extension, tests and benchmarks. Never imports `vscode`.
-export { mergeShards, resultsInMemory, scoreDataset, scoreShard, scoreToStore, ScoreCancelled, ScoreError, type ScoreOptions, type ScoreProgress } from './pipeline/score-dataset';
+export {
+  mergeShards,
+  resultsInMemory,
+  scoreDataset,
+  scoreShard,
+  scoreToStore,
+  ScoreCancelled,
+  ScoreError,
+  type ScoreOptions,
+  type ScoreProgress,
+} from './pipeline/score-dataset';
 export { StoredResults } from './results-store/results-store';
 export { folderLocation, radalignLocation, type StoreLocation } from './results-store/location';
 export type * from './results';

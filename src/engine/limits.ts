@@ -29,7 +29,8 @@ export function resolveLimits(given: Partial<Limits> = {}): Limits {
     const value = given[key];
     if (value === undefined) continue;
     if (!(key in DEFAULT_LIMITS)) throw new Error(`unknown limit "${key}"`);
-    if (!Number.isSafeInteger(value) || value < 1) throw new Error(`limit ${key} must be a whole number ≥ 1, got ${value}`);
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new Error(`limit ${key} must be a whole number ≥ 1, got ${value}`);
     limits[key] = value;
   }
   return limits;

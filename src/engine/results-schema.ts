@@ -33,7 +33,11 @@ void everySectionListed;
 export const HEATMAP_KINDS = ['patch', 'occlusion'] as const;
 
 export const finite = v.pipe(v.number('expected a number'), v.finite('expected a finite number'));
-export const count = v.pipe(v.number('expected a number'), v.safeInteger('expected a whole number'), v.minValue(0, 'expected 0 or more'));
+export const count = v.pipe(
+  v.number('expected a number'),
+  v.safeInteger('expected a whole number'),
+  v.minValue(0, 'expected 0 or more'),
+);
 const positiveCount = v.pipe(count, v.minValue(1, 'expected 1 or more'));
 /** 0..1; a little slack above 1 for rounded cosines. */
 export const fraction = v.pipe(finite, v.minValue(0, 'expected 0..1'), v.maxValue(1 + 1e-5, 'expected 0..1'));
@@ -42,14 +46,18 @@ export const fraction = v.pipe(finite, v.minValue(0, 'expected 0..1'), v.maxValu
 export function relativePathProblem(p: string): string | undefined {
   if (p === '') return 'empty path';
   if (p.includes('\0')) return 'path holds a NUL character';
-  if (posix.isAbsolute(p) || win32.isAbsolute(p) || /^[a-zA-Z]:/.test(p)) return `"${p}" is absolute; expected a path relative to the dataset folder`;
+  if (posix.isAbsolute(p) || win32.isAbsolute(p) || /^[a-zA-Z]:/.test(p))
+    return `"${p}" is absolute; expected a path relative to the dataset folder`;
   if (p.split(/[\\/]/).includes('..')) return `"${p}" has a ".." segment; expected a path inside the dataset folder`;
   return undefined;
 }
 
 export const relativePath = v.pipe(
   v.string('expected a path'),
-  v.check((p: string) => relativePathProblem(p) === undefined, (issue) => relativePathProblem(String(issue.input)) ?? 'not a relative path'),
+  v.check(
+    (p: string) => relativePathProblem(p) === undefined,
+    (issue) => relativePathProblem(String(issue.input)) ?? 'not a relative path',
+  ),
 );
 
 /**
@@ -62,14 +70,21 @@ const MANIFEST_ORIGIN = /^([^#]+)#(?:[A-Za-z]+ )?row [1-9]\d*$/;
 
 export function isManifestOrigin(report: string): boolean {
   const m = MANIFEST_ORIGIN.exec(report);
-  return m !== null && !posix.isAbsolute(m[1]!) && !win32.isAbsolute(m[1]!) && !/^[a-zA-Z]:/.test(m[1]!) && !m[1]!.includes('\0');
+  return (
+    m !== null &&
+    !posix.isAbsolute(m[1]!) &&
+    !win32.isAbsolute(m[1]!) &&
+    !/^[a-zA-Z]:/.test(m[1]!) &&
+    !m[1]!.includes('\0')
+  );
 }
 
 export const reportPath = v.pipe(
   v.string('expected a path'),
   v.check(
     (p: string) => isManifestOrigin(p) || relativePathProblem(p) === undefined,
-    (issue) => `${relativePathProblem(String(issue.input)) ?? 'not a path'}, and not a manifest row label such as "table.csv#row 3" either`,
+    (issue) =>
+      `${relativePathProblem(String(issue.input)) ?? 'not a path'}, and not a manifest row label such as "table.csv#row 3" either`,
   ),
 );
 
@@ -108,23 +123,23 @@ export const HeatmapSchema = v.pipe(
 
 /** A sentence's fields other than its heatmap (shared by the results file and the stored form). */
 export const SentenceFieldsSchema = v.object({
-    text: v.string('expected text'),
-    section: v.picklist(SECTION_NAMES),
-    /** Character offsets into the report text (end exclusive). */
-    start: count,
-    end: count,
-    /**
-     * How well the sentence fits, on the image cosine's scale: `imageScore` and `consistency`
-     * combined (scoring/combine.ts); equals `imageScore` where consistency cannot be judged.
-     */
-    score: finite,
-    /** Cosine of the sentence embedding with the best-matching image of the study. */
-    imageScore: finite,
-    /** TF-IDF cosine of the sentence with the rest of its report (0..1), or null (no content words, or nothing else in the report). */
-    consistency: v.nullable(fraction),
-    negated: v.boolean('expected true or false'),
-    uncertain: v.boolean('expected true or false'),
-    describesImage: v.boolean('expected true or false'),
+  text: v.string('expected text'),
+  section: v.picklist(SECTION_NAMES),
+  /** Character offsets into the report text (end exclusive). */
+  start: count,
+  end: count,
+  /**
+   * How well the sentence fits, on the image cosine's scale: `imageScore` and `consistency`
+   * combined (scoring/combine.ts); equals `imageScore` where consistency cannot be judged.
+   */
+  score: finite,
+  /** Cosine of the sentence embedding with the best-matching image of the study. */
+  imageScore: finite,
+  /** TF-IDF cosine of the sentence with the rest of its report (0..1), or null (no content words, or nothing else in the report). */
+  consistency: v.nullable(fraction),
+  negated: v.boolean('expected true or false'),
+  uncertain: v.boolean('expected true or false'),
+  describesImage: v.boolean('expected true or false'),
 });
 
 /** The message when a sentence ends before it starts. */
@@ -177,10 +192,16 @@ export const PairResultSchema = v.pipe(
     pair.sentences.forEach((s, i) => {
       const at = (...keys: (string | number)[]) => pathTo(pair, ['sentences', i, ...keys]);
       if (s.end > pair.reportText.length) {
-        addIssue({ message: `offset ${s.end} lies past the end of reportText (${pair.reportText.length} characters)`, path: at('end') });
+        addIssue({
+          message: `offset ${s.end} lies past the end of reportText (${pair.reportText.length} characters)`,
+          path: at('end'),
+        });
       }
       if (s.heatmap && s.heatmap.imageIndex >= pair.images.length) {
-        addIssue({ message: `image ${s.heatmap.imageIndex} does not exist (the pair has ${pair.images.length})`, path: at('heatmap', 'imageIndex') });
+        addIssue({
+          message: `image ${s.heatmap.imageIndex} does not exist (the pair has ${pair.images.length})`,
+          path: at('heatmap', 'imageIndex'),
+        });
       }
     });
   }),
@@ -244,7 +265,11 @@ export const ScoreResultsSchema = v.pipe(
     if (!dataset.typed) return;
     const seen = new Set<string>();
     dataset.value.pairs.forEach((p, i) => {
-      if (seen.has(p.id)) addIssue({ message: `pair id "${p.id}" appears twice; ids must be unique`, path: pathTo(dataset.value, ['pairs', i, 'id']) });
+      if (seen.has(p.id))
+        addIssue({
+          message: `pair id "${p.id}" appears twice; ids must be unique`,
+          path: pathTo(dataset.value, ['pairs', i, 'id']),
+        });
       seen.add(p.id);
     });
   }),
@@ -283,10 +308,13 @@ export function parseResults(text: string, file: string): ParsedResults {
 
 /** The format check comes first: an older or newer file fails many fields, and this says why. */
 function formatProblem(json: unknown): string | undefined {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return 'not a radalign results file (expected a JSON object)';
-  if (!('format' in json)) return `format: missing, so the file was written by an older radalign (before "${RESULTS_FORMAT}"); score again`;
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    return 'not a radalign results file (expected a JSON object)';
+  if (!('format' in json))
+    return `format: missing, so the file was written by an older radalign (before "${RESULTS_FORMAT}"); score again`;
   const format = (json as { format: unknown }).format;
-  if (format !== RESULTS_FORMAT) return `format: ${JSON.stringify(format)} is not "${RESULTS_FORMAT}", so another radalign version wrote it; score again (or update radalign)`;
+  if (format !== RESULTS_FORMAT)
+    return `format: ${JSON.stringify(format)} is not "${RESULTS_FORMAT}", so another radalign version wrote it; score again (or update radalign)`;
   return undefined;
 }
 
@@ -295,7 +323,12 @@ const NUMBER_CHECKS = new Set(['finite', 'safe_integer', 'min_value', 'max_value
 
 export function describeIssue(issue: v.BaseIssue<unknown>): string {
   const where = formatPath(issue.path);
-  const what = issue.kind === 'schema' ? schemaProblem(issue) : NUMBER_CHECKS.has(issue.type) ? `${issue.message}, got ${issue.received}` : issue.message;
+  const what =
+    issue.kind === 'schema'
+      ? schemaProblem(issue)
+      : NUMBER_CHECKS.has(issue.type)
+        ? `${issue.message}, got ${issue.received}`
+        : issue.message;
   return where ? `${where}: ${what}` : what;
 }
 
@@ -303,7 +336,9 @@ function schemaProblem(issue: v.BaseIssue<unknown>): string {
   const last = issue.path?.at(-1) as { origin?: string } | undefined;
   if (last?.origin === 'key') return 'missing';
   // This file's own wording ('expected a number') where it has one, else valibot's `expected`.
-  const expected = issue.message.startsWith('expected') ? issue.message : `expected ${issue.expected?.replace(/^\((.*)\)$/, '$1')}`;
+  const expected = issue.message.startsWith('expected')
+    ? issue.message
+    : `expected ${issue.expected?.replace(/^\((.*)\)$/, '$1')}`;
   return `${expected}, got ${issue.received}`;
 }
 

@@ -57,7 +57,12 @@ async function loadWorkspaceResults(store: ResultsStore, log: vscode.LogOutputCh
 }
 
 /** Opens `folder`'s saved results into the store (unless `replace` is false and something is shown already). */
-async function openSaved(store: ResultsStore, log: vscode.LogOutputChannel, folder: string, replace: boolean): Promise<SavedResultsOutcome> {
+async function openSaved(
+  store: ResultsStore,
+  log: vscode.LogOutputChannel,
+  folder: string,
+  replace: boolean,
+): Promise<SavedResultsOutcome> {
   const outcome = await readSavedResults(folder);
   if (outcome.status === 'refused') reportRefusedResults(outcome, log);
   if (outcome.status !== 'loaded') return outcome;

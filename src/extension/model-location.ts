@@ -22,7 +22,8 @@ export function locateModel(setting: string, extensionPath: string, baseDir: str
     if (isFolder(dir)) return { ok: true, dir };
     return {
       ok: false,
-      message: 'This build of radalign carries no default model yet. Set "radalign.modelPath" to a model folder (model.json or the Transformers.js CLIP layout).',
+      message:
+        'This build of radalign carries no default model yet. Set "radalign.modelPath" to a model folder (model.json or the Transformers.js CLIP layout).',
     };
   }
   const expanded = trimmed === '~' || trimmed.startsWith('~/') ? join(homedir(), trimmed.slice(1)) : trimmed;
@@ -57,5 +58,7 @@ export function modelPathFor(scopes: SettingScopes<string> | undefined, workspac
   const user = scopes?.globalValue ?? scopes?.defaultValue ?? '';
   const fromWorkspace = scopes?.workspaceFolderValue ?? scopes?.workspaceValue;
   if (workspaceTrusted) return { value: fromWorkspace ?? user };
-  return fromWorkspace !== undefined && fromWorkspace.trim() !== '' && fromWorkspace !== user ? { value: user, ignored: fromWorkspace } : { value: user };
+  return fromWorkspace !== undefined && fromWorkspace.trim() !== '' && fromWorkspace !== user
+    ? { value: user, ignored: fromWorkspace }
+    : { value: user };
 }

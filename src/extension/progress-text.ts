@@ -21,7 +21,8 @@ export class ProgressText {
   constructor(private readonly now: () => number = Date.now) {}
 
   update(p: ScoreProgress): ProgressUpdate {
-    if (p.phase !== 'scoring') return { message: PHASE_TEXT[p.phase], increment: p.phase === 'done' ? this.advanceTo(100) : 0 };
+    if (p.phase !== 'scoring')
+      return { message: PHASE_TEXT[p.phase], increment: p.phase === 'done' ? this.advanceTo(100) : 0 };
     // The rate counts from the first scoring event: discovery and model loading are not pairs.
     this.startedAt ??= this.now();
     const seconds = (this.now() - this.startedAt) / 1000;

@@ -56,6 +56,12 @@ export class ResultsStore implements vscode.Disposable {
   }
 
   private release(scored: ScoredFolder): void {
-    scored.release().catch((e: unknown) => this.onReleaseError(`could not release the results of ${scored.folder}: ${e instanceof Error ? e.message : String(e)}`));
+    scored
+      .release()
+      .catch((e: unknown) =>
+        this.onReleaseError(
+          `could not release the results of ${scored.folder}: ${e instanceof Error ? e.message : String(e)}`,
+        ),
+      );
   }
 }

@@ -22,7 +22,12 @@ export type SavedResultsOutcome =
 
 export async function readSavedResults(folder: string): Promise<SavedResultsOutcome> {
   const resultsFile = resultsFileFor(folder);
-  const refused = (e: unknown): SavedResultsOutcome => ({ status: 'refused', folder, resultsFile, problem: e instanceof Error ? e.message : String(e) });
+  const refused = (e: unknown): SavedResultsOutcome => ({
+    status: 'refused',
+    folder,
+    resultsFile,
+    problem: e instanceof Error ? e.message : String(e),
+  });
   let opened;
   try {
     opened = await openSavedResults(folder);
@@ -43,7 +48,12 @@ export async function readSavedResults(folder: string): Promise<SavedResultsOutc
  * Open results as the ResultsStore keeps them: the skipped list read (short), and a release that
  * closes the files, then runs `cleanUp` (e.g. removes a temporary store). Closes them on failure.
  */
-export async function scoredFolder(folder: string, resultsFile: string, results: SavedResults, cleanUp: () => Promise<void>): Promise<ScoredFolder> {
+export async function scoredFolder(
+  folder: string,
+  resultsFile: string,
+  results: SavedResults,
+  cleanUp: () => Promise<void>,
+): Promise<ScoredFolder> {
   let released: Promise<void> | undefined;
   const release = () => (released ??= results.close().finally(cleanUp));
   try {

@@ -38,7 +38,8 @@ export function createScorePairsCommand(deps: ScorePairsDeps): (invokedOn?: vsco
     }
 
     const settings = readSettings(uri);
-    if (settings.ignoredWorkspaceModelPath !== undefined) warnUntrustedModelPath(deps.log, settings.ignoredWorkspaceModelPath);
+    if (settings.ignoredWorkspaceModelPath !== undefined)
+      warnUntrustedModelPath(deps.log, settings.ignoredWorkspaceModelPath);
     const baseDir = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? folder;
     const model = locateModel(settings.modelPath, deps.extensionPath, baseDir);
     if (!model.ok) return fail(deps.log, model.message, true);
@@ -47,7 +48,11 @@ export function createScorePairsCommand(deps: ScorePairsDeps): (invokedOn?: vsco
     try {
       deps.log.info(`scoring ${folder} with ${model.dir}`);
       const outcome = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `radalign: scoring ${path.basename(folder)}`, cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `radalign: scoring ${path.basename(folder)}`,
+          cancellable: true,
+        },
         (progress, token) => {
           const aborter = new AbortController();
           token.onCancellationRequested(() => aborter.abort());
@@ -88,15 +93,26 @@ function settle(deps: ScorePairsDeps, folder: string, outcome: WorkerOutcome): S
   const { scored, saved } = outcome;
   const { resultsFile, results, skipped } = scored;
   deps.store.set(scored);
-  deps.log.info(`${results.count} pairs scored, ${skipped.length} skipped, in ${results.run.seconds.toFixed(1)} s → ${saved.ok ? resultsFile : 'not saved (shown from a temporary folder until replaced)'}`);
+  deps.log.info(
+    `${results.count} pairs scored, ${skipped.length} skipped, in ${results.run.seconds.toFixed(1)} s → ${saved.ok ? resultsFile : 'not saved (shown from a temporary folder until replaced)'}`,
+  );
   // An accelerator asked for (radalign.device) but not used: what was asked, why not, and that CPU ran.
   for (const note of results.run.device?.notes ?? []) deps.log.warn(note);
   for (const s of skipped) deps.log.warn(`skipped ${s.path}: ${s.reason}`);
   if (!saved.ok) {
     deps.log.error(saved.problem);
-    void vscode.window.showWarningMessage(`radalign: the results are shown but not saved, and flags cannot be written: ${notificationText(saved.problem)}`);
+    void vscode.window.showWarningMessage(
+      `radalign: the results are shown but not saved, and flags cannot be written: ${notificationText(saved.problem)}`,
+    );
   }
-  return { status: 'done', folder, resultsFile, pairs: results.count, skipped: skipped.length, ...(saved.ok ? {} : { notSaved: saved.problem }) };
+  return {
+    status: 'done',
+    folder,
+    resultsFile,
+    pairs: results.count,
+    skipped: skipped.length,
+    ...(saved.ok ? {} : { notSaved: saved.problem }),
+  };
 }
 
 /** Restricted setting (package.json `capabilities.untrustedWorkspaces`): say why it had no effect. */
@@ -112,8 +128,10 @@ function warnUntrustedModelPath(log: vscode.LogOutputChannel, ignored: string): 
 function fail(log: vscode.LogOutputChannel, message: string, offerModelSetting: boolean): ScorePairsOutcome {
   log.error(message);
   const action = offerModelSetting ? 'Open Settings' : undefined;
-  void vscode.window.showErrorMessage(`radalign: ${notificationText(message)}`, ...(action ? [action] : [])).then((picked) => {
-    if (picked === action) void vscode.commands.executeCommand('workbench.action.openSettings', 'radalign.modelPath');
-  });
+  void vscode.window
+    .showErrorMessage(`radalign: ${notificationText(message)}`, ...(action ? [action] : []))
+    .then((picked) => {
+      if (picked === action) void vscode.commands.executeCommand('workbench.action.openSettings', 'radalign.modelPath');
+    });
   return { status: 'failed', message };
 }

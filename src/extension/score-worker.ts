@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import { ModelError, ScoreError, scoreToStore } from '../engine';
 import { folderLocation, radalignLocation } from '../engine/results-store/location';
 import { radalignFolder } from '../engine/store/radalign-folder';
-import { isScoreRequest, type SaveOutcome, type ScoreRequest, type StoreAt, type WorkerError, type WorkerMessage } from '../protocol/score-worker-protocol';
+import {
+  isScoreRequest,
+  type SaveOutcome,
+  type ScoreRequest,
+  type StoreAt,
+  type WorkerError,
+  type WorkerMessage,
+} from '../protocol/score-worker-protocol';
 
 function send(message: WorkerMessage): Promise<void> {
   return new Promise((resolve) => {
@@ -38,16 +45,20 @@ async function run(request: ScoreRequest): Promise<void> {
       saved = { ok: false, problem: e instanceof Error ? e.message : String(e) };
       store = { in: 'temporary', dir: await mkdtemp(join(tmpdir(), 'radalign-unsaved-')) };
     }
-    const stored = await scoreToStore(request.folder, store.in === 'dataset' ? radalignLocation(request.folder) : folderLocation(store.dir), {
-      modelDir: request.modelDir,
-      batchSize: request.batchSize,
-      threads: request.threads,
-      device: request.device,
-      layout: request.layout,
-      heatmapSmoothing: request.heatmapSmoothing,
-      limits: request.limits,
-      onProgress: (progress) => void send({ type: 'progress', progress }),
-    });
+    const stored = await scoreToStore(
+      request.folder,
+      store.in === 'dataset' ? radalignLocation(request.folder) : folderLocation(store.dir),
+      {
+        modelDir: request.modelDir,
+        batchSize: request.batchSize,
+        threads: request.threads,
+        device: request.device,
+        layout: request.layout,
+        heatmapSmoothing: request.heatmapSmoothing,
+        limits: request.limits,
+        onProgress: (progress) => void send({ type: 'progress', progress }),
+      },
+    );
     await stored.close();
     await send({ type: 'result', store, saved });
   } catch (e) {
@@ -62,7 +73,10 @@ if (!process.send) {
 }
 process.once('message', (m: unknown) => {
   if (isScoreRequest(m)) void run(m);
-  else void send({ type: 'error', error: { kind: 'internal', message: 'score-worker: unexpected request' } }).then(() => process.exit(2));
+  else
+    void send({ type: 'error', error: { kind: 'internal', message: 'score-worker: unexpected request' } }).then(() =>
+      process.exit(2),
+    );
 });
 // The host went away (window closed, extension host restarted): stop scoring.
 process.on('disconnect', () => process.exit(0));

@@ -41,7 +41,10 @@ export function readSettings(scope?: vscode.Uri): RadalignSettings {
     threads: positiveOrUndefined(config.get<number>('threads')),
     device: deviceSetting(config.get<string>('device', DEFAULT_DEVICE)),
     layout: (LAYOUT_SETTINGS as readonly string[]).includes(layout) ? (layout as LayoutSetting) : 'auto',
-    heatmapSmoothing: Number.isInteger(smoothing) && smoothing >= 0 ? Math.min(smoothing, MAX_HEATMAP_SMOOTHING) : DEFAULT_HEATMAP_SMOOTHING,
+    heatmapSmoothing:
+      Number.isInteger(smoothing) && smoothing >= 0
+        ? Math.min(smoothing, MAX_HEATMAP_SMOOTHING)
+        : DEFAULT_HEATMAP_SMOOTHING,
     limits: limitSettings(config),
   };
 }

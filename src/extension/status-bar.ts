@@ -26,7 +26,9 @@ export function createScoredStatusBar(store: ResultsStore, sessions?: SessionMan
   let sessionEvents: vscode.Disposable | undefined;
   const follow = (session: ReviewSession | undefined) => {
     sessionEvents?.dispose();
-    sessionEvents = session ? vscode.Disposable.from(session.onDidChangeReview(update), session.onDidChangeResults(update)) : undefined;
+    sessionEvents = session
+      ? vscode.Disposable.from(session.onDidChangeReview(update), session.onDidChangeResults(update))
+      : undefined;
     update();
   };
   follow(sessions?.current);

@@ -11,7 +11,13 @@ import type { ScoreProgress } from '../engine/pipeline/score-dataset';
 import { folderLocation } from '../engine/results-store/location';
 import { StoredResults, SUMMARY_NAME } from '../engine/results-store/results-store';
 import { openSavedResults, type SavedResults } from '../engine/store/results-file';
-import { isWorkerMessage, type SaveOutcome, type ScoreRequest, type StoreAt, type WorkerError } from '../protocol/score-worker-protocol';
+import {
+  isWorkerMessage,
+  type SaveOutcome,
+  type ScoreRequest,
+  type StoreAt,
+  type WorkerError,
+} from '../protocol/score-worker-protocol';
 import type { ScoredFolder } from './results-store';
 import { resultsFileFor, scoredFolder } from './saved-results';
 
@@ -30,7 +36,11 @@ export interface WorkerRunOptions {
 /** How much of the worker's stderr to keep for the message when it dies without replying. */
 const STDERR_TAIL_CHARS = 2000;
 
-export function scoreInWorker(workerScript: string, request: Omit<ScoreRequest, 'type'>, options: WorkerRunOptions = {}): Promise<WorkerOutcome> {
+export function scoreInWorker(
+  workerScript: string,
+  request: Omit<ScoreRequest, 'type'>,
+  options: WorkerRunOptions = {},
+): Promise<WorkerOutcome> {
   if (options.signal?.aborted) return Promise.resolve({ status: 'cancelled' });
   return new Promise((resolve) => {
     const child = fork(workerScript, [], {
@@ -44,7 +54,9 @@ export function scoreInWorker(workerScript: string, request: Omit<ScoreRequest, 
     let outcome: WorkerOutcome | undefined;
     let reply: { store: StoreAt; saved: SaveOutcome } | undefined;
     let stderr = '';
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS)));
+    child.stderr
+      ?.setEncoding('utf8')
+      .on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS)));
 
     const onAbort = () => {
       outcome ??= { status: 'cancelled' };
@@ -65,7 +77,14 @@ export function scoreInWorker(workerScript: string, request: Omit<ScoreRequest, 
       const { store, saved } = reply;
       void openStore(request.folder, store, saved).then(
         (scored) => resolve({ status: 'done', scored, store, saved }),
-        (e: unknown) => resolve({ status: 'failed', error: { kind: 'internal', message: `the results the scoring worker wrote cannot be read: ${e instanceof Error ? e.message : String(e)}` } }),
+        (e: unknown) =>
+          resolve({
+            status: 'failed',
+            error: {
+              kind: 'internal',
+              message: `the results the scoring worker wrote cannot be read: ${e instanceof Error ? e.message : String(e)}`,
+            },
+          }),
       );
     };
     child.on('error', (e) => finish(`failed (${e.message})`));

@@ -245,9 +245,18 @@ export interface HostRequests {
   inspect: { params: Record<string, never>; result: RenderReport };
 }
 
-type RequestOf<R> = { [M in keyof R]: { type: 'request'; requestId: number; method: M; params: R[M] extends { params: infer P } ? P : never } }[keyof R];
+type RequestOf<R> = {
+  [M in keyof R]: {
+    type: 'request';
+    requestId: number;
+    method: M;
+    params: R[M] extends { params: infer P } ? P : never;
+  };
+}[keyof R];
 
-export type Reply = { type: 'reply'; requestId: number; ok: true; result: unknown } | { type: 'reply'; requestId: number; ok: false; error: string };
+export type Reply =
+  | { type: 'reply'; requestId: number; ok: true; result: unknown }
+  | { type: 'reply'; requestId: number; ok: false; error: string };
 
 export type HostToWebview = { type: 'state'; state: PanelState } | Reply | RequestOf<HostRequests>;
 
@@ -263,11 +272,26 @@ export type WebviewToHost =
    * `advance`: a verdict given with its key or button: go to the next unreviewed pair of my share
    * when the setting radalign.advanceAfterVerdict is on (follow panels only).
    */
-  | { type: 'verdict'; pairId: string; verdict: Verdict | null; reason?: FlagReason | null; note?: string; useReportOf?: string; advance?: boolean }
+  | {
+      type: 'verdict';
+      pairId: string;
+      verdict: Verdict | null;
+      reason?: FlagReason | null;
+      note?: string;
+      useReportOf?: string;
+      advance?: boolean;
+    }
   /** Removes my flag whose sentence is gone, named by the text it had (by its index when it recorded none). */
   | { type: 'remove-orphaned-flag'; pairId: string; text: string | null; sentence: number }
   /** Settles the pair (null removes the adjudication). */
-  | { type: 'adjudicate'; pairId: string; verdict: Verdict | null; reason?: FlagReason | null; note?: string; useReportOf?: string }
+  | {
+      type: 'adjudicate';
+      pairId: string;
+      verdict: Verdict | null;
+      reason?: FlagReason | null;
+      note?: string;
+      useReportOf?: string;
+    }
   | { type: 'open-other'; pairId: string }
   | { type: 'rendered'; report: RenderReport }
   /** Something went wrong in the webview (a rejected message, a failed image): for the host's log. */
@@ -333,11 +357,28 @@ const isOptStr = (v: unknown): boolean => v === undefined || isStr(v);
 const isReasonOrNull = (v: unknown): boolean => v === null || isReason(v);
 
 function checkFlag(v: unknown): boolean {
-  return isRecord(v) && isIndex(v.sentence) && isReason(v.reason) && isStr(v.note) && isStr(v.reviewer) && isStr(v.at) && isBool(v.mine);
+  return (
+    isRecord(v) &&
+    isIndex(v.sentence) &&
+    isReason(v.reason) &&
+    isStr(v.note) &&
+    isStr(v.reviewer) &&
+    isStr(v.at) &&
+    isBool(v.mine)
+  );
 }
 
 function checkOrphanedFlag(v: unknown): boolean {
-  return isRecord(v) && (v.text === null || isStr(v.text)) && isIndex(v.sentence) && isReason(v.reason) && isStr(v.note) && isStr(v.reviewer) && isStr(v.at) && isBool(v.mine);
+  return (
+    isRecord(v) &&
+    (v.text === null || isStr(v.text)) &&
+    isIndex(v.sentence) &&
+    isReason(v.reason) &&
+    isStr(v.note) &&
+    isStr(v.reviewer) &&
+    isStr(v.at) &&
+    isBool(v.mine)
+  );
 }
 
 /** A verdict or adjudication as shown: a reason only on a mismatched verdict. */
@@ -356,16 +397,26 @@ function checkJudgement(v: unknown): v is Record<string, unknown> {
 
 function checkImageRef(v: unknown): boolean {
   if (!isRecord(v) || !isStr(v.name) || !isRecord(v.source)) return false;
-  return (v.source.kind === 'uri' && isStr(v.source.uri)) || v.source.kind === 'pixels' || (v.source.kind === 'unavailable' && isStr(v.source.reason));
+  return (
+    (v.source.kind === 'uri' && isStr(v.source.uri)) ||
+    v.source.kind === 'pixels' ||
+    (v.source.kind === 'unavailable' && isStr(v.source.reason))
+  );
 }
 
 function checkPair(v: unknown): string | undefined {
   if (!isRecord(v)) return 'pair is not an object';
   return firstProblem([
     [isStr(v.id) && isStr(v.reportName) && isStr(v.reportText), 'pair id/report'],
-    [isNum(v.score) && isNum(v.suspicion) && isIndex(v.rank) && isNum(v.reportRank) && isNum(v.imageRank), 'pair scores'],
+    [
+      isNum(v.score) && isNum(v.suspicion) && isIndex(v.rank) && isNum(v.reportRank) && isNum(v.imageRank),
+      'pair scores',
+    ],
     [Array.isArray(v.images) && v.images.every(checkImageRef), 'pair images'],
-    [Array.isArray(v.bestReports) && v.bestReports.every((b) => isRecord(b) && isStr(b.id) && isNum(b.score)), 'pair bestReports'],
+    [
+      Array.isArray(v.bestReports) && v.bestReports.every((b) => isRecord(b) && isStr(b.id) && isNum(b.score)),
+      'pair bestReports',
+    ],
     [Array.isArray(v.sentences) && v.sentences.every(checkSentence), 'pair sentences'],
     [Array.isArray(v.verdicts) && v.verdicts.every((x) => checkJudgement(x) && isBool(x.mine)), 'pair verdicts'],
     [v.adjudication === null || checkJudgement(v.adjudication), 'pair adjudication'],
@@ -397,7 +448,11 @@ function checkKeyAction(v: unknown): boolean {
 
 function checkState(v: unknown): string | undefined {
   if (!isRecord(v)) return 'state is not an object';
-  const keymapOk = Array.isArray(v.keymap) && v.keymap.every((b) => isRecord(b) && Array.isArray(b.keys) && b.keys.every(isStr) && isStr(b.label) && checkKeyAction(b.action));
+  const keymapOk =
+    Array.isArray(v.keymap) &&
+    v.keymap.every(
+      (b) => isRecord(b) && Array.isArray(b.keys) && b.keys.every(isStr) && isStr(b.label) && checkKeyAction(b.action),
+    );
   return (
     firstProblem([
       [v.mode === 'follow' || v.mode === 'pinned', 'state mode'],
@@ -407,7 +462,10 @@ function checkState(v: unknown): string | undefined {
       [checkProgress(v.progress), 'state progress'],
       [v.notice === undefined || isStr(v.notice), 'state notice'],
       [keymapOk, 'state keymap'],
-      [Array.isArray(v.reasons) && v.reasons.every((r) => isRecord(r) && isReason(r.id) && isStr(r.label)), 'state reasons'],
+      [
+        Array.isArray(v.reasons) && v.reasons.every((r) => isRecord(r) && isReason(r.id) && isStr(r.label)),
+        'state reasons',
+      ],
     ]) ?? (v.pair === null ? undefined : checkPair(v.pair))
   );
 }
@@ -415,8 +473,17 @@ function checkState(v: unknown): string | undefined {
 function checkProgress(v: unknown): boolean {
   if (!isRecord(v)) return false;
   const share = v.share;
-  const shareOk = share === null || (isRecord(share) && isIndex(share.reviewed) && isIndex(share.assigned) && share.reviewed <= share.assigned);
-  return isIndex(v.reviewed) && isIndex(v.total) && v.reviewed <= v.total && isIndex(v.mine) && isIndex(v.disagreed) && shareOk;
+  const shareOk =
+    share === null ||
+    (isRecord(share) && isIndex(share.reviewed) && isIndex(share.assigned) && share.reviewed <= share.assigned);
+  return (
+    isIndex(v.reviewed) &&
+    isIndex(v.total) &&
+    v.reviewed <= v.total &&
+    isIndex(v.mine) &&
+    isIndex(v.disagreed) &&
+    shareOk
+  );
 }
 
 export function isReason(v: unknown): v is FlagReason {
@@ -429,19 +496,46 @@ export function checkRenderReport(v: unknown): string | undefined {
     [v.pairId === null || isStr(v.pairId), 'report pairId'],
     [isIndex(v.sentences) && isIndexOrNull(v.selectedSentence) && isIndexOrNull(v.heatmapSentence), 'report sentences'],
     [isBool(v.heatmapDrawn) && isIndex(v.imageIndex) && isBool(v.imageLoaded), 'report image'],
-    [Array.isArray(v.flagsShown) && v.flagsShown.every((f) => isRecord(f) && isIndexOrNull(f.sentence) && isReason(f.reason) && isStr(f.reviewer)), 'report flagsShown'],
-    [Array.isArray(v.orphanedFlagsShown) && v.orphanedFlagsShown.every((f) => isRecord(f) && isStr(f.text) && isReason(f.reason) && isStr(f.reviewer)), 'report orphanedFlagsShown'],
-    [Array.isArray(v.verdictsShown) && v.verdictsShown.every((x) => isRecord(x) && isStr(x.reviewer) && isVerdict(x.verdict) && isBool(x.mine)), 'report verdictsShown'],
-    [(v.adjudicationShown === null || isVerdict(v.adjudicationShown)) && isBool(v.disagreedShown), 'report adjudication'],
-    [Array.isArray(v.settleShown) && v.settleShown.every(isVerdict) && isStr(v.progressShown), 'report settle/progress'],
-    [isRecord(v.view) && COLORMAP_NAMES.includes(v.view.colormap as ColormapName) && isNum(v.view.opacity) && isBool(v.view.overlay), 'report view'],
+    [
+      Array.isArray(v.flagsShown) &&
+        v.flagsShown.every((f) => isRecord(f) && isIndexOrNull(f.sentence) && isReason(f.reason) && isStr(f.reviewer)),
+      'report flagsShown',
+    ],
+    [
+      Array.isArray(v.orphanedFlagsShown) &&
+        v.orphanedFlagsShown.every((f) => isRecord(f) && isStr(f.text) && isReason(f.reason) && isStr(f.reviewer)),
+      'report orphanedFlagsShown',
+    ],
+    [
+      Array.isArray(v.verdictsShown) &&
+        v.verdictsShown.every((x) => isRecord(x) && isStr(x.reviewer) && isVerdict(x.verdict) && isBool(x.mine)),
+      'report verdictsShown',
+    ],
+    [
+      (v.adjudicationShown === null || isVerdict(v.adjudicationShown)) && isBool(v.disagreedShown),
+      'report adjudication',
+    ],
+    [
+      Array.isArray(v.settleShown) && v.settleShown.every(isVerdict) && isStr(v.progressShown),
+      'report settle/progress',
+    ],
+    [
+      isRecord(v.view) &&
+        COLORMAP_NAMES.includes(v.view.colormap as ColormapName) &&
+        isNum(v.view.opacity) &&
+        isBool(v.view.overlay),
+      'report view',
+    ],
   ]);
 }
 
 export function checkPixelImage(v: unknown): string | undefined {
   if (!isRecord(v)) return 'image is not an object';
   const bytesPerSample = v.bits === 16 ? 2 : 1;
-  const size = isIndex(v.width) && isIndex(v.height) && (v.channels === 1 || v.channels === 3) ? v.width * v.height * v.channels * bytesPerSample : -1;
+  const size =
+    isIndex(v.width) && isIndex(v.height) && (v.channels === 1 || v.channels === 3)
+      ? v.width * v.height * v.channels * bytesPerSample
+      : -1;
   return firstProblem([
     [isIndex(v.sourceWidth) && isIndex(v.sourceHeight), 'image source size'],
     [v.bits === 8 || v.bits === 16, 'image bits'],
@@ -452,7 +546,9 @@ export function checkPixelImage(v: unknown): string | undefined {
 }
 
 function checkInputStep(v: unknown): boolean {
-  return isRecord(v) && ((isStr(v.key) && (v.shift === undefined || isBool(v.shift))) || isStr(v.text) || isStr(v.click));
+  return (
+    isRecord(v) && ((isStr(v.key) && (v.shift === undefined || isBool(v.shift))) || isStr(v.text) || isStr(v.click))
+  );
 }
 
 function checkReply(v: Record<string, unknown>): string | undefined {
@@ -488,7 +584,8 @@ const HOST_TO_WEBVIEW: Record<HostToWebview['type'], Guard> = {
 const WEBVIEW_TO_HOST: Record<WebviewToHost['type'], Guard> = {
   ready: () => undefined,
   'select-sentence': (v) => firstProblem([[isStr(v.pairId) && isIndexOrNull(v.sentence), 'select-sentence target']]),
-  navigate: (v) => firstProblem([[v.to === 'next' || v.to === 'previous' || v.to === 'next-unreviewed', 'navigate to']]),
+  navigate: (v) =>
+    firstProblem([[v.to === 'next' || v.to === 'previous' || v.to === 'next-unreviewed', 'navigate to']]),
   flag: (v) =>
     firstProblem([
       [isStr(v.pairId) && isIndexOrNull(v.sentence), 'flag target'],
@@ -500,19 +597,34 @@ const WEBVIEW_TO_HOST: Record<WebviewToHost['type'], Guard> = {
     firstProblem([
       [isStr(v.pairId), 'verdict pairId'],
       [v.verdict === null || isVerdict(v.verdict), 'verdict verdict'],
-      [v.reason === undefined || (isReasonOrNull(v.reason) && (v.reason === null || v.verdict === 'mismatched')), 'verdict reason (only for mismatched)'],
+      [
+        v.reason === undefined || (isReasonOrNull(v.reason) && (v.reason === null || v.verdict === 'mismatched')),
+        'verdict reason (only for mismatched)',
+      ],
       [isOptStr(v.note), 'verdict note'],
-      [v.useReportOf === undefined || (isStr(v.useReportOf) && v.verdict === 'mismatched'), 'verdict useReportOf (only for mismatched)'],
+      [
+        v.useReportOf === undefined || (isStr(v.useReportOf) && v.verdict === 'mismatched'),
+        'verdict useReportOf (only for mismatched)',
+      ],
       [v.advance === undefined || isBool(v.advance), 'verdict advance'],
     ]),
-  'remove-orphaned-flag': (v) => firstProblem([[isStr(v.pairId) && (v.text === null || isStr(v.text)) && isIndex(v.sentence), 'remove-orphaned-flag target']]),
+  'remove-orphaned-flag': (v) =>
+    firstProblem([
+      [isStr(v.pairId) && (v.text === null || isStr(v.text)) && isIndex(v.sentence), 'remove-orphaned-flag target'],
+    ]),
   adjudicate: (v) =>
     firstProblem([
       [isStr(v.pairId), 'adjudicate pairId'],
       [v.verdict === null || isVerdict(v.verdict), 'adjudicate verdict'],
-      [v.reason === undefined || (isReasonOrNull(v.reason) && (v.reason === null || v.verdict === 'mismatched')), 'adjudicate reason (only for mismatched)'],
+      [
+        v.reason === undefined || (isReasonOrNull(v.reason) && (v.reason === null || v.verdict === 'mismatched')),
+        'adjudicate reason (only for mismatched)',
+      ],
       [isOptStr(v.note), 'adjudicate note'],
-      [v.useReportOf === undefined || (isStr(v.useReportOf) && v.verdict === 'mismatched'), 'adjudicate useReportOf (only for mismatched)'],
+      [
+        v.useReportOf === undefined || (isStr(v.useReportOf) && v.verdict === 'mismatched'),
+        'adjudicate useReportOf (only for mismatched)',
+      ],
     ]),
   'open-other': (v) => firstProblem([[isStr(v.pairId), 'open-other pairId']]),
   rendered: (v) => checkRenderReport(v.report),
@@ -556,17 +668,33 @@ export const REPLY_RESULT_CHECKS: {
  */
 export class PendingRequests<R extends { [K in keyof R]: { params: unknown; result: unknown } }> {
   private next = 1;
-  private readonly pending = new Map<number, { method: keyof R & string; resolve: (v: never) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }>();
+  private readonly pending = new Map<
+    number,
+    {
+      method: keyof R & string;
+      resolve: (v: never) => void;
+      reject: (e: Error) => void;
+      timer: ReturnType<typeof setTimeout>;
+    }
+  >();
 
   constructor(
-    private readonly post: (message: { type: 'request'; requestId: number; method: keyof R & string; params: unknown }) => void,
+    private readonly post: (message: {
+      type: 'request';
+      requestId: number;
+      method: keyof R & string;
+      params: unknown;
+    }) => void,
     private readonly timeoutMs = 30_000,
   ) {}
 
   request<M extends keyof R & string>(method: M, params: R[M]['params']): Promise<R[M]['result']> {
     const requestId = this.next++;
     return new Promise<R[M]['result']>((resolve, reject) => {
-      const timer = setTimeout(() => this.settle(requestId, new Error(`${method}: no reply within ${this.timeoutMs} ms`)), this.timeoutMs);
+      const timer = setTimeout(
+        () => this.settle(requestId, new Error(`${method}: no reply within ${this.timeoutMs} ms`)),
+        this.timeoutMs,
+      );
       this.pending.set(requestId, { method, resolve: resolve as (v: never) => void, reject, timer });
       this.post({ type: 'request', requestId, method, params });
     });
@@ -577,9 +705,15 @@ export class PendingRequests<R extends { [K in keyof R]: { params: unknown; resu
     const entry = this.pending.get(reply.requestId);
     if (!entry) return false;
     if (!reply.ok) return this.settle(reply.requestId, new Error(`${entry.method}: ${reply.error}`));
-    const check = (REPLY_RESULT_CHECKS as Record<string, ((v: unknown) => string | undefined) | undefined>)[entry.method];
+    const check = (REPLY_RESULT_CHECKS as Record<string, ((v: unknown) => string | undefined) | undefined>)[
+      entry.method
+    ];
     const problem = check?.(reply.result);
-    return this.settle(reply.requestId, problem ? new Error(`${entry.method}: ill-formed result (${problem})`) : undefined, reply.result);
+    return this.settle(
+      reply.requestId,
+      problem ? new Error(`${entry.method}: ill-formed result (${problem})`) : undefined,
+      reply.result,
+    );
   }
 
   /** Fails every open request (the other side went away). */
@@ -631,7 +765,9 @@ export function readPersistedState(v: unknown): PersistedPanelState {
     pairId: isStr(r.pairId) ? r.pairId : null,
     sentence: isIndex(r.sentence) ? r.sentence : null,
     view: {
-      colormap: COLORMAP_NAMES.includes(view.colormap as ColormapName) ? (view.colormap as ColormapName) : DEFAULT_VIEW_SETTINGS.colormap,
+      colormap: COLORMAP_NAMES.includes(view.colormap as ColormapName)
+        ? (view.colormap as ColormapName)
+        : DEFAULT_VIEW_SETTINGS.colormap,
       opacity,
       overlay: isBool(view.overlay) ? view.overlay : DEFAULT_VIEW_SETTINGS.overlay,
     },

@@ -55,11 +55,20 @@ const WORKER_MESSAGE_TYPES: ReadonlySet<string> = new Set(['progress', 'result',
 
 /** IPC delivers `unknown`: accept only our message shapes. */
 export function isWorkerMessage(value: unknown): value is WorkerMessage {
-  return typeof value === 'object' && value !== null && WORKER_MESSAGE_TYPES.has((value as { type?: unknown }).type as string);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    WORKER_MESSAGE_TYPES.has((value as { type?: unknown }).type as string)
+  );
 }
 
 export function isScoreRequest(value: unknown): value is ScoreRequest {
   if (typeof value !== 'object' || value === null) return false;
   const r = value as Partial<ScoreRequest>;
-  return r.type === 'score' && typeof r.folder === 'string' && typeof r.modelDir === 'string' && (r.device === undefined || typeof r.device === 'string');
+  return (
+    r.type === 'score' &&
+    typeof r.folder === 'string' &&
+    typeof r.modelDir === 'string' &&
+    (r.device === undefined || typeof r.device === 'string')
+  );
 }

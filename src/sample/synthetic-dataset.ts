@@ -85,7 +85,17 @@ export function planCases(opts: SyntheticOptions): SyntheticCase[] {
     const zone = finding === 'effusion' ? 'lower' : ZONES[Math.floor(rand() * 3)];
     const devices = (Object.keys(DEVICE_PROB) as Device[]).filter((d) => rand() < DEVICE_PROB[d]);
     const variant = Math.floor(rand() * 1e9);
-    cases.push({ id, finding, side, zone, devices, variant, reportOf: id, findingSentence: null, mask: `.truth/${id}.mask.png` });
+    cases.push({
+      id,
+      finding,
+      side,
+      zone,
+      devices,
+      variant,
+      reportOf: id,
+      findingSentence: null,
+      mask: `.truth/${id}.mask.png`,
+    });
   }
   for (const c of cases) c.findingSentence = reportParts(c).findingSentence;
   // Swap reports within disjoint pairs of cases that differ visibly: the finding is on the other side,
@@ -120,7 +130,9 @@ export function planCases(opts: SyntheticOptions): SyntheticCase[] {
     const cand = free(() => true);
     if (cand.length === 0) break;
     const c = cand[Math.floor(pick() * cand.length)];
-    const donors = cases.filter((d) => d !== c && d.finding !== 'none' && (d.finding !== c.finding || d.side !== c.side));
+    const donors = cases.filter(
+      (d) => d !== c && d.finding !== 'none' && (d.finding !== c.finding || d.side !== c.side),
+    );
     if (donors.length === 0) break;
     const d = donors[Math.floor(pick() * donors.length)];
     c.mismatch = 'foreign-sentence';
@@ -130,7 +142,14 @@ export function planCases(opts: SyntheticOptions): SyntheticCase[] {
 }
 
 export function flipSides(s: string): string {
-  const map: Record<string, string> = { left: 'right', right: 'left', Left: 'Right', Right: 'Left', LEFT: 'RIGHT', RIGHT: 'LEFT' };
+  const map: Record<string, string> = {
+    left: 'right',
+    right: 'left',
+    Left: 'Right',
+    Right: 'Left',
+    LEFT: 'RIGHT',
+    RIGHT: 'LEFT',
+  };
   return s.replace(/\b(left|right|Left|Right|LEFT|RIGHT)\b/g, (m) => map[m]);
 }
 
@@ -157,22 +176,51 @@ const FINDING_SENTENCES: Record<Exclude<Finding, 'none'>, string[]> = {
   ],
 };
 const IMPRESSIONS: Record<Finding, string[]> = {
-  opacity: ['{Side} {zone} zone opacity, may represent pneumonia in the appropriate clinical setting.', '{Side} {zone} zone consolidation.'],
-  nodule: ['{Side} {zone} zone nodule; CT recommended.', 'Pulmonary nodule in the {side} {zone} zone. Recommend chest CT.'],
+  opacity: [
+    '{Side} {zone} zone opacity, may represent pneumonia in the appropriate clinical setting.',
+    '{Side} {zone} zone consolidation.',
+  ],
+  nodule: [
+    '{Side} {zone} zone nodule; CT recommended.',
+    'Pulmonary nodule in the {side} {zone} zone. Recommend chest CT.',
+  ],
   effusion: ['{Side} pleural effusion.', 'Moderate {side} pleural effusion.'],
   none: ['No acute cardiopulmonary process.', 'No acute cardiopulmonary abnormality.'],
 };
 const DEVICE_SENTENCES: Record<Device, string[]> = {
-  'et-tube': ['Endotracheal tube tip terminates approximately 4 cm above the carina.', 'An endotracheal tube is in place with its tip 5 cm above the carina.'],
-  'central-line': ['Right internal jugular central venous catheter with tip in the lower superior vena cava.', 'A right internal jugular line terminates in the superior vena cava.'],
-  pacemaker: ['Left chest wall pacemaker with leads in the right atrium and right ventricle.', 'A left-sided pacemaker is present with leads in expected position.'],
+  'et-tube': [
+    'Endotracheal tube tip terminates approximately 4 cm above the carina.',
+    'An endotracheal tube is in place with its tip 5 cm above the carina.',
+  ],
+  'central-line': [
+    'Right internal jugular central venous catheter with tip in the lower superior vena cava.',
+    'A right internal jugular line terminates in the superior vena cava.',
+  ],
+  pacemaker: [
+    'Left chest wall pacemaker with leads in the right atrium and right ventricle.',
+    'A left-sided pacemaker is present with leads in expected position.',
+  ],
 };
-const INDICATIONS = ['Cough and fever.', 'Shortness of breath.', 'Chest pain.', 'Follow-up.', 'Hypoxia.', 'Fever, evaluate for pneumonia.'];
-const HEART = ['The cardiomediastinal silhouette is within normal limits.', 'Heart size is normal.', 'Normal heart size and mediastinal contours.'];
+const INDICATIONS = [
+  'Cough and fever.',
+  'Shortness of breath.',
+  'Chest pain.',
+  'Follow-up.',
+  'Hypoxia.',
+  'Fever, evaluate for pneumonia.',
+];
+const HEART = [
+  'The cardiomediastinal silhouette is within normal limits.',
+  'Heart size is normal.',
+  'Normal heart size and mediastinal contours.',
+];
 const BONES = ['No acute osseous abnormality.', 'The visualized osseous structures are unremarkable.'];
 
 function fill(t: string, c: Pick<SyntheticCase, 'side' | 'zone'>): string {
-  return t.replace(/\{side\}/g, c.side).replace(/\{Side\}/g, cap(c.side)).replace(/\{zone\}/g, c.zone);
+  return t
+    .replace(/\{side\}/g, c.side)
+    .replace(/\{Side\}/g, cap(c.side))
+    .replace(/\{zone\}/g, c.zone);
 }
 
 /** The pieces of a case's own report (phrasing chosen by `variant`). */
@@ -197,12 +245,18 @@ export function reportParts(c: Omit<SyntheticCase, 'findingSentence' | 'mask' | 
   } else {
     findings.push(one(['The lungs are clear.', 'The lungs are well expanded and clear.']));
   }
-  if (c.finding !== 'effusion') findings.push(c.finding === 'none' ? 'No focal consolidation, pleural effusion or pneumothorax.' : 'No pleural effusion or pneumothorax.');
+  if (c.finding !== 'effusion')
+    findings.push(
+      c.finding === 'none'
+        ? 'No focal consolidation, pleural effusion or pneumothorax.'
+        : 'No pleural effusion or pneumothorax.',
+    );
   else findings.push('No pneumothorax.');
   findings.push(one(HEART));
   if (r() < 0.6) findings.push(one(BONES));
   const impression = [fill(one(IMPRESSIONS[c.finding]), c)];
-  if (c.devices.length) impression.push(one(['Support devices as above.', 'Lines and tubes in satisfactory position.']));
+  if (c.devices.length)
+    impression.push(one(['Support devices as above.', 'Lines and tubes in satisfactory position.']));
   return { examination, indication, findings, findingSentence, impression };
 }
 
@@ -251,7 +305,10 @@ function findingShape(c: SyntheticCase, s: number, r: () => number): Geometry {
   if (c.finding === 'opacity') {
     const rx = 0.07 + r() * 0.03;
     const ry = 0.05 + r() * 0.025;
-    return { svg: `<ellipse cx="${P(cx)}" cy="${P(zy)}" rx="${P(rx)}" ry="${P(ry)}"`, paint: 'fill="#c4c4c4" filter="url(#blur)" opacity="0.9"' };
+    return {
+      svg: `<ellipse cx="${P(cx)}" cy="${P(zy)}" rx="${P(rx)}" ry="${P(ry)}"`,
+      paint: 'fill="#c4c4c4" filter="url(#blur)" opacity="0.9"',
+    };
   }
   // effusion: fluid in the lower lung with a meniscus rising laterally, clipped to the lung
   const top = 0.57 + r() * 0.06;
@@ -285,16 +342,26 @@ function devicesSvg(c: SyntheticCase, s: number): string {
   const w = f2(Math.max(1, s * 0.007));
   const out: string[] = [];
   if (c.devices.includes('et-tube')) {
-    out.push(`<path d="M ${P(0.5)} 0 L ${P(0.5)} ${P(0.3)}" stroke="#dcdcdc" stroke-width="${f2(Math.max(1.5, s * 0.022))}" fill="none" opacity="0.55"/>`);
+    out.push(
+      `<path d="M ${P(0.5)} 0 L ${P(0.5)} ${P(0.3)}" stroke="#dcdcdc" stroke-width="${f2(Math.max(1.5, s * 0.022))}" fill="none" opacity="0.55"/>`,
+    );
     out.push(`<path d="M ${P(0.503)} 0 L ${P(0.503)} ${P(0.3)}" stroke="#f4f4f4" stroke-width="${w}" fill="none"/>`);
   }
   if (c.devices.includes('central-line')) {
-    out.push(`<path d="M ${P(0.4)} 0 C ${P(0.42)} ${P(0.12)} ${P(0.45)} ${P(0.18)} ${P(0.46)} ${P(0.37)}" stroke="#ececec" stroke-width="${w}" fill="none"/>`);
+    out.push(
+      `<path d="M ${P(0.4)} 0 C ${P(0.42)} ${P(0.12)} ${P(0.45)} ${P(0.18)} ${P(0.46)} ${P(0.37)}" stroke="#ececec" stroke-width="${w}" fill="none"/>`,
+    );
   }
   if (c.devices.includes('pacemaker')) {
-    out.push(`<rect x="${P(0.68)}" y="${P(0.15)}" width="${P(0.11)}" height="${P(0.075)}" rx="${P(0.02)}" fill="#f2f2f2"/>`);
-    out.push(`<path d="M ${P(0.7)} ${P(0.19)} C ${P(0.6)} ${P(0.22)} ${P(0.5)} ${P(0.35)} ${P(0.46)} ${P(0.52)}" stroke="#eaeaea" stroke-width="${w}" fill="none"/>`);
-    out.push(`<path d="M ${P(0.7)} ${P(0.2)} C ${P(0.62)} ${P(0.3)} ${P(0.55)} ${P(0.45)} ${P(0.52)} ${P(0.66)}" stroke="#eaeaea" stroke-width="${w}" fill="none"/>`);
+    out.push(
+      `<rect x="${P(0.68)}" y="${P(0.15)}" width="${P(0.11)}" height="${P(0.075)}" rx="${P(0.02)}" fill="#f2f2f2"/>`,
+    );
+    out.push(
+      `<path d="M ${P(0.7)} ${P(0.19)} C ${P(0.6)} ${P(0.22)} ${P(0.5)} ${P(0.35)} ${P(0.46)} ${P(0.52)}" stroke="#eaeaea" stroke-width="${w}" fill="none"/>`,
+    );
+    out.push(
+      `<path d="M ${P(0.7)} ${P(0.2)} C ${P(0.62)} ${P(0.3)} ${P(0.55)} ${P(0.45)} ${P(0.52)} ${P(0.66)}" stroke="#eaeaea" stroke-width="${w}" fill="none"/>`,
+    );
   }
   return out.join('\n');
 }
@@ -309,7 +376,9 @@ export function svgFor(c: SyntheticCase, size: number, withFinding = true): stri
   for (let i = 0; i < 9; i++) {
     const y = 0.17 + i * 0.066;
     for (const m of [(x: number) => x, (x: number) => 1 - x]) {
-      ribs.push(`<path d="M ${P(m(0.47))} ${P(y)} C ${P(m(0.38))} ${P(y - 0.045)} ${P(m(0.17))} ${P(y - 0.025)} ${P(m(0.11))} ${P(y + 0.085)}" stroke="#b0b0b0" stroke-width="${f2(s * 0.013)}" fill="none" opacity="0.24"/>`);
+      ribs.push(
+        `<path d="M ${P(m(0.47))} ${P(y)} C ${P(m(0.38))} ${P(y - 0.045)} ${P(m(0.17))} ${P(y - 0.025)} ${P(m(0.11))} ${P(y + 0.085)}" stroke="#b0b0b0" stroke-width="${f2(s * 0.013)}" fill="none" opacity="0.24"/>`,
+      );
     }
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${s}" height="${s}" viewBox="0 0 ${s} ${s}">
@@ -341,7 +410,11 @@ ${shape.svg ? `${shape.svg} fill="#fff"/>` : ''}
 }
 
 async function greyRaw(svg: string, size: number): Promise<Buffer> {
-  const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().greyscale().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(Buffer.from(svg))
+    .removeAlpha()
+    .greyscale()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   if (info.channels === 1 && info.width === size && info.height === size) return data;
   const out = Buffer.alloc(size * size);
   for (let i = 0; i < out.length; i++) out[i] = data[i * info.channels];
@@ -349,7 +422,11 @@ async function greyRaw(svg: string, size: number): Promise<Buffer> {
 }
 
 /** Renders a case: the radiograph-like image (with lung texture and quantum noise) and its mask, both PNG. */
-export async function renderCase(c: SyntheticCase, size: number, opts: { withFinding?: boolean } = {}): Promise<{ png: Buffer; mask: Buffer }> {
+export async function renderCase(
+  c: SyntheticCase,
+  size: number,
+  opts: { withFinding?: boolean } = {},
+): Promise<{ png: Buffer; mask: Buffer }> {
   const img = await greyRaw(svgFor(c, size, opts.withFinding ?? true), size);
   // texture: low-frequency value noise (vessels/lung markings stand-in) + fine noise, same for a case with or without its finding
   const r = rng(c.variant ^ 0x2545f491);
@@ -371,10 +448,14 @@ export async function renderCase(c: SyntheticCase, size: number, opts: { withFin
   }
   const out = Buffer.alloc(size * size);
   for (let i = 0; i < out.length; i++) out[i] = Math.max(0, Math.min(255, Math.round(img[i] + px[i])));
-  const png = await sharp(out, { raw: { width: size, height: size, channels: 1 } }).png().toBuffer();
+  const png = await sharp(out, { raw: { width: size, height: size, channels: 1 } })
+    .png()
+    .toBuffer();
   const maskRaw = await greyRaw(maskSvgFor(c, size), size);
   for (let i = 0; i < maskRaw.length; i++) maskRaw[i] = maskRaw[i] >= 128 ? 255 : 0;
-  const mask = await sharp(maskRaw, { raw: { width: size, height: size, channels: 1 } }).png().toBuffer();
+  const mask = await sharp(maskRaw, { raw: { width: size, height: size, channels: 1 } })
+    .png()
+    .toBuffer();
   return { png, mask };
 }
 

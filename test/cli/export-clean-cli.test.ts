@@ -13,9 +13,17 @@ import { repoRoot, tinyClipDir } from '../helpers/fixture-models';
 
 const cli = join(repoRoot, 'bin', 'radalign.js');
 let cacheDir = '';
-const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: repoRoot, env: { ...process.env, RADALIGN_CACHE_DIR: cacheDir } });
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [cli, ...args], {
+    encoding: 'utf8',
+    cwd: repoRoot,
+    env: { ...process.env, RADALIGN_CACHE_DIR: cacheDir },
+  });
 
-type Scored = { pairs: { id: string; images: string[]; reportText: string; report: string }[]; skipped: { path: string; reason: string }[] };
+type Scored = {
+  pairs: { id: string; images: string[]; reportText: string; report: string }[];
+  skipped: { path: string; reason: string }[];
+};
 
 describe('radalign export-clean and score --manifest (CLI)', function () {
   this.timeout(120_000);
@@ -55,7 +63,8 @@ describe('radalign export-clean and score --manifest (CLI)', function () {
     assert.match(r.stdout, /kept: +4 \(unreviewed 3, aligned 1\)/);
     assert.match(r.stdout, /re-paired: 1/);
     assert.match(r.stdout, /dropped: +2 \(mismatched 1, disagreed 1\)/);
-    for (const f of ['manifest.csv', 'manifest.jsonl', 'clean-summary.json']) assert.match(r.stdout, new RegExp(`^  ${f.replace('.', '\\.')}$`, 'm'));
+    for (const f of ['manifest.csv', 'manifest.jsonl', 'clean-summary.json'])
+      assert.match(r.stdout, new RegExp(`^  ${f.replace('.', '\\.')}$`, 'm'));
     const expected = [ids[0], ids[2], ids[3], ids[5], ids[6]].map((id) => [id, texts.get(id === ids[2] ? ids[3] : id)]);
 
     for (const manifest of ['manifest.csv', 'manifest.jsonl']) {
@@ -68,22 +77,47 @@ describe('radalign export-clean and score --manifest (CLI)', function () {
         expected,
         manifest,
       );
-      assert.deepEqual(res.pairs.find((p) => p.id === ids[2])!.images, [`${ids[2]}.png`], 'the re-paired pair keeps its own image');
+      assert.deepEqual(
+        res.pairs.find((p) => p.id === ids[2])!.images,
+        [`${ids[2]}.png`],
+        'the re-paired pair keeps its own image',
+      );
       // The dropped pairs' files are not scored: the manifest given does not name them.
-      assert.ok(res.skipped.some((s) => s.path.endsWith(`${ids[1]}.png`) && /not named by the manifest given/.test(s.reason)), manifest);
+      assert.ok(
+        res.skipped.some((s) => s.path.endsWith(`${ids[1]}.png`) && /not named by the manifest given/.test(s.reason)),
+        manifest,
+      );
     }
   });
 
   it('a manifest naming a file outside the folder: that row is refused by the path gate, the rest scored', async () => {
-    await writeFile(join(dir, 'outside.png'), await sharp({ create: { width: 16, height: 16, channels: 3, background: '#888' } }).png().toBuffer());
+    await writeFile(
+      join(dir, 'outside.png'),
+      await sharp({ create: { width: 16, height: 16, channels: 3, background: '#888' } })
+        .png()
+        .toBuffer(),
+    );
     const manifest = join(dir, 'hand-made.csv');
-    await writeFile(manifest, `id,images,report\nok,${ids[0]}.png,Heart normal.\nescape,../outside.png,Heart normal.\n`);
+    await writeFile(
+      manifest,
+      `id,images,report\nok,${ids[0]}.png,Heart normal.\nescape,../outside.png,Heart normal.\n`,
+    );
     const results = join(dir, 'gate.json');
     const r = run('score', data, '--model', tinyClipDir, '--manifest', manifest, '--out', results);
     assert.equal(r.status, 0, r.stderr);
     const res = JSON.parse(await readFile(results, 'utf8')) as Scored;
-    assert.deepEqual(res.pairs.map((p) => p.id), ['ok']);
-    assert.ok(res.skipped.some((s) => /hand-made\.csv#row 2$/.test(s.path) && /"\.\.\/outside\.png" points outside the dataset folder/.test(s.reason)), JSON.stringify(res.skipped));
+    assert.deepEqual(
+      res.pairs.map((p) => p.id),
+      ['ok'],
+    );
+    assert.ok(
+      res.skipped.some(
+        (s) =>
+          /hand-made\.csv#row 2$/.test(s.path) &&
+          /"\.\.\/outside\.png" points outside the dataset folder/.test(s.reason),
+      ),
+      JSON.stringify(res.skipped),
+    );
   });
 
   it('exit 2 with a message: --manifest with --save, a missing manifest, no --out, an output folder inside the dataset, no saved results', async () => {

@@ -14,8 +14,14 @@ const cli = join(repoRoot, 'bin', 'radalign.js');
 let cacheDir = '';
 let gitConfig = '';
 /** A git configuration of the test's own, so the default reviewer is known whatever the machine's. */
-const env = () => ({ ...process.env, RADALIGN_CACHE_DIR: cacheDir, GIT_CONFIG_GLOBAL: gitConfig, GIT_CONFIG_NOSYSTEM: '1' });
-const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: repoRoot, env: env() });
+const env = () => ({
+  ...process.env,
+  RADALIGN_CACHE_DIR: cacheDir,
+  GIT_CONFIG_GLOBAL: gitConfig,
+  GIT_CONFIG_NOSYSTEM: '1',
+});
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: repoRoot, env: env() });
 const runAsync = (...args: string[]) =>
   new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, [cli, ...args], { cwd: repoRoot, env: env() });
@@ -54,11 +60,20 @@ describe('radalign flag, verdict and review (CLI over the review store)', functi
     const r = run('flag', data, ids[0], 'laterality', '--sentence', '1', '--note', 'says left', '--reviewer', 'ann');
     assert.equal(r.status, 0, r.stderr);
     const entry = JSON.parse(r.stdout);
-    assert.deepEqual([entry.pair, entry.sentence, entry.reason, entry.note, entry.reviewer, entry.rev], [ids[0], 1, 'laterality', 'says left', 'ann', 1]);
+    assert.deepEqual(
+      [entry.pair, entry.sentence, entry.reason, entry.note, entry.reviewer, entry.rev],
+      [ids[0], 1, 'laterality', 'says left', 'ann', 1],
+    );
     assert.equal(entry.kind, 'flag');
     assert.equal(typeof entry.sentenceText, 'string');
-    assert.ok(Number.isInteger(entry.start) && entry.end > entry.start, 'the sentence offsets are stored, so the flag can follow its text');
-    const onDisk = (await readFile(join(data, '.radalign', 'review.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    assert.ok(
+      Number.isInteger(entry.start) && entry.end > entry.start,
+      'the sentence offsets are stored, so the flag can follow its text',
+    );
+    const onDisk = (await readFile(join(data, '.radalign', 'review.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.deepEqual(onDisk, [{ format: 'radalign-review/2' }, entry]);
     const un = run('flag', data, ids[0], 'none', '--sentence', '1', '--reviewer', 'ann');
     assert.equal(un.status, 0, un.stderr);
@@ -68,15 +83,24 @@ describe('radalign flag, verdict and review (CLI over the review store)', functi
   it('exits 2 with a message for an unknown reason, a missing sentence or pair, and a folder never saved', async () => {
     const cases: [string[], RegExp][] = [
       [['flag', data, ids[1], 'blurry'], /unknown reason "blurry" \(expected one of wrong-study, .*, or none/],
-      [['flag', data, ids[1], 'other', '--sentence', '99'], /has \d+ sentences? \(--sentence 0 to \d+\); there is no sentence 99/],
+      [
+        ['flag', data, ids[1], 'other', '--sentence', '99'],
+        /has \d+ sentences? \(--sentence 0 to \d+\); there is no sentence 99/,
+      ],
       [['flag', data, ids[1], 'other', '--sentence', '-1'], /there is no sentence -1/],
       [['flag', data, 'no/such-pair', 'other'], /no pair "no\/such-pair" in .*results\.json \(6 pairs\)/],
       [['flag', join(dir, 'cache'), 'x', 'other'], /no saved results in .*: run "radalign score .* --save" first/],
       [['review', data, '--format', 'xml'], /unknown format "xml"/],
-      [['verdict', data, ids[1], 'fine'], /unknown verdict "fine" \(expected one of aligned, mismatched, unsure, or none/],
+      [
+        ['verdict', data, ids[1], 'fine'],
+        /unknown verdict "fine" \(expected one of aligned, mismatched, unsure, or none/,
+      ],
       [['verdict', data, ids[1], 'aligned', '--reason', 'laterality'], /--reason goes with a mismatched verdict only/],
       [['verdict', data, ids[1], 'mismatched', '--reason', 'blurry'], /--reason: unknown reason "blurry"/],
-      [['verdict', data, ids[1], 'mismatched', '--use-report-of', 'nope'], /--use-report-of: no pair "nope" in .*results\.json/],
+      [
+        ['verdict', data, ids[1], 'mismatched', '--use-report-of', 'nope'],
+        /--use-report-of: no pair "nope" in .*results\.json/,
+      ],
       [['verdict', data, ids[1], 'mismatched', '--use-report-of', ids[1]], /--use-report-of: ".*" is this pair/],
       [['verdict', data, 'no/such-pair', 'aligned'], /no pair "no\/such-pair"/],
     ];
@@ -91,17 +115,38 @@ describe('radalign flag, verdict and review (CLI over the review store)', functi
     const ann = run('verdict', data, ids[3], 'aligned', '--reviewer', 'ann');
     assert.equal(ann.status, 0, ann.stderr);
     const entry = JSON.parse(ann.stdout);
-    assert.deepEqual([entry.kind, entry.pair, entry.reviewer, entry.verdict, entry.reason, entry.rev], ['verdict', ids[3], 'ann', 'aligned', null, 1]);
-    const git = run('verdict', data, ids[3], 'mismatched', '--reason', 'wrong-study', '--use-report-of', ids[4], '--note', 'see other');
+    assert.deepEqual(
+      [entry.kind, entry.pair, entry.reviewer, entry.verdict, entry.reason, entry.rev],
+      ['verdict', ids[3], 'ann', 'aligned', null, 1],
+    );
+    const git = run(
+      'verdict',
+      data,
+      ids[3],
+      'mismatched',
+      '--reason',
+      'wrong-study',
+      '--use-report-of',
+      ids[4],
+      '--note',
+      'see other',
+    );
     assert.equal(git.status, 0, git.stderr);
     assert.deepEqual([JSON.parse(git.stdout).reviewer, JSON.parse(git.stdout).useReportOf], ['Git Person', ids[4]]);
     const settle = run('verdict', data, ids[3], 'aligned', '--adjudicate', '--reviewer', 'lead');
     assert.equal(settle.status, 0, settle.stderr);
     assert.equal(JSON.parse(settle.stdout).kind, 'adjudication');
-    const lines = (await readFile(join(data, '.radalign', 'review.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await readFile(join(data, '.radalign', 'review.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.deepEqual(
       lines.filter((l) => l.pair === ids[3]).map((l) => [l.kind, l.reviewer, l.verdict]),
-      [['verdict', 'Git Person', 'mismatched'], ['verdict', 'ann', 'aligned'], ['adjudication', 'lead', 'aligned']],
+      [
+        ['verdict', 'Git Person', 'mismatched'],
+        ['verdict', 'ann', 'aligned'],
+        ['adjudication', 'lead', 'aligned'],
+      ],
     );
     const cleared = run('verdict', data, ids[3], 'none', '--reviewer', 'ann');
     assert.deepEqual([JSON.parse(cleared.stdout).verdict, JSON.parse(cleared.stdout).rev], [null, 2]);
@@ -110,10 +155,19 @@ describe('radalign flag, verdict and review (CLI over the review store)', functi
   it('review prints the current verdicts and flags joined with the scores, as JSON or CSV, or writes them to a file', async () => {
     const flagged = run('flag', data, ids[2], 'wrong-study', '--note', '=1+1');
     assert.equal(flagged.status, 0, flagged.stderr);
-    assert.deepEqual([JSON.parse(flagged.stdout).kind, JSON.parse(flagged.stdout).verdict], ['verdict', 'mismatched'], 'a pair flag is the mismatched verdict');
+    assert.deepEqual(
+      [JSON.parse(flagged.stdout).kind, JSON.parse(flagged.stdout).verdict],
+      ['verdict', 'mismatched'],
+      'a pair flag is the mismatched verdict',
+    );
     const json = run('review', data);
     assert.equal(json.status, 0, json.stderr);
-    const entries = JSON.parse(json.stdout).entries as { pair: string; reason: string; verdict: string; rank: number | null }[];
+    const entries = JSON.parse(json.stdout).entries as {
+      pair: string;
+      reason: string;
+      verdict: string;
+      rank: number | null;
+    }[];
     const mine = entries.find((f) => f.pair === ids[2])!;
     assert.deepEqual([mine.verdict, mine.reason], ['mismatched', 'wrong-study']);
     assert.equal(typeof mine.rank, 'number', 'joined with the saved scores');
@@ -159,9 +213,21 @@ describe('radalign flag, verdict and review (CLI over the review store)', functi
       const acked: { key: string; rev: number; note: string }[] = [];
       for (let i = 0; i < perWriter; i++) {
         // Half the targets are shared between writers (pair i, sentence 0, one reviewer name), half are the writer's own.
-        const [pair, sentence, reviewer] = i % 2 === 0 ? [ids[i % ids.length], '0', 'shared'] : [ids[w % ids.length], String(1 + (i % 3)), name];
+        const [pair, sentence, reviewer] =
+          i % 2 === 0 ? [ids[i % ids.length], '0', 'shared'] : [ids[w % ids.length], String(1 + (i % 3)), name];
         const note = `${name}-${i}`;
-        const r = await runAsync('flag', data, pair, 'finding-absent', '--sentence', sentence, '--note', note, '--reviewer', reviewer);
+        const r = await runAsync(
+          'flag',
+          data,
+          pair,
+          'finding-absent',
+          '--sentence',
+          sentence,
+          '--note',
+          note,
+          '--reviewer',
+          reviewer,
+        );
         assert.equal(r.status, 0, r.stderr);
         const entry = JSON.parse(r.stdout);
         acked.push({ key: `${entry.pair}#${entry.sentence}#${entry.reviewer}`, rev: entry.rev, note });
@@ -183,11 +249,17 @@ describe('radalign flag, verdict and review (CLI over the review store)', functi
     for (const a of acked) byKey.set(a.key, [...(byKey.get(a.key) ?? []), a]);
     for (const [key, changes] of byKey) {
       const revs = changes.map((c) => c.rev);
-      assert.equal(new Set(revs).size, revs.length, `${key}: two acknowledged changes share a revision (${revs.join(', ')})`);
+      assert.equal(
+        new Set(revs).size,
+        revs.length,
+        `${key}: two acknowledged changes share a revision (${revs.join(', ')})`,
+      );
       const newest = changes.reduce((a, b) => (b.rev > a.rev ? b : a));
       assert.equal(onDisk.get(key)?.note, newest.note, `${key}: the file holds the newest acknowledged change`);
     }
     assert.equal(acked.length, 4 * perWriter);
-    console.log(`      4 CLI processes × ${perWriter} flags (${byKey.size} targets, some shared): ${acked.length} acknowledged, none lost`);
+    console.log(
+      `      4 CLI processes × ${perWriter} flags (${byKey.size} targets, some shared): ${acked.length} acknowledged, none lost`,
+    );
   });
 });

@@ -39,7 +39,10 @@ describe('a messy real-world folder (every layout, a few hundred broken files)',
     const planted = await writeMessyDataset(root, outside);
     const out = join(dir, 'results.json');
     const started = Date.now();
-    const r = spawnSync(process.execPath, [cli, 'score', root, '--model', tinyClipDir, '--out', out, '--no-cache'], { encoding: 'utf8', timeout: 240_000 });
+    const r = spawnSync(process.execPath, [cli, 'score', root, '--model', tinyClipDir, '--out', out, '--no-cache'], {
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
     const seconds = (Date.now() - started) / 1000;
     assert.equal(r.status, 0, `exit ${r.status} ${r.signal ?? ''}: ${r.stderr.slice(-2000)}`);
     const results = JSON.parse(await readFile(out, 'utf8')) as ScoreResults;
@@ -48,15 +51,21 @@ describe('a messy real-world folder (every layout, a few hundred broken files)',
     assert.deepEqual([...new Set(markers)].sort(), [...planted.good].sort(), 'every good pair scored');
     assert.equal(markers.length, planted.good.size, 'each good pair scored once');
     assert.ok(!JSON.stringify(results.pairs).includes('OUTSIDE'), 'nothing from outside the folder was scored');
-    for (const p of results.pairs) for (const img of p.images) assert.ok(resolve(root, img).startsWith(root + '/'), `${img} lies inside`);
+    for (const p of results.pairs)
+      for (const img of p.images) assert.ok(resolve(root, img).startsWith(root + '/'), `${img} lies inside`);
 
-    const used = new Set(results.pairs.flatMap((p) => [...p.images.map((i) => resolve(root, i)), resolve(root, p.report)]));
+    const used = new Set(
+      results.pairs.flatMap((p) => [...p.images.map((i) => resolve(root, i)), resolve(root, p.report)]),
+    );
     const skippedPaths = new Set(results.skipped.map((s) => s.path));
     const unaccounted = (await datasetFiles(root)).filter((f) => !used.has(f) && !skippedPaths.has(f));
     assert.deepEqual(unaccounted, [], 'every image or report file is paired or listed in skipped');
     for (const s of results.skipped) assert.ok(s.reason.trim().length > 5, `${s.path} has a reason`);
     for (const table of ['mimic-cxr-2.0.0-metadata.csv', 'mimic-cxr-2.0.0-chexpert.csv', 'mimic-cxr-2.0.0-split.csv']) {
-      assert.ok(results.skipped.some((s) => s.path.endsWith(table)), `${table} is noted as a table left alone`);
+      assert.ok(
+        results.skipped.some((s) => s.path.endsWith(table)),
+        `${table} is noted as a table left alone`,
+      );
     }
     console.log(
       `      ${results.pairs.length} pairs scored (${planted.good.size} planted), ${results.skipped.length} skipped entries for ${planted.broken} broken or unusual entries planted; ${seconds.toFixed(1)} s`,

@@ -13,7 +13,12 @@ import { repoRoot, tinyClipDir } from '../helpers/fixture-models';
 
 const cli = join(repoRoot, 'bin', 'radalign.js');
 let cacheDir = '';
-const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: repoRoot, env: { ...process.env, RADALIGN_CACHE_DIR: cacheDir } });
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [cli, ...args], {
+    encoding: 'utf8',
+    cwd: repoRoot,
+    env: { ...process.env, RADALIGN_CACHE_DIR: cacheDir },
+  });
 
 describe('radalign assign and review --summary (CLI)', function () {
   this.timeout(120_000);
@@ -37,7 +42,10 @@ describe('radalign assign and review --summary (CLI)', function () {
   it('assign splits the ranked pairs, half of them to both reviewers, and prints the shares', async () => {
     const r = run('assign', data, '--reviewers', 'ann, bob', '--overlap', '0.5');
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /Assigned 8 pairs to 2 reviewers, 4 of them to two \(overlap 0\.5\): .*\.radalign[\\/]assignment\.json/);
+    assert.match(
+      r.stdout,
+      /Assigned 8 pairs to 2 reviewers, 4 of them to two \(overlap 0\.5\): .*\.radalign[\\/]assignment\.json/,
+    );
     assert.match(r.stdout, /│ ann +│ 6 +│ 4 +│/);
     assert.match(r.stdout, /Reviewed twice by: ann & bob 4/);
     const saved = JSON.parse(await readFile(join(data, '.radalign', 'assignment.json'), 'utf8'));
@@ -45,24 +53,42 @@ describe('radalign assign and review --summary (CLI)', function () {
     assert.deepEqual(saved.reviewers, ['ann', 'bob']);
     // Every pair given out; the most suspicious first in each share; the first one to both.
     assert.deepEqual(new Set([...saved.shares.ann, ...saved.shares.bob]), new Set(ids));
-    for (const share of [saved.shares.ann, saved.shares.bob]) assert.deepEqual(share, ids.filter((id) => share.includes(id)));
+    for (const share of [saved.shares.ann, saved.shares.bob])
+      assert.deepEqual(
+        share,
+        ids.filter((id) => share.includes(id)),
+      );
     assert.ok(saved.shares.ann.includes(ids[0]) && saved.shares.bob.includes(ids[0]));
     // Running it again gives the same shares, and says what it replaced.
     const again = run('assign', data, '--reviewers', 'ann,bob', '--overlap', '0.5');
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stdout, /Replaced the assignment of .* \(ann, bob, overlap 0\.5\)/);
-    assert.deepEqual(JSON.parse(await readFile(join(data, '.radalign', 'assignment.json'), 'utf8')).shares, saved.shares);
+    assert.deepEqual(
+      JSON.parse(await readFile(join(data, '.radalign', 'assignment.json'), 'utf8')).shares,
+      saved.shares,
+    );
   });
 
   it('review --summary: totals, each reviewer, agreement, the open disagreement and the adjudicated one', async () => {
-    const assignment = JSON.parse(await readFile(join(data, '.radalign', 'assignment.json'), 'utf8')) as { shares: Record<string, string[]> };
+    const assignment = JSON.parse(await readFile(join(data, '.radalign', 'assignment.json'), 'utf8')) as {
+      shares: Record<string, string[]>;
+    };
     const both = assignment.shares.ann.filter((id) => assignment.shares.bob.includes(id));
     const annOnly = assignment.shares.ann.filter((id) => !both.includes(id));
     assert.equal(both.length, 4);
     assert.equal(annOnly.length, 2);
     // On the four pairs both judged: agree, agree, disagree (adjudicated), disagree (left open).
     const store = new ReviewStore(data);
-    const say = (pair: string, reviewer: string, verdict: Verdict) => store.record({ kind: 'verdict', pair, reviewer, verdict, reason: verdict === 'mismatched' ? 'wrong-study' : null, note: '', model: 'tiny-clip-fixture' });
+    const say = (pair: string, reviewer: string, verdict: Verdict) =>
+      store.record({
+        kind: 'verdict',
+        pair,
+        reviewer,
+        verdict,
+        reason: verdict === 'mismatched' ? 'wrong-study' : null,
+        note: '',
+        model: 'tiny-clip-fixture',
+      });
     await say(both[0], 'ann', 'aligned');
     await say(both[0], 'bob', 'aligned');
     await say(both[1], 'ann', 'mismatched');
@@ -72,13 +98,31 @@ describe('radalign assign and review --summary (CLI)', function () {
     await say(both[3], 'ann', 'unsure');
     await say(both[3], 'bob', 'aligned');
     await say(annOnly[0], 'ann', 'aligned');
-    const adjudicated = run('verdict', data, both[2], 'mismatched', '--reason', 'laterality', '--reviewer', 'lead', '--adjudicate');
+    const adjudicated = run(
+      'verdict',
+      data,
+      both[2],
+      'mismatched',
+      '--reason',
+      'laterality',
+      '--reviewer',
+      'lead',
+      '--adjudicate',
+    );
     assert.equal(adjudicated.status, 0, adjudicated.stderr);
 
     const r = run('review', data, '--summary', '--format', 'json');
     assert.equal(r.status, 0, r.stderr);
     const s = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(s), ['total', 'reviewed', 'reviewers', 'agreement', 'disagreed', 'adjudicated', 'outcomes']);
+    assert.deepEqual(Object.keys(s), [
+      'total',
+      'reviewed',
+      'reviewers',
+      'agreement',
+      'disagreed',
+      'adjudicated',
+      'outcomes',
+    ]);
     assert.equal(s.total, 8);
     assert.equal(s.reviewed, 5);
     assert.deepEqual(s.reviewers, {
@@ -103,7 +147,10 @@ describe('radalign assign and review --summary (CLI)', function () {
     assert.match(text.stdout, /│ ann +│ 5 +│ 3 +│ 1 +│ 1 +│ 5 of 6 \(83 %\) +│/);
     assert.match(text.stdout, /Agreement over 4 pairs judged by two or more reviewers: Krippendorff's alpha 0\.263/);
     assert.match(text.stdout, /│ ann & bob +│ 4 +│ 0\.200 +│/);
-    assert.match(text.stdout, new RegExp(`Disagreed, not settled by an adjudication \\(1, most suspicious first\\): ${both[3]}\\n`));
+    assert.match(
+      text.stdout,
+      new RegExp(`Disagreed, not settled by an adjudication \\(1, most suspicious first\\): ${both[3]}\\n`),
+    );
     assert.match(text.stdout, new RegExp(`Adjudicated \\(1, most suspicious first\\): ${both[2]}\\n`));
 
     const out = join(dir, 'summary.json');
@@ -117,7 +164,10 @@ describe('radalign assign and review --summary (CLI)', function () {
     assert.equal(r.status, 0, r.stderr);
     const rows = JSON.parse(r.stdout).entries as { kind: string; reviewer: string }[];
     assert.equal(rows.length, 10, 'nine verdicts and the adjudication');
-    assert.deepEqual(rows.filter((e) => e.kind === 'adjudication').map((e) => e.reviewer), ['lead']);
+    assert.deepEqual(
+      rows.filter((e) => e.kind === 'adjudication').map((e) => e.reviewer),
+      ['lead'],
+    );
   });
 
   it('a damaged assignment: the summary warns and leaves the shares out', async () => {
@@ -139,13 +189,31 @@ describe('radalign assign and review --summary (CLI)', function () {
       [['assign', data], /--reviewers: name the reviewers, separated by commas/],
       [['assign', data, '--reviewers', 'ann,,bob'], /--reviewers: name 2 of 3 is empty/],
       [['assign', data, '--reviewers', 'ann,ann'], /--reviewers: "ann" is named twice/],
-      [['assign', data, '--reviewers', 'ann,bob', '--overlap', '1.5'], /--overlap: expected a share between 0 and 1 .*got 1\.5/],
-      [['assign', data, '--reviewers', 'ann,bob', '--overlap', 'lots'], /--overlap: expected a share between 0 and 1 .*got "lots"/],
-      [['assign', data, '--reviewers', 'ann', '--overlap', '0.1'], /--overlap: pairs reviewed twice need at least two reviewers/],
-      [['assign', cacheDir, '--reviewers', 'ann'], /no saved results in .*results\.json: run "radalign score .* --save" first/],
+      [
+        ['assign', data, '--reviewers', 'ann,bob', '--overlap', '1.5'],
+        /--overlap: expected a share between 0 and 1 .*got 1\.5/,
+      ],
+      [
+        ['assign', data, '--reviewers', 'ann,bob', '--overlap', 'lots'],
+        /--overlap: expected a share between 0 and 1 .*got "lots"/,
+      ],
+      [
+        ['assign', data, '--reviewers', 'ann', '--overlap', '0.1'],
+        /--overlap: pairs reviewed twice need at least two reviewers/,
+      ],
+      [
+        ['assign', cacheDir, '--reviewers', 'ann'],
+        /no saved results in .*results\.json: run "radalign score .* --save" first/,
+      ],
       [['assign', join(dir, 'nowhere'), '--reviewers', 'ann'], /dataset folder not found/],
-      [['review', cacheDir, '--summary'], /--summary needs the saved results, and there are none in .*results\.json: run "radalign score .* --save" first/],
-      [['review', data, '--summary', '--format', 'csv'], /unknown format "csv" for --summary \(expected text or json\)/],
+      [
+        ['review', cacheDir, '--summary'],
+        /--summary needs the saved results, and there are none in .*results\.json: run "radalign score .* --save" first/,
+      ],
+      [
+        ['review', data, '--summary', '--format', 'csv'],
+        /unknown format "csv" for --summary \(expected text or json\)/,
+      ],
       [['review', data, '--format', 'text'], /unknown format "text" \(expected json or csv\)/],
     ];
     for (const [args, message] of cases) {

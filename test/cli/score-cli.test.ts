@@ -11,7 +11,11 @@ import { repoRoot, tinyClipDir } from '../helpers/fixture-models';
 const cli = join(repoRoot, 'bin', 'radalign.js');
 let cacheDir = '';
 const run = (...args: string[]) =>
-  spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: repoRoot, env: { ...process.env, RADALIGN_CACHE_DIR: cacheDir } });
+  spawnSync(process.execPath, [cli, ...args], {
+    encoding: 'utf8',
+    cwd: repoRoot,
+    env: { ...process.env, RADALIGN_CACHE_DIR: cacheDir },
+  });
 
 describe('radalign score (CLI contract)', function () {
   let dir: string;
@@ -19,7 +23,12 @@ describe('radalign score (CLI contract)', function () {
     dir = await mkdtemp(join(tmpdir(), 'radalign-cli-'));
     cacheDir = join(dir, 'cache');
     await writeSyntheticDataset(join(dir, 'data'), { pairs: 8, swapped: 1, seed: 9, size: 80 });
-    await writeFile(join(dir, 'data', 'orphan.png'), await sharp({ create: { width: 8, height: 8, channels: 3, background: '#777' } }).png().toBuffer());
+    await writeFile(
+      join(dir, 'data', 'orphan.png'),
+      await sharp({ create: { width: 8, height: 8, channels: 3, background: '#777' } })
+        .png()
+        .toBuffer(),
+    );
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
@@ -32,14 +41,25 @@ describe('radalign score (CLI contract)', function () {
     assert.equal(typeof res.model.id, 'string');
     assert.equal(res.pairs.length, 8);
     for (const p of res.pairs) {
-      for (const k of ['id', 'images', 'report', 'score', 'suspicion', 'rank', 'bestReports', 'sentences']) assert.ok(k in p, `pair field ${k}`);
-      for (const s of p.sentences) for (const k of ['text', 'section', 'start', 'end', 'score', 'negated', 'describesImage']) assert.ok(k in s, `sentence field ${k}`);
+      for (const k of ['id', 'images', 'report', 'score', 'suspicion', 'rank', 'bestReports', 'sentences'])
+        assert.ok(k in p, `pair field ${k}`);
+      for (const s of p.sentences)
+        for (const k of ['text', 'section', 'start', 'end', 'score', 'negated', 'describesImage'])
+          assert.ok(k in s, `sentence field ${k}`);
     }
     assert.equal(res.pairs[0].rank, 1);
-    assert.ok(res.skipped.some((s: { path: string; reason: string }) => s.path.endsWith('orphan.png') && /report/i.test(s.reason)));
+    assert.ok(
+      res.skipped.some(
+        (s: { path: string; reason: string }) => s.path.endsWith('orphan.png') && /report/i.test(s.reason),
+      ),
+    );
     // One PNG per sentence, each a real image the size of its radiograph.
     const sentences = res.pairs.reduce((n: number, p: { sentences: unknown[] }) => n + p.sentences.length, 0);
-    const files = (await Promise.all((await readdir(maps)).map(async (d) => (await readdir(join(maps, d))).map((f) => join(maps, d, f))))).flat();
+    const files = (
+      await Promise.all(
+        (await readdir(maps)).map(async (d) => (await readdir(join(maps, d))).map((f) => join(maps, d, f))),
+      )
+    ).flat();
     assert.equal(files.length, sentences);
     const meta = await sharp(files[0]).metadata();
     assert.equal(meta.format, 'png');

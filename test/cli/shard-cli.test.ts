@@ -52,7 +52,17 @@ describe('radalign score --shard and radalign merge (CLI)', function () {
     const noDir = run('score', data, '--model', tinyClipDir, '--shard', '0/2');
     assert.equal(noDir.status, 2);
     assert.match(noDir.stderr, /--shard needs --shard-dir/);
-    const part = run('score', data, '--model', tinyClipDir, '--no-cache', '--shard', '0/3', '--shard-dir', join(dir, 'few'));
+    const part = run(
+      'score',
+      data,
+      '--model',
+      tinyClipDir,
+      '--no-cache',
+      '--shard',
+      '0/3',
+      '--shard-dir',
+      join(dir, 'few'),
+    );
     assert.equal(part.status, 0, part.stderr);
     const merge = run('merge', join(dir, 'few'), '--out', join(dir, 'never.json'));
     assert.equal(merge.status, 2);

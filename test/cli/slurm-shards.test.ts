@@ -29,7 +29,11 @@ function radalign(args: string[], cwd: string) {
 /** The job logs in `dir` (radalign-score-*.out, radalign-merge-*.out), for failure messages. */
 async function jobLogs(dir: string): Promise<string> {
   const names = (await readdir(dir)).filter((f) => f.startsWith('radalign-') && f.endsWith('.out')).sort();
-  const parts = await Promise.all(names.map(async (f) => `--- ${f}\n${(await readFile(join(dir, f), 'utf8')).trimEnd().split('\n').slice(-20).join('\n')}`));
+  const parts = await Promise.all(
+    names.map(
+      async (f) => `--- ${f}\n${(await readFile(join(dir, f), 'utf8')).trimEnd().split('\n').slice(-20).join('\n')}`,
+    ),
+  );
   return parts.join('\n') || '(no job logs)';
 }
 
@@ -52,7 +56,8 @@ describe('radalign score --shard / merge on a real Slurm cluster (examples/slurm
     this.timeout(300_000);
     dir = await mkdtemp(join(tmpdir(), 'radalign-slurm-'));
     await startSlurm(this, join(dir, 'setup-slurm.log'), (s) => (setupScript = s));
-    for (const f of ['submit.sh', 'score-array.sbatch', 'merge.sbatch']) assert.ok(existsSync(join(examples, f)), `examples/slurm/${f}`);
+    for (const f of ['submit.sh', 'score-array.sbatch', 'merge.sbatch'])
+      assert.ok(existsSync(join(examples, f)), `examples/slurm/${f}`);
 
     // 30 synthetic pairs, plus what every layout run meets: an image without a report (skipped
     // while finding pairs) and a pair whose only image cannot be decoded (skipped while scoring,
@@ -86,12 +91,26 @@ describe('radalign score --shard / merge on a real Slurm cluster (examples/slurm
     radalign(['score', data, '--model', model, '--cache-dir', join(dir, 'cache-one'), '--out', one], dir);
 
     const merged = join(dir, 'merged.json');
-    const submit = spawnSync('bash', [join(examples, 'submit.sh'), data, shards, merged, String(N), '--model', model, '--cache-dir', join(dir, 'cache-shards')], {
-      cwd: dir,
-      env: env(),
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const submit = spawnSync(
+      'bash',
+      [
+        join(examples, 'submit.sh'),
+        data,
+        shards,
+        merged,
+        String(N),
+        '--model',
+        model,
+        '--cache-dir',
+        join(dir, 'cache-shards'),
+      ],
+      {
+        cwd: dir,
+        env: env(),
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     assert.equal(submit.status, 0, `submit.sh failed (exit ${submit.status}):\n${submit.stderr}`);
     const [array, merge] = submit.stdout.trim().split(/\s+/);
     assert.match(array, /^\d+$/, `submit.sh prints the two job ids, got ${JSON.stringify(submit.stdout)}`);
@@ -106,7 +125,8 @@ describe('radalign score --shard / merge on a real Slurm cluster (examples/slurm
       ['0', '1', '2'],
       `one task per part:\n${tasks.map((t) => JSON.stringify(t)).join('\n')}`,
     );
-    for (const t of tasks) assert.equal(`${t.state} ${t.exitCode}`, 'COMPLETED 0:0', `task ${t.arrayTaskId}: ${t.reason}\n${await logs()}`);
+    for (const t of tasks)
+      assert.equal(`${t.state} ${t.exitCode}`, 'COMPLETED 0:0', `task ${t.arrayTaskId}: ${t.reason}\n${await logs()}`);
     const [m] = jobRecords(merge);
     assert.equal(`${m.state} ${m.exitCode}`, 'COMPLETED 0:0', `merge job: ${m.reason}\n${await logs()}`);
     assert.ok((await readdir(shards)).length > 0, 'the parts were written into the shard folder');
@@ -123,17 +143,33 @@ describe('radalign score --shard / merge on a real Slurm cluster (examples/slurm
   it('reruns one part alone (RADALIGN_SHARDS=3, --array=1) and merges to the same results', async function () {
     this.timeout(120_000);
     if (!existsSync(join(dir, 'merged.json'))) this.skip();
-    const rerun = sbatch(['--array=1', join(examples, 'score-array.sbatch'), data, shards, '--model', model, '--cache-dir', join(dir, 'cache-shards')], {
-      cwd: dir,
-      env: { ...env(), RADALIGN_SHARDS: String(N) },
-    });
+    const rerun = sbatch(
+      [
+        '--array=1',
+        join(examples, 'score-array.sbatch'),
+        data,
+        shards,
+        '--model',
+        model,
+        '--cache-dir',
+        join(dir, 'cache-shards'),
+      ],
+      {
+        cwd: dir,
+        env: { ...env(), RADALIGN_SHARDS: String(N) },
+      },
+    );
     jobs.push(rerun);
     const again = join(dir, 'merged-again.json');
-    const merge = sbatch([`--dependency=afterok:${rerun}`, '--kill-on-invalid-dep=yes', join(examples, 'merge.sbatch'), shards, again], { cwd: dir, env: env() });
+    const merge = sbatch(
+      [`--dependency=afterok:${rerun}`, '--kill-on-invalid-dep=yes', join(examples, 'merge.sbatch'), shards, again],
+      { cwd: dir, env: env() },
+    );
     jobs.push(merge);
     await waitForJobs([rerun, merge], 100_000);
     for (const id of [rerun, merge]) {
-      for (const t of jobRecords(id)) assert.equal(`${t.state} ${t.exitCode}`, 'COMPLETED 0:0', `job ${t.jobId}: ${t.reason}\n${await jobLogs(dir)}`);
+      for (const t of jobRecords(id))
+        assert.equal(`${t.state} ${t.exitCode}`, 'COMPLETED 0:0', `job ${t.jobId}: ${t.reason}\n${await jobLogs(dir)}`);
     }
     assert.deepEqual(await resultsSansRun(again), await resultsSansRun(join(dir, 'merged.json')));
   });

@@ -39,7 +39,10 @@ describe('a run over cache entries of the wrong shape (fixture model)', function
     const ids = uncached.pairs.map((p) => p.id).sort();
     const dim = uncached.model.embedDim;
     // "Another model" with twice the width under the same key: every array twice as long.
-    await reseal(await imageKey(ids[0]), (e) => (e.arrays = e.arrays.map((a) => new Float32Array(a.length * 2).fill(0.1))));
+    await reseal(
+      await imageKey(ids[0]),
+      (e) => (e.arrays = e.arrays.map((a) => new Float32Array(a.length * 2).fill(0.1))),
+    );
     // An older writer without the transform (used to abort: reading 'offsetX' of undefined).
     await reseal(await imageKey(ids[1]), (e) => (e.meta = {}));
     // Just the embedding, one float short.
@@ -52,9 +55,15 @@ describe('a run over cache entries of the wrong shape (fixture model)', function
     assert.deepEqual(scores(again), scores(uncached));
     assert.equal(again.run.imagesEncoded, 3);
     assert.ok(again.run.textsEncoded > 0);
-    assert.deepEqual([again.run.cache.corrupt, again.run.cache.misses, again.run.cache.hits, again.run.cache.writes], [4, 4, 8, 4]);
+    assert.deepEqual(
+      [again.run.cache.corrupt, again.run.cache.misses, again.run.cache.hits, again.run.cache.writes],
+      [4, 4, 8, 4],
+    );
 
     const clean = await scoreDataset(data, { modelDir: tinyClipDir, cacheDir });
-    assert.deepEqual([clean.run.cache.hits, clean.run.cache.corrupt, clean.run.imagesEncoded, clean.run.textsEncoded], [12, 0, 0, 0]);
+    assert.deepEqual(
+      [clean.run.cache.hits, clean.run.cache.corrupt, clean.run.imagesEncoded, clean.run.textsEncoded],
+      [12, 0, 0, 0],
+    );
   });
 });

@@ -80,24 +80,41 @@ describe('cache entries are validated against the caller', () => {
     const cases: [unknown, RegExp][] = [
       [{}, /metadata: 'transform' is missing$/],
       [null, /metadata: missing \(expected an object with a transform\)$/],
-      [{ transform: { ...transform, offsetX: undefined } }, /metadata: 'transform.offsetX' must be a finite number \(got undefined\)$/],
+      [
+        { transform: { ...transform, offsetX: undefined } },
+        /metadata: 'transform.offsetX' must be a finite number \(got undefined\)$/,
+      ],
       [{ transform: { ...transform, scaleY: 0 } }, /metadata: 'transform.scaleY' must be positive \(got 0\)$/],
       [{ transform: { ...transform, inputSize: 9 } }, /metadata: 'transform.inputSize' is 9, the model's input is 8$/],
     ];
-    for (const [i, [meta]] of cases.entries()) await plant(cache, hashKey('m', String(i)), meta, [filled(4), filled(24)]);
-    for (const [i] of cases.entries()) assert.equal(await cache.get(hashKey('m', String(i)), imageEntryShape(info)), null);
+    for (const [i, [meta]] of cases.entries())
+      await plant(cache, hashKey('m', String(i)), meta, [filled(4), filled(24)]);
+    for (const [i] of cases.entries())
+      assert.equal(await cache.get(hashKey('m', String(i)), imageEntryShape(info)), null);
     cases.forEach(([, re], i) => assert.match(cache.rejected[i], re));
   });
 
   it('occlusion and report shapes', () => {
     const occ = occlusionEntryShape(info, 3);
     assert.equal(entryProblem({ meta: { transform }, arrays: [filled(36)] }, occ), null);
-    assert.match(entryProblem({ meta: { transform }, arrays: [filled(35)] }, occ) ?? '', /occlusion grid 3×3×4\) has 35 values, expected 36/);
+    assert.match(
+      entryProblem({ meta: { transform }, arrays: [filled(35)] }, occ) ?? '',
+      /occlusion grid 3×3×4\) has 35 values, expected 36/,
+    );
     const rep = reportEntryShape(4, 2);
     assert.equal(entryProblem({ meta: { chunks: 1 }, arrays: [filled(4), filled(4), filled(4)] }, rep), null);
-    assert.match(entryProblem({ meta: { chunks: 1 }, arrays: [filled(4), filled(4)] }, rep) ?? '', /has 2 arrays, expected 3/);
-    assert.match(entryProblem({ meta: { chunks: 1 }, arrays: [filled(4), filled(3), filled(4)] }, rep) ?? '', /array 1 \(sentence 0 embedding of dim 4\) has 3 values/);
-    assert.match(entryProblem({ meta: {}, arrays: [] }, rep) ?? '', /'chunks' must be a whole number ≥ 0 \(got undefined\)/);
+    assert.match(
+      entryProblem({ meta: { chunks: 1 }, arrays: [filled(4), filled(4)] }, rep) ?? '',
+      /has 2 arrays, expected 3/,
+    );
+    assert.match(
+      entryProblem({ meta: { chunks: 1 }, arrays: [filled(4), filled(3), filled(4)] }, rep) ?? '',
+      /array 1 \(sentence 0 embedding of dim 4\) has 3 values/,
+    );
+    assert.match(
+      entryProblem({ meta: {}, arrays: [] }, rep) ?? '',
+      /'chunks' must be a whole number ≥ 0 \(got undefined\)/,
+    );
   });
 });
 
@@ -150,6 +167,10 @@ describe('a run over damaged cache entries (fixture model)', function () {
     assert.equal(again.run.cache.writes, 2, 'both rewritten');
 
     const clean = await scoreDataset(data, { modelDir: tinyClipDir, cacheDir });
-    assert.deepEqual([clean.run.cache.hits, clean.run.cache.corrupt, clean.run.imagesEncoded], [12, 0, 0], 'the rewritten entries are good');
+    assert.deepEqual(
+      [clean.run.cache.hits, clean.run.cache.corrupt, clean.run.imagesEncoded],
+      [12, 0, 0],
+      'the rewritten entries are good',
+    );
   });
 });

@@ -9,7 +9,10 @@ describe('embedding cache', () => {
   beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'radalign-cache-'))));
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  const entry = { meta: { width: 640, note: 'ü' }, arrays: [new Float32Array([1, -2.5, 3e-7]), new Float32Array([0.25])] };
+  const entry = {
+    meta: { width: 640, note: 'ü' },
+    arrays: [new Float32Array([1, -2.5, 3e-7]), new Float32Array([0.25])],
+  };
 
   async function onlyFile(): Promise<string> {
     const sub = await readdir(dir);
@@ -23,7 +26,10 @@ describe('embedding cache', () => {
     await cache.put('ab' + 'c'.repeat(62), entry);
     const got = await cache.get<typeof entry.meta>('ab' + 'c'.repeat(62));
     assert.deepEqual(got?.meta, entry.meta);
-    assert.deepEqual(got?.arrays.map((a) => Array.from(a)), entry.arrays.map((a) => Array.from(a)));
+    assert.deepEqual(
+      got?.arrays.map((a) => Array.from(a)),
+      entry.arrays.map((a) => Array.from(a)),
+    );
     assert.deepEqual(cache.stats, { hits: 1, misses: 0, corrupt: 0, writes: 1 });
   });
 

@@ -15,7 +15,13 @@ describe('report-internal consistency', () => {
   const sentencesOf = (text: string) => parseReport(text).sentences.map((s) => s.text);
 
   it('drops stop words and short tokens, keeps finding words', () => {
-    assert.deepEqual(terms('There is a 2.5 cm nodule in the left upper lobe, with no effusion.'), ['nodule', 'left', 'upper', 'lobe', 'effusion']);
+    assert.deepEqual(terms('There is a 2.5 cm nodule in the left upper lobe, with no effusion.'), [
+      'nodule',
+      'left',
+      'upper',
+      'lobe',
+      'effusion',
+    ]);
   });
 
   it('a sentence pasted in from another report fits its new neighbours worse than the originals do', () => {

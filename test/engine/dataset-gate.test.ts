@@ -75,7 +75,8 @@ describe('dataset path gate: discover()', () => {
   function nothingFromOutside(d: Discovery): void {
     for (const pair of d.pairs) {
       for (const path of pair.images) assert.ok(isWithin(root, path), `image outside the dataset: ${path}`);
-      if (pair.report.kind === 'file') assert.ok(isWithin(root, pair.report.path), `report outside: ${pair.report.path}`);
+      if (pair.report.kind === 'file')
+        assert.ok(isWithin(root, pair.report.path), `report outside: ${pair.report.path}`);
       else assert.ok(!pair.report.text.includes(SECRET), `outside text in ${pair.id}`);
     }
   }
@@ -98,7 +99,13 @@ describe('dataset path gate: discover()', () => {
       await image(join(evil, 'x.png'));
       await text(join(evil, 'r.txt'), SECRET);
       await image(join(root, 'ok.png'));
-      const csv = ['id,image,report', 'ok,ok.png,fine', 'rel,../ds-evil/x.png,escape', `abs,${join(evil, 'x.png')},escape`, 'rep,ok.png,../ds-evil/r.txt'];
+      const csv = [
+        'id,image,report',
+        'ok,ok.png,fine',
+        'rel,../ds-evil/x.png,escape',
+        `abs,${join(evil, 'x.png')},escape`,
+        'rep,ok.png,../ds-evil/r.txt',
+      ];
       await text(join(root, 'm.csv'), csv.join('\n'));
       const d = await discover(root);
       assert.deepEqual(ids(d), ['ok']);
@@ -129,7 +136,11 @@ describe('dataset path gate: discover()', () => {
       const d = await discover(root, { layout: 'manifest' });
       assert.deepEqual(ids(d), ['inside', 'ok']);
       const manifest = join(root, 'm.csv');
-      assertSkipped(d, manifest, /image "sub\/a\.png" is a symlink pointing outside the dataset folder \(to .*outside\/a\.png\)/);
+      assertSkipped(
+        d,
+        manifest,
+        /image "sub\/a\.png" is a symlink pointing outside the dataset folder \(to .*outside\/a\.png\)/,
+      );
       assertSkipped(d, manifest, /image ".*ds\/sub\/a\.png" is a symlink pointing outside the dataset folder/);
       assertSkipped(d, manifest, /report "sub\/r\.txt" is a symlink pointing outside the dataset folder/);
       nothingFromOutside(d);
@@ -189,7 +200,12 @@ describe('dataset path gate: discover()', () => {
 
   describe('MIMIC-CXR tree', () => {
     /** One study (report + one image) at `<filesDir>/pNN/<patient>/<study>`. */
-    async function study(filesDir: string, patient: string, studyId: string, report = 'FINDINGS: clear.'): Promise<void> {
+    async function study(
+      filesDir: string,
+      patient: string,
+      studyId: string,
+      report = 'FINDINGS: clear.',
+    ): Promise<void> {
       const patientDir = join(filesDir, patient.slice(0, 3), patient);
       await text(join(patientDir, `${studyId}.txt`), report);
       await image(join(patientDir, studyId, 'view.jpg'));

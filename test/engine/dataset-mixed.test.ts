@@ -25,7 +25,13 @@ describe('dataset discovery: layouts mixed in one tree', () => {
   after(() => rm(tmp, { recursive: true, force: true }));
 
   const rel = (path: string) => relative(root, path).split(sep).join('/');
-  const summary = (d: Discovery) => d.pairs.map((p) => [p.id, p.layout, p.images.map(rel).join(' + '), p.report.kind === 'file' ? rel(p.report.path) : 'inline']);
+  const summary = (d: Discovery) =>
+    d.pairs.map((p) => [
+      p.id,
+      p.layout,
+      p.images.map(rel).join(' + '),
+      p.report.kind === 'file' ? rel(p.report.path) : 'inline',
+    ]);
   const reasonsFor = (d: Discovery, file: string) => d.skipped.filter((s) => rel(s.path) === file).map((s) => s.reason);
 
   it('finds every good pair once, whatever layout it is in and wherever it lies', async () => {
@@ -39,7 +45,12 @@ describe('dataset discovery: layouts mixed in one tree', () => {
       ['K4', 'manifest', 'mimic-cxr-jpg/files/p11/p11000011/s52000000/x.jpg', 'inline'],
       ['case1', 'stem', 'case1.png', 'case1.txt'],
       ['cases/case2', 'stem', 'cases/case2.jpg', 'cases/case2.md'],
-      ['p10000032/s50414267', 'mimic', 'mimic-cxr-jpg/files/p10/p10000032/s50414267/a.jpg + mimic-cxr-jpg/files/p10/p10000032/s50414267/b.jpg', 'mimic-cxr-jpg/files/p10/p10000032/s50414267.txt'],
+      [
+        'p10000032/s50414267',
+        'mimic',
+        'mimic-cxr-jpg/files/p10/p10000032/s50414267/a.jpg + mimic-cxr-jpg/files/p10/p10000032/s50414267/b.jpg',
+        'mimic-cxr-jpg/files/p10/p10000032/s50414267.txt',
+      ],
       ['studies/st1', 'study-folder', 'studies/st1/frontal.png + studies/st1/lateral.png', 'studies/st1/report.txt'],
       ['studies/st2', 'study-folder', 'studies/st2/view.png', 'studies/st2/findings.md'],
     ] satisfies Array<[string, LayoutName, string, string]>);
@@ -60,7 +71,9 @@ describe('dataset discovery: layouts mixed in one tree', () => {
       for (const reason of reasons) assert.ok(reason.length > 10, `${rel(file)}: "${reason}"`);
     }
     assert.deepEqual(unaccounted, [], 'every image or report file is paired or listed in skipped');
-    console.log(`      ${files.length} image/report files: ${paired.size} paired in ${d.pairs.length} pairs, ${d.skipped.length} skipped entries`);
+    console.log(
+      `      ${files.length} image/report files: ${paired.size} paired in ${d.pairs.length} pairs, ${d.skipped.length} skipped entries`,
+    );
   });
 
   it('gives the reasons a person needs: precedence, tables left alone, orphans', async () => {
@@ -71,21 +84,39 @@ describe('dataset discovery: layouts mixed in one tree', () => {
       assert.match(found[0], reason);
     };
     // case3.png is named by a manifest row and is also a stem pair with case3.txt: the row wins.
-    only('case3.txt', /^not paired as a stem pair: case3\.png is already paired by kaggle\/meta\/list\.csv#row 3 \(a manifest row takes precedence over a stem pair\)$/);
+    only(
+      'case3.txt',
+      /^not paired as a stem pair: case3\.png is already paired by kaggle\/meta\/list\.csv#row 3 \(a manifest row takes precedence over a stem pair\)$/,
+    );
     // A MIMIC study whose image a manifest row names loses as a whole; its report says why.
-    only('mimic-cxr-jpg/files/p11/p11000011/s52000000.txt', /^not paired as a MIMIC-CXR study: .*s52000000\/x\.jpg is already paired by kaggle\/meta\/list\.csv#row 4 \(a manifest row takes precedence over a MIMIC-CXR study\)$/);
+    only(
+      'mimic-cxr-jpg/files/p11/p11000011/s52000000.txt',
+      /^not paired as a MIMIC-CXR study: .*s52000000\/x\.jpg is already paired by kaggle\/meta\/list\.csv#row 4 \(a manifest row takes precedence over a MIMIC-CXR study\)$/,
+    );
     only('mimic-cxr-jpg/files/p11/p11000011/s52000000/y.jpg', /^not paired as a MIMIC-CXR study/);
     for (const table of ['metadata', 'chexpert', 'split']) {
-      only(`mimic-cxr-jpg/mimic-cxr-2.0.0-${table}.csv`, new RegExp(`^not a manifest: MIMIC-CXR ${table} table \\(left alone\\)$`));
+      only(
+        `mimic-cxr-jpg/mimic-cxr-2.0.0-${table}.csv`,
+        new RegExp(`^not a manifest: MIMIC-CXR ${table} table \\(left alone\\)$`),
+      );
     }
     only('labels.csv', /^not a manifest: no image column .* \(left alone\)$/);
-    only('kaggle/meta/stats.json', /^not a manifest: JSON manifest must be an array of rows or an object holding arrays of rows \(left alone\)$/);
+    only(
+      'kaggle/meta/stats.json',
+      /^not a manifest: JSON manifest must be an array of rows or an object holding arrays of rows \(left alone\)$/,
+    );
     only('orphans/images/lonely.png', /^no report found for image/);
     only('orphans/reports/notes.txt', /^no image found for report/);
     only('studies/st3/a.png', /^no report found for image/);
-    only('mimic-cxr-jpg/files/p10/p10000032/s50000099.txt', /^no image found for report \(expected images in folder s50000099\/\)$/);
+    only(
+      'mimic-cxr-jpg/files/p10/p10000032/s50000099.txt',
+      /^no image found for report \(expected images in folder s50000099\/\)$/,
+    );
     only('iu-xray/images/CXR9/0.png', /^no report found for image/);
-    only('iu-xray/annotation.json#test row 1', /^image "CXR3\/0\.png" not found \(looked for iu-xray\/CXR3\/0\.png, CXR3\/0\.png, iu-xray\/images\/CXR3\/0\.png, images\/CXR3\/0\.png/);
+    only(
+      'iu-xray/annotation.json#test row 1',
+      /^image "CXR3\/0\.png" not found \(looked for iu-xray\/CXR3\/0\.png, CXR3\/0\.png, iu-xray\/images\/CXR3\/0\.png, images\/CXR3\/0\.png/,
+    );
     // Paperwork and hidden folders are not dataset files.
     assert.deepEqual(reasonsFor(d, 'README.txt'), []);
     assert.ok(!d.skipped.some((s) => rel(s.path).startsWith('.radalign')));
@@ -100,21 +131,36 @@ describe('dataset discovery: layouts mixed in one tree', () => {
     ];
     for (const [layout, ids] of cases) {
       const d = await discover(root, { layout });
-      assert.deepEqual(d.pairs.map((p) => p.id), ids, layout);
+      assert.deepEqual(
+        d.pairs.map((p) => p.id),
+        ids,
+        layout,
+      );
       assert.ok(d.pairs.every((p) => p.layout === layout));
-      const paired = new Set(d.pairs.flatMap((p) => [...p.images, ...(p.report.kind === 'file' ? [p.report.path] : [])]));
+      const paired = new Set(
+        d.pairs.flatMap((p) => [...p.images, ...(p.report.kind === 'file' ? [p.report.path] : [])]),
+      );
       for (const file of await imageAndReportFiles(root)) {
         if (!paired.has(file)) assert.ok(reasonsFor(d, rel(file)).length > 0, `${layout}: ${rel(file)} is listed`);
       }
       if (layout === 'mimic' || layout === 'r2gen') {
         const notPaired = new RegExp(`^not paired: only layout ${layout} is used \\(--layout ${layout}\\)`);
-        assert.ok(reasonsFor(d, 'case1.png').some((r) => notPaired.test(r)), JSON.stringify(reasonsFor(d, 'case1.png')));
+        assert.ok(
+          reasonsFor(d, 'case1.png').some((r) => notPaired.test(r)),
+          JSON.stringify(reasonsFor(d, 'case1.png')),
+        );
       }
-      if (layout !== 'manifest') assert.deepEqual(reasonsFor(d, 'kaggle/meta/list.csv'), [`not read as a manifest: only layout ${layout} is used (--layout ${layout})`]);
+      if (layout !== 'manifest')
+        assert.deepEqual(reasonsFor(d, 'kaggle/meta/list.csv'), [
+          `not read as a manifest: only layout ${layout} is used (--layout ${layout})`,
+        ]);
     }
     // Forced stem reads every folder by the stem rule: the study folders' images find no report.
     const stem = await discover(root, { layout: 'stem' });
-    assert.deepEqual(stem.pairs.map((p) => p.id), ['case1', 'case3', 'cases/case2']);
+    assert.deepEqual(
+      stem.pairs.map((p) => p.id),
+      ['case1', 'case3', 'cases/case2'],
+    );
   });
 
   it('is deterministic', async () => {
@@ -136,8 +182,12 @@ async function imageAndReportFiles(dir: string): Promise<string[]> {
 }
 
 async function buildMixedDataset(root: string): Promise<void> {
-  const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#777' } }).png().toBuffer();
-  const jpg = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#777' } }).jpeg().toBuffer();
+  const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#777' } })
+    .png()
+    .toBuffer();
+  const jpg = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#777' } })
+    .jpeg()
+    .toBuffer();
   const put = async (rel: string, data: string | Buffer) => {
     const path = join(root, rel);
     await mkdir(dirname(path), { recursive: true });
@@ -161,7 +211,7 @@ async function buildMixedDataset(root: string): Promise<void> {
   await image('studies/st1/lateral.png');
   await put('studies/st1/report.txt', 'Two views.');
   await image('studies/st2/view.png');
-  await put('studies/st2/findings.md', 'The folder\'s only report.');
+  await put('studies/st2/findings.md', "The folder's only report.");
   await image('studies/st3/a.png');
 
   // MIMIC-CXR two levels down, with its metadata tables beside files/.
@@ -173,9 +223,15 @@ async function buildMixedDataset(root: string): Promise<void> {
   await put(`${mimic}/p11/p11000011/s52000000.txt`, 'A study a manifest row takes an image of.');
   await image(`${mimic}/p11/p11000011/s52000000/x.jpg`);
   await image(`${mimic}/p11/p11000011/s52000000/y.jpg`);
-  await put('mimic-cxr-jpg/mimic-cxr-2.0.0-metadata.csv', 'dicom_id,subject_id,study_id,ViewPosition\nabc,10000032,50414267,PA\n');
+  await put(
+    'mimic-cxr-jpg/mimic-cxr-2.0.0-metadata.csv',
+    'dicom_id,subject_id,study_id,ViewPosition\nabc,10000032,50414267,PA\n',
+  );
   await put('mimic-cxr-jpg/mimic-cxr-2.0.0-chexpert.csv', 'subject_id,study_id,Atelectasis\n10000032,50414267,1.0\n');
-  await put('mimic-cxr-jpg/mimic-cxr-2.0.0-split.csv', 'dicom_id,study_id,subject_id,split\nabc,50414267,10000032,train\n');
+  await put(
+    'mimic-cxr-jpg/mimic-cxr-2.0.0-split.csv',
+    'dicom_id,study_id,subject_id,split\nabc,50414267,10000032,train\n',
+  );
 
   // A manifest in a subfolder: its paths are relative to its own folder.
   await image('kaggle/scans/k1.png');
@@ -183,7 +239,13 @@ async function buildMixedDataset(root: string): Promise<void> {
   await put('kaggle/meta/k2-report.txt', 'Report file beside the manifest.');
   await put(
     'kaggle/meta/list.csv',
-    ['id,image,report', 'K1,../scans/k1.png,Inline report one.', 'K2,local/k2.png,k2-report.txt', 'K3,../../case3.png,The manifest wins case3.', `K4,../../${mimic}/p11/p11000011/s52000000/x.jpg,The manifest takes a MIMIC image.`].join('\n') + '\n',
+    [
+      'id,image,report',
+      'K1,../scans/k1.png,Inline report one.',
+      'K2,local/k2.png,k2-report.txt',
+      'K3,../../case3.png,The manifest wins case3.',
+      `K4,../../${mimic}/p11/p11000011/s52000000/x.jpg,The manifest takes a MIMIC image.`,
+    ].join('\n') + '\n',
   );
   await put('kaggle/meta/stats.json', '42\n');
 

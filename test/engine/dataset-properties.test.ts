@@ -10,12 +10,21 @@ import fc from 'fast-check';
 import type { Skip } from '../../src/engine/dataset/layouts/types';
 import { createLimiter } from '../../src/engine/dataset/limiter';
 import { readManifestFile } from '../../src/engine/dataset/manifest-file';
-import { type DatasetRoot, isWithin, locateDatasetFile, openRoot, resolveDatasetFile } from '../../src/engine/dataset/paths';
+import {
+  type DatasetRoot,
+  isWithin,
+  locateDatasetFile,
+  openRoot,
+  resolveDatasetFile,
+} from '../../src/engine/dataset/paths';
 import { knownFiles, walkTree } from '../../src/engine/dataset/walk';
 
 const RUNS = 200;
 const OUTSIDE = 'OUTSIDE-MARKER';
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082', 'hex');
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082',
+  'hex',
+);
 
 // `<tmp>/ds` is the dataset; `<tmp>/ds-evil` (a sibling sharing the name as a prefix) and
 // `<tmp>/out` lie outside it. Links inside point both ways.
@@ -50,18 +59,82 @@ after(() => rm(tmp, { recursive: true, force: true }));
 
 // ---------------------------------------------------------------- generators
 
-const NAMES = ['a.png', 'b.png', 'c.png', 'r.txt', 'img', 'sub', 'ds', 'ds-evil', 'out', 'in-link.png', 'out-link.png', 'out-link.txt', 'out-dir', 'in-dir', 'broken.png', 'nope.png', '..', '.', '...', '..a.png'];
+const NAMES = [
+  'a.png',
+  'b.png',
+  'c.png',
+  'r.txt',
+  'img',
+  'sub',
+  'ds',
+  'ds-evil',
+  'out',
+  'in-link.png',
+  'out-link.png',
+  'out-link.txt',
+  'out-dir',
+  'in-dir',
+  'broken.png',
+  'nope.png',
+  '..',
+  '.',
+  '...',
+  '..a.png',
+];
 
 /** A path as a manifest might spell it: segments, `..` chains, mixed separators, absolute prefixes. */
 function pathValue(): fc.Arbitrary<string> {
-  const segments = fc.array(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...NAMES) }, { weight: 1, arbitrary: fc.string({ maxLength: 6 }) }), { minLength: 1, maxLength: 6 });
+  const segments = fc.array(
+    fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(...NAMES) },
+      { weight: 1, arbitrary: fc.string({ maxLength: 6 }) },
+    ),
+    { minLength: 1, maxLength: 6 },
+  );
   const separator = fc.constantFrom('/', '\\', '//', '/./');
-  const prefix = fc.constantFrom('', '', '', './', '../', '../../', '/', () => `${tmp}/`, () => `${tmp}/ds/`, () => `${tmp}/ds-evil/`, () => `${tmp}\\ds\\`);
-  const spelled = fc.tuple(prefix, segments, separator).map(([p, segs, s]) => (typeof p === 'function' ? p() : p) + segs.join(s));
+  const prefix = fc.constantFrom(
+    '',
+    '',
+    '',
+    './',
+    '../',
+    '../../',
+    '/',
+    () => `${tmp}/`,
+    () => `${tmp}/ds/`,
+    () => `${tmp}/ds-evil/`,
+    () => `${tmp}\\ds\\`,
+  );
+  const spelled = fc
+    .tuple(prefix, segments, separator)
+    .map(([p, segs, s]) => (typeof p === 'function' ? p() : p) + segs.join(s));
   // Spellings that reach a file (inside or out), so acceptance is exercised as much as refusal.
-  const near = fc.constantFrom('a.png', './a.png', 'img/b.png', 'img\\b.png', 'sub/c.png', 'in-link.png', 'in-dir/c.png', 'sub/r.txt', 'img/../a.png', '../ds/a.png', '../ds-evil/a.png', '../a.png', 'out-dir/a.png', 'out-link.png', 'sub/out-link.txt', 'broken.png');
-  const absolute = fc.constantFrom('a.png', 'img/b.png', 'in-link.png', 'out-dir/a.png', '../ds-evil/a.png', '../out/r.txt').map((v) => `${tmp}/ds/${v}`);
-  return fc.oneof({ weight: 3, arbitrary: spelled }, { weight: 2, arbitrary: near }, { weight: 1, arbitrary: absolute });
+  const near = fc.constantFrom(
+    'a.png',
+    './a.png',
+    'img/b.png',
+    'img\\b.png',
+    'sub/c.png',
+    'in-link.png',
+    'in-dir/c.png',
+    'sub/r.txt',
+    'img/../a.png',
+    '../ds/a.png',
+    '../ds-evil/a.png',
+    '../a.png',
+    'out-dir/a.png',
+    'out-link.png',
+    'sub/out-link.txt',
+    'broken.png',
+  );
+  const absolute = fc
+    .constantFrom('a.png', 'img/b.png', 'in-link.png', 'out-dir/a.png', '../ds-evil/a.png', '../out/r.txt')
+    .map((v) => `${tmp}/ds/${v}`);
+  return fc.oneof(
+    { weight: 3, arbitrary: spelled },
+    { weight: 2, arbitrary: near },
+    { weight: 1, arbitrary: absolute },
+  );
 }
 
 /** A CSV cell written as is or quoted, whatever it holds. */
@@ -71,7 +144,17 @@ function csvCell(value: string, quote: boolean): string {
 
 const reportValue = fc.oneof(
   fc.string({ maxLength: 40 }),
-  fc.constantFrom('', '   ', 'Clear lungs, no effusion.', 'He said "normal".\nNext line.', 'r.txt', 'sub/r.txt', 'missing.txt', '../out/r.txt', 'sub/out-link.txt'),
+  fc.constantFrom(
+    '',
+    '   ',
+    'Clear lungs, no effusion.',
+    'He said "normal".\nNext line.',
+    'r.txt',
+    'sub/r.txt',
+    'missing.txt',
+    '../out/r.txt',
+    'sub/out-link.txt',
+  ),
   pathValue(),
 );
 const imageValue = fc.oneof(
@@ -83,7 +166,10 @@ const imageValue = fc.oneof(
 // ---------------------------------------------------------------- (a) manifest readers
 
 /** Each data row's outcome: its candidate (at most one) and its skips. */
-function byRow(file: string, read: Awaited<ReturnType<typeof readManifestFile>>): Map<string, { pairs: number; skips: Skip[] }> {
+function byRow(
+  file: string,
+  read: Awaited<ReturnType<typeof readManifestFile>>,
+): Map<string, { pairs: number; skips: Skip[] }> {
   const rows = new Map<string, { pairs: number; skips: Skip[] }>();
   const at = (where: string) => {
     let r = rows.get(where);
@@ -100,14 +186,23 @@ function byRow(file: string, read: Awaited<ReturnType<typeof readManifestFile>>)
 }
 
 /** The property every row must have: a pair (with at most notes on images left out) or reasons, never both, never neither. */
-function assertEachRowAccounted(file: string, labels: string[], read: Awaited<ReturnType<typeof readManifestFile>>): void {
+function assertEachRowAccounted(
+  file: string,
+  labels: string[],
+  read: Awaited<ReturnType<typeof readManifestFile>>,
+): void {
   const rows = byRow(file, read);
   for (const label of labels) {
     const row = rows.get(`${file}#${label}`);
     assert.ok(row, `${label}: neither a pair nor a reason`);
     assert.ok(row.pairs <= 1, `${label}: ${row.pairs} pairs`);
     if (row.pairs === 1) {
-      for (const s of row.skips) assert.match(s.reason, /; the row's other images are used$/, `${label} is a pair and also skipped: ${s.reason}`);
+      for (const s of row.skips)
+        assert.match(
+          s.reason,
+          /; the row's other images are used$/,
+          `${label} is a pair and also skipped: ${s.reason}`,
+        );
     } else {
       assert.ok(row.skips.length > 0, `${label}: no pair and no reason`);
       for (const s of row.skips) assert.ok(s.reason.trim().length > 5, `${label}: reason "${s.reason}"`);
@@ -136,44 +231,98 @@ describe('dataset properties: manifest rows', function () {
       fc.constantFrom('report', 'report_text', 'text', 'findings', 'report_path'),
       fc.boolean(),
     );
-    const row = fc.record({ id: fc.option(fc.string({ maxLength: 8 })), image: imageValue, report: reportValue, cells: fc.integer({ min: 1, max: 4 }), quote: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }) });
+    const row = fc.record({
+      id: fc.option(fc.string({ maxLength: 8 })),
+      image: imageValue,
+      report: reportValue,
+      cells: fc.integer({ min: 1, max: 4 }),
+      quote: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+    });
     const lookup = await known();
     let n = 0;
     await fc.assert(
-      fc.asyncProperty(headers, fc.array(row, { minLength: 1, maxLength: 12 }), async ([idName, imageName, reportName, reversed], rows) => {
-        const columns = [...(idName ? [idName] : []), imageName, reportName];
-        if (reversed) columns.reverse();
-        const lines = [columns.join(',')];
-        for (const r of rows) {
-          const byName: Record<string, string> = { [imageName]: r.image, [reportName]: r.report };
-          if (idName) byName[idName] = r.id ?? '';
-          // Missing columns: a row may stop early (csv-parse's relax_column_count keeps it).
-          const cells = columns.slice(0, Math.min(r.cells, columns.length)).map((c, i) => csvCell(byName[c], r.quote[i]));
-          lines.push(cells.join(','));
-        }
-        const file = join(root.path, `props-${n++}.csv`);
-        const eol = n % 2 ? '\n' : '\r\n';
-        await writeFile(file, lines.join(eol) + eol);
-        try {
-          for (const lookupNow of [lookup, undefined]) {
-            const read = await readManifestFile(root, file, limits, lookupNow);
-            assert.ok(read.ok, `a CSV with image and report columns is a manifest: ${read.ok ? '' : read.problem}\n${JSON.stringify(lines)}`);
-            assertEachRowAccounted(file, rows.map((_, i) => `row ${i + 1}`), read);
+      fc.asyncProperty(
+        headers,
+        fc.array(row, { minLength: 1, maxLength: 12 }),
+        async ([idName, imageName, reportName, reversed], rows) => {
+          const columns = [...(idName ? [idName] : []), imageName, reportName];
+          if (reversed) columns.reverse();
+          const lines = [columns.join(',')];
+          for (const r of rows) {
+            const byName: Record<string, string> = { [imageName]: r.image, [reportName]: r.report };
+            if (idName) byName[idName] = r.id ?? '';
+            // Missing columns: a row may stop early (csv-parse's relax_column_count keeps it).
+            const cells = columns
+              .slice(0, Math.min(r.cells, columns.length))
+              .map((c, i) => csvCell(byName[c], r.quote[i]));
+            lines.push(cells.join(','));
           }
-        } finally {
-          await rm(file);
-        }
-      }),
+          const file = join(root.path, `props-${n++}.csv`);
+          const eol = n % 2 ? '\n' : '\r\n';
+          await writeFile(file, lines.join(eol) + eol);
+          try {
+            for (const lookupNow of [lookup, undefined]) {
+              const read = await readManifestFile(root, file, limits, lookupNow);
+              assert.ok(
+                read.ok,
+                `a CSV with image and report columns is a manifest: ${read.ok ? '' : read.problem}\n${JSON.stringify(lines)}`,
+              );
+              assertEachRowAccounted(
+                file,
+                rows.map((_, i) => `row ${i + 1}`),
+                read,
+              );
+            }
+          } finally {
+            await rm(file);
+          }
+        },
+      ),
       { numRuns: RUNS },
     );
   });
 
   it(`any JSONL line becomes a pair or a skip with a reason, never both, never neither (${RUNS} runs)`, async () => {
-    const keyName = fc.constantFrom('id', 'image', 'images', 'image_path', 'filename', 'report', 'report_path', 'text', 'findings', 'impression', 'folder', 'split', 'other');
-    const value = fc.oneof(imageValue, reportValue, fc.array(pathValue(), { maxLength: 3 }), fc.integer(), fc.constant(null), fc.boolean(), fc.dictionary(fc.string({ maxLength: 3 }), fc.string({ maxLength: 3 }), { maxKeys: 2 }));
+    const keyName = fc.constantFrom(
+      'id',
+      'image',
+      'images',
+      'image_path',
+      'filename',
+      'report',
+      'report_path',
+      'text',
+      'findings',
+      'impression',
+      'folder',
+      'split',
+      'other',
+    );
+    const value = fc.oneof(
+      imageValue,
+      reportValue,
+      fc.array(pathValue(), { maxLength: 3 }),
+      fc.integer(),
+      fc.constant(null),
+      fc.boolean(),
+      fc.dictionary(fc.string({ maxLength: 3 }), fc.string({ maxLength: 3 }), { maxKeys: 2 }),
+    );
     const objectLine = fc.dictionary(keyName, value, { maxKeys: 6 }).map((o) => JSON.stringify(o));
-    const oddLine = fc.oneof(fc.constantFrom('{"id": ', '[1, 2]', '"just a string"', '42', 'null', '{"image": "a.png", "report": }', 'not json at all'), fc.string({ minLength: 1, maxLength: 10 }));
-    const line = fc.oneof({ weight: 5, arbitrary: objectLine }, { weight: 1, arbitrary: oddLine }).filter((l) => l.trim() !== '' && !/[\r\n\u2028\u2029\u0085\u000b\u000c\u001c-\u001e]/.test(l));
+    const oddLine = fc.oneof(
+      fc.constantFrom(
+        '{"id": ',
+        '[1, 2]',
+        '"just a string"',
+        '42',
+        'null',
+        '{"image": "a.png", "report": }',
+        'not json at all',
+      ),
+      fc.string({ minLength: 1, maxLength: 10 }),
+    );
+    const line = fc
+      .oneof({ weight: 5, arbitrary: objectLine }, { weight: 1, arbitrary: oddLine })
+      .filter((l) => l.trim() !== '' && !/[\r\n\u2028\u2029\u0085\u000b\u000c\u001c-\u001e]/.test(l));
     const first = fc.record({ image: imageValue, report: reportValue }).map((o) => JSON.stringify(o));
     const lookup = await known();
     let n = 0;
@@ -186,7 +335,11 @@ describe('dataset properties: manifest rows', function () {
           for (const lookupNow of [lookup, undefined]) {
             const read = await readManifestFile(root, file, limits, lookupNow);
             assert.ok(read.ok, `the first row names an image and a report column: ${read.ok ? '' : read.problem}`);
-            assertEachRowAccounted(file, lines.map((_, i) => `row ${i + 1}`), read);
+            assertEachRowAccounted(
+              file,
+              lines.map((_, i) => `row ${i + 1}`),
+              read,
+            );
           }
         } finally {
           await rm(file);
@@ -204,7 +357,9 @@ describe('dataset properties: the path gate', function () {
 
   it(`isWithin agrees with a plain prefix test on resolved paths (${RUNS * 5} runs)`, () => {
     const segment = fc.constantFrom('ds', 'ds-evil', 'dsx', 'd', 's', '..', '.', 'a', '..a', 'a..', '');
-    const path = fc.tuple(fc.constantFrom('/data', '/data/ds', '/', '/data/ds/'), fc.array(segment, { maxLength: 6 })).map(([base, segs]) => [base, ...segs].join('/'));
+    const path = fc
+      .tuple(fc.constantFrom('/data', '/data/ds', '/', '/data/ds/'), fc.array(segment, { maxLength: 6 }))
+      .map(([base, segs]) => [base, ...segs].join('/'));
     fc.assert(
       fc.property(path, path, (parent, child) => {
         const p = resolve(parent);
@@ -218,7 +373,11 @@ describe('dataset properties: the path gate', function () {
 
   it(`resolveDatasetFile / locateDatasetFile never accept a file outside the folder (${RUNS} runs, with and without the walk's knowledge)`, async () => {
     const lookup = knownFiles(await walkTree(root, createLimiter(16), []));
-    const bases = fc.constantFrom([root.path], [join(root.path, 'sub'), root.path], [join(root.path, 'img'), join(root.path, 'sub'), root.path]);
+    const bases = fc.constantFrom(
+      [root.path],
+      [join(root.path, 'sub'), root.path],
+      [join(root.path, 'img'), join(root.path, 'sub'), root.path],
+    );
     let accepted = 0;
     await fc.assert(
       fc.asyncProperty(pathValue(), bases, async (value, baseList) => {
@@ -231,16 +390,25 @@ describe('dataset properties: the path gate', function () {
             continue;
           }
           accepted++;
-          assert.ok(isWithin(root.path, found.path) || isWithin(root.real, found.path), `lexically outside: ${value} → ${found.path}`);
+          assert.ok(
+            isWithin(root.path, found.path) || isWithin(root.real, found.path),
+            `lexically outside: ${value} → ${found.path}`,
+          );
           const real = await realpath(found.path);
           assert.ok(isWithin(root.real, real), `really outside: ${value} → ${found.path} → ${real}`);
           assert.equal(found.real, real, `the key is the real path: ${value}`);
-          assert.notEqual(await readFile(found.path, 'utf8').catch(() => ''), OUTSIDE, `read outside text through ${value}`);
+          assert.notEqual(
+            await readFile(found.path, 'utf8').catch(() => ''),
+            OUTSIDE,
+            `read outside text through ${value}`,
+          );
         }
       }),
       { numRuns: RUNS },
     );
     assert.ok(accepted > 10, `the generator reaches files inside too (accepted ${accepted})`);
-    console.log(`      ${accepted} of ${RUNS * 2} resolutions accepted (each checked inside by realpath), the rest refused with a reason`);
+    console.log(
+      `      ${accepted} of ${RUNS * 2} resolutions accepted (each checked inside by realpath), the rest refused with a reason`,
+    );
   });
 });

@@ -27,7 +27,16 @@ describe('dataset discovery', () => {
     await mkdir(dirname(path), { recursive: true });
     const ext = extname(rel).toLowerCase();
     if (ext === '.dcm') {
-      await writeFile(path, buildDicom({ transferSyntax: TransferSyntaxes.explicitLittle, rows: 4, columns: 4, bitsAllocated: 8, pixels: new Uint8Array(16) }));
+      await writeFile(
+        path,
+        buildDicom({
+          transferSyntax: TransferSyntaxes.explicitLittle,
+          rows: 4,
+          columns: 4,
+          bitsAllocated: 8,
+          pixels: new Uint8Array(16),
+        }),
+      );
       return;
     }
     const base = sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } });
@@ -123,7 +132,8 @@ describe('dataset discovery', () => {
       ]);
       onlySkip(d, 's1/notes.md', /not used: report\.txt is this study folder's report/);
       // Every file of a folder that ends in no pair is listed by itself, with the folder's reason.
-      for (const file of ['s3/a.png', 's3/a1.txt', 's3/b.txt']) onlySkip(d, file, /several candidate reports \(a1\.txt, b\.txt\) and none named report\.txt/);
+      for (const file of ['s3/a.png', 's3/a1.txt', 's3/b.txt'])
+        onlySkip(d, file, /several candidate reports \(a1\.txt, b\.txt\) and none named report\.txt/);
       onlySkip(d, 's4/x.png', /^no report found for image: study folder s4 has 1 image/);
       onlySkip(d, 's5/report.txt', /^no image found for report/);
       assert.equal(d.skipped.length, 6);
@@ -151,10 +161,15 @@ describe('dataset discovery', () => {
     it('treats a dataset folder that is itself one study as a study named after it', async () => {
       const single = join(tmp, 'study-42');
       await mkdir(single);
-      await sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } }).png().toFile(join(single, 'pa.png'));
+      await sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } })
+        .png()
+        .toFile(join(single, 'pa.png'));
       await writeFile(join(single, 'report.txt'), 'x');
       const d = await discover(single);
-      assert.deepEqual(d.pairs.map((p) => [p.id, p.layout]), [['study-42', 'study-folder']]);
+      assert.deepEqual(
+        d.pairs.map((p) => [p.id, p.layout]),
+        [['study-42', 'study-folder']],
+      );
     });
   });
 
@@ -186,7 +201,10 @@ describe('dataset discovery', () => {
     await image('node_modules/pkg/y.png');
     await text('.hidden.txt', 'x');
     const d = await discover(root);
-    assert.deepEqual(d.pairs.map((p) => p.id), ['case1']);
+    assert.deepEqual(
+      d.pairs.map((p) => p.id),
+      ['case1'],
+    );
     assert.deepEqual(d.skipped, []);
   });
 
@@ -197,7 +215,10 @@ describe('dataset discovery', () => {
     await image('case2.png');
     await text('case2.txt', 'x');
     const d = await discover(root);
-    assert.deepEqual(d.pairs.map((p) => p.id), ['case2']);
+    assert.deepEqual(
+      d.pairs.map((p) => p.id),
+      ['case2'],
+    );
     onlySkip(d, 'case1.png', /symlink points outside the dataset folder/);
     onlySkip(d, 'case1.txt', /^no image found for report/);
   });
@@ -209,7 +230,14 @@ describe('dataset discovery', () => {
       await image('images/CXR2_IM-0002/0.png');
       await image('CXR3/0.png'); // relative to the annotation file's folder
       const annotation = {
-        train: [{ id: 'CXR1_IM-0001', report: 'The heart is normal. No effusion.', image_path: ['CXR1_IM-0001/0.png', 'CXR1_IM-0001/1.png'], split: 'train' }],
+        train: [
+          {
+            id: 'CXR1_IM-0001',
+            report: 'The heart is normal. No effusion.',
+            image_path: ['CXR1_IM-0001/0.png', 'CXR1_IM-0001/1.png'],
+            split: 'train',
+          },
+        ],
         val: [{ id: 'CXR2_IM-0002', report: 'Clear lungs.', image_path: ['CXR2_IM-0002/0.png'], split: 'val' }],
         test: [
           { id: 'CXR3', report: 'Cardiomegaly.', image_path: ['CXR3/0.png'], split: 'test' },
@@ -219,11 +247,27 @@ describe('dataset discovery', () => {
       await text('annotation.json', JSON.stringify(annotation));
       const d = await discover(root);
       assert.deepEqual(summary(d), [
-        { id: 'CXR1_IM-0001', images: ['images/CXR1_IM-0001/0.png', 'images/CXR1_IM-0001/1.png'], report: 'inline:The heart is normal. No effusion.', layout: 'r2gen', split: 'train' },
-        { id: 'CXR2_IM-0002', images: ['images/CXR2_IM-0002/0.png'], report: 'inline:Clear lungs.', layout: 'r2gen', split: 'val' },
+        {
+          id: 'CXR1_IM-0001',
+          images: ['images/CXR1_IM-0001/0.png', 'images/CXR1_IM-0001/1.png'],
+          report: 'inline:The heart is normal. No effusion.',
+          layout: 'r2gen',
+          split: 'train',
+        },
+        {
+          id: 'CXR2_IM-0002',
+          images: ['images/CXR2_IM-0002/0.png'],
+          report: 'inline:Clear lungs.',
+          layout: 'r2gen',
+          split: 'val',
+        },
         { id: 'CXR3', images: ['CXR3/0.png'], report: 'inline:Cardiomegaly.', layout: 'r2gen', split: 'test' },
       ]);
-      onlySkip(d, 'annotation.json#test row 2', /image "CXR4\/0\.png" not found \(looked for CXR4\/0\.png, images\/CXR4\/0\.png/);
+      onlySkip(
+        d,
+        'annotation.json#test row 2',
+        /image "CXR4\/0\.png" not found \(looked for CXR4\/0\.png, images\/CXR4\/0\.png/,
+      );
       assert.equal((d.pairs[0].report as { origin: string }).origin, `${join(root, 'annotation.json')}#train row 1`);
       assert.deepEqual(await discover(root, { layout: 'r2gen' }), d);
     });
@@ -233,7 +277,10 @@ describe('dataset discovery', () => {
       await image('case1.png');
       await text('case1.txt', 'x');
       const d = await discover(root);
-      assert.deepEqual(d.pairs.map((p) => [p.id, p.layout]), [['case1', 'stem']]);
+      assert.deepEqual(
+        d.pairs.map((p) => [p.id, p.layout]),
+        [['case1', 'stem']],
+      );
       onlySkip(d, 'annotation.json', /bad JSON at line 3, column 16: property name expected/);
     });
   });
@@ -249,8 +296,18 @@ describe('dataset discovery', () => {
     await text('mimic-cxr-2.0.0-metadata.csv', 'dicom_id,subject_id,study_id\n1,2,3\n');
     const d = await discover(root);
     assert.deepEqual(summary(d), [
-      { id: 'p10000032/s50414267', images: ['files/p10/p10000032/s50414267/02aa804e.jpg', 'files/p10/p10000032/s50414267/174413ec.jpg'], report: 'files/p10/p10000032/s50414267.txt', layout: 'mimic' },
-      { id: 'p11000011/s52000000', images: ['files/p11/p11000011/s52000000/1.dcm'], report: 'files/p11/p11000011/s52000000.txt', layout: 'mimic' },
+      {
+        id: 'p10000032/s50414267',
+        images: ['files/p10/p10000032/s50414267/02aa804e.jpg', 'files/p10/p10000032/s50414267/174413ec.jpg'],
+        report: 'files/p10/p10000032/s50414267.txt',
+        layout: 'mimic',
+      },
+      {
+        id: 'p11000011/s52000000',
+        images: ['files/p11/p11000011/s52000000/1.dcm'],
+        report: 'files/p11/p11000011/s52000000.txt',
+        layout: 'mimic',
+      },
     ]);
     onlySkip(d, 's53000000.txt', /^no image found for report/);
     onlySkip(d, 's54000000/2.dcm', /^no report found for image/);
@@ -313,7 +370,12 @@ describe('dataset discovery', () => {
       const d = await discover(root);
       assert.deepEqual(summary(d), [
         { id: 'scans/b', images: ['scans/b.png'], report: 'inline:FINDINGS: Effusion.', layout: 'manifest' },
-        { id: 'u1', images: ['a.png'], report: 'inline:FINDINGS: Clear lungs.\n\nIMPRESSION: Normal.', layout: 'manifest' },
+        {
+          id: 'u1',
+          images: ['a.png'],
+          report: 'inline:FINDINGS: Clear lungs.\n\nIMPRESSION: Normal.',
+          layout: 'manifest',
+        },
       ]);
     });
 
@@ -336,7 +398,10 @@ describe('dataset discovery', () => {
       ].join('\n');
       await text('m.csv', csv);
       const d = await discover(root);
-      assert.deepEqual(d.pairs.map((p) => p.id), ['absinside', 'innerlink', 'ok']);
+      assert.deepEqual(
+        d.pairs.map((p) => p.id),
+        ['absinside', 'innerlink', 'ok'],
+      );
       onlySkip(d, 'm.csv#row 2', /image "\.\.\/outside\.png" points outside the dataset folder/);
       onlySkip(d, 'm.csv#row 3', /is an absolute path outside the dataset folder/);
       onlySkip(d, 'm.csv#row 4', /image "\/etc\/passwd" is an absolute path outside the dataset folder/);
@@ -349,9 +414,14 @@ describe('dataset discovery', () => {
     it('a missing image is skipped naming manifest, row and path; the other images of the row stay', async () => {
       await image('a.png');
       await image('b.png');
-      await text('m.csv', 'id,images,report\nA,a.png|gone.png,two images one missing\nB,nowhere.png,none found\nC,b.png,\n');
+      await text(
+        'm.csv',
+        'id,images,report\nA,a.png|gone.png,two images one missing\nB,nowhere.png,none found\nC,b.png,\n',
+      );
       const d = await discover(root);
-      assert.deepEqual(summary(d), [{ id: 'A', images: ['a.png'], report: 'inline:two images one missing', layout: 'manifest' }]);
+      assert.deepEqual(summary(d), [
+        { id: 'A', images: ['a.png'], report: 'inline:two images one missing', layout: 'manifest' },
+      ]);
       onlySkip(d, 'm.csv#row 1', /image "gone\.png" not found/);
       onlySkip(d, 'm.csv#row 2', /image "nowhere\.png" not found/);
       onlySkip(d, 'm.csv#row 3', /empty report/);
@@ -363,7 +433,10 @@ describe('dataset discovery', () => {
       await image('case1.png');
       await text('case1.txt', 'x');
       const d = await discover(root);
-      assert.deepEqual(d.pairs.map((p) => p.id), ['case1']);
+      assert.deepEqual(
+        d.pairs.map((p) => p.id),
+        ['case1'],
+      );
       onlySkip(d, `${sep}pairs.json`, /bad JSON at line 3, column 21: comma expected/);
     });
 
@@ -372,7 +445,10 @@ describe('dataset discovery', () => {
       await image('case1.png');
       await text('case1.txt', 'x');
       const d = await discover(root);
-      assert.deepEqual(d.pairs.map((p) => p.id), ['case1']);
+      assert.deepEqual(
+        d.pairs.map((p) => p.id),
+        ['case1'],
+      );
       onlySkip(d, 'labels.csv', /no image column/);
       const explicit = await discover(root, { manifest: 'labels.csv' });
       assert.deepEqual(explicit.pairs, []);
@@ -393,7 +469,9 @@ describe('dataset discovery', () => {
       await image('images/a.png');
       await writeFile(join(tmp, 'list.tsv'), 'id\timage\treport\nA\ta.png\tTab, separated.\nB\t../list.tsv\tescape\n');
       const d = await discover(root, { manifest: join(tmp, 'list.tsv') });
-      assert.deepEqual(summary(d), [{ id: 'A', images: ['images/a.png'], report: 'inline:Tab, separated.', layout: 'manifest' }]);
+      assert.deepEqual(summary(d), [
+        { id: 'A', images: ['images/a.png'], report: 'inline:Tab, separated.', layout: 'manifest' },
+      ]);
       onlySkip(d, 'list.tsv#row 2', /points outside the dataset folder/);
     });
 
@@ -402,10 +480,13 @@ describe('dataset discovery', () => {
       await image('b.png');
       await text('m.csv', 'id,image,report\nX,b.png,second\nX,a.png,first\n');
       const d = await discover(root);
-      assert.deepEqual(summary(d).map((p) => [p.id, p.images[0]]), [
-        ['X', 'a.png'],
-        ['X~2', 'b.png'],
-      ]);
+      assert.deepEqual(
+        summary(d).map((p) => [p.id, p.images[0]]),
+        [
+          ['X', 'a.png'],
+          ['X~2', 'b.png'],
+        ],
+      );
     });
   });
 
@@ -431,8 +512,14 @@ describe('dataset discovery', () => {
 
   describe('reportText', () => {
     it('strips a UTF-8 BOM and keeps CRLF and everything else byte-exact', async () => {
-      await text('r.txt', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('FINDINGS: ok.\r\n\r\nIMPRESSION: é  \n', 'utf8')]));
-      assert.equal(await reportText({ kind: 'file', path: join(root, 'r.txt') }), 'FINDINGS: ok.\r\n\r\nIMPRESSION: é  \n');
+      await text(
+        'r.txt',
+        Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('FINDINGS: ok.\r\n\r\nIMPRESSION: é  \n', 'utf8')]),
+      );
+      assert.equal(
+        await reportText({ kind: 'file', path: join(root, 'r.txt') }),
+        'FINDINGS: ok.\r\n\r\nIMPRESSION: é  \n',
+      );
     });
 
     it('returns inline text as given', async () => {
@@ -441,8 +528,14 @@ describe('dataset discovery', () => {
 
     it('names the file when it is missing or not UTF-8', async () => {
       await text('latin1.txt', Buffer.from([0x63, 0x61, 0x66, 0xe9])); // "café" in Latin-1
-      await assert.rejects(reportText({ kind: 'file', path: join(root, 'latin1.txt') }), /latin1\.txt is not valid UTF-8/);
-      await assert.rejects(reportText({ kind: 'file', path: join(root, 'gone.txt') }), /cannot read report .*gone\.txt \(ENOENT\)/);
+      await assert.rejects(
+        reportText({ kind: 'file', path: join(root, 'latin1.txt') }),
+        /latin1\.txt is not valid UTF-8/,
+      );
+      await assert.rejects(
+        reportText({ kind: 'file', path: join(root, 'gone.txt') }),
+        /cannot read report .*gone\.txt \(ENOENT\)/,
+      );
     });
   });
 });
@@ -450,14 +543,19 @@ describe('dataset discovery', () => {
 describe('dataset discovery on shared covid-cxr (read-only)', () => {
   it('finds every metadata.csv row directly as a manifest pair', async function () {
     const folder = requireShared(this, 'data/covid-cxr');
-    const rows = parse(await readFile(join(folder, 'metadata.csv')), { columns: true, bom: true }) as Array<Record<string, string>>;
+    const rows = parse(await readFile(join(folder, 'metadata.csv')), { columns: true, bom: true }) as Array<
+      Record<string, string>
+    >;
     const d = await discover(folder);
     // Discovery reads the whole folder: the bounding-box JSON is a table but no manifest, and the
     // schema notes are a .md file with no image; nothing else is left unpaired.
     assert.deepEqual(
       d.skipped.map((s) => [relative(folder, s.path).split(sep).join('/'), s.reason.replace(/:.*/, '')]),
       [
-        ['SOURCE_SCHEMA.md', 'no image found for report (expected an image named SOURCE_SCHEMA.png, .jpg, .dcm, ... beside it)'],
+        [
+          'SOURCE_SCHEMA.md',
+          'no image found for report (expected an image named SOURCE_SCHEMA.png, .jpg, .dcm, ... beside it)',
+        ],
         ['annotations/imageannotation_ai_lung_bounding_boxes.json', 'not a manifest'],
       ],
     );

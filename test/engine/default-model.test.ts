@@ -81,7 +81,12 @@ describe('default model (media/models/default)', function () {
   });
 
   it('tokenizes exactly like the Python tokenizer it was trained with', async () => {
-    const tok = await TextTokenizer.load(join(MODEL_DIR, 'tokenizer.json'), null, 100000, join(MODEL_DIR, 'model.json'));
+    const tok = await TextTokenizer.load(
+      join(MODEL_DIR, 'tokenizer.json'),
+      null,
+      100000,
+      join(MODEL_DIR, 'model.json'),
+    );
     assert.ok(check.tokenizer.length >= 10);
     for (const { text, ids } of check.tokenizer) assert.deepEqual(tok.encode(text), ids, JSON.stringify(text));
   });

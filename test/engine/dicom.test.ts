@@ -27,7 +27,14 @@ describe('engine/image: DICOM decoding', () => {
   it('reads implicit VR little endian 16-bit with a percentile window, masking bits above HighBit', async () => {
     const pixels = [...ramp12];
     pixels[3] = 120 | 0x8000; // an overlay bit above HighBit 11 must be ignored
-    const path = write({ transferSyntax: TS.implicitLittle, rows: 10, columns: 10, bitsAllocated: 16, bitsStored: 12, pixels });
+    const path = write({
+      transferSyntax: TS.implicitLittle,
+      rows: 10,
+      columns: 10,
+      bitsAllocated: 16,
+      bitsStored: 12,
+      pixels,
+    });
     const img = await decodeImage(path);
     assert.deepEqual([img.width, img.height, img.channels, img.format, img.sourceBits], [10, 10, 1, 'dicom', 12]);
     // 100 values: the 0.5 % and 99.5 % ranks are the first and last, so the window is 0..3960.
@@ -142,7 +149,14 @@ describe('engine/image: DICOM decoding', () => {
 
   // 16x8 16-bit values with runs (replicate packets) and varied high and low bytes (literal packets).
   const rlePixels = Array.from({ length: 128 }, (_, i) => (i < 20 ? 300 : (i * 2741) % 4096));
-  const rleBase = { rows: 8, columns: 16, bitsAllocated: 16, bitsStored: 12, windowCenter: '2048', windowWidth: '4096' } as const;
+  const rleBase = {
+    rows: 8,
+    columns: 16,
+    bitsAllocated: 16,
+    bitsStored: 12,
+    windowCenter: '2048',
+    windowWidth: '4096',
+  } as const;
 
   it('decodes RLE Lossless 16-bit (two segments) to the same pixels as the uncompressed file', async () => {
     const native = await decodeImage(write({ ...rleBase, transferSyntax: TS.explicitLittle, pixels: rlePixels }));
@@ -158,14 +172,29 @@ describe('engine/image: DICOM decoding', () => {
   it('decodes RLE Lossless RGB (three segments) and planar uncompressed RGB alike', async () => {
     const rgb = Array.from({ length: 6 * 4 * 3 }, (_, i) => (i % 3 === 0 ? 250 : (i * 37) % 256));
     const rle = await decodeImage(
-      write({ transferSyntax: TS.rle, rows: 4, columns: 6, bitsAllocated: 8, samplesPerPixel: 3, frames: [encodeRleFrame(rgb, 4, 6, 8, 3)] }),
+      write({
+        transferSyntax: TS.rle,
+        rows: 4,
+        columns: 6,
+        bitsAllocated: 8,
+        samplesPerPixel: 3,
+        frames: [encodeRleFrame(rgb, 4, 6, 8, 3)],
+      }),
     );
     assert.equal(rle.channels, 3);
     assert.equal(rle.window, undefined);
     assert.deepEqual([...rle.data], rgb);
     const planar = [0, 1, 2].flatMap((c) => rgb.filter((_, i) => i % 3 === c));
     const native = await decodeImage(
-      write({ transferSyntax: TS.explicitLittle, rows: 4, columns: 6, bitsAllocated: 8, samplesPerPixel: 3, planarConfiguration: 1, pixels: planar }),
+      write({
+        transferSyntax: TS.explicitLittle,
+        rows: 4,
+        columns: 6,
+        bitsAllocated: 8,
+        samplesPerPixel: 3,
+        planarConfiguration: 1,
+        pixels: planar,
+      }),
     );
     assert.deepEqual([...native.data], rgb);
   });
@@ -174,11 +203,24 @@ describe('engine/image: DICOM decoding', () => {
     const width = 64;
     const height = 48;
     const source = Buffer.alloc(width * height);
-    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) source[y * width + x] = Math.round((x / (width - 1)) * 200 + (y / (height - 1)) * 50);
-    const jpeg = await sharp(source, { raw: { width, height, channels: 1 } }).toColourspace('b-w').jpeg({ quality: 95 }).toBuffer();
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++)
+        source[y * width + x] = Math.round((x / (width - 1)) * 200 + (y / (height - 1)) * 50);
+    const jpeg = await sharp(source, { raw: { width, height, channels: 1 } })
+      .toColourspace('b-w')
+      .jpeg({ quality: 95 })
+      .toBuffer();
     assert.equal((await sharp(jpeg).metadata()).channels, 1);
     const img = await decodeImage(
-      write({ transferSyntax: TS.jpegBaseline, rows: height, columns: width, bitsAllocated: 8, windowCenter: '128', windowWidth: '256', frames: [jpeg] }),
+      write({
+        transferSyntax: TS.jpegBaseline,
+        rows: height,
+        columns: width,
+        bitsAllocated: 8,
+        windowCenter: '128',
+        windowWidth: '256',
+        frames: [jpeg],
+      }),
     );
     assert.deepEqual([img.width, img.height, img.channels], [width, height, 1]);
     let total = 0;
@@ -197,8 +239,16 @@ describe('engine/image: DICOM decoding', () => {
   });
 
   it('rejects a corrupt JPEG Lossless frame with the syntax name', async () => {
-    const path = write({ ...rleBase, transferSyntax: TS.jpegLossless, frames: [Buffer.from([0x00, 0x11, 0x22, 0x33])] });
-    await assertImageError(decodeImage(path), path, /cannot decode DICOM pixel data \(JPEG Lossless, First-Order Prediction\): /);
+    const path = write({
+      ...rleBase,
+      transferSyntax: TS.jpegLossless,
+      frames: [Buffer.from([0x00, 0x11, 0x22, 0x33])],
+    });
+    await assertImageError(
+      decodeImage(path),
+      path,
+      /cannot decode DICOM pixel data \(JPEG Lossless, First-Order Prediction\): /,
+    );
   });
 
   it('reads the first frame of a multi-frame file', async () => {
@@ -232,42 +282,87 @@ describe('engine/image: DICOM decoding', () => {
   });
 
   it('detects DICOM by its DICM marker whatever the extension', async () => {
-    const path = write({ transferSyntax: TS.explicitLittle, rows: 1, columns: 2, bitsAllocated: 8, pixels: [0, 255] }, 'scan.img');
+    const path = write(
+      { transferSyntax: TS.explicitLittle, rows: 1, columns: 2, bitsAllocated: 8, pixels: [0, 255] },
+      'scan.img',
+    );
     const img = await decodeImage(path);
     assert.equal(img.format, 'dicom');
     assert.deepEqual([...img.data], [0, 255]);
   });
 
   it('rejects JPEG 2000 with a skip reason naming the file and the transfer syntax', async () => {
-    const path = write({ transferSyntax: TS.jpeg2000Lossless, rows: 2, columns: 2, bitsAllocated: 8, frames: [Buffer.from([0xff, 0x4f, 0xff, 0x51])] });
-    await assertImageError(decodeImage(path), path, /unsupported DICOM transfer syntax 1\.2\.840\.10008\.1\.2\.4\.90 \(JPEG 2000 Lossless\)/);
+    const path = write({
+      transferSyntax: TS.jpeg2000Lossless,
+      rows: 2,
+      columns: 2,
+      bitsAllocated: 8,
+      frames: [Buffer.from([0xff, 0x4f, 0xff, 0x51])],
+    });
+    await assertImageError(
+      decodeImage(path),
+      path,
+      /unsupported DICOM transfer syntax 1\.2\.840\.10008\.1\.2\.4\.90 \(JPEG 2000 Lossless\)/,
+    );
   });
 
   it('rejects a DICOM without pixel data', async () => {
-    const path = write({ transferSyntax: TS.explicitLittle, rows: 2, columns: 2, bitsAllocated: 8, omitPixelData: true });
+    const path = write({
+      transferSyntax: TS.explicitLittle,
+      rows: 2,
+      columns: 2,
+      bitsAllocated: 8,
+      omitPixelData: true,
+    });
     await assertImageError(decodeImage(path), path, /no pixel data/);
   });
 
   it('rejects a DICOM file cut short inside its pixel data', async () => {
-    const whole = buildDicom({ transferSyntax: TS.explicitLittle, rows: 10, columns: 10, bitsAllocated: 16, pixels: ramp12 });
+    const whole = buildDicom({
+      transferSyntax: TS.explicitLittle,
+      rows: 10,
+      columns: 10,
+      bitsAllocated: 16,
+      pixels: ramp12,
+    });
     const path = join(temp.dir, 'truncated.dcm');
     writeFileSync(path, whole.subarray(0, whole.length - 100));
     await assertImageError(decodeImage(path), path, /truncated/);
   });
 
   it('rejects pixel data shorter than Rows x Columns needs', async () => {
-    const path = write({ transferSyntax: TS.explicitLittle, rows: 10, columns: 10, bitsAllocated: 16, pixels: ramp12.slice(0, 50) });
-    await assertImageError(decodeImage(path), path, /truncated: the first frame needs 200 bytes of pixel data but only 100 are present/);
+    const path = write({
+      transferSyntax: TS.explicitLittle,
+      rows: 10,
+      columns: 10,
+      bitsAllocated: 16,
+      pixels: ramp12.slice(0, 50),
+    });
+    await assertImageError(
+      decodeImage(path),
+      path,
+      /truncated: the first frame needs 200 bytes of pixel data but only 100 are present/,
+    );
   });
 
   it('rejects a DICOM cut inside its header, and a .dcm that is not DICOM at all', async () => {
-    const whole = buildDicom({ transferSyntax: TS.explicitLittle, rows: 10, columns: 10, bitsAllocated: 16, pixels: ramp12 });
+    const whole = buildDicom({
+      transferSyntax: TS.explicitLittle,
+      rows: 10,
+      columns: 10,
+      bitsAllocated: 16,
+      pixels: ramp12,
+    });
     const cut = join(temp.dir, 'cut-header.dcm');
     writeFileSync(cut, whole.subarray(0, 150));
     await assertImageError(decodeImage(cut), cut, /DICOM/);
     const text = join(temp.dir, 'notes.dcm');
     writeFileSync(text, 'This is a text file, not a DICOM image.\n'.repeat(10));
-    await assertImageError(decodeImage(text), text, /^not a DICOM file \(no .DICM. marker at byte 128, and no image dataset\)$/);
+    await assertImageError(
+      decodeImage(text),
+      text,
+      /^not a DICOM file \(no .DICM. marker at byte 128, and no image dataset\)$/,
+    );
   });
 
   it('rejects a truncated RLE frame', async () => {

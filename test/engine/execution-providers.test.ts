@@ -30,7 +30,12 @@ function findModelsDir(): string {
 const TINY_CLIP = join(findModelsDir(), 'tiny-clip');
 
 /** A made-up onnxruntime-node install: `backends` compiled in, `missing` files absent from its bin folder. */
-function fakeEnv(platform: NodeJS.Platform, arch: string, backends: string[], missing: string[] = []): ProviderEnvironment {
+function fakeEnv(
+  platform: NodeJS.Platform,
+  arch: string,
+  backends: string[],
+  missing: string[] = [],
+): ProviderEnvironment {
   return {
     platform,
     arch,
@@ -40,8 +45,18 @@ function fakeEnv(platform: NodeJS.Platform, arch: string, backends: string[], mi
   };
 }
 const LINUX_CUDA_INSTALLED = fakeEnv('linux', 'x64', ['cpu', 'webgpu', 'cuda', 'tensorrt']);
-const LINUX_CUDA_SKIPPED = fakeEnv('linux', 'x64', ['cpu', 'webgpu', 'cuda', 'tensorrt'], ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so']);
-const WINDOWS = fakeEnv('win32', 'x64', ['cpu', 'dml', 'webgpu', 'cuda'], ['onnxruntime_providers_shared.dll', 'onnxruntime_providers_cuda.dll']);
+const LINUX_CUDA_SKIPPED = fakeEnv(
+  'linux',
+  'x64',
+  ['cpu', 'webgpu', 'cuda', 'tensorrt'],
+  ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so'],
+);
+const WINDOWS = fakeEnv(
+  'win32',
+  'x64',
+  ['cpu', 'dml', 'webgpu', 'cuda'],
+  ['onnxruntime_providers_shared.dll', 'onnxruntime_providers_cuda.dll'],
+);
 const MAC = fakeEnv('darwin', 'arm64', ['cpu', 'coreml', 'webgpu']);
 
 /** An `open` that records what it was asked and fails for the providers in `failing`. */
@@ -69,7 +84,10 @@ describe('execution providers (--device)', () => {
       for (const bad of ['gpu', '', 'webgpu', 'tensorrt', 'cuda:0']) {
         assert.throws(
           () => parseDeviceChoice(bad),
-          (err: Error) => err instanceof RangeError && err.message.includes(`'${bad}'`) && err.message.includes('auto, cpu, cuda, dml, coreml'),
+          (err: Error) =>
+            err instanceof RangeError &&
+            err.message.includes(`'${bad}'`) &&
+            err.message.includes('auto, cpu, cuda, dml, coreml'),
           bad,
         );
       }
@@ -85,12 +103,17 @@ describe('execution providers (--device)', () => {
     it('an accelerator comes first with CPU after it, threads kept', () => {
       assert.deepEqual(sessionOptionsFor('cuda', 2), { intraOpNumThreads: 2, executionProviders: ['cuda', 'cpu'] });
       assert.deepEqual(sessionOptionsFor('coreml', 0), { executionProviders: ['coreml', 'cpu'] });
-      assert.deepEqual(sessionOptionsFor('dml', 0), { executionProviders: ['dml', 'cpu'], enableMemPattern: false, executionMode: 'sequential' });
+      assert.deepEqual(sessionOptionsFor('dml', 0), {
+        executionProviders: ['dml', 'cpu'],
+        enableMemPattern: false,
+        executionMode: 'sequential',
+      });
     });
 
     it("never executionMode 'parallel'", () => {
       for (const p of ['cpu', 'cuda', 'dml', 'coreml'] as const) {
-        for (const threads of [0, 4]) assert.notEqual((sessionOptionsFor(p, threads) as InferenceSession.SessionOptions).executionMode, 'parallel');
+        for (const threads of [0, 4])
+          assert.notEqual((sessionOptionsFor(p, threads) as InferenceSession.SessionOptions).executionMode, 'parallel');
       }
     });
   });
@@ -109,18 +132,30 @@ describe('execution providers (--device)', () => {
       assert.deepEqual(planDevice('cuda', LINUX_CUDA_INSTALLED), { tryOrder: ['cuda'], unusable: [] });
       const skipped = planDevice('cuda', LINUX_CUDA_SKIPPED);
       assert.deepEqual(skipped.tryOrder, []);
-      assert.match(skipped.unusable[0].why, /CUDA provider is not installed \(.*libonnxruntime_providers_cuda\.so are not in \/ort\/bin\)/);
+      assert.match(
+        skipped.unusable[0].why,
+        /CUDA provider is not installed \(.*libonnxruntime_providers_cuda\.so are not in \/ort\/bin\)/,
+      );
       assert.match(skipped.unusable[0].why, /ONNXRUNTIME_NODE_INSTALL=cuda12/);
       const dml = planDevice('dml', LINUX_CUDA_INSTALLED);
       assert.deepEqual(dml.tryOrder, []);
-      assert.match(dml.unusable[0].why, /linux\/x64\) has no DirectML \(dml\) execution provider \(it has: cpu, webgpu, cuda, tensorrt\)/);
+      assert.match(
+        dml.unusable[0].why,
+        /linux\/x64\) has no DirectML \(dml\) execution provider \(it has: cpu, webgpu, cuda, tensorrt\)/,
+      );
       // 'auto' tries CUDA on windows only when the build has it, and then says nothing about it.
       assert.deepEqual(planDevice('auto', WINDOWS).tryOrder, ['dml']);
-      assert.deepEqual(planDevice('auto', fakeEnv('win32', 'x64', ['cpu', 'dml'])), { tryOrder: ['dml'], unusable: [] });
+      assert.deepEqual(planDevice('auto', fakeEnv('win32', 'x64', ['cpu', 'dml'])), {
+        tryOrder: ['dml'],
+        unusable: [],
+      });
       assert.deepEqual(planDevice('auto', MAC).tryOrder, ['coreml']);
       assert.deepEqual(planDevice('cpu', MAC), { tryOrder: [], unusable: [] });
       const unlisted = planDevice('auto', { ...MAC, backends: [{ name: 'cpu', bundled: true }], listError: 'boom' });
-      assert.deepEqual(unlisted.unusable.map((u) => u.why), ['onnxruntime-node could not list its execution providers: boom']);
+      assert.deepEqual(
+        unlisted.unusable.map((u) => u.why),
+        ['onnxruntime-node could not list its execution providers: boom'],
+      );
     });
   });
 
@@ -147,14 +182,20 @@ describe('execution providers (--device)', () => {
       assert.deepEqual(f.tried, ['cuda', 'cpu']);
       assert.equal(device.provider, 'cpu');
       assert.equal(device.notes.length, 1);
-      assert.match(device.notes[0], /^Device 'cuda' was asked for but cannot be used: .*cuda exploded\. Running on CPU instead\.$/);
+      assert.match(
+        device.notes[0],
+        /^Device 'cuda' was asked for but cannot be used: .*cuda exploded\. Running on CPU instead\.$/,
+      );
     });
 
     it('an accelerator missing from the install is not even tried', async () => {
       const f = fakeOpen([]);
       const { device } = await openOnDevice('dml', f.open, LINUX_CUDA_INSTALLED);
       assert.deepEqual(f.tried, ['cpu']);
-      assert.match(device.notes[0], /^Device 'dml' was asked for but cannot be used: .*has no DirectML \(dml\) execution provider.*Running on CPU instead\.$/);
+      assert.match(
+        device.notes[0],
+        /^Device 'dml' was asked for but cannot be used: .*has no DirectML \(dml\) execution provider.*Running on CPU instead\.$/,
+      );
     });
 
     it("'auto' takes the next accelerator when one fails, and says so", async () => {
@@ -178,7 +219,10 @@ describe('execution providers (--device)', () => {
       const { device } = await openOnDevice('auto', f.open, LINUX_CUDA_SKIPPED);
       assert.deepEqual(f.tried, ['cpu']);
       assert.equal(device.provider, 'cpu');
-      assert.match(device.notes[0], /^Device 'auto' found no accelerator it can use \(cuda: onnxruntime-node's CUDA provider is not installed .*\)\. Running on CPU\.$/);
+      assert.match(
+        device.notes[0],
+        /^Device 'auto' found no accelerator it can use \(cuda: onnxruntime-node's CUDA provider is not installed .*\)\. Running on CPU\.$/,
+      );
       const arm = await openOnDevice('auto', fakeOpen([]).open, fakeEnv('linux', 'arm64', ['cpu']));
       assert.deepEqual(arm.device.notes, [
         "Device 'auto': this onnxruntime-node build (linux/arm64) has none of the accelerators radalign uses: CUDA (cuda), DirectML (dml), CoreML (coreml). Running on CPU.",
@@ -191,7 +235,10 @@ describe('execution providers (--device)', () => {
 
     it('refuses an unknown choice before opening anything', async () => {
       const f = fakeOpen([]);
-      await assert.rejects(openOnDevice('gpu' as DeviceChoice, f.open, LINUX_CUDA_INSTALLED), /unknown device 'gpu': expected one of auto, cpu, cuda, dml, coreml/);
+      await assert.rejects(
+        openOnDevice('gpu' as DeviceChoice, f.open, LINUX_CUDA_INSTALLED),
+        /unknown device 'gpu': expected one of auto, cpu, cuda, dml, coreml/,
+      );
       assert.deepEqual(f.tried, []);
     });
   });
@@ -210,7 +257,9 @@ describe('execution providers (--device)', () => {
     }
     async function encode(model: ClipModel): Promise<{ images: number[][]; patches: number[][]; texts: number[][] }> {
       const { channels, size } = model.info.preprocess;
-      const input = [1, 2, 3].map((k) => Float32Array.from({ length: channels * size * size }, (_, i) => Math.sin(i * k * 0.01)));
+      const input = [1, 2, 3].map((k) =>
+        Float32Array.from({ length: channels * size * size }, (_, i) => Math.sin(i * k * 0.01)),
+      );
       const enc = await model.encodeImages(input);
       return {
         images: enc.map((e) => [...e.embed]),
@@ -261,19 +310,34 @@ describe('execution providers (--device)', () => {
       if (cudaUsable) this.skip();
       const vision = join(TINY_CLIP, 'vision.onnx');
       // The CUDA library check passed, as if it were installed: onnxruntime itself then refuses.
-      const pretendInstalled: ProviderEnvironment = { ...env, backends: [...env.backends, { name: 'cuda', bundled: false }], missingFiles: () => [] };
-      await assert.rejects(openSession(vision, 0, 'cuda'), (err: Error) => err instanceof ModelError && /with the cuda execution provider: /.test(err.message));
+      const pretendInstalled: ProviderEnvironment = {
+        ...env,
+        backends: [...env.backends, { name: 'cuda', bundled: false }],
+        missingFiles: () => [],
+      };
+      await assert.rejects(
+        openSession(vision, 0, 'cuda'),
+        (err: Error) => err instanceof ModelError && /with the cuda execution provider: /.test(err.message),
+      );
       const { value, device } = await openOnDevice('cuda', (p) => openSession(vision, 0, p), pretendInstalled);
       try {
         assert.equal(device.provider, 'cpu');
-        assert.match(device.notes[0], /^Device 'cuda' was asked for but cannot be used: onnxruntime could not run the model with it: .*vision\.onnx: onnxruntime cannot load it with the cuda execution provider: .+\. Running on CPU instead\.$/s);
+        assert.match(
+          device.notes[0],
+          /^Device 'cuda' was asked for but cannot be used: onnxruntime could not run the model with it: .*vision\.onnx: onnxruntime cannot load it with the cuda execution provider: .+\. Running on CPU instead\.$/s,
+        );
       } finally {
         await value.release();
       }
     });
 
     it('refuses an unknown device before reading the model folder', async () => {
-      await assert.rejects(loadModel('/nonexistent/model', { device: 'gpu' as DeviceChoice }), (err: Error) => err instanceof RangeError && /unknown device 'gpu': expected one of auto, cpu, cuda, dml, coreml/.test(err.message));
+      await assert.rejects(
+        loadModel('/nonexistent/model', { device: 'gpu' as DeviceChoice }),
+        (err: Error) =>
+          err instanceof RangeError &&
+          /unknown device 'gpu': expected one of auto, cpu, cuda, dml, coreml/.test(err.message),
+      );
     });
   });
 });

@@ -62,9 +62,21 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 const FIXTURES: { name: string; resize: string; what: string }[] = [
   { name: 'hf-clip', resize: 'shortest-edge', what: 'transformers CLIPModel structure, CLIP BPE tokenizer' },
-  { name: 'open-clip', resize: 'letterbox', what: 'open_clip/OpenAI CLIP structure (CheXzero preprocessing), CLIP BPE tokenizer' },
-  { name: 'timm-bert', resize: 'shortest-edge', what: 'timm ViT + BERT text (BiomedCLIP structure), WordPiece tokenizer' },
-  { name: 'biovil', resize: 'shortest-edge', what: 'BioViL ResNet + projector grid, CXR-BERT-style text, WordPiece tokenizer' },
+  {
+    name: 'open-clip',
+    resize: 'letterbox',
+    what: 'open_clip/OpenAI CLIP structure (CheXzero preprocessing), CLIP BPE tokenizer',
+  },
+  {
+    name: 'timm-bert',
+    resize: 'shortest-edge',
+    what: 'timm ViT + BERT text (BiomedCLIP structure), WordPiece tokenizer',
+  },
+  {
+    name: 'biovil',
+    resize: 'shortest-edge',
+    what: 'BioViL ResNet + projector grid, CXR-BERT-style text, WordPiece tokenizer',
+  },
 ];
 
 describe('exported model folders (tools/export)', () => {
@@ -128,18 +140,28 @@ describe('exported model folders (tools/export)', () => {
       });
 
       it('tokenizers.js gives the Python reference token ids (special tokens, truncation kept)', async () => {
-        const tokenizer = await TextTokenizer.load(join(dir, 'tokenizer.json'), null, ref.maxTextLength, join(dir, 'model.json'));
+        const tokenizer = await TextTokenizer.load(
+          join(dir, 'tokenizer.json'),
+          null,
+          ref.maxTextLength,
+          join(dir, 'model.json'),
+        );
         for (const t of ref.texts) {
           assert.deepEqual(tokenizer.encode(t.text), t.ids, t.text);
           assert.equal(model.countTokens(t.text), t.fullIds.length, t.text);
         }
-        assert.ok(ref.texts.some((t) => t.fullIds.length > ref.maxTextLength), 'a reference sentence is truncated');
+        assert.ok(
+          ref.texts.some((t) => t.fullIds.length > ref.maxTextLength),
+          'a reference sentence is truncated',
+        );
       });
 
       it('text_embeds match torch, batched with padding and one at a time', async () => {
         const texts = ref.texts.map((t) => t.text);
         const batched = await model.encodeTexts(texts);
-        batched.forEach((e, i) => record('textEmbeds', maxAbsDiff(e, ref.texts[i].textEmbeds), `text ${i} (${texts[i]})`));
+        batched.forEach((e, i) =>
+          record('textEmbeds', maxAbsDiff(e, ref.texts[i].textEmbeds), `text ${i} (${texts[i]})`),
+        );
         for (let i = 0; i < texts.length; i++) {
           const [alone] = await model.encodeTexts([texts[i]]);
           record('textEmbeds', maxAbsDiff(alone, ref.texts[i].textEmbeds), `text ${i} alone`);

@@ -8,10 +8,20 @@ import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileS
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { EmbeddingCache, hashKey } from '../../src/engine/cache/embedding-cache';
-import { FILE_IDENTITY_NAME, FileIdentityIndex, type FileStamp, RECORD_BYTES, stampOf } from '../../src/engine/cache/file-identity';
+import {
+  FILE_IDENTITY_NAME,
+  FileIdentityIndex,
+  type FileStamp,
+  RECORD_BYTES,
+  stampOf,
+} from '../../src/engine/cache/file-identity';
 import { loadModel } from '../../src/engine/model';
 import type { ClipModel } from '../../src/engine/model/types';
-import { IMAGE_PIPELINE_VERSION, ImageFeatureStore, type ImageFeatures } from '../../src/engine/pipeline/image-features';
+import {
+  IMAGE_PIPELINE_VERSION,
+  ImageFeatureStore,
+  type ImageFeatures,
+} from '../../src/engine/pipeline/image-features';
 import { planCases, renderCase } from '../../src/sample/synthetic-dataset';
 import { countOpens } from '../helpers/count-opens';
 import { tinyClipDir } from '../helpers/fixture-models';
@@ -61,7 +71,11 @@ describe('engine/cache: FileIdentityIndex', () => {
     await index.load();
     // Times relative to this moment (stamp() is relative to when the file loaded, long ago in a full run).
     const now = Date.now();
-    const at = (agoMs: number): FileStamp => ({ ...stamp(0), mtimeNs: BigInt(now - agoMs) * NS, ctimeNs: BigInt(now - agoMs) * NS });
+    const at = (agoMs: number): FileStamp => ({
+      ...stamp(0),
+      mtimeNs: BigInt(now - agoMs) * NS,
+      ctimeNs: BigInt(now - agoMs) * NS,
+    });
     assert.equal(index.record('/x/fresh.png', at(1000), H('1'), now), false);
     assert.equal(index.lookup('/x/fresh.png', at(1000)), null);
     // Old content time, but the status changed a moment ago (utimes, chmod): still racy.
@@ -74,9 +88,9 @@ describe('engine/cache: FileIdentityIndex', () => {
   });
 
   for (const [what, damage] of [
-    ['one byte of a record flipped', (b: Buffer) => (b[16 + 40] ^= 0xff, b)],
+    ['one byte of a record flipped', (b: Buffer) => ((b[16 + 40] ^= 0xff), b)],
     ['cut short', (b: Buffer) => b.subarray(0, b.length - 50)],
-    ['the seal alone altered', (b: Buffer) => (b[b.length - 1] ^= 1, b)],
+    ['the seal alone altered', (b: Buffer) => ((b[b.length - 1] ^= 1), b)],
     ['another file entirely', () => Buffer.from('{"not": "an index"}')],
     ['records of another size', (b: Buffer) => (b.writeUInt32LE(RECORD_BYTES + 8, 8), b)],
   ] as const) {
@@ -84,7 +98,8 @@ describe('engine/cache: FileIdentityIndex', () => {
       const dir = freshDir();
       const first = new FileIdentityIndex(dir);
       await first.load();
-      for (let i = 0; i < 5; i++) first.record(`/data/${i}.png`, stamp(60_000, { ino: BigInt(i) }), H(String(i)), Date.now());
+      for (let i = 0; i < 5; i++)
+        first.record(`/data/${i}.png`, stamp(60_000, { ino: BigInt(i) }), H(String(i)), Date.now());
       await first.flush();
       const file = join(dir, FILE_IDENTITY_NAME);
       writeFileSync(file, damage(readFileSync(file)));
@@ -173,7 +188,8 @@ describe('engine/pipeline: ImageFeatureStore recognises unchanged images by thei
   let paths: string[];
   let reference: Map<string, ImageFeatures | Error>;
   const identity = (): FileIdentityIndex => new FileIdentityIndex(cacheDir, { racyMarginMs: 50 });
-  const store = (id: FileIdentityIndex | null = identity()): ImageFeatureStore => new ImageFeatureStore(model, new EmbeddingCache(cacheDir), undefined, { identity: id });
+  const store = (id: FileIdentityIndex | null = identity()): ImageFeatureStore =>
+    new ImageFeatureStore(model, new EmbeddingCache(cacheDir), undefined, { identity: id });
   const embedOf = (m: Map<string, ImageFeatures | Error>, p: string): number[] => {
     const f = m.get(p);
     assert.ok(f && !(f instanceof Error), `${p}: ${String(f)}`);
@@ -215,7 +231,11 @@ describe('engine/pipeline: ImageFeatureStore recognises unchanged images by thei
     assert.equal(first.encoded, 6);
     await first.flush();
     assert.ok(existsSync(join(cacheDir, FILE_IDENTITY_NAME)), 'the index lives in the cache folder');
-    assert.deepEqual(readdirSync(data).sort(), paths.map((p) => p.slice(data.length + 1)).sort(), 'nothing written to the dataset folder');
+    assert.deepEqual(
+      readdirSync(data).sort(),
+      paths.map((p) => p.slice(data.length + 1)).sort(),
+      'nothing written to the dataset folder',
+    );
 
     const opens = countOpens(data);
     let warm;
@@ -253,12 +273,19 @@ describe('engine/pipeline: ImageFeatureStore recognises unchanged images by thei
     const wholeSecond = Number(before.mtimeNs / 1_000_000_000n);
     utimesSync(path, wholeSecond, wholeSecond); // mtime set back, as `touch -r`, `cp -p`, `rsync -t` do
     const after = statSync(path, { bigint: true });
-    assert.deepEqual([after.dev, after.ino, after.size, after.mtimeNs], [before.dev, before.ino, before.size, before.mtimeNs], 'all but ctime as before');
+    assert.deepEqual(
+      [after.dev, after.ino, after.size, after.mtimeNs],
+      [before.dev, before.ino, before.size, before.mtimeNs],
+      'all but ctime as before',
+    );
     assert.notEqual(after.ctimeNs, before.ctimeNs);
     // Keyed without ctime, the index would hand out the old content's hash: the old embedding.
     const index = identity();
     await index.load();
-    assert.equal(index.lookup(resolve(path), { ...stampOf(after), ctimeNs: before.ctimeNs }), hashKey(await radiographTiff(100)));
+    assert.equal(
+      index.lookup(resolve(path), { ...stampOf(after), ctimeNs: before.ctimeNs }),
+      hashKey(await radiographTiff(100)),
+    );
     await sleep(100);
 
     const run = store();
@@ -325,7 +352,11 @@ describe('engine/pipeline: ImageFeatureStore recognises unchanged images by thei
     const run = store();
     const features = await run.features(paths, false);
     assert.deepEqual(run.files, { hashed: 0, recognised: 6 }, 'trusted from its status');
-    assert.equal(run.encoded, 1, 'no entry under the stale hash (nor under the true one, removed above): decoded and embedded');
+    assert.equal(
+      run.encoded,
+      1,
+      'no entry under the stale hash (nor under the true one, removed above): decoded and embedded',
+    );
     assert.deepEqual(embedOf(features, path), embedOf(reference, path));
     assert.ok(existsSync(new EmbeddingCache(cacheDir).pathOf(trueKey)), 'stored under the hash of its content');
     await run.flush();

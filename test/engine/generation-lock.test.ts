@@ -43,13 +43,20 @@ describe('generation lock', () => {
 
   it('waits for a live holder and then says who holds it', async () => {
     await writeFile(join(dir, 'f.lock.3'), owner(`${hostTag()}-${process.pid}`));
-    await assert.rejects(withLock(dir, 'f', async () => 0, { waitMs: 300 }), (e: unknown) => e instanceof LockTimeoutError && /f\.lock\.3: still held by process \d+ on this machine/.test(e.message));
+    await assert.rejects(
+      withLock(dir, 'f', async () => 0, { waitMs: 300 }),
+      (e: unknown) =>
+        e instanceof LockTimeoutError && /f\.lock\.3: still held by process \d+ on this machine/.test(e.message),
+    );
   });
 
   it('takes over a lock of another machine only once its lease has run out', async () => {
     const file = join(dir, 'f.lock.2');
     await writeFile(file, owner('0badc0de-4242'));
-    await assert.rejects(withLock(dir, 'f', async () => 0, { waitMs: 200, leaseMs: 60_000 }), /held by process 4242 on another machine/);
+    await assert.rejects(
+      withLock(dir, 'f', async () => 0, { waitMs: 200, leaseMs: 60_000 }),
+      /held by process 4242 on another machine/,
+    );
     const old = new Date(Date.now() - 120_000);
     await utimes(file, old, old);
     assert.equal(await withLock(dir, 'f', async (lock) => lock.generation, { waitMs: 200, leaseMs: 60_000 }), 3);

@@ -81,7 +81,14 @@ describe('engine/image: decoding rules', () => {
 
     it('without a window, MONOCHROME1 is the inverse of the same MONOCHROME2 file', async () => {
       const values = Array.from({ length: 64 }, (_, i) => 300 + ((i * 37) % 900));
-      const base = { transferSyntax: TS.explicitLittle, rows: 8, columns: 8, bitsAllocated: 16, bitsStored: 12, pixels: values } as const;
+      const base = {
+        transferSyntax: TS.explicitLittle,
+        rows: 8,
+        columns: 8,
+        bitsAllocated: 16,
+        bitsStored: 12,
+        pixels: values,
+      } as const;
       const m1 = await decodeImage(writeDicom({ ...base, photometric: 'MONOCHROME1' }));
       const m2 = await decodeImage(writeDicom({ ...base, photometric: 'MONOCHROME2' }));
       assert.deepEqual(m1.window, m2.window);
@@ -140,7 +147,13 @@ describe('engine/image: decoding rules', () => {
     // The bundled default model: 224 px input, a 7 × 7 patch grid (media/models/default/model.json).
     const size = 224;
     const grid = 7;
-    const spec = (resize: ImagePreprocessSpec['resize']): ImagePreprocessSpec => ({ size, resize, mean: [0, 0, 0], std: [1, 1, 1], channels: 3 });
+    const spec = (resize: ImagePreprocessSpec['resize']): ImagePreprocessSpec => ({
+      size,
+      resize,
+      mean: [0, 0, 0],
+      std: [1, 1, 1],
+      channels: 3,
+    });
     const modes: ImagePreprocessSpec['resize'][] = ['squash', 'shortest-edge', 'letterbox'];
     const shapes: Array<[number, number]> = [
       [300, 120],
@@ -148,7 +161,11 @@ describe('engine/image: decoding rules', () => {
     ];
 
     /** Cell (row, col)'s box in image pixels: the grid box, cut into equal cells, as the overlay and the panel draw it. */
-    function cellBox(t: InputToImageTransform, row: number, col: number): { x0: number; y0: number; x1: number; y1: number } {
+    function cellBox(
+      t: InputToImageTransform,
+      row: number,
+      col: number,
+    ): { x0: number; y0: number; x1: number; y1: number } {
       const [bx0, by0, bx1, by1] = gridBox(t);
       const w = (bx1 - bx0) / grid;
       const h = (by1 - by0) / grid;
@@ -162,7 +179,15 @@ describe('engine/image: decoding rules', () => {
     async function decodeDrawn(width: number, height: number, value: (x: number, y: number) => number) {
       const pixels = Array.from({ length: width * height }, (_, i) => value(i % width, Math.floor(i / width)));
       return decodeImage(
-        writeDicom({ transferSyntax: TS.explicitLittle, rows: height, columns: width, bitsAllocated: 8, windowCenter: '128', windowWidth: '256', pixels }),
+        writeDicom({
+          transferSyntax: TS.explicitLittle,
+          rows: height,
+          columns: width,
+          bitsAllocated: 8,
+          windowCenter: '128',
+          windowWidth: '256',
+          pixels,
+        }),
       );
     }
 
@@ -173,13 +198,19 @@ describe('engine/image: decoding rules', () => {
           const sx0 = Math.round(width * 0.55) - 5;
           const sy0 = Math.round(height * 0.45) - 5;
           const square = { x0: sx0, y0: sy0, x1: sx0 + 10, y1: sy0 + 10 };
-          const img = await decodeDrawn(width, height, (x, y) => (x >= square.x0 && x < square.x1 && y >= square.y0 && y < square.y1 ? 255 : 0));
+          const img = await decodeDrawn(width, height, (x, y) =>
+            x >= square.x0 && x < square.x1 && y >= square.y0 && y < square.y1 ? 255 : 0,
+          );
           const { tensor, transform } = await preprocessImage(img, spec(resize));
 
           // The model-input cell that holds the square: the one with the most bright mass.
           const mass = new Float64Array(grid * grid);
           for (let y = 0; y < size; y++)
-            for (let x = 0; x < size; x++) mass[Math.floor((y * grid) / size) * grid + Math.floor((x * grid) / size)]! += Math.max(0, valueAt(tensor, x, y));
+            for (let x = 0; x < size; x++)
+              mass[Math.floor((y * grid) / size) * grid + Math.floor((x * grid) / size)]! += Math.max(
+                0,
+                valueAt(tensor, x, y),
+              );
           const best = mass.indexOf(Math.max(...mass));
           const box = cellBox(transform, Math.floor(best / grid), best % grid);
 
@@ -188,14 +219,21 @@ describe('engine/image: decoding rules', () => {
           assert.ok(centre.x >= box.x0 && centre.x <= box.x1 && centre.y >= box.y0 && centre.y <= box.y1, where);
           // The square's pixels mostly fall in that box (it may straddle a cell border by a few pixels).
           const inside =
-            (Math.min(square.x1, box.x1) - Math.max(square.x0, box.x0)) * (Math.min(square.y1, box.y1) - Math.max(square.y0, box.y0));
+            (Math.min(square.x1, box.x1) - Math.max(square.x0, box.x0)) *
+            (Math.min(square.y1, box.y1) - Math.max(square.y0, box.y0));
           assert.ok(inside >= 0.25 * 100, `${where}: only ${inside} of 100 square pixels inside`);
         });
 
         it(`${resize} ${width} × ${height}: every cell's centre samples the image point at its box's centre`, async () => {
           // Ramps that encode each pixel's own coordinate; linear, so bicubic resizing keeps them linear.
-          const xRamp = await preprocessImage(await decodeDrawn(width, height, (x) => Math.round((x * 255) / (width - 1))), spec(resize));
-          const yRamp = await preprocessImage(await decodeDrawn(width, height, (_, y) => Math.round((y * 255) / (height - 1))), spec(resize));
+          const xRamp = await preprocessImage(
+            await decodeDrawn(width, height, (x) => Math.round((x * 255) / (width - 1))),
+            spec(resize),
+          );
+          const yRamp = await preprocessImage(
+            await decodeDrawn(width, height, (_, y) => Math.round((y * 255) / (height - 1))),
+            spec(resize),
+          );
           assert.deepEqual(xRamp.transform, yRamp.transform);
           const t = xRamp.transform;
           let checked = 0;
@@ -215,8 +253,14 @@ describe('engine/image: decoding rules', () => {
               const tolX = 1 / t.scaleX + (width - 1) / 255 + 0.5;
               const tolY = 1 / t.scaleY + (height - 1) / 255 + 0.5;
               const where = `cell (${row}, ${col}) box ${JSON.stringify(box)}: sampled (${gotX.toFixed(2)}, ${gotY.toFixed(2)})`;
-              assert.ok(Math.abs(gotX - cx) <= tolX, `${where}: x off by ${(gotX - cx).toFixed(2)} > ${tolX.toFixed(2)}`);
-              assert.ok(Math.abs(gotY - cy) <= tolY, `${where}: y off by ${(gotY - cy).toFixed(2)} > ${tolY.toFixed(2)}`);
+              assert.ok(
+                Math.abs(gotX - cx) <= tolX,
+                `${where}: x off by ${(gotX - cx).toFixed(2)} > ${tolX.toFixed(2)}`,
+              );
+              assert.ok(
+                Math.abs(gotY - cy) <= tolY,
+                `${where}: y off by ${(gotY - cy).toFixed(2)} > ${tolY.toFixed(2)}`,
+              );
               checked++;
             }
           }

@@ -14,7 +14,12 @@ import { explainSharpLimit, limitedSharp } from '../../src/engine/image/raster';
 import { DEFAULT_LIMITS } from '../../src/engine/limits';
 import { loadModel } from '../../src/engine/model';
 import { DECODE_CONCURRENCY, ImageFeatureStore } from '../../src/engine/pipeline/image-features';
-import { type TestDicomImage, TransferSyntaxes as TS, buildDicom, encodeConstantRleFrame } from '../helpers/dicom-writer';
+import {
+  type TestDicomImage,
+  TransferSyntaxes as TS,
+  buildDicom,
+  encodeConstantRleFrame,
+} from '../helpers/dicom-writer';
 import { encodeJpegLossless } from '../helpers/dicom-jpeg-lossless';
 import { tinyClipDir } from '../helpers/fixture-models';
 import { assertImageError, makeTempDir } from '../helpers/image-fixtures';
@@ -32,7 +37,9 @@ function writeDicom(img: TestDicomImage, name = `limit-${++counter}.dcm`): strin
 
 /** The refusal text for a `width` × `height` image over the default 64 MP limit. */
 const overDefault = (width: number, height: number, mp: string): RegExp =>
-  new RegExp(`^image is ${width} × ${height} pixels \\(${mp}\\), over the 64 MP limit for one image \\(raise it with --max-image-pixels\\)$`);
+  new RegExp(
+    `^image is ${width} × ${height} pixels \\(${mp}\\), over the 64 MP limit for one image \\(raise it with --max-image-pixels\\)$`,
+  );
 
 /** Memory a refused image may cost at most: nothing near its claimed size. */
 const GENEROUS_MB = 200;
@@ -80,14 +87,23 @@ describe('engine/image: the pixel limit, checked from the header', function () {
     const measured = await measurePeakRss(() => decodeImage(path));
     console.log(`      20,000² RLE DICOM (${(frame.length / 1e6).toFixed(1)} MB): ${describePeak(measured)}`);
     await assertImageError(Promise.reject(measured.outcome), path, overDefault(20000, 20000, '400 MP'));
-    assert.equal((measured.outcome as Error).message, `${path}: image is 20000 × 20000 pixels (400 MP), over the 64 MP limit for one image (raise it with --max-image-pixels)`);
+    assert.equal(
+      (measured.outcome as Error).message,
+      `${path}: image is 20000 × 20000 pixels (400 MP), over the 64 MP limit for one image (raise it with --max-image-pixels)`,
+    );
     assert.ok(measured.peakMB - measured.beforeMB < GENEROUS_MB, describePeak(measured));
   });
 
   it('refuses a 65,535 × 65,535 16-bit RLE DICOM with the same reason, not "Invalid typed array length"', async () => {
     // Its segments are cut short (a full one would be 134 MB): the header alone must decide.
     const frame = encodeConstantRleFrame(0, 65535, 65535, 16, 1, 4096);
-    const path = writeDicom({ transferSyntax: TS.rle, rows: 65535, columns: 65535, bitsAllocated: 16, frames: [frame] });
+    const path = writeDicom({
+      transferSyntax: TS.rle,
+      rows: 65535,
+      columns: 65535,
+      bitsAllocated: 16,
+      frames: [frame],
+    });
     const measured = await measurePeakRss(() => decodeImage(path));
     console.log(`      65,535² RLE DICOM: ${describePeak(measured)}`);
     await assertImageError(Promise.reject(measured.outcome), path, overDefault(65535, 65535, '4295 MP'));
@@ -95,12 +111,24 @@ describe('engine/image: the pixel limit, checked from the header', function () {
   });
 
   it('refuses the same RLE files for display too', async () => {
-    const path = writeDicom({ transferSyntax: TS.rle, rows: 20000, columns: 20000, bitsAllocated: 8, frames: [encodeConstantRleFrame(0, 20000, 20000, 8, 1, 64)] });
+    const path = writeDicom({
+      transferSyntax: TS.rle,
+      rows: 20000,
+      columns: 20000,
+      bitsAllocated: 8,
+      frames: [encodeConstantRleFrame(0, 20000, 20000, 8, 1, 64)],
+    });
     await assertImageError(decodeForDisplay(path), path, overDefault(20000, 20000, '400 MP'));
   });
 
   it('refuses an uncompressed DICOM claiming 60,000 × 60,000 pixels with 200 bytes of pixel data: the limit, then the length', async () => {
-    const img: TestDicomImage = { transferSyntax: TS.explicitLittle, rows: 60000, columns: 60000, bitsAllocated: 16, pixels: new Array(100).fill(7) };
+    const img: TestDicomImage = {
+      transferSyntax: TS.explicitLittle,
+      rows: 60000,
+      columns: 60000,
+      bitsAllocated: 16,
+      pixels: new Array(100).fill(7),
+    };
     const path = writeDicom(img);
     await assertImageError(decodeImage(path), path, overDefault(60000, 60000, '3600 MP'));
     // Under a limit raised past its claim, the pixel data that cannot fill Rows × Columns is the reason.
@@ -115,7 +143,13 @@ describe('engine/image: the pixel limit, checked from the header', function () {
   });
 
   it('refuses an RLE frame too short for its Rows × Columns before allocating, even under a raised limit', async () => {
-    const path = writeDicom({ transferSyntax: TS.rle, rows: 40000, columns: 40000, bitsAllocated: 16, frames: [encodeConstantRleFrame(0, 40000, 40000, 16, 1, 1000)] });
+    const path = writeDicom({
+      transferSyntax: TS.rle,
+      rows: 40000,
+      columns: 40000,
+      bitsAllocated: 16,
+      frames: [encodeConstantRleFrame(0, 40000, 40000, 16, 1, 1000)],
+    });
     const measured = await measurePeakRss(() => decodeImage(path, { maxImagePixels: 2_000_000_000 }));
     await assertImageError(
       Promise.reject(measured.outcome),
@@ -145,13 +179,21 @@ describe('engine/image: the pixel limit, checked from the header', function () {
   });
 
   it("turns sharp's own pixel-limit error into the same reason", async () => {
-    const png = await sharp(Buffer.alloc(200 * 150, 9), { raw: { width: 200, height: 150, channels: 1 } }).png().toBuffer();
-    const thrown = await limitedSharp(png, 10_000).raw().toBuffer().then(
-      () => assert.fail('sharp should refuse 30,000 pixels under a 10,000 limit'),
-      (e: unknown) => e,
-    );
+    const png = await sharp(Buffer.alloc(200 * 150, 9), { raw: { width: 200, height: 150, channels: 1 } })
+      .png()
+      .toBuffer();
+    const thrown = await limitedSharp(png, 10_000)
+      .raw()
+      .toBuffer()
+      .then(
+        () => assert.fail('sharp should refuse 30,000 pixels under a 10,000 limit'),
+        (e: unknown) => e,
+      );
     const explained = explainSharpLimit('/x/small.png', thrown, { width: 200, height: 150 } as Metadata, 10_000);
-    assert.equal((explained as Error).message, '/x/small.png: image is 200 × 150 pixels (0.03 MP), over the 0.01 MP limit for one image (raise it with --max-image-pixels)');
+    assert.equal(
+      (explained as Error).message,
+      '/x/small.png: image is 200 × 150 pixels (0.03 MP), over the 0.01 MP limit for one image (raise it with --max-image-pixels)',
+    );
   });
 
   describe('an image at the limit decodes; one pixel more is refused (maxImagePixels 10,000)', () => {
@@ -161,12 +203,20 @@ describe('engine/image: the pixel limit, checked from the header', function () {
     it('PNG 100 × 100 decodes, 101 × 100 is refused', async () => {
       const at = join(temp.dir, 'at-limit.png');
       const over = join(temp.dir, 'over-limit.png');
-      await sharp(Buffer.alloc(100 * 100, 77), { raw: { width: 100, height: 100, channels: 1 } }).png().toFile(at);
-      await sharp(Buffer.alloc(101 * 100, 77), { raw: { width: 101, height: 100, channels: 1 } }).png().toFile(over);
+      await sharp(Buffer.alloc(100 * 100, 77), { raw: { width: 100, height: 100, channels: 1 } })
+        .png()
+        .toFile(at);
+      await sharp(Buffer.alloc(101 * 100, 77), { raw: { width: 101, height: 100, channels: 1 } })
+        .png()
+        .toFile(over);
       const img = await decodeImage(at, limits);
       assert.deepEqual([img.width, img.height, img.data[0]], [100, 100, 77]);
       assert.equal((await decodeForDisplay(at, 64, limits)).sourceWidth, 100);
-      await assertImageError(decodeImage(over, limits), over, /^image is 101 × 100 pixels \(0\.0101 MP\), over the 0\.01 MP limit for one image \(raise it with --max-image-pixels\)$/);
+      await assertImageError(
+        decodeImage(over, limits),
+        over,
+        /^image is 101 × 100 pixels \(0\.0101 MP\), over the 0\.01 MP limit for one image \(raise it with --max-image-pixels\)$/,
+      );
       await assertImageError(decodeForDisplay(over, 64, limits), over, /^image is 101 × 100 pixels/);
     });
 
@@ -184,7 +234,12 @@ describe('engine/image: the pixel limit, checked from the header', function () {
         ];
         for (const path of files) {
           if (ok) assert.deepEqual([(await decodeImage(path, limits)).height], [100], path);
-          else await assertImageError(decodeImage(path, limits), path, /^image is 100 × 101 pixels \(0\.0101 MP\), over the 0\.01 MP limit/);
+          else
+            await assertImageError(
+              decodeImage(path, limits),
+              path,
+              /^image is 100 × 101 pixels \(0\.0101 MP\), over the 0\.01 MP limit/,
+            );
         }
       }
     });
@@ -207,12 +262,19 @@ describe('engine/image: the pixel limit, checked from the header', function () {
       );
     });
 
-    it('checks the size a JPEG Lossless frame declares, which need not be the header\'s', async () => {
+    it("checks the size a JPEG Lossless frame declares, which need not be the header's", async () => {
       const jpeg = encodeJpegLossless(ramp(100), 10, 10, 12);
       const sof = jpeg.indexOf(Buffer.from([0xff, 0xc3]));
       jpeg.writeUInt16BE(30000, sof + 5); // height
       jpeg.writeUInt16BE(30000, sof + 7); // width
-      const path = writeDicom({ transferSyntax: TS.jpegLossless, rows: 10, columns: 10, bitsAllocated: 16, bitsStored: 12, frames: [jpeg] });
+      const path = writeDicom({
+        transferSyntax: TS.jpegLossless,
+        rows: 10,
+        columns: 10,
+        bitsAllocated: 16,
+        bitsStored: 12,
+        frames: [jpeg],
+      });
       const measured = await measurePeakRss(() => decodeImage(path));
       await assertImageError(Promise.reject(measured.outcome), path, overDefault(30000, 30000, '900 MP'));
       assert.ok(measured.peakMB - measured.beforeMB < GENEROUS_MB, describePeak(measured));
@@ -220,19 +282,40 @@ describe('engine/image: the pixel limit, checked from the header', function () {
 
     it('refuses a JPEG Lossless frame whose size differs from Rows × Columns (it used to be read as a sheared image)', async () => {
       const jpeg = encodeJpegLossless(ramp(100), 10, 10, 12);
-      const path = writeDicom({ transferSyntax: TS.jpegLossless, rows: 8, columns: 10, bitsAllocated: 16, bitsStored: 12, frames: [jpeg] });
+      const path = writeDicom({
+        transferSyntax: TS.jpegLossless,
+        rows: 8,
+        columns: 10,
+        bitsAllocated: 16,
+        bitsStored: 12,
+        frames: [jpeg],
+      });
       await assertImageError(decodeImage(path), path, /JPEG Lossless frame is 10x10 but the header says 10x8/);
     });
 
     it('refuses a JPEG Baseline frame whose size differs from Rows × Columns before decoding it', async () => {
-      const jpeg = await sharp(Buffer.alloc(64 * 48, 100), { raw: { width: 64, height: 48, channels: 1 } }).jpeg().toBuffer();
-      const path = writeDicom({ transferSyntax: TS.jpegBaseline, rows: 10, columns: 10, bitsAllocated: 8, frames: [jpeg] });
+      const jpeg = await sharp(Buffer.alloc(64 * 48, 100), { raw: { width: 64, height: 48, channels: 1 } })
+        .jpeg()
+        .toBuffer();
+      const path = writeDicom({
+        transferSyntax: TS.jpegBaseline,
+        rows: 10,
+        columns: 10,
+        bitsAllocated: 8,
+        frames: [jpeg],
+      });
       await assertImageError(decodeImage(path), path, /JPEG frame is 64x48 but the header says 10x10/);
     });
 
     it('bounds what a deflated dataset may inflate to (one frame at the limit plus 64 MiB of attributes)', async () => {
       // 72 MB of pixels deflate to a few hundred kilobytes.
-      const path = writeDicom({ transferSyntax: TS.deflated, rows: 9000, columns: 8000, bitsAllocated: 8, pixels: new Uint8Array(72e6) });
+      const path = writeDicom({
+        transferSyntax: TS.deflated,
+        rows: 9000,
+        columns: 8000,
+        bitsAllocated: 8,
+        pixels: new Uint8Array(72e6),
+      });
       await assertImageError(
         decodeImage(path, { maxImagePixels: 10_000 }), // the file (~70 KB) is within what 10,000 pixels admit; its inflated dataset is not
         path,
@@ -243,8 +326,20 @@ describe('engine/image: the pixel limit, checked from the header', function () {
     it('ImageFeatureStore passes its limits on: an image over them is an Error for that path, the others are embedded', async () => {
       const model = await loadModel(tinyClipDir);
       try {
-        const at = writeDicom({ transferSyntax: TS.explicitLittle, rows: 100, columns: 100, bitsAllocated: 16, pixels: ramp(10000) });
-        const over = writeDicom({ transferSyntax: TS.explicitLittle, rows: 101, columns: 100, bitsAllocated: 16, pixels: ramp(10100) });
+        const at = writeDicom({
+          transferSyntax: TS.explicitLittle,
+          rows: 100,
+          columns: 100,
+          bitsAllocated: 16,
+          pixels: ramp(10000),
+        });
+        const over = writeDicom({
+          transferSyntax: TS.explicitLittle,
+          rows: 101,
+          columns: 100,
+          bitsAllocated: 16,
+          pixels: ramp(10100),
+        });
         const store = new ImageFeatureStore(model, new EmbeddingCache(null), limits);
         const features = await store.features([at, over], false);
         assert.ok(!(features.get(at) instanceof Error), String(features.get(at)));
@@ -264,11 +359,21 @@ describe('engine/image: the pixel limit, checked from the header', function () {
   it(`a batch of 16 2,500 × 2,500 16-bit DICOMs (decoded ${DECODE_CONCURRENCY} at a time): peak memory printed`, async () => {
     const side = 2500;
     const pixels = new Uint16Array(side * side);
-    for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) pixels[y * side + x] = (x * 3 + y * 5 + ((x * y) % 97)) % 4096;
+    for (let y = 0; y < side; y++)
+      for (let x = 0; x < side; x++) pixels[y * side + x] = (x * 3 + y * 5 + ((x * y) % 97)) % 4096;
     const paths: string[] = [];
     for (let i = 0; i < 16; i++) {
       pixels[0] = i; // distinct contents, so none is a cache twin of another
-      paths.push(writeDicom({ transferSyntax: TS.explicitLittle, rows: side, columns: side, bitsAllocated: 16, bitsStored: 12, pixels }));
+      paths.push(
+        writeDicom({
+          transferSyntax: TS.explicitLittle,
+          rows: side,
+          columns: side,
+          bitsAllocated: 16,
+          bitsStored: 12,
+          pixels,
+        }),
+      );
     }
     const model = await loadModel(tinyClipDir);
     try {
@@ -277,7 +382,9 @@ describe('engine/image: the pixel limit, checked from the header', function () {
       const measured = await measurePeakRss(() => store.features(paths, false));
       const features = measured.outcome as Map<string, unknown>;
       assert.equal([...features.values()].filter((f) => f instanceof Error).length, 0);
-      console.log(`      16 × 2,500² 16-bit DICOM (12.5 MB each, 200 MB in all): ${describePeak(measured)}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      console.log(
+        `      16 × 2,500² 16-bit DICOM (12.5 MB each, 200 MB in all): ${describePeak(measured)}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
       // Bounded by the images in flight, not by the batch: 16 files alone are 200 MB.
       assert.ok(measured.peakMB - measured.beforeMB < 600, describePeak(measured));
     } finally {
@@ -293,12 +400,26 @@ describe('engine/image: the file itself, before it is read', function () {
 
   it('refuses a file larger than any image within the pixel limit needs, from its size, without reading it', async () => {
     const path = join(temp.dir, 'padded.png');
-    const png = await sharp({ create: { width: 10, height: 10, channels: 3, background: '#777' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 10, height: 10, channels: 3, background: '#777' } })
+      .png()
+      .toBuffer();
     writeFileSync(path, Buffer.concat([png, Buffer.alloc(9_000)])); // a PNG followed by junk: 9 KB over 100 px × 8 bytes
     const limits = { maxImagePixels: 1_000 };
-    await assertImageError(decodeImage(path, limits), path, /^file is 0\.0\d+ MB, more than any image within the 0\.001 MP limit needs \(0\.008 MB; raise it with --max-image-pixels\)$/);
-    await assertImageError(decodeForDisplay(path, 512, limits), path, /more than any image within the 0\.001 MP limit needs/);
-    const features = await new ImageFeatureStore(await loadModel(tinyClipDir), new EmbeddingCache(null), limits).features([path], false);
+    await assertImageError(
+      decodeImage(path, limits),
+      path,
+      /^file is 0\.0\d+ MB, more than any image within the 0\.001 MP limit needs \(0\.008 MB; raise it with --max-image-pixels\)$/,
+    );
+    await assertImageError(
+      decodeForDisplay(path, 512, limits),
+      path,
+      /more than any image within the 0\.001 MP limit needs/,
+    );
+    const features = await new ImageFeatureStore(
+      await loadModel(tinyClipDir),
+      new EmbeddingCache(null),
+      limits,
+    ).features([path], false);
     assert.match(String(features.get(path)), /more than any image within the 0\.001 MP limit needs/);
     assert.ok(await decodeImage(path, { maxImagePixels: 2_000 }), 'under a raised limit the same file decodes');
   });

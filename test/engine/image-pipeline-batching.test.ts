@@ -10,7 +10,12 @@ import sharp from 'sharp';
 import { EmbeddingCache } from '../../src/engine/cache/embedding-cache';
 import { loadModel } from '../../src/engine/model';
 import type { ClipModel, ImageEncoding } from '../../src/engine/model/types';
-import { BATCHES_WAITING, FILES_IN_FLIGHT, ImageFeatureStore, type ImageFeatures } from '../../src/engine/pipeline/image-features';
+import {
+  BATCHES_WAITING,
+  FILES_IN_FLIGHT,
+  ImageFeatureStore,
+  type ImageFeatures,
+} from '../../src/engine/pipeline/image-features';
 import { BatchQueue, mapLimit, Slots } from '../../src/engine/pipeline/map-limit';
 import { tinyClipDir } from '../helpers/fixture-models';
 import { makeTempDir } from '../helpers/image-fixtures';
@@ -37,7 +42,11 @@ async function countingOpens<T>(dir: string, work: (opened: () => number) => Pro
 }
 
 /** The model, recording each encodeImages call (its size and what `probe` says when it starts), optionally slowed. */
-function recording(model: ClipModel, probe: () => number, delayMs = 0): ClipModel & { calls: { size: number; probe: number }[]; encodedSoFar: () => number } {
+function recording(
+  model: ClipModel,
+  probe: () => number,
+  delayMs = 0,
+): ClipModel & { calls: { size: number; probe: number }[]; encodedSoFar: () => number } {
   const calls: { size: number; probe: number }[] = [];
   let encoded = 0;
   return {
@@ -72,7 +81,12 @@ describe('engine/pipeline: decoding overlapped with batched inference', function
       const px = Buffer.alloc(160 * 128);
       for (let j = 0; j < px.length; j++) px[j] = (j * (i + 3) + (j >> 7) * 11) % 256;
       const path = join(dir, `img-${String(i).padStart(2, '0')}.png`);
-      writeFileSync(path, await sharp(px, { raw: { width: 160, height: 128, channels: 1 } }).png().toBuffer());
+      writeFileSync(
+        path,
+        await sharp(px, { raw: { width: 160, height: 128, channels: 1 } })
+          .png()
+          .toBuffer(),
+      );
       paths.push(path);
     }
   });
@@ -83,12 +97,17 @@ describe('engine/pipeline: decoding overlapped with batched inference', function
   it('runs the model on batches of batchSize (the last shorter) and gives the same features as one batch of all', async () => {
     const some = paths.slice(0, 21);
     const wrapped = recording(model, () => 0);
-    const batched = await new ImageFeatureStore(wrapped, new EmbeddingCache(null), undefined, { batchSize: 4 }).features(some, false);
+    const batched = await new ImageFeatureStore(wrapped, new EmbeddingCache(null), undefined, {
+      batchSize: 4,
+    }).features(some, false);
     assert.deepEqual(
       wrapped.calls.map((c) => c.size),
       [4, 4, 4, 4, 4, 1],
     );
-    const whole = await new ImageFeatureStore(model, new EmbeddingCache(null), undefined, { batchSize: 64 }).features(some, false);
+    const whole = await new ImageFeatureStore(model, new EmbeddingCache(null), undefined, { batchSize: 64 }).features(
+      some,
+      false,
+    );
     for (const p of some) {
       const [a, b] = [batched.get(p) as ImageFeatures, whole.get(p) as ImageFeatures];
       let worst = 0;
@@ -101,7 +120,10 @@ describe('engine/pipeline: decoding overlapped with batched inference', function
   it('the first batch is encoded while most files have not even been opened', async () => {
     await countingOpens(dir, async (opened) => {
       const wrapped = recording(model, opened);
-      await new ImageFeatureStore(wrapped, new EmbeddingCache(null), undefined, { batchSize: 4 }).features(paths, false);
+      await new ImageFeatureStore(wrapped, new EmbeddingCache(null), undefined, { batchSize: 4 }).features(
+        paths,
+        false,
+      );
       const first = wrapped.calls[0]!.probe;
       // Four tensors made, and at most the files in flight beyond them.
       assert.ok(first <= 4 + FILES_IN_FLIGHT, `${first} of ${paths.length} files opened when the model first ran`);
@@ -114,9 +136,16 @@ describe('engine/pipeline: decoding overlapped with batched inference', function
       let worst = 0;
       const box: { wrapped?: ReturnType<typeof recording> } = {};
       // Sampled as each batch starts: the decoder has had the whole previous run to get ahead.
-      const wrapped = (box.wrapped = recording(model, () => (worst = Math.max(worst, opened() - box.wrapped!.encodedSoFar())), 60));
+      const wrapped = (box.wrapped = recording(
+        model,
+        () => (worst = Math.max(worst, opened() - box.wrapped!.encodedSoFar())),
+        60,
+      ));
       const batch = 4;
-      await new ImageFeatureStore(wrapped, new EmbeddingCache(null), undefined, { batchSize: batch }).features(paths, false);
+      await new ImageFeatureStore(wrapped, new EmbeddingCache(null), undefined, { batchSize: batch }).features(
+        paths,
+        false,
+      );
       // Waiting in the queue, plus the batch running, plus one per file in flight.
       const bound = (BATCHES_WAITING + 2) * batch + FILES_IN_FLIGHT;
       assert.ok(worst <= bound, `${worst} files opened ahead of the model (bound ${bound}, ${paths.length} in all)`);
@@ -135,7 +164,10 @@ describe('engine/pipeline: decoding overlapped with batched inference', function
       },
     };
     await countingOpens(dir, async (opened) => {
-      await assert.rejects(new ImageFeatureStore(failing, new EmbeddingCache(null), undefined, { batchSize: 4 }).features(paths, false), /out of memory \(test\)/);
+      await assert.rejects(
+        new ImageFeatureStore(failing, new EmbeddingCache(null), undefined, { batchSize: 4 }).features(paths, false),
+        /out of memory \(test\)/,
+      );
       await sleep(200); // anything still running would open more files meanwhile
       assert.equal(calls, 1);
       assert.ok(opened() < paths.length, `${opened()} files opened`);

@@ -84,7 +84,15 @@ function tinted(grey: Buffer, width: number, height: number): Buffer {
 
 type Format = 'png' | 'jpeg' | 'tiff' | 'webp' | 'webp-lossy';
 
-async function writeFile8(name: string, pixels: Buffer, width: number, height: number, channels: 1 | 3, format: Format, orientation = 1): Promise<string> {
+async function writeFile8(
+  name: string,
+  pixels: Buffer,
+  width: number,
+  height: number,
+  channels: 1 | 3,
+  format: Format,
+  orientation = 1,
+): Promise<string> {
   let s = sharp(pixels, { raw: { width, height, channels } });
   if (channels === 1) s = s.toColourspace('b-w');
   if (orientation !== 1) s = s.withMetadata({ orientation });
@@ -114,7 +122,9 @@ describe('engine/image: one pipeline from the file against decode-then-preproces
   ];
   const formats: Format[] = ['png', 'jpeg', 'tiff', 'webp', 'webp-lossy'];
   const summary: string[] = [];
-  after(() => console.log(`      differences in 8-bit steps (max / mean):\n${summary.map((l) => `        ${l}`).join('\n')}`));
+  after(() =>
+    console.log(`      differences in 8-bit steps (max / mean):\n${summary.map((l) => `        ${l}`).join('\n')}`),
+  );
 
   for (const [width, height] of shapes) {
     for (const format of formats) {
@@ -123,16 +133,30 @@ describe('engine/image: one pipeline from the file against decode-then-preproces
         it(`${format} ${channels === 1 ? 'grey' : 'colour'} ${width} × ${height}, every resize mode`, async () => {
           const grey = await radiograph(width + height, width, height);
           const pixels = channels === 1 ? grey : tinted(grey, width, height);
-          const path = await writeFile8(`${format}-${channels}-${width}x${height}.${format.startsWith('webp') ? 'webp' : format}`, pixels, width, height, channels, format);
+          const path = await writeFile8(
+            `${format}-${channels}-${width}x${height}.${format.startsWith('webp') ? 'webp' : format}`,
+            pixels,
+            width,
+            height,
+            channels,
+            format,
+          );
           const shrinkOnLoad = SHRINK_ON_LOAD && format === 'jpeg' && Math.min(width, height) / 224 >= 4;
-          const specs = [spec('squash'), spec('shortest-edge'), spec('letterbox'), ...(channels === 3 ? [spec('squash', 1)] : [])];
+          const specs = [
+            spec('squash'),
+            spec('shortest-edge'),
+            spec('letterbox'),
+            ...(channels === 3 ? [spec('squash', 1)] : []),
+          ];
           for (const s of specs) {
             const old = await twoStep(path, s);
             const one = await modelInputFromFile(path, s);
             assert.equal(one.route, 'one-pipeline');
             assert.deepEqual(one.transform, old.transform, `${s.resize}: the same geometry`);
             const d = steps(one.tensor, old.tensor);
-            summary.push(`${format} ${channels}ch ${width}×${height} ${s.resize}${s.channels === 1 ? ' →grey' : ''}: ${d.max} / ${d.mean.toFixed(3)}`);
+            summary.push(
+              `${format} ${channels}ch ${width}×${height} ${s.resize}${s.channels === 1 ? ' →grey' : ''}: ${d.max} / ${d.mean.toFixed(3)}`,
+            );
             if (shrinkOnLoad) {
               assert.ok(d.max <= JPEG_MAX_STEPS && d.mean <= JPEG_MEAN_STEPS, `${s.resize}: ${JSON.stringify(d)}`);
             } else {
@@ -145,12 +169,26 @@ describe('engine/image: one pipeline from the file against decode-then-preproces
   }
 
   for (const format of ['jpeg', 'png', 'webp', 'tiff'] as const) {
-    const sizes: Array<[number, number]> = format === 'jpeg' ? [[300, 180], [1800, 1200]] : [[300, 180]];
+    const sizes: Array<[number, number]> =
+      format === 'jpeg'
+        ? [
+            [300, 180],
+            [1800, 1200],
+          ]
+        : [[300, 180]];
     for (const [width, height] of sizes) {
       it(`${format} ${width} × ${height}: all eight EXIF orientations give the oriented image's tensor and geometry`, async () => {
         const grey = await radiograph(7, width, height);
         for (let orientation = 1; orientation <= 8; orientation++) {
-          const path = await writeFile8(`orient-${orientation}-${width}.${format}`, grey, width, height, 1, format, orientation);
+          const path = await writeFile8(
+            `orient-${orientation}-${width}.${format}`,
+            grey,
+            width,
+            height,
+            1,
+            format,
+            orientation,
+          );
           const meta = await sharp(path).metadata();
           assert.equal(meta.orientation ?? 1, orientation, 'the file carries the orientation');
           for (const resize of ['squash', 'shortest-edge', 'letterbox'] as const) {
@@ -162,8 +200,13 @@ describe('engine/image: one pipeline from the file against decode-then-preproces
             assert.deepEqual(one.transform, old.transform);
             const d = steps(one.tensor, old.tensor);
             // Oriented files are resized after orienting, as decoding did, which turns shrink-on-load off.
-            const shrinkOnLoad = SHRINK_ON_LOAD && orientation === 1 && format === 'jpeg' && Math.min(width, height) / 224 >= 4;
-            if (shrinkOnLoad) assert.ok(d.max <= JPEG_MAX_STEPS && d.mean <= JPEG_MEAN_STEPS, `orientation ${orientation} ${resize}: ${JSON.stringify(d)}`);
+            const shrinkOnLoad =
+              SHRINK_ON_LOAD && orientation === 1 && format === 'jpeg' && Math.min(width, height) / 224 >= 4;
+            if (shrinkOnLoad)
+              assert.ok(
+                d.max <= JPEG_MAX_STEPS && d.mean <= JPEG_MEAN_STEPS,
+                `orientation ${orientation} ${resize}: ${JSON.stringify(d)}`,
+              );
             else assert.equal(d.max, 0, `orientation ${orientation} ${resize}: ${JSON.stringify(d)}`);
           }
         }
@@ -174,11 +217,22 @@ describe('engine/image: one pipeline from the file against decode-then-preproces
   it('a palette PNG and a CMYK JPEG count as colour and a grey JPEG stays grey, as when decoded first', async () => {
     const grey = await radiograph(3, 320, 256);
     const palette = join(temp.dir, 'palette.png');
-    writeFileSync(palette, await sharp(tinted(grey, 320, 256), { raw: { width: 320, height: 256, channels: 3 } }).png({ palette: true, colours: 64 }).toBuffer());
+    writeFileSync(
+      palette,
+      await sharp(tinted(grey, 320, 256), { raw: { width: 320, height: 256, channels: 3 } })
+        .png({ palette: true, colours: 64 })
+        .toBuffer(),
+    );
     assert.equal((await sharp(palette).metadata()).isPalette, true);
     const greyJpeg = await writeFile8('grey.jpeg', grey, 320, 256, 1, 'jpeg');
     const cmyk = join(temp.dir, 'cmyk.jpeg');
-    writeFileSync(cmyk, await sharp(tinted(grey, 320, 256), { raw: { width: 320, height: 256, channels: 3 } }).toColourspace('cmyk').jpeg().toBuffer());
+    writeFileSync(
+      cmyk,
+      await sharp(tinted(grey, 320, 256), { raw: { width: 320, height: 256, channels: 3 } })
+        .toColourspace('cmyk')
+        .jpeg()
+        .toBuffer(),
+    );
     assert.equal((await sharp(cmyk).metadata()).space, 'cmyk');
     for (const path of [palette, greyJpeg, cmyk]) {
       const old = await twoStep(path, spec('squash'));
@@ -200,7 +254,12 @@ describe('engine/image: one pipeline from the file against decode-then-preproces
         rgba.set([grey[i]!, 255 - grey[i]!, 128, transparent ? 0 : 255], i * 4);
       }
       const path = join(temp.dir, 'rgba.png');
-      writeFileSync(path, await sharp(rgba, { raw: { width, height, channels: 4 } }).png().toBuffer());
+      writeFileSync(
+        path,
+        await sharp(rgba, { raw: { width, height, channels: 4 } })
+          .png()
+          .toBuffer(),
+      );
       for (const resize of ['squash', 'letterbox'] as const) {
         const one = await modelInputFromFile(path, spec(resize));
         const d = steps(one.tensor, (await twoStep(path, spec(resize))).tensor);
@@ -215,7 +274,13 @@ describe('engine/image: one pipeline from the file against decode-then-preproces
       const samples = new Uint16Array(width * height);
       for (let i = 0; i < samples.length; i++) samples[i] = 20000 + grey[i]! * 37; // a narrow band of the 16-bit range
       const path = join(temp.dir, 'deep.png');
-      writeFileSync(path, await sharp(samples, { raw: { width, height, channels: 1 } }).toColourspace('grey16').png().toBuffer());
+      writeFileSync(
+        path,
+        await sharp(samples, { raw: { width, height, channels: 1 } })
+          .toColourspace('grey16')
+          .png()
+          .toBuffer(),
+      );
       const one = await modelInputFromFile(path, spec('squash'));
       const old = await twoStep(path, spec('squash'));
       const d = steps(one.tensor, old.tensor);
@@ -231,7 +296,10 @@ describe('engine/image: one pipeline from the file against decode-then-preproces
       const [rows, columns] = [200, 240];
       const pixels = Array.from({ length: rows * columns }, (_, i) => 300 + ((i * 37) % 900));
       const path = join(temp.dir, 'parity.dcm');
-      writeFileSync(path, buildDicom({ transferSyntax: TS.explicitLittle, rows, columns, bitsAllocated: 16, bitsStored: 12, pixels }));
+      writeFileSync(
+        path,
+        buildDicom({ transferSyntax: TS.explicitLittle, rows, columns, bitsAllocated: 16, bitsStored: 12, pixels }),
+      );
       const one = await modelInputFromFile(path, spec('shortest-edge'));
       assert.equal(one.route, 'decoded');
       assert.equal(steps(one.tensor, (await twoStep(path, spec('shortest-edge'))).tensor).max, 0);
@@ -256,14 +324,17 @@ describe('engine/image: one pipeline from the file against decode-then-preproces
       s.worstMean = Math.max(s.worstMean, d.mean);
       s.meanOfMeans += d.mean;
       byFormat.set(key, s);
-      if (!SHRINK_ON_LOAD || meta.format !== 'jpeg' || one.route === 'decoded') assert.ok(d.max <= 2 && d.mean <= 0.01, `${name}: ${JSON.stringify(d)}`);
+      if (!SHRINK_ON_LOAD || meta.format !== 'jpeg' || one.route === 'decoded')
+        assert.ok(d.max <= 2 && d.mean <= 0.01, `${name}: ${JSON.stringify(d)}`);
       // Real JPEGs carry burnt-in labels and arrows: sharp edges where a DCT-domain reduction and a
       // bicubic one differ most at single pixels (up to 53 steps, measured), so only the mean is
       // bounded per image (worst measured 1.49 steps), and the mean over all of them below.
       else assert.ok(d.mean <= 2, `${name}: ${JSON.stringify(d)}`);
     }
     for (const [key, s] of byFormat) {
-      console.log(`      ${key}: ${s.n} images, worst max ${s.worstMax.toFixed(0)} steps, mean ${(s.meanOfMeans / s.n).toFixed(3)} (worst image ${s.worstMean.toFixed(3)})`);
+      console.log(
+        `      ${key}: ${s.n} images, worst max ${s.worstMax.toFixed(0)} steps, mean ${(s.meanOfMeans / s.n).toFixed(3)} (worst image ${s.worstMean.toFixed(3)})`,
+      );
     }
     const jpeg = byFormat.get('jpeg (one-pipeline)');
     if (jpeg) assert.ok(jpeg.meanOfMeans / jpeg.n <= JPEG_MEAN_STEPS, `JPEG mean ${jpeg.meanOfMeans / jpeg.n}`);

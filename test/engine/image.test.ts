@@ -31,9 +31,17 @@ async function writeImage(
 }
 
 /** Writes 16-bit samples as a PNG or TIFF. */
-async function write16(name: string, samples: Uint16Array, width: number, height: number, channels: 1 | 3): Promise<string> {
+async function write16(
+  name: string,
+  samples: Uint16Array,
+  width: number,
+  height: number,
+  channels: 1 | 3,
+): Promise<string> {
   const path = join(temp.dir, name);
-  const pipeline = sharp(samples, { raw: { width, height, channels } }).toColourspace(channels === 1 ? 'grey16' : 'rgb16');
+  const pipeline = sharp(samples, { raw: { width, height, channels } }).toColourspace(
+    channels === 1 ? 'grey16' : 'rgb16',
+  );
   const encoded = name.endsWith('.png') ? pipeline.png() : pipeline.tiff({ compression: 'lzw' });
   writeFileSync(path, await encoded.toBuffer());
   return path;
@@ -119,7 +127,9 @@ describe('engine/image: decodeImage (raster)', () => {
     const jpeg = await decodeImage(await writeImage('pattern.jpg', px, 32, 24, 3, (s) => s.jpeg({ quality: 95 })));
     assert.deepEqual([jpeg.format, jpeg.width, jpeg.height, jpeg.channels], ['jpeg', 32, 24, 3]);
     assert.ok(meanAbsDiff(jpeg.data, px) < 4);
-    const tiff = await decodeImage(await writeImage('pattern.tif', px, 32, 24, 3, (s) => s.tiff({ compression: 'lzw' })));
+    const tiff = await decodeImage(
+      await writeImage('pattern.tif', px, 32, 24, 3, (s) => s.tiff({ compression: 'lzw' })),
+    );
     assert.equal(tiff.format, 'tiff');
     assert.deepEqual(tiff.data, px);
     const webp = await decodeImage(await writeImage('pattern.webp', px, 32, 24, 3, (s) => s.webp({ lossless: true })));
@@ -138,7 +148,9 @@ describe('engine/image: decodeImage (raster)', () => {
     // 40x20, a red block in the top-left corner; orientation 6 means "rotate 90° clockwise to display".
     const px = Buffer.alloc(40 * 20 * 3);
     for (let y = 0; y < 6; y++) for (let x = 0; x < 6; x++) px[(y * 40 + x) * 3] = 255;
-    const path = await writeImage('rotated.jpg', px, 40, 20, 3, (s) => s.jpeg({ quality: 95 }).withMetadata({ orientation: 6 }));
+    const path = await writeImage('rotated.jpg', px, 40, 20, 3, (s) =>
+      s.jpeg({ quality: 95 }).withMetadata({ orientation: 6 }),
+    );
     const img = await decodeImage(path);
     assert.deepEqual([img.width, img.height], [20, 40]);
     const red = (x: number, y: number): number => img.data[(y * img.width + x) * 3]!;
@@ -160,12 +172,18 @@ describe('engine/image: decodeImage (raster)', () => {
 
     const text = join(temp.dir, 'notes.png');
     writeFileSync(text, 'hello, not an image');
-    await assertImageError(decodeImage(text), text, /^not a supported image \(starts with bytes 68 65 6c 6c 6f 2c 20 6e\)$/);
+    await assertImageError(
+      decodeImage(text),
+      text,
+      /^not a supported image \(starts with bytes 68 65 6c 6c 6f 2c 20 6e\)$/,
+    );
 
     const missing = join(temp.dir, 'missing.png');
     await assertImageError(decodeImage(missing), missing, /cannot read file: .*ENOENT/);
 
-    const whole = await sharp(rgbPattern(64, 64), { raw: { width: 64, height: 64, channels: 3 } }).png().toBuffer();
+    const whole = await sharp(rgbPattern(64, 64), { raw: { width: 64, height: 64, channels: 3 } })
+      .png()
+      .toBuffer();
     const cut = join(temp.dir, 'cut.png');
     writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2)));
     await assertImageError(decodeImage(cut), cut, /cannot decode png: /);
@@ -180,9 +198,15 @@ describe('engine/image: decodeImage (raster)', () => {
     assert.equal(names.length, 20);
     for (const name of names) {
       const img = await decodeImage(join(root, 'images', name));
-      assert.ok(img.width >= 64 && img.height >= 64 && img.width <= 10000 && img.height <= 10000, `${name}: ${img.width}x${img.height}`);
+      assert.ok(
+        img.width >= 64 && img.height >= 64 && img.width <= 10000 && img.height <= 10000,
+        `${name}: ${img.width}x${img.height}`,
+      );
       assert.equal(img.data.length, img.width * img.height * img.channels, name);
-      assert.ok(img.data.some((v) => v !== img.data[0]), `${name} is not blank`);
+      assert.ok(
+        img.data.some((v) => v !== img.data[0]),
+        `${name} is not blank`,
+      );
     }
   });
 });
@@ -191,10 +215,20 @@ describe('engine/image: preprocessImage', () => {
   const mean = [0.5, 0.4, 0.3];
   const std = [0.25, 0.2, 0.1];
   const size = 64;
-  const spec = (resize: ImagePreprocessSpec['resize']): ImagePreprocessSpec => ({ size, resize, mean, std, channels: 3 });
+  const spec = (resize: ImagePreprocessSpec['resize']): ImagePreprocessSpec => ({
+    size,
+    resize,
+    mean,
+    std,
+    channels: 3,
+  });
 
   /** Left half black, right half white, a red block; written as PNG and decoded, like a real input. */
-  async function markerImage(width: number, height: number, block: { x0: number; y0: number; x1: number; y1: number }): Promise<DecodedImage> {
+  async function markerImage(
+    width: number,
+    height: number,
+    block: { x0: number; y0: number; x1: number; y1: number },
+  ): Promise<DecodedImage> {
     const px = Buffer.alloc(width * height * 3);
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
@@ -208,9 +242,13 @@ describe('engine/image: preprocessImage', () => {
   }
 
   /** Normalised value of channel c at model-input pixel (x, y). */
-  const valueAt = (tensor: Float32Array, c: number, x: number, y: number): number => tensor[c * size * size + y * size + x]!;
+  const valueAt = (tensor: Float32Array, c: number, x: number, y: number): number =>
+    tensor[c * size * size + y * size + x]!;
   const normalised = (v: number): number[] => mean.map((m, c) => (v / 255 - m) / std[c]!);
-  const toOriginal = (t: InputToImageTransform, x: number, y: number): [number, number] => [(x - t.offsetX) / t.scaleX, (y - t.offsetY) / t.scaleY];
+  const toOriginal = (t: InputToImageTransform, x: number, y: number): [number, number] => [
+    (x - t.offsetX) / t.scaleX,
+    (y - t.offsetY) / t.scaleY,
+  ];
 
   /** Centre of the pixels that are clearly red, in continuous input coordinates. */
   function redCentroid(tensor: Float32Array): [number, number] {
@@ -240,12 +278,36 @@ describe('engine/image: preprocessImage', () => {
     transform: Omit<InputToImageTransform, 'width' | 'height' | 'inputSize'>;
   }> = [
     // 300x200 → short side 64: 96x64, 16 px cut from the left.
-    { resize: 'shortest-edge', width: 300, height: 200, block: { x0: 100, y0: 140, x1: 120, y1: 160 }, transform: { scaleX: 0.32, scaleY: 0.32, offsetX: -16, offsetY: 0 } },
+    {
+      resize: 'shortest-edge',
+      width: 300,
+      height: 200,
+      block: { x0: 100, y0: 140, x1: 120, y1: 160 },
+      transform: { scaleX: 0.32, scaleY: 0.32, offsetX: -16, offsetY: 0 },
+    },
     // 200x300 portrait: 64x96, 16 px cut from the top.
-    { resize: 'shortest-edge', width: 200, height: 300, block: { x0: 40, y0: 100, x1: 60, y1: 120 }, transform: { scaleX: 0.32, scaleY: 0.32, offsetX: 0, offsetY: -16 } },
-    { resize: 'squash', width: 300, height: 200, block: { x0: 100, y0: 140, x1: 120, y1: 160 }, transform: { scaleX: 64 / 300, scaleY: 0.32, offsetX: 0, offsetY: 0 } },
+    {
+      resize: 'shortest-edge',
+      width: 200,
+      height: 300,
+      block: { x0: 40, y0: 100, x1: 60, y1: 120 },
+      transform: { scaleX: 0.32, scaleY: 0.32, offsetX: 0, offsetY: -16 },
+    },
+    {
+      resize: 'squash',
+      width: 300,
+      height: 200,
+      block: { x0: 100, y0: 140, x1: 120, y1: 160 },
+      transform: { scaleX: 64 / 300, scaleY: 0.32, offsetX: 0, offsetY: 0 },
+    },
     // 300x200 → 64x43, padded by 10 rows on top and 11 below.
-    { resize: 'letterbox', width: 300, height: 200, block: { x0: 100, y0: 140, x1: 120, y1: 160 }, transform: { scaleX: 64 / 300, scaleY: 43 / 200, offsetX: 0, offsetY: 10 } },
+    {
+      resize: 'letterbox',
+      width: 300,
+      height: 200,
+      block: { x0: 100, y0: 140, x1: 120, y1: 160 },
+      transform: { scaleX: 64 / 300, scaleY: 43 / 200, offsetX: 0, offsetY: 10 },
+    },
   ];
 
   for (const c of cases) {
@@ -263,11 +325,17 @@ describe('engine/image: preprocessImage', () => {
       assert.ok(Math.abs(oy - (c.block.y0 + c.block.y1) / 2) < tolerance, `y ${oy}`);
 
       // Sample input pixels far from edges: their mapped-back original colour gives the expected normalised value.
-      for (const [x, y] of [[3, size / 2], [size - 4, size / 2], [size - 4, 3]] as const) {
+      for (const [x, y] of [
+        [3, size / 2],
+        [size - 4, size / 2],
+        [size - 4, 3],
+      ] as const) {
         const [origX, origY] = toOriginal(transform, x + 0.5, y + 0.5);
         const inside = origY >= 0 && origY < c.height && origX >= 0 && origX < c.width;
         const v = inside && origX >= c.width / 2 ? 255 : 0; // padding is black
-        [0, 1, 2].forEach((ch) => assert.ok(Math.abs(valueAt(tensor, ch, x, y) - normalised(v)[ch]!) < 1e-5, `(${x},${y}) ch ${ch}`));
+        [0, 1, 2].forEach((ch) =>
+          assert.ok(Math.abs(valueAt(tensor, ch, x, y) - normalised(v)[ch]!) < 1e-5, `(${x},${y}) ch ${ch}`),
+        );
       }
     });
   }
@@ -276,24 +344,49 @@ describe('engine/image: preprocessImage', () => {
     const img = await markerImage(300, 200, { x0: 0, y0: 0, x1: 0, y1: 0 });
     const { tensor } = await preprocessImage(img, spec('letterbox'));
     // Rows 0..9 and 53..63 are padding, also under the white half.
-    for (const y of [0, 9, 53, 63]) assert.ok(Math.abs(valueAt(tensor, 2, 60, y) - normalised(0)[2]!) < 1e-5, `row ${y}`);
+    for (const y of [0, 9, 53, 63])
+      assert.ok(Math.abs(valueAt(tensor, 2, 60, y) - normalised(0)[2]!) < 1e-5, `row ${y}`);
     assert.ok(Math.abs(valueAt(tensor, 2, 60, 30) - normalised(255)[2]!) < 1e-5);
   });
 
   it('repeats a grey image into 3 channels, and turns colour into one grey channel when asked', async () => {
-    const grey: DecodedImage = { data: Buffer.alloc(80 * 80, 51), width: 80, height: 80, channels: 1, format: 'png', sourceBits: 8 };
+    const grey: DecodedImage = {
+      data: Buffer.alloc(80 * 80, 51),
+      width: 80,
+      height: 80,
+      channels: 1,
+      format: 'png',
+      sourceBits: 8,
+    };
     const three = await preprocessImage(grey, spec('squash'));
     for (let ch = 0; ch < 3; ch++) assert.ok(Math.abs(valueAt(three.tensor, ch, 10, 10) - normalised(51)[ch]!) < 1e-5);
 
-    const colour: DecodedImage = { data: Buffer.alloc(80 * 80 * 3, 200), width: 80, height: 80, channels: 3, format: 'png', sourceBits: 8 };
+    const colour: DecodedImage = {
+      data: Buffer.alloc(80 * 80 * 3, 200),
+      width: 80,
+      height: 80,
+      channels: 3,
+      format: 'png',
+      sourceBits: 8,
+    };
     const one = await preprocessImage(colour, { size, resize: 'squash', mean: [0.5], std: [0.5], channels: 1 });
     assert.equal(one.tensor.length, size * size);
     assert.ok(Math.abs(one.tensor[100]! - (200 / 255 - 0.5) / 0.5) < 0.02);
   });
 
   it('rejects a spec whose mean/std do not match its channels', async () => {
-    const grey: DecodedImage = { data: Buffer.alloc(16, 0), width: 4, height: 4, channels: 1, format: 'png', sourceBits: 8 };
-    await assert.rejects(preprocessImage(grey, { size: 8, resize: 'squash', mean: [0.5], std: [0.5], channels: 3 }), /mean\/std have 1\/1 values for 3 channels/);
+    const grey: DecodedImage = {
+      data: Buffer.alloc(16, 0),
+      width: 4,
+      height: 4,
+      channels: 1,
+      format: 'png',
+      sourceBits: 8,
+    };
+    await assert.rejects(
+      preprocessImage(grey, { size: 8, resize: 'squash', mean: [0.5], std: [0.5], channels: 3 }),
+      /mean\/std have 1\/1 values for 3 channels/,
+    );
   });
 
   it('planResize keeps the short side exact and the crop inside for extreme aspect ratios', () => {

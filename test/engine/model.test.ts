@@ -111,7 +111,13 @@ describe('model loading', function () {
       assert.equal(info.heatmapKind, 'patch');
       assert.equal(info.maxTextLength, ref.maxTextLength);
       assert.equal(info.logitScale, 100);
-      assert.deepEqual(info.preprocess, { size: ref.imageSize, resize: 'shortest-edge', mean: ref.mean, std: ref.std, channels: 3 });
+      assert.deepEqual(info.preprocess, {
+        size: ref.imageSize,
+        resize: 'shortest-edge',
+        mean: ref.mean,
+        std: ref.std,
+        channels: 3,
+      });
       assert.match(info.identity, /^[0-9a-f]{64}$/);
     });
 
@@ -129,7 +135,9 @@ describe('model loading', function () {
 
     it('matches torch on the reference sentences (tokenizer ids included), batched with padding', async () => {
       const out = await model.encodeTexts(ref.texts.map((t) => t.text));
-      out.forEach((embed, i) => assertClose(embed, ref.texts[i].textEmbeds, PARITY_TOLERANCE, `text ${i} (${ref.texts[i].text})`));
+      out.forEach((embed, i) =>
+        assertClose(embed, ref.texts[i].textEmbeds, PARITY_TOLERANCE, `text ${i} (${ref.texts[i].text})`),
+      );
     });
 
     it('counts tokens with special tokens and before truncation', () => {
@@ -161,7 +169,13 @@ describe('model loading', function () {
       assert.equal(info.heatmapKind, 'occlusion');
       assert.equal(info.maxTextLength, ref.maxTextLength);
       assert.ok(Math.abs(info.logitScale - 100) < 1e-9, `logitScale ${info.logitScale}`);
-      assert.deepEqual(info.preprocess, { size: ref.imageSize, resize: 'shortest-edge', mean: ref.mean, std: ref.std, channels: 3 });
+      assert.deepEqual(info.preprocess, {
+        size: ref.imageSize,
+        resize: 'shortest-edge',
+        mean: ref.mean,
+        std: ref.std,
+        channels: 3,
+      });
     });
 
     it('matches torch on the reference images, without patch embeddings', async () => {
@@ -202,7 +216,12 @@ describe('model loading', function () {
   describe('tokenizer', () => {
     let tokenizer: TextTokenizer;
     before(async () => {
-      tokenizer = await TextTokenizer.load(join(RADALIGN_DIR, 'tokenizer.json'), null, ref.maxTextLength, join(RADALIGN_DIR, 'model.json'));
+      tokenizer = await TextTokenizer.load(
+        join(RADALIGN_DIR, 'tokenizer.json'),
+        null,
+        ref.maxTextLength,
+        join(RADALIGN_DIR, 'model.json'),
+      );
     });
 
     it('gives the same ids as the Python reference (punctuation, capitals, unknown words, numbers)', () => {
@@ -234,7 +253,11 @@ describe('model loading', function () {
 
   describe('batching', () => {
     // Seven distinct inputs: the three references and four deterministic variations of them.
-    const sevenImages = [...refInputs, ...refInputs.map((t) => t.map((v) => -v)), refInputs[0].map((v, i) => v * ((i % 7) / 7))];
+    const sevenImages = [
+      ...refInputs,
+      ...refInputs.map((t) => t.map((v) => -v)),
+      refInputs[0].map((v, i) => v * ((i % 7) / 7)),
+    ];
     const sevenTexts = [
       'No acute cardiopulmonary process.',
       'Lungs are clear.',
@@ -249,7 +272,10 @@ describe('model loading', function () {
       it(`gives the same results in batches of 3 as one by one (${fixture.split(/[\\/]/).pop()})`, async () => {
         const batched = await open(fixture, { batchSize: 3, threads: 1 });
         const single = await open(fixture, { batchSize: 1 });
-        const [imagesBatched, imagesSingle] = [await batched.encodeImages(sevenImages), await single.encodeImages(sevenImages)];
+        const [imagesBatched, imagesSingle] = [
+          await batched.encodeImages(sevenImages),
+          await single.encodeImages(sevenImages),
+        ];
         assert.equal(imagesBatched.length, 7);
         imagesBatched.forEach((enc, i) => {
           assertClose(enc.embed, imagesSingle[i].embed, BATCH_TOLERANCE, `image ${i}`);
@@ -258,7 +284,10 @@ describe('model loading', function () {
         // Different inputs must give different embeddings, or the comparison above proves nothing.
         assert.ok(maxAbsDiff(imagesBatched[0].embed, imagesBatched[3].embed) > 1e-3);
 
-        const [textsBatched, textsSingle] = [await batched.encodeTexts(sevenTexts), await single.encodeTexts(sevenTexts)];
+        const [textsBatched, textsSingle] = [
+          await batched.encodeTexts(sevenTexts),
+          await single.encodeTexts(sevenTexts),
+        ];
         assert.equal(textsBatched.length, 7);
         textsBatched.forEach((e, i) => assertClose(e, textsSingle[i], BATCH_TOLERANCE, `text ${i} (${sevenTexts[i]})`));
         assert.ok(maxAbsDiff(textsBatched[0], textsBatched[1]) > 1e-3);

@@ -25,7 +25,10 @@ describe('scoring pipeline (fixture model, synthetic dataset)', function () {
     first = await scoreDataset(data, { modelDir: tinyClipDir, cacheDir: cache });
     assert.equal(first.pairs.length, 12);
     assert.deepEqual(first.skipped, []);
-    assert.deepEqual(first.pairs.map((p) => p.rank), Array.from({ length: 12 }, (_, i) => i + 1));
+    assert.deepEqual(
+      first.pairs.map((p) => p.rank),
+      Array.from({ length: 12 }, (_, i) => i + 1),
+    );
     for (let i = 1; i < first.pairs.length; i++) assert.ok(first.pairs[i - 1].suspicion >= first.pairs[i].suspicion);
     for (const p of first.pairs) {
       assert.ok(p.suspicion >= 0 && p.suspicion <= 1);
@@ -46,7 +49,10 @@ describe('scoring pipeline (fixture model, synthetic dataset)', function () {
         assert.ok(s.consistency === null || (s.consistency >= 0 && s.consistency <= 1.000001));
         if (s.consistency === null) assert.equal(s.score, s.imageScore);
       }
-      assert.ok(p.sentences.some((s) => s.consistency !== null && s.score !== s.imageScore), 'text evidence enters the score');
+      assert.ok(
+        p.sentences.some((s) => s.consistency !== null && s.score !== s.imageScore),
+        'text evidence enters the score',
+      );
       assert.ok(p.sentences.some((s) => s.negated));
       assert.equal(p.bestReports.length, 3);
       assert.ok(p.bestReports.every((b) => b.id !== p.id && first.pairs.some((q) => q.id === b.id)));
@@ -74,7 +80,10 @@ describe('scoring pipeline (fixture model, synthetic dataset)', function () {
     assert.equal(edited.run.imagesEncoded, 0);
     // The changed sentence and the report's chunk(s) only; its other sentences are encoded with it.
     const sentences = edited.pairs.find((p) => p.id === 'case0005')!.sentences.length;
-    assert.ok(edited.run.textsEncoded >= 1 && edited.run.textsEncoded <= sentences + 2, `encoded ${edited.run.textsEncoded}`);
+    assert.ok(
+      edited.run.textsEncoded >= 1 && edited.run.textsEncoded <= sentences + 2,
+      `encoded ${edited.run.textsEncoded}`,
+    );
     assert.equal(edited.run.cache.misses, 1);
     assert.match(edited.pairs.find((p) => p.id === 'case0005')!.reportText, /calcified granuloma/);
   });
@@ -105,7 +114,11 @@ describe('scoring pipeline (fixture model, synthetic dataset)', function () {
   it('a study folder with two images is one pair; each sentence maps onto one of its images', async () => {
     const studies = join(dir, 'studies');
     await writeSyntheticDataset(studies, { pairs: 3, swapped: 0, seed: 11, size: 64, layout: 'study-folder' });
-    const flipped = await sharp(join(studies, 'case0001', 'frontal.png')).flop().negate().png().toBuffer();
+    const flipped = await sharp(join(studies, 'case0001', 'frontal.png'))
+      .flop()
+      .negate()
+      .png()
+      .toBuffer();
     await writeFile(join(studies, 'case0001', 'lateral.png'), flipped);
     const r = await scoreDataset(studies, { modelDir: tinyClipDir, cacheDir: null });
     assert.equal(r.pairs.length, 3);
@@ -120,7 +133,10 @@ describe('scoring pipeline (fixture model, synthetic dataset)', function () {
   it('a manifest with inline report text names its manifest row, relative to the dataset', async () => {
     const m = join(dir, 'manifest');
     await writeSyntheticDataset(join(m, 'img'), { pairs: 2, swapped: 0, seed: 2, size: 48 });
-    await writeFile(join(m, 'pairs.csv'), 'id,image,report\nx1,img/case0001.png,"FINDINGS: Left effusion."\nx2,img/case0002.png,"FINDINGS: Clear lungs."\n');
+    await writeFile(
+      join(m, 'pairs.csv'),
+      'id,image,report\nx1,img/case0001.png,"FINDINGS: Left effusion."\nx2,img/case0002.png,"FINDINGS: Clear lungs."\n',
+    );
     const r = await scoreDataset(m, { modelDir: tinyClipDir, cacheDir: null, layout: 'manifest' });
     assert.deepEqual(r.pairs.map((p) => p.report).sort(), ['pairs.csv#row 1', 'pairs.csv#row 2']);
     assert.deepEqual(r.pairs.find((p) => p.id === 'x1')!.images, [join('img', 'case0001.png')]);

@@ -6,12 +6,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReviewStore } from '../../src/engine/review';
 import { hostTag } from '../../src/engine/store/owner';
-import { readRadalignFile, RefusedPathError, removeAbandonedTemps, writeRadalignFile } from '../../src/engine/store/radalign-folder';
+import {
+  readRadalignFile,
+  RefusedPathError,
+  removeAbandonedTemps,
+  writeRadalignFile,
+} from '../../src/engine/store/radalign-folder';
 import { radalignLocation } from '../../src/engine/results-store/location';
 import { StoreWriter } from '../../src/engine/results-store/results-store';
 import { deadPid } from '../helpers/processes';
 
-const flag = { kind: 'verdict' as const, pair: 'p1', verdict: 'mismatched' as const, reason: 'other' as const, note: '', reviewer: 'ann', model: 'm' };
+const flag = {
+  kind: 'verdict' as const,
+  pair: 'p1',
+  verdict: 'mismatched' as const,
+  reason: 'other' as const,
+  note: '',
+  reviewer: 'ann',
+  model: 'm',
+};
 
 describe('.radalign folder: never through a link', () => {
   let tmp: string;
@@ -32,16 +45,28 @@ describe('.radalign folder: never through a link', () => {
     await mkdir(join(root, '.radalign'));
     await symlink(victim, join(root, '.radalign', 'review.jsonl'));
     const store = new ReviewStore(root);
-    await assert.rejects(store.load(), (e: unknown) => e instanceof RefusedPathError && /review\.jsonl: is a symbolic link/.test(e.message));
-    await assert.rejects(store.record(flag), (e: unknown) => e instanceof RefusedPathError && e.path === join(root, '.radalign', 'review.jsonl'));
+    await assert.rejects(
+      store.load(),
+      (e: unknown) => e instanceof RefusedPathError && /review\.jsonl: is a symbolic link/.test(e.message),
+    );
+    await assert.rejects(
+      store.record(flag),
+      (e: unknown) => e instanceof RefusedPathError && e.path === join(root, '.radalign', 'review.jsonl'),
+    );
     assert.equal(await readFile(victim, 'utf8'), 'precious\n{"not": "a review line"}\n', 'the target is untouched');
     const inside = await readdir(join(root, '.radalign'));
-    assert.ok(!inside.some((f) => f.includes('unreadable') || f.includes('.tmp-')), `nothing copied into the dataset: ${inside.join()}`);
+    assert.ok(
+      !inside.some((f) => f.includes('unreadable') || f.includes('.tmp-')),
+      `nothing copied into the dataset: ${inside.join()}`,
+    );
   });
 
   it('a .radalign that is a symlink to a folder outside is refused, and nothing is written there', async () => {
     await symlink(outside, join(root, '.radalign'));
-    await assert.rejects(new ReviewStore(root).record(flag), (e: unknown) => e instanceof RefusedPathError && /\.radalign: is a symbolic link, not a folder/.test(e.message));
+    await assert.rejects(
+      new ReviewStore(root).record(flag),
+      (e: unknown) => e instanceof RefusedPathError && /\.radalign: is a symbolic link, not a folder/.test(e.message),
+    );
     await assert.rejects(writeRadalignFile(root, 'results.json', '{}'), RefusedPathError);
     await assert.rejects(readRadalignFile(root, 'results.json'), RefusedPathError);
     assert.deepEqual(await readdir(outside), [], 'no lock, temporary or data file outside');
@@ -78,7 +103,8 @@ describe('.radalign folder: never through a link', () => {
     const live = `review.jsonl.tmp-${hostTag()}-${process.pid}-0a0b0c0d`;
     const foreignOld = 'review.jsonl.tmp-ffffffff-12-0a0b0c0d';
     const foreignNew = 'review.jsonl.tmp-eeeeeeee-12-0a0b0c0d';
-    for (const f of [dead, live, foreignOld, foreignNew, 'results.json.tmp-ffffffff-1-x']) await writeFile(join(dir, f), 'x');
+    for (const f of [dead, live, foreignOld, foreignNew, 'results.json.tmp-ffffffff-1-x'])
+      await writeFile(join(dir, f), 'x');
     const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
     await utimes(join(dir, foreignOld), twoDaysAgo, twoDaysAgo);
     assert.equal(await removeAbandonedTemps(dir, 'review.jsonl'), 2);
@@ -89,13 +115,24 @@ describe('.radalign folder: never through a link', () => {
     const dir = join(root, '.radalign');
     await mkdir(dir);
     const pid = deadPid();
-    const left = [`review.jsonl.tmp-${hostTag()}-${pid}-0a0b0c0d`, `review.jsonl.tmp-${hostTag()}-${pid}-01020304.lock`, `results.json.tmp-${hostTag()}-${pid}-0a0b0c0d`];
+    const left = [
+      `review.jsonl.tmp-${hostTag()}-${pid}-0a0b0c0d`,
+      `review.jsonl.tmp-${hostTag()}-${pid}-01020304.lock`,
+      `results.json.tmp-${hostTag()}-${pid}-0a0b0c0d`,
+    ];
     for (const f of left) await writeFile(join(dir, f), 'half');
     await new ReviewStore(root).load();
     assert.deepEqual((await readdir(dir)).sort(), [left[2]], 'review temporaries removed on load');
     const store = await StoreWriter.create(radalignLocation(root), 2);
     const model = { id: 'm', name: 'm', identity: 'i', layout: 'radalign', heatmapKind: 'patch' as const, embedDim: 2 };
-    const run = { folder: root, startedAt: '', seconds: 0, imagesEncoded: 0, textsEncoded: 0, cache: { dir: null, hits: 0, misses: 0, corrupt: 0, writes: 0 } };
+    const run = {
+      folder: root,
+      startedAt: '',
+      seconds: 0,
+      imagesEncoded: 0,
+      textsEncoded: 0,
+      cache: { dir: null, hits: 0, misses: 0, corrupt: 0, writes: 0 },
+    };
     await store.commit({ model, run, skipped: [], settingsKey: '' });
     assert.deepEqual(
       (await readdir(dir)).filter((n) => !n.startsWith(`results.${store.generation}.`)).sort(),

@@ -29,7 +29,12 @@ function run(job: CostJob): CostResult {
   const parsed = parseReport(text);
   const parseMs = performance.now() - t0;
   const badOffsets = parsed.sentences.filter((s) => text.slice(s.start, s.end) !== s.text).length;
-  const result: CostResult = { bytes: Buffer.byteLength(text), sentences: parsed.sentences.length, parseMs, badOffsets };
+  const result: CostResult = {
+    bytes: Buffer.byteLength(text),
+    sentences: parsed.sentences.length,
+    parseMs,
+    badOffsets,
+  };
   if (job.kind === 'parse') return result;
 
   const sentences = parsed.sentences.map((s) => s.text);

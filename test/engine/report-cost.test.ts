@@ -44,13 +44,37 @@ const idfOf = (...reports: string[][]) => inverseDocumentFrequency(reports.map((
 
 describe('report cost', () => {
   describe('sentence consistency equals the original definition', () => {
-    const VOCAB = ['opacity', 'effusion', 'pleural', 'right', 'left', 'lobe', 'lower', 'upper', 'heart', 'size', 'normal', 'tube', 'carina', 'pneumothorax', 'nodule', 'atelectasis', 'edema', 'unseen'];
+    const VOCAB = [
+      'opacity',
+      'effusion',
+      'pleural',
+      'right',
+      'left',
+      'lobe',
+      'lower',
+      'upper',
+      'heart',
+      'size',
+      'normal',
+      'tube',
+      'carina',
+      'pneumothorax',
+      'nodule',
+      'atelectasis',
+      'edema',
+      'unseen',
+    ];
     const FILLER = ['the', 'is', 'a', 'no', 'and', 'of', '2.5', 'cm', 'with', '.', ','];
     const sentence = fc.array(fc.constantFrom(...VOCAB, ...FILLER), { maxLength: 12 }).map((w) => w.join(' '));
     // Some reports have one long sentence that carries most of the weight (the norm is then summed directly).
     const report = fc.oneof(
       fc.array(sentence, { maxLength: 25 }),
-      fc.tuple(fc.array(sentence, { maxLength: 3 }), fc.array(fc.constantFrom(...VOCAB), { minLength: 40, maxLength: 200 })).map(([s, big]) => [...s, big.join(' ')]),
+      fc
+        .tuple(
+          fc.array(sentence, { maxLength: 3 }),
+          fc.array(fc.constantFrom(...VOCAB), { minLength: 40, maxLength: 200 }),
+        )
+        .map(([s, big]) => [...s, big.join(' ')]),
     );
 
     it('on random reports, within 1e-9 (nulls in the same places)', () => {
@@ -90,7 +114,9 @@ describe('report cost', () => {
         const idf = idfOf(sentences, sentencesOf(longReport(50, seed + 10)));
         const got = sentenceConsistency(sentences, idf);
         const want = referenceConsistency(sentences, idf);
-        got.forEach((g, i) => assert.ok(g === want[i] || Math.abs(g! - want[i]!) <= 1e-9, `seed ${seed} sentence ${i}: ${g} vs ${want[i]}`));
+        got.forEach((g, i) =>
+          assert.ok(g === want[i] || Math.abs(g! - want[i]!) <= 1e-9, `seed ${seed} sentence ${i}: ${g} vs ${want[i]}`),
+        );
       }
     });
   });
@@ -106,7 +132,9 @@ describe('report cost', () => {
     const small = measure(300);
     const large = measure(2400);
     const growth = large.ops / small.ops;
-    console.log(`      Map operations: ${small.ops} for 300 sentences, ${large.ops} for 2,400 (×${growth.toFixed(2)}); ${(large.ops / large.words).toFixed(1)} per word`);
+    console.log(
+      `      Map operations: ${small.ops} for 300 sentences, ${large.ops} for 2,400 (×${growth.toFixed(2)}); ${(large.ops / large.words).toFixed(1)} per word`,
+    );
     assert.equal(large.result.length, 2400);
     // Linear: ×8 (a little less, as fixed per-report work is shared). Quadratic would be ×64.
     assert.ok(growth < 10, `work grew ×${growth.toFixed(1)} for ×8 sentences: not linear`);

@@ -19,11 +19,19 @@ const run = promisify(execFile);
  * memory. Killed after `killAfterMs`: a version that reads a never-ending file to its end would
  * otherwise take all the machine's memory.
  */
-async function readInFreshProcess(path: string, maxReportBytes: number, killAfterMs = 30_000): Promise<{ error: string | null; peakRssBytes: number }> {
+async function readInFreshProcess(
+  path: string,
+  maxReportBytes: number,
+  killAfterMs = 30_000,
+): Promise<{ error: string | null; peakRssBytes: number }> {
   const child = join(__dirname, 'report-limit.child.js');
-  const { stdout } = await run(process.execPath, [child, path, String(maxReportBytes)], { timeout: killAfterMs }).catch((err: { killed?: boolean }) => {
-    throw err.killed ? new Error(`reading ${path} did not end within ${killAfterMs / 1000} s: it is read past the limit`) : err;
-  });
+  const { stdout } = await run(process.execPath, [child, path, String(maxReportBytes)], { timeout: killAfterMs }).catch(
+    (err: { killed?: boolean }) => {
+      throw err.killed
+        ? new Error(`reading ${path} did not end within ${killAfterMs / 1000} s: it is read past the limit`)
+        : err;
+    },
+  );
   return JSON.parse(stdout);
 }
 
@@ -46,7 +54,10 @@ describe('report size limit', () => {
       `report ${path} is 50 MiB (52,428,800 bytes), over the 1 MiB (1,048,576-byte) limit for one report (raise it with --max-report-bytes); skipped`,
     );
     const grown = huge.peakRssBytes - baseline.peakRssBytes;
-    assert.ok(grown < 20 * MiB, `peak memory ${(grown / MiB).toFixed(1)} MiB above a small report's while refusing a 50 MB report`);
+    assert.ok(
+      grown < 20 * MiB,
+      `peak memory ${(grown / MiB).toFixed(1)} MiB above a small report's while refusing a 50 MB report`,
+    );
   });
 
   it('reads a report of exactly the limit, and refuses one byte more', async () => {
@@ -55,7 +66,9 @@ describe('report size limit', () => {
     assert.equal(await reportText({ kind: 'file', path }, { maxReportBytes: 100 }), 'é'.repeat(50));
     await assert.rejects(
       reportText({ kind: 'file', path }, { maxReportBytes: 99 }),
-      new RegExp(`report ${path.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')} is 100 bytes, over the 99-byte limit for one report \\(raise it with --max-report-bytes\\); skipped$`),
+      new RegExp(
+        `report ${path.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')} is 100 bytes, over the 99-byte limit for one report \\(raise it with --max-report-bytes\\); skipped$`,
+      ),
     );
   });
 
@@ -69,7 +82,10 @@ describe('report size limit', () => {
   it('reads no further than the limit where the size is not known in advance (/dev/zero)', async function () {
     if (!existsSync('/dev/zero')) this.skip();
     const { error } = await readInFreshProcess('/dev/zero', 4096, 10_000);
-    assert.equal(error, 'report /dev/zero is more than 4,096 bytes, over the 4 KiB (4,096-byte) limit for one report (raise it with --max-report-bytes); skipped');
+    assert.equal(
+      error,
+      'report /dev/zero is more than 4,096 bytes, over the 4 KiB (4,096-byte) limit for one report (raise it with --max-report-bytes); skipped',
+    );
   });
 
   it('skips an inline manifest report over the limit by its UTF-8 length, naming the manifest row', async () => {
@@ -80,10 +96,16 @@ describe('report size limit', () => {
       /report text in metadata\.csv#row 12 is 1\.2 KiB \(1,200 bytes\), over the 1,000-byte limit for one report \(raise it with --max-report-bytes\); skipped$/,
     );
     assert.equal(await reportText(source('é'.repeat(500)), { maxReportBytes: 1000 }), 'é'.repeat(500));
-    await assert.rejects(reportText(source('x'.repeat(MiB + 1))), /is 1 MiB \(1,048,577 bytes\), over the 1 MiB \(1,048,576-byte\) limit/);
+    await assert.rejects(
+      reportText(source('x'.repeat(MiB + 1))),
+      /is 1 MiB \(1,048,577 bytes\), over the 1 MiB \(1,048,576-byte\) limit/,
+    );
   });
 
   it('refuses a limit that is not a whole number ≥ 1', async () => {
-    await assert.rejects(reportText({ kind: 'inline', text: 'x', origin: 'm.csv#row 1' }, { maxReportBytes: 0 }), /maxReportBytes must be a whole number ≥ 1, got 0/);
+    await assert.rejects(
+      reportText({ kind: 'inline', text: 'x', origin: 'm.csv#row 1' }, { maxReportBytes: 0 }),
+      /maxReportBytes must be a whole number ≥ 1, got 0/,
+    );
   });
 });

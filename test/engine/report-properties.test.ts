@@ -9,15 +9,99 @@ import { splitSentences } from '../../src/engine/report/sentences';
 
 /** Pieces radiology reports are made of, and the pieces that have broken sentence splitters. */
 const ATOMS = [
-  ' ', '  ', '\t', '\n', '\r\n', '\n\n', '\r\n\r\n', '\n \n', '\r', '\u00a0', '\u2028',
-  '.', '. ', '?', '!', '…', '..', '...', '"', "'", ')', '(', '[', ']', '”', ';', ':', ',',
-  'Dr.', 'Mr.', 'e.g.', 'i.e.', 'U.S.', 'approx.', 'etc.', 'cm.', 'No. 3', 'Jan. 22', 'vs.',
-  '2.5 cm', '38.5 ?C', '100.2? F', '?pneumonia', '1.', '2)', '12.', 'a.', 'b)', '- ', '* ', '• ', '·',
-  '____', '-----', '=====', '****', '[**', '**]', '[**2101-3-4**]', '___',
-  'FINDINGS:', 'IMPRESSION:', 'IMPRESSION', 'Findings', 'Imaging notes:', 'HISTORY:', 'clinical history:',
-  'FINAL REPORT', 'COMPARISON:', 'Case discussion:', 'reason for exam:',
-  'No', 'no', 'not', 'without', 'but', 'and no', 'lungs are clear', 'cannot be excluded', 'no change',
-  'opacity', 'Effusion', 'the', 'is', 'Right lower lobe', 'normal.This', 'é', 'É', 'ß', '中文', '😀', 'ı', 'İ',
+  ' ',
+  '  ',
+  '\t',
+  '\n',
+  '\r\n',
+  '\n\n',
+  '\r\n\r\n',
+  '\n \n',
+  '\r',
+  '\u00a0',
+  '\u2028',
+  '.',
+  '. ',
+  '?',
+  '!',
+  '…',
+  '..',
+  '...',
+  '"',
+  "'",
+  ')',
+  '(',
+  '[',
+  ']',
+  '”',
+  ';',
+  ':',
+  ',',
+  'Dr.',
+  'Mr.',
+  'e.g.',
+  'i.e.',
+  'U.S.',
+  'approx.',
+  'etc.',
+  'cm.',
+  'No. 3',
+  'Jan. 22',
+  'vs.',
+  '2.5 cm',
+  '38.5 ?C',
+  '100.2? F',
+  '?pneumonia',
+  '1.',
+  '2)',
+  '12.',
+  'a.',
+  'b)',
+  '- ',
+  '* ',
+  '• ',
+  '·',
+  '____',
+  '-----',
+  '=====',
+  '****',
+  '[**',
+  '**]',
+  '[**2101-3-4**]',
+  '___',
+  'FINDINGS:',
+  'IMPRESSION:',
+  'IMPRESSION',
+  'Findings',
+  'Imaging notes:',
+  'HISTORY:',
+  'clinical history:',
+  'FINAL REPORT',
+  'COMPARISON:',
+  'Case discussion:',
+  'reason for exam:',
+  'No',
+  'no',
+  'not',
+  'without',
+  'but',
+  'and no',
+  'lungs are clear',
+  'cannot be excluded',
+  'no change',
+  'opacity',
+  'Effusion',
+  'the',
+  'is',
+  'Right lower lobe',
+  'normal.This',
+  'é',
+  'É',
+  'ß',
+  '中文',
+  '😀',
+  'ı',
+  'İ',
 ];
 
 const fragment = fc.oneof(
@@ -32,19 +116,33 @@ const reportText = fc.oneof(
   {
     weight: 1,
     arbitrary: fc
-      .tuple(fc.array(fragment, { maxLength: 20 }), fc.array(fragment, { minLength: 1, maxLength: 5 }), fc.integer({ min: 500, max: 5000 }), fc.array(fragment, { maxLength: 20 }))
+      .tuple(
+        fc.array(fragment, { maxLength: 20 }),
+        fc.array(fragment, { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 500, max: 5000 }),
+        fc.array(fragment, { maxLength: 20 }),
+      )
       .map(([before, line, times, after]) => before.join('') + line.join('').repeat(times) + after.join('')),
   },
-  { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(...'aA1. \n\r\t?!()[]*_-=:;"\'…•'.split('')), maxLength: 300 }) },
+  {
+    weight: 1,
+    arbitrary: fc.string({ unit: fc.constantFrom(...'aA1. \n\r\t?!()[]*_-=:;"\'…•'.split('')), maxLength: 300 }),
+  },
 );
 
-function assertSpans(text: string, spans: Array<{ start: number; end: number; text?: string }>, from = 0, to = text.length): void {
+function assertSpans(
+  text: string,
+  spans: Array<{ start: number; end: number; text?: string }>,
+  from = 0,
+  to = text.length,
+): void {
   let previousEnd = from;
   for (const s of spans) {
     assert.ok(Number.isInteger(s.start) && Number.isInteger(s.end), `integer offsets ${s.start}..${s.end}`);
     assert.ok(s.start >= previousEnd, `in order and not overlapping: ${s.start} after ${previousEnd}`);
     assert.ok(s.start < s.end && s.end <= to, `non-empty and within bounds: ${s.start}..${s.end} of ${from}..${to}`);
-    if (s.text !== undefined) assert.equal(text.slice(s.start, s.end), s.text, `offsets ${s.start}..${s.end} slice back to the sentence`);
+    if (s.text !== undefined)
+      assert.equal(text.slice(s.start, s.end), s.text, `offsets ${s.start}..${s.end} slice back to the sentence`);
     previousEnd = s.end;
   }
 }
@@ -63,7 +161,10 @@ describe('report parser properties (fast-check)', () => {
         }
         let sectionEnd = 0;
         for (const x of parsed.sections) {
-          assert.ok(x.start >= sectionEnd && x.start <= x.end && x.end <= text.length, `section ${x.name} at ${x.start}..${x.end}`);
+          assert.ok(
+            x.start >= sectionEnd && x.start <= x.end && x.end <= text.length,
+            `section ${x.name} at ${x.start}..${x.end}`,
+          );
           sectionEnd = x.end;
         }
       }),

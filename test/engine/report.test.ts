@@ -29,10 +29,17 @@ function assertInvariants(source: string, parsed: ParsedReport, label: string): 
   let previousEnd = 0;
   for (const s of parsed.sentences) {
     assert.equal(source.slice(s.start, s.end), s.text, `${label}: offsets of ${JSON.stringify(s.text)}`);
-    assert.ok(s.text.length > 0 && s.text.trim() === s.text, `${label}: sentence trimmed and non-empty: ${JSON.stringify(s.text)}`);
+    assert.ok(
+      s.text.length > 0 && s.text.trim() === s.text,
+      `${label}: sentence trimmed and non-empty: ${JSON.stringify(s.text)}`,
+    );
     assert.ok(s.start >= previousEnd, `${label}: sentences in order, not overlapping at ${s.start}`);
     previousEnd = s.end;
-    assert.equal(s.describesImage, IMAGE_SECTIONS.has(s.section), `${label}: describesImage of a ${s.section} sentence`);
+    assert.equal(
+      s.describesImage,
+      IMAGE_SECTIONS.has(s.section),
+      `${label}: describesImage of a ${s.section} sentence`,
+    );
     const inSection = parsed.sections.some((x) => x.name === s.section && x.start <= s.start && s.end <= x.end);
     assert.ok(inSection, `${label}: ${JSON.stringify(s.text)} lies inside a ${s.section} section`);
   }
@@ -45,8 +52,12 @@ function assertInvariants(source: string, parsed: ParsedReport, label: string): 
   const covered = new Uint8Array(source.length);
   for (const s of parsed.sentences) covered.fill(1, s.start, s.end);
   for (const h of detectHeadings(source)) covered.fill(1, h.start, h.bodyStart);
-  const uncovered = source.replace(/[^]/g, (ch, i: number) => (covered[i] ? ' ' : ch)).split(/\s+/).filter(Boolean);
-  for (const rest of uncovered) assert.match(rest, MARKER, `${label}: ${JSON.stringify(rest)} is outside every sentence`);
+  const uncovered = source
+    .replace(/[^]/g, (ch, i: number) => (covered[i] ? ' ' : ch))
+    .split(/\s+/)
+    .filter(Boolean);
+  for (const rest of uncovered)
+    assert.match(rest, MARKER, `${label}: ${JSON.stringify(rest)} is outside every sentence`);
 }
 
 const CASES: ReportCase[] = [
@@ -117,14 +128,21 @@ const CASES: ReportCase[] = [
       ['findings', 'FINDINGS'],
     ],
     sentences: [
-      ['body', '[**2101-10-3**] 3:15 PM\n CHEST (PORTABLE AP)                     Clip # [**Clip Number (Radiology) 12345**]'],
+      [
+        'body',
+        '[**2101-10-3**] 3:15 PM\n CHEST (PORTABLE AP)                     Clip # [**Clip Number (Radiology) 12345**]',
+      ],
       ['indication', 'eval for infiltrate'],
       // The placeholder stands where MIMIC wrote "UNDERLYING": kept, as the end of the section before.
       ['indication', '[**Hospital 4**]'],
       ['history', '74 year old woman with hypoxia, transferred from [**Hospital 1234**].'],
       ['history', 'Dr. [**Last Name (STitle) 123**] aware.'],
       ['history', 'Hypoxia.'],
-      ['findings', 'Compared to [**2101-9-30**], there is a new right lower lobe opacity\n which may represent pneumonia.', 'U'],
+      [
+        'findings',
+        'Compared to [**2101-9-30**], there is a new right lower lobe opacity\n which may represent pneumonia.',
+        'U',
+      ],
     ],
   },
   {
@@ -233,7 +251,11 @@ const CASES: ReportCase[] = [
       'animals are sold) in Wuhan. Chest radiographs showed an infiltrate in the upper lobe of the left lung',
     sections: [['body', '']],
     sentences: [
-      ['body', 'A 65-year-old man with a history of hypertension had not been exposed to a ?wet market? (a market where animals are sold) in Wuhan.', 'N'],
+      [
+        'body',
+        'A 65-year-old man with a history of hypertension had not been exposed to a ?wet market? (a market where animals are sold) in Wuhan.',
+        'N',
+      ],
       ['body', 'Chest radiographs showed an infiltrate in the upper lobe of the left lung'],
     ],
   },
@@ -340,7 +362,11 @@ describe('report parser', () => {
           'sections',
         );
         assert.deepEqual(
-          parsed.sentences.map((s): ExpectedSentence => [s.section, s.text, `${s.negated ? 'N' : ''}${s.uncertain ? 'U' : ''}` as ExpectedSentence[2]]),
+          parsed.sentences.map((s): ExpectedSentence => [
+            s.section,
+            s.text,
+            `${s.negated ? 'N' : ''}${s.uncertain ? 'U' : ''}` as ExpectedSentence[2],
+          ]),
           c.sentences.map(([section, text, flags]): ExpectedSentence => [section, text, flags ?? '']),
           'sentences and flags',
         );
@@ -381,7 +407,11 @@ describe('report parser', () => {
       'The impression\nof the reader was clear.',
     ]) {
       assert.deepEqual(detectHeadings(text), [], text);
-      assert.deepEqual(parseReport(text).sections.map((s) => s.name), ['body'], text);
+      assert.deepEqual(
+        parseReport(text).sections.map((s) => s.name),
+        ['body'],
+        text,
+      );
     }
   });
 
@@ -400,7 +430,12 @@ describe('report parser', () => {
       ['We cannot exclude early pneumonia.', false, true, ['cannot exclude']],
       ['Findings may represent atelectasis.', false, true, ['may represent']],
       ['Opacity concerning for pneumonia, possibly aspiration.', false, true, ['concerning for', 'possibly']],
-      ['Appearance suggestive of edema; differential includes infection.', false, true, ['suggestive of', 'differential']],
+      [
+        'Appearance suggestive of edema; differential includes infection.',
+        false,
+        true,
+        ['suggestive of', 'differential'],
+      ],
       ['Normal nodule, known node.', false, false, []],
       ['No pleural effusion, but possible right\nbasal atelectasis.', false, true, ['no', 'possible']],
       ['No   evidence\nof pneumothorax.', true, false, ['no evidence of']],

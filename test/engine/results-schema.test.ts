@@ -45,18 +45,26 @@ describe('results schema (results.json contract)', function () {
 
   it('rejects a section that is not a section name, naming the field', () => {
     const problem = tampered((r) => (r.pairs[1].sentences[2].section = '<img src=x onerror=alert(1)>'));
-    assert.ok(problem.startsWith(`${FILE}: pairs[1].sentences[2].section: expected "findings" | "impression"`), problem);
+    assert.ok(
+      problem.startsWith(`${FILE}: pairs[1].sentences[2].section: expected "findings" | "impression"`),
+      problem,
+    );
   });
 
   it('rejects a heatmap kind other than patch or occlusion', () => {
     const problem = tampered((r) => (r.pairs[0].sentences[1].heatmap.kind = '[x](command:radalign.flagPair)'));
-    assert.equal(problem, `${FILE}: pairs[0].sentences[1].heatmap.kind: expected "patch" | "occlusion", got "[x](command:radalign.flagPair)"`);
+    assert.equal(
+      problem,
+      `${FILE}: pairs[0].sentences[1].heatmap.kind: expected "patch" | "occlusion", got "[x](command:radalign.flagPair)"`,
+    );
   });
 
   it('rejects a file without format (an older radalign) or with another one', () => {
     assert.match(
       tampered((r) => delete r.format),
-      new RegExp(`^${FILE.replace(/[.]/g, '\\.')}: format: missing, so the file was written by an older radalign .*score again`),
+      new RegExp(
+        `^${FILE.replace(/[.]/g, '\\.')}: format: missing, so the file was written by an older radalign .*score again`,
+      ),
     );
     assert.match(
       tampered((r) => (r.format = 'radalign-results/2')),
@@ -77,39 +85,102 @@ describe('results schema (results.json contract)', function () {
   });
 
   it('rejects image and report paths that leave the dataset folder', () => {
-    assert.match(tampered((r) => (r.pairs[0].images[0] = '../outside.png')), /pairs\[0\]\.images\[0\]: "\.\.\/outside\.png" has a "\.\." segment/);
-    assert.match(tampered((r) => (r.pairs[0].images[0] = 'a/../../outside.png')), /pairs\[0\]\.images\[0\]: .* has a "\.\." segment/);
-    assert.match(tampered((r) => (r.pairs[0].images[0] = '/etc/passwd')), /pairs\[0\]\.images\[0\]: "\/etc\/passwd" is absolute/);
-    assert.match(tampered((r) => (r.pairs[0].images[0] = 'C:\\Windows\\x.png')), /is absolute/);
-    assert.match(tampered((r) => (r.pairs[0].images[0] = '\\\\server\\share\\x.png')), /is absolute/);
-    assert.match(tampered((r) => (r.pairs[0].images[0] = '..\\outside.png')), /has a "\.\." segment/);
-    assert.match(tampered((r) => (r.pairs[0].images = [])), /pairs\[0\]\.images: expected at least one image/);
-    assert.match(tampered((r) => (r.pairs[3].report = '../../home/me/.ssh/id_rsa')), /pairs\[3\]\.report: .* has a "\.\." segment/);
-    assert.match(tampered((r) => (r.pairs[3].report = '/etc/passwd')), /pairs\[3\]\.report: "\/etc\/passwd" is absolute/);
+    assert.match(
+      tampered((r) => (r.pairs[0].images[0] = '../outside.png')),
+      /pairs\[0\]\.images\[0\]: "\.\.\/outside\.png" has a "\.\." segment/,
+    );
+    assert.match(
+      tampered((r) => (r.pairs[0].images[0] = 'a/../../outside.png')),
+      /pairs\[0\]\.images\[0\]: .* has a "\.\." segment/,
+    );
+    assert.match(
+      tampered((r) => (r.pairs[0].images[0] = '/etc/passwd')),
+      /pairs\[0\]\.images\[0\]: "\/etc\/passwd" is absolute/,
+    );
+    assert.match(
+      tampered((r) => (r.pairs[0].images[0] = 'C:\\Windows\\x.png')),
+      /is absolute/,
+    );
+    assert.match(
+      tampered((r) => (r.pairs[0].images[0] = '\\\\server\\share\\x.png')),
+      /is absolute/,
+    );
+    assert.match(
+      tampered((r) => (r.pairs[0].images[0] = '..\\outside.png')),
+      /has a "\.\." segment/,
+    );
+    assert.match(
+      tampered((r) => (r.pairs[0].images = [])),
+      /pairs\[0\]\.images: expected at least one image/,
+    );
+    assert.match(
+      tampered((r) => (r.pairs[3].report = '../../home/me/.ssh/id_rsa')),
+      /pairs\[3\]\.report: .* has a "\.\." segment/,
+    );
+    assert.match(
+      tampered((r) => (r.pairs[3].report = '/etc/passwd')),
+      /pairs\[3\]\.report: "\/etc\/passwd" is absolute/,
+    );
   });
 
   it('accepts exactly the manifest origin labels the engine writes for inline reports', () => {
-    for (const label of ['metadata.csv#row 12', 'sub/table.jsonl#row 3', 'annotation.json#train row 7', '../elsewhere/m.csv#row 2']) {
+    for (const label of [
+      'metadata.csv#row 12',
+      'sub/table.jsonl#row 3',
+      'annotation.json#train row 7',
+      '../elsewhere/m.csv#row 2',
+    ]) {
       assert.ok(isManifestOrigin(label), label);
       const r = JSON.parse(json);
       r.pairs[0].report = label;
       assert.ok(parseResults(JSON.stringify(r), FILE).ok, label);
     }
-    for (const bad of ['/abs/m.csv#row 2', 'm.csv#row 0', 'm.csv#rows', 'm.csv#row 2; rm -rf', 'C:\\m.csv#row 2']) assert.ok(!isManifestOrigin(bad), bad);
+    for (const bad of ['/abs/m.csv#row 2', 'm.csv#row 0', 'm.csv#rows', 'm.csv#row 2; rm -rf', 'C:\\m.csv#row 2'])
+      assert.ok(!isManifestOrigin(bad), bad);
     assert.equal(relativePathProblem('studies/a/report.txt'), undefined);
   });
 
   it('rejects offsets outside the report text, heatmaps that do not fit, and repeated ids', () => {
-    assert.match(tampered((r) => (r.pairs[0].sentences[0].end = r.pairs[0].reportText.length + 1)), /pairs\[0\]\.sentences\[0\]\.end: offset \d+ lies past the end of reportText/);
-    assert.match(tampered((r) => (r.pairs[0].sentences[0].start = r.pairs[0].sentences[0].end + 1)), /pairs\[0\]\.sentences\[0\]\.end: expected end ≥ start/);
-    assert.match(tampered((r) => (r.pairs[0].sentences[0].start = -1)), /pairs\[0\]\.sentences\[0\]\.start: expected 0 or more, got -1/);
-    assert.match(tampered((r) => (r.pairs[0].sentences[0].heatmap.imageIndex = 1)), /pairs\[0\]\.sentences\[0\]\.heatmap\.imageIndex: image 1 does not exist \(the pair has 1\)/);
-    assert.match(tampered((r) => r.pairs[0].sentences[0].heatmap.values.pop()), /pairs\[0\]\.sentences\[0\]\.heatmap\.values: expected rows × cols = \d+ values, got \d+/);
-    assert.match(tampered((r) => (r.pairs[0].sentences[0].heatmap.rows = 2.5)), /heatmap\.rows: expected a whole number, got 2\.5/);
-    assert.match(tampered((r) => (r.pairs[1].id = r.pairs[0].id)), /pairs\[1\]\.id: pair id ".*" appears twice/);
-    assert.match(tampered((r) => delete r.pairs[0].sentences[0].heatmap.kind), /pairs\[0\]\.sentences\[0\]\.heatmap\.kind: missing$/);
-    assert.match(tampered((r) => (r.pairs[0].suspicion = 7)), /pairs\[0\]\.suspicion: expected 0\.\.1, got 7/);
-    assert.match(tampered((r) => (r.pairs = {})), /: pairs: expected an array of pairs, got Object/);
+    assert.match(
+      tampered((r) => (r.pairs[0].sentences[0].end = r.pairs[0].reportText.length + 1)),
+      /pairs\[0\]\.sentences\[0\]\.end: offset \d+ lies past the end of reportText/,
+    );
+    assert.match(
+      tampered((r) => (r.pairs[0].sentences[0].start = r.pairs[0].sentences[0].end + 1)),
+      /pairs\[0\]\.sentences\[0\]\.end: expected end ≥ start/,
+    );
+    assert.match(
+      tampered((r) => (r.pairs[0].sentences[0].start = -1)),
+      /pairs\[0\]\.sentences\[0\]\.start: expected 0 or more, got -1/,
+    );
+    assert.match(
+      tampered((r) => (r.pairs[0].sentences[0].heatmap.imageIndex = 1)),
+      /pairs\[0\]\.sentences\[0\]\.heatmap\.imageIndex: image 1 does not exist \(the pair has 1\)/,
+    );
+    assert.match(
+      tampered((r) => r.pairs[0].sentences[0].heatmap.values.pop()),
+      /pairs\[0\]\.sentences\[0\]\.heatmap\.values: expected rows × cols = \d+ values, got \d+/,
+    );
+    assert.match(
+      tampered((r) => (r.pairs[0].sentences[0].heatmap.rows = 2.5)),
+      /heatmap\.rows: expected a whole number, got 2\.5/,
+    );
+    assert.match(
+      tampered((r) => (r.pairs[1].id = r.pairs[0].id)),
+      /pairs\[1\]\.id: pair id ".*" appears twice/,
+    );
+    assert.match(
+      tampered((r) => delete r.pairs[0].sentences[0].heatmap.kind),
+      /pairs\[0\]\.sentences\[0\]\.heatmap\.kind: missing$/,
+    );
+    assert.match(
+      tampered((r) => (r.pairs[0].suspicion = 7)),
+      /pairs\[0\]\.suspicion: expected 0\.\.1, got 7/,
+    );
+    assert.match(
+      tampered((r) => (r.pairs = {})),
+      /: pairs: expected an array of pairs, got Object/,
+    );
   });
 
   it('counts the further problems, and names the file for text that is not results at all', () => {

@@ -8,7 +8,9 @@ import { VERDICTS, type ReviewEntry, type Verdict } from '../../src/engine/revie
 /** `[a, b]` pairs from a contingency table: table[i][j] items rated category i by a and j by b. */
 function fromTable(table: number[][]): [number, number][] {
   const out: [number, number][] = [];
-  table.forEach((row, i) => row.forEach((count, j) => out.push(...Array.from({ length: count }, () => [i, j] as [number, number]))));
+  table.forEach((row, i) =>
+    row.forEach((count, j) => out.push(...Array.from({ length: count }, () => [i, j] as [number, number]))),
+  );
   return out;
 }
 
@@ -36,24 +38,86 @@ const pick = <T>(rnd: () => number, xs: readonly T[]): T => xs[Math.floor(rnd() 
 describe("Cohen's kappa", () => {
   it('matches the textbook 2 × 2 examples (Wikipedia, "Cohen\'s kappa": κ = 0.4, 0.1304, 0.2593)', () => {
     // 50 proposals, yes/no: 20 both yes, 5 A yes B no, 10 A no B yes, 15 both no: p_o = 0.7, p_e = 0.5.
-    close(cohenKappa(fromTable([[20, 5], [10, 15]])), 0.4, 4);
+    close(
+      cohenKappa(
+        fromTable([
+          [20, 5],
+          [10, 15],
+        ]),
+      ),
+      0.4,
+      4,
+    );
     // Same 60 % raw agreement, different marginals, different kappa.
-    close(cohenKappa(fromTable([[45, 15], [25, 15]])), 0.1304, 4);
-    close(cohenKappa(fromTable([[25, 35], [5, 35]])), 0.2593, 4);
+    close(
+      cohenKappa(
+        fromTable([
+          [45, 15],
+          [25, 15],
+        ]),
+      ),
+      0.1304,
+      4,
+    );
+    close(
+      cohenKappa(
+        fromTable([
+          [25, 35],
+          [5, 35],
+        ]),
+      ),
+      0.2593,
+      4,
+    );
   });
 
   it('matches a three-category table computed by hand (p_o = .70, p_e = .41, κ = .29/.59 ≈ .492)', () => {
     // Marginals A .60/.30/.10, B .50/.30/.20 of 200 items (the illustration of Cohen, 1960).
-    close(cohenKappa(fromTable([[88, 14, 18], [10, 40, 10], [2, 6, 12]])), 0.29 / 0.59, 6);
+    close(
+      cohenKappa(
+        fromTable([
+          [88, 14, 18],
+          [10, 40, 10],
+          [2, 6, 12],
+        ]),
+      ),
+      0.29 / 0.59,
+      6,
+    );
   });
 
   it('is 1 for perfect agreement, −1 for the balanced opposite, 0 at chance, and symmetric', () => {
-    assert.equal(cohenKappa<Verdict>([['aligned', 'aligned'], ['mismatched', 'mismatched'], ['unsure', 'unsure']]), 1);
-    assert.equal(cohenKappa<Verdict>([['aligned', 'mismatched'], ['mismatched', 'aligned']]), -1);
-    close(cohenKappa(fromTable([[1, 1], [1, 1]])), 0, 12);
+    assert.equal(
+      cohenKappa<Verdict>([
+        ['aligned', 'aligned'],
+        ['mismatched', 'mismatched'],
+        ['unsure', 'unsure'],
+      ]),
+      1,
+    );
+    assert.equal(
+      cohenKappa<Verdict>([
+        ['aligned', 'mismatched'],
+        ['mismatched', 'aligned'],
+      ]),
+      -1,
+    );
+    close(
+      cohenKappa(
+        fromTable([
+          [1, 1],
+          [1, 1],
+        ]),
+      ),
+      0,
+      12,
+    );
     const rnd = random(7);
     for (let trial = 0; trial < 50; trial++) {
-      const pairs = Array.from({ length: 1 + Math.floor(rnd() * 40) }, () => [pick(rnd, VERDICTS), pick(rnd, VERDICTS)] as [Verdict, Verdict]);
+      const pairs = Array.from(
+        { length: 1 + Math.floor(rnd() * 40) },
+        () => [pick(rnd, VERDICTS), pick(rnd, VERDICTS)] as [Verdict, Verdict],
+      );
       const k = cohenKappa(pairs);
       const swapped = cohenKappa(pairs.map(([x, y]) => [y, x] as [Verdict, Verdict]));
       const shuffled = cohenKappa([...pairs].reverse());
@@ -71,9 +135,22 @@ describe("Cohen's kappa", () => {
 
   it('is null with no pairs, or when both always said one and the same verdict', () => {
     assert.equal(cohenKappa([]), null);
-    assert.equal(cohenKappa<Verdict>([['aligned', 'aligned'], ['aligned', 'aligned']]), null);
+    assert.equal(
+      cohenKappa<Verdict>([
+        ['aligned', 'aligned'],
+        ['aligned', 'aligned'],
+      ]),
+      null,
+    );
     // One rater constant and the other not: defined (p_e < 1), and 0 (no agreement beyond chance).
-    close(cohenKappa<Verdict>([['aligned', 'aligned'], ['aligned', 'mismatched']]), 0, 12);
+    close(
+      cohenKappa<Verdict>([
+        ['aligned', 'aligned'],
+        ['aligned', 'mismatched'],
+      ]),
+      0,
+      12,
+    );
   });
 });
 
@@ -99,13 +176,24 @@ describe("Krippendorff's alpha (nominal)", () => {
   });
 
   it('is 1 for perfect agreement, ignores unpairable units, and does not depend on labels or order', () => {
-    assert.equal(krippendorffAlpha<Verdict>([['aligned', 'aligned'], ['mismatched', 'mismatched', 'mismatched'], ['unsure', 'unsure']]), 1);
+    assert.equal(
+      krippendorffAlpha<Verdict>([
+        ['aligned', 'aligned'],
+        ['mismatched', 'mismatched', 'mismatched'],
+        ['unsure', 'unsure'],
+      ]),
+      1,
+    );
     const rnd = random(11);
     for (let trial = 0; trial < 50; trial++) {
-      const units = Array.from({ length: 2 + Math.floor(rnd() * 30) }, () => Array.from({ length: Math.floor(rnd() * 5) }, () => pick(rnd, VERDICTS)));
+      const units = Array.from({ length: 2 + Math.floor(rnd() * 30) }, () =>
+        Array.from({ length: Math.floor(rnd() * 5) }, () => pick(rnd, VERDICTS)),
+      );
       const a = krippendorffAlpha(units);
       const withSingles = krippendorffAlpha([...units, ['aligned'], [], ['unsure']]);
-      const relabelled = krippendorffAlpha(units.map((u) => u.map((x) => ({ aligned: 'unsure', mismatched: 'aligned', unsure: 'mismatched' })[x])));
+      const relabelled = krippendorffAlpha(
+        units.map((u) => u.map((x) => ({ aligned: 'unsure', mismatched: 'aligned', unsure: 'mismatched' })[x])),
+      );
       const reordered = krippendorffAlpha([...units].reverse().map((u) => [...u].reverse()));
       for (const other of [withSingles, relabelled, reordered]) {
         if (a === null) assert.equal(other, null);
@@ -117,15 +205,26 @@ describe("Krippendorff's alpha (nominal)", () => {
   it('is null with nothing pairable or one category only', () => {
     assert.equal(krippendorffAlpha([]), null);
     assert.equal(krippendorffAlpha([['aligned'], ['mismatched']]), null);
-    assert.equal(krippendorffAlpha<Verdict>([['aligned', 'aligned'], ['aligned', 'aligned', 'aligned']]), null);
+    assert.equal(
+      krippendorffAlpha<Verdict>([
+        ['aligned', 'aligned'],
+        ['aligned', 'aligned', 'aligned'],
+      ]),
+      null,
+    );
   });
 
   it("for two coders with no missing values, equals Scott's pi with the small-sample correction", () => {
     // With p_e from the pooled shares of both coders, α = 1 − (1 − π)(2n − 1)/(2n) exactly.
-    const pairs = fromTable([[20, 5], [10, 15]]);
+    const pairs = fromTable([
+      [20, 5],
+      [10, 15],
+    ]);
     const n = pairs.length;
     const po = pairs.filter(([x, y]) => x === y).length / n;
-    const share = [0, 1].map((c) => pairs.reduce((s, [x, y]) => s + (x === c ? 1 : 0) + (y === c ? 1 : 0), 0) / (2 * n));
+    const share = [0, 1].map(
+      (c) => pairs.reduce((s, [x, y]) => s + (x === c ? 1 : 0) + (y === c ? 1 : 0), 0) / (2 * n),
+    );
     const pe = share.reduce((s, p) => s + p * p, 0);
     const pi = (po - pe) / (1 - pe);
     const alpha = krippendorffAlpha(pairs.map(([x, y]) => [x, y]))!;
@@ -135,29 +234,78 @@ describe("Krippendorff's alpha (nominal)", () => {
 
 describe('agreement over a review file', () => {
   const at = '2026-11-30T10:00:00.000Z';
-  const verdict = (pair: string, reviewer: string, v: Verdict | null): ReviewEntry => ({ pair, kind: 'verdict', reviewer, verdict: v, reason: null, note: '', at, rev: 1, model: 'm' });
-  const adjudication = (pair: string, v: Verdict): ReviewEntry => ({ pair, kind: 'adjudication', reviewer: 'lead', verdict: v, reason: null, note: '', at, rev: 1, model: 'm' });
+  const verdict = (pair: string, reviewer: string, v: Verdict | null): ReviewEntry => ({
+    pair,
+    kind: 'verdict',
+    reviewer,
+    verdict: v,
+    reason: null,
+    note: '',
+    at,
+    rev: 1,
+    model: 'm',
+  });
+  const adjudication = (pair: string, v: Verdict): ReviewEntry => ({
+    pair,
+    kind: 'adjudication',
+    reviewer: 'lead',
+    verdict: v,
+    reason: null,
+    note: '',
+    at,
+    rev: 1,
+    model: 'm',
+  });
 
   it('pairs judged by two or more reviewers; kappa per two reviewers with their counts; adjudications not counted', () => {
     const entries: ReviewEntry[] = [
       // ann and bob: 4 pairs in common (p1..p4), cleo joins on p1 and p2.
-      verdict('p1', 'ann', 'aligned'), verdict('p1', 'bob', 'aligned'), verdict('p1', 'cleo', 'aligned'),
-      verdict('p2', 'ann', 'mismatched'), verdict('p2', 'bob', 'mismatched'), verdict('p2', 'cleo', 'unsure'),
-      verdict('p3', 'ann', 'aligned'), verdict('p3', 'bob', 'mismatched'), adjudication('p3', 'aligned'),
-      verdict('p4', 'bob', 'unsure'), verdict('p4', 'ann', 'unsure'),
+      verdict('p1', 'ann', 'aligned'),
+      verdict('p1', 'bob', 'aligned'),
+      verdict('p1', 'cleo', 'aligned'),
+      verdict('p2', 'ann', 'mismatched'),
+      verdict('p2', 'bob', 'mismatched'),
+      verdict('p2', 'cleo', 'unsure'),
+      verdict('p3', 'ann', 'aligned'),
+      verdict('p3', 'bob', 'mismatched'),
+      adjudication('p3', 'aligned'),
+      verdict('p4', 'bob', 'unsure'),
+      verdict('p4', 'ann', 'unsure'),
       verdict('p5', 'ann', 'aligned'), // one reviewer only: not compared
-      verdict('p6', 'ann', 'aligned'), verdict('p6', 'bob', null), // bob's verdict cleared
-      verdict('gone', 'ann', 'aligned'), verdict('gone', 'bob', 'mismatched'), // not in the results
+      verdict('p6', 'ann', 'aligned'),
+      verdict('p6', 'bob', null), // bob's verdict cleared
+      verdict('gone', 'ann', 'aligned'),
+      verdict('gone', 'bob', 'mismatched'), // not in the results
     ];
     const index = new ReviewIndex(entries);
     const inResults = (id: string) => id !== 'gone';
     const a = agreement(index, inResults);
     assert.equal(a.pairs, 4);
-    assert.deepEqual(a.kappa.map(({ a, b, pairs }) => [a, b, pairs]), [['ann', 'bob', 4], ['ann', 'cleo', 2], ['bob', 'cleo', 2]]);
-    const annBob: [Verdict, Verdict][] = [['aligned', 'aligned'], ['mismatched', 'mismatched'], ['aligned', 'mismatched'], ['unsure', 'unsure']];
+    assert.deepEqual(
+      a.kappa.map(({ a, b, pairs }) => [a, b, pairs]),
+      [
+        ['ann', 'bob', 4],
+        ['ann', 'cleo', 2],
+        ['bob', 'cleo', 2],
+      ],
+    );
+    const annBob: [Verdict, Verdict][] = [
+      ['aligned', 'aligned'],
+      ['mismatched', 'mismatched'],
+      ['aligned', 'mismatched'],
+      ['unsure', 'unsure'],
+    ];
     assert.equal(a.kappa[0].kappa, cohenKappa(annBob));
     close(a.kappa[0].kappa, (3 / 4 - (2 * 1 + 1 * 2 + 1 * 1) / 16) / (1 - 5 / 16), 12);
-    assert.equal(a.alpha, krippendorffAlpha<Verdict>([['aligned', 'aligned', 'aligned'], ['mismatched', 'mismatched', 'unsure'], ['aligned', 'mismatched'], ['unsure', 'unsure']]));
+    assert.equal(
+      a.alpha,
+      krippendorffAlpha<Verdict>([
+        ['aligned', 'aligned', 'aligned'],
+        ['mismatched', 'mismatched', 'unsure'],
+        ['aligned', 'mismatched'],
+        ['unsure', 'unsure'],
+      ]),
+    );
     // Without the filter the pair outside the results counts too.
     assert.equal(agreement(index).pairs, 5);
     // Adjudications change nothing: the same file without the adjudication gives the same figures.

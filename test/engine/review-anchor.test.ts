@@ -33,14 +33,32 @@ describe('flag anchoring', () => {
   it('of several equal sentences, takes the one nearest to where it was', () => {
     const twice = spans('No effusion.', 'Heart normal.', 'Lungs clear.', 'No effusion.');
     assert.equal(anchorFlag({ sentence: 0, sentenceText: 'No effusion.', start: 44 }, twice), 3);
-    assert.equal(anchorFlag({ sentence: 3, sentenceText: 'No effusion.', start: 0 }, spans('Heart normal.', 'No effusion.', 'x.', 'y.', 'No effusion.')), 1);
+    assert.equal(
+      anchorFlag(
+        { sentence: 3, sentenceText: 'No effusion.', start: 0 },
+        spans('Heart normal.', 'No effusion.', 'x.', 'y.', 'No effusion.'),
+      ),
+      1,
+    );
   });
 
   it('is orphaned when its sentence was edited or removed, even where the index still exists', () => {
     const edited = spans('Heart size normal.', 'Right effusion.', 'No pneumothorax.');
-    const result = anchorFlags([{ sentence: 1, sentenceText: 'Left effusion.' }, { sentence: 2, sentenceText: 'No pneumothorax.' }], edited);
-    assert.deepEqual(result.orphaned.map((f) => f.sentenceText), ['Left effusion.']);
-    assert.deepEqual(result.anchored.map((a) => a.sentence), [2]);
+    const result = anchorFlags(
+      [
+        { sentence: 1, sentenceText: 'Left effusion.' },
+        { sentence: 2, sentenceText: 'No pneumothorax.' },
+      ],
+      edited,
+    );
+    assert.deepEqual(
+      result.orphaned.map((f) => f.sentenceText),
+      ['Left effusion.'],
+    );
+    assert.deepEqual(
+      result.anchored.map((a) => a.sentence),
+      [2],
+    );
   });
 
   it('old flags without text keep their index while it exists', () => {
@@ -52,14 +70,22 @@ describe('flag anchoring', () => {
     const word = fc.constantFrom('Left', 'right', 'effusion', 'no', 'heart', 'normal', 'lungs', 'clear');
     const sentence = fc.array(word, { minLength: 1, maxLength: 4 }).map((w) => `${w.join(' ')}.`);
     fc.assert(
-      fc.property(fc.array(sentence, { minLength: 1, maxLength: 8 }), fc.array(sentence, { minLength: 0, maxLength: 8 }), fc.nat(), (before, after, pick) => {
-        const old = spans(...before);
-        const i = pick % old.length;
-        const now = spans(...after);
-        const at = anchorFlag({ sentence: i, sentenceText: old[i].text, start: old[i].start }, now);
-        if (at === null) return !now.some((s) => s.text.includes(old[i].text));
-        return now[at].text.includes(old[i].text) && (now[at].text === old[i].text || !now.some((s) => s.text === old[i].text));
-      }),
+      fc.property(
+        fc.array(sentence, { minLength: 1, maxLength: 8 }),
+        fc.array(sentence, { minLength: 0, maxLength: 8 }),
+        fc.nat(),
+        (before, after, pick) => {
+          const old = spans(...before);
+          const i = pick % old.length;
+          const now = spans(...after);
+          const at = anchorFlag({ sentence: i, sentenceText: old[i].text, start: old[i].start }, now);
+          if (at === null) return !now.some((s) => s.text.includes(old[i].text));
+          return (
+            now[at].text.includes(old[i].text) &&
+            (now[at].text === old[i].text || !now.some((s) => s.text === old[i].text))
+          );
+        },
+      ),
     );
   });
 });

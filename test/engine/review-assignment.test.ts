@@ -5,7 +5,14 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Assignment, AssignmentInputError, assignPairs, isDoubled, readAssignment, writeAssignment } from '../../src/engine/review/assignment';
+import {
+  type Assignment,
+  AssignmentInputError,
+  assignPairs,
+  isDoubled,
+  readAssignment,
+  writeAssignment,
+} from '../../src/engine/review/assignment';
 import { RefusedPathError } from '../../src/engine/store/radalign-folder';
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `pair-${String(i).padStart(6, '0')}`);
@@ -46,9 +53,13 @@ describe('assignment of pairs to reviewers', () => {
       const a = assignPairs(ranked, names, overlap, when);
       const who = whoHas(a, ranked);
       const doubled = Math.max(0, Math.ceil(n * overlap - 1e-9));
-      assert.ok(who.every((r) => r.length === 1 || r.length === 2), 'each pair has one or two reviewers');
+      assert.ok(
+        who.every((r) => r.length === 1 || r.length === 2),
+        'each pair has one or two reviewers',
+      );
       assert.equal(who.filter((r) => r.length === 2).length, doubled);
-      for (const r of who) if (r.length === 2) assert.notEqual(r[0], r[1], 'a doubled pair goes to two different reviewers');
+      for (const r of who)
+        if (r.length === 2) assert.notEqual(r[0], r[1], 'a doubled pair goes to two different reviewers');
       // Shares are in rank order.
       for (const name of names) assert.deepEqual(a.shares[name], [...a.shares[name]].sort());
       // Balanced at every prefix of the ranking: the most suspicious pairs are spread evenly too.
@@ -68,12 +79,16 @@ describe('assignment of pairs to reviewers', () => {
       assert.ok(Math.max(...twice) - Math.min(...twice) <= 2, `pairs reviewed twice per reviewer: ${twice.join('/')}`);
       // Every two reviewers share pairs when there are enough doubled pairs to go round.
       const together = new Map<string, number>();
-      for (const r of who) if (r.length === 2) together.set([...r].sort().join('+'), (together.get([...r].sort().join('+')) ?? 0) + 1);
+      for (const r of who)
+        if (r.length === 2) together.set([...r].sort().join('+'), (together.get([...r].sort().join('+')) ?? 0) + 1);
       const couples = (reviewers * (reviewers - 1)) / 2;
       if (doubled >= 2 * couples && couples > 0) {
         assert.equal(together.size, couples, `every two reviewers share pairs: ${[...together].join(', ')}`);
         const counts = [...together.values()];
-        assert.ok(Math.max(...counts) - Math.min(...counts) <= 2, `shared pairs spread evenly over couples: ${counts.join('/')}`);
+        assert.ok(
+          Math.max(...counts) - Math.min(...counts) <= 2,
+          `shared pairs spread evenly over couples: ${counts.join('/')}`,
+        );
       }
     });
   }
@@ -84,12 +99,30 @@ describe('assignment of pairs to reviewers', () => {
   });
 
   it('doubles the most suspicious pair first and spreads the rest evenly', () => {
-    assert.deepEqual(Array.from({ length: 10 }, (_, i) => isDoubled(i, 0.3)), [true, false, false, true, false, false, true, false, false, false]);
-    assert.deepEqual(Array.from({ length: 4 }, (_, i) => isDoubled(i, 0)), [false, false, false, false]);
-    assert.deepEqual(Array.from({ length: 4 }, (_, i) => isDoubled(i, 1)), [true, true, true, true]);
+    assert.deepEqual(
+      Array.from({ length: 10 }, (_, i) => isDoubled(i, 0.3)),
+      [true, false, false, true, false, false, true, false, false, false],
+    );
+    assert.deepEqual(
+      Array.from({ length: 4 }, (_, i) => isDoubled(i, 0)),
+      [false, false, false, false],
+    );
+    assert.deepEqual(
+      Array.from({ length: 4 }, (_, i) => isDoubled(i, 1)),
+      [true, true, true, true],
+    );
     // Exactly the share asked for, where floating point puts 100 × 0.07 at 7.000…1 and 100 × 0.29 at 28.99…
-    for (const [overlap, twice] of [[0.07, 7], [0.29, 29], [0.57, 57], [0.58, 58]]) {
-      assert.equal(Array.from({ length: 100 }, (_, i) => isDoubled(i, overlap)).filter(Boolean).length, twice, `overlap ${overlap}`);
+    for (const [overlap, twice] of [
+      [0.07, 7],
+      [0.29, 29],
+      [0.57, 57],
+      [0.58, 58],
+    ]) {
+      assert.equal(
+        Array.from({ length: 100 }, (_, i) => isDoubled(i, overlap)).filter(Boolean).length,
+        twice,
+        `overlap ${overlap}`,
+      );
     }
   });
 
@@ -105,7 +138,11 @@ describe('assignment of pairs to reviewers', () => {
       [['ann'], 0.1, /^overlap: pairs reviewed twice need at least two reviewers; only "ann"/],
     ];
     for (const [reviewers, overlap, message] of bad) {
-      assert.throws(() => assignPairs(ids(5), reviewers, overlap), (e: unknown) => e instanceof AssignmentInputError && message.test(e.message), `${reviewers.join(',')} ${overlap}`);
+      assert.throws(
+        () => assignPairs(ids(5), reviewers, overlap),
+        (e: unknown) => e instanceof AssignmentInputError && message.test(e.message),
+        `${reviewers.join(',')} ${overlap}`,
+      );
     }
     assert.deepEqual(assignPairs(ids(2), [' ann ', 'bob'], 0).reviewers, ['ann', 'bob'], 'names are trimmed');
   });
@@ -115,7 +152,10 @@ describe('assignment of pairs to reviewers', () => {
     const t0 = performance.now();
     const a = assignPairs(ranked, ['ann', 'bob', 'cleo', 'dan', 'eve'], 0.1, when);
     const ms = performance.now() - t0;
-    assert.equal(Object.values(a.shares).reduce((s, x) => s + x.length, 0), 227_000 + 22_700);
+    assert.equal(
+      Object.values(a.shares).reduce((s, x) => s + x.length, 0),
+      227_000 + 22_700,
+    );
     assert.ok(ms < 2000, `${ms.toFixed(0)} ms`);
     console.log(`      227,000 pairs, 5 reviewers, overlap 0.1: ${ms.toFixed(0)} ms`);
   });
@@ -145,17 +185,32 @@ describe('assignment file', () => {
   it('a damaged file is refused with the file and the field named', async () => {
     const good = assignPairs(ids(6), ['ann', 'bob'], 0.5, when);
     const cases: [unknown, RegExp][] = [
-      [{ ...good, format: 'radalign-assignment/9' }, /assignment\.json: format: "radalign-assignment\/9" is not "radalign-assignment\/1"/],
+      [
+        { ...good, format: 'radalign-assignment/9' },
+        /assignment\.json: format: "radalign-assignment\/9" is not "radalign-assignment\/1"/,
+      ],
       [{ ...good, overlap: 2 }, /assignment\.json: overlap: expected 0\.\.1, got 2/],
       [{ ...good, overlap: '0.1' }, /assignment\.json: overlap: expected a number/],
       [{ ...good, createdAt: 'yesterday' }, /assignment\.json: createdAt: expected an ISO 8601 time/],
       [{ ...good, reviewers: ['ann', 'ann'] }, /assignment\.json: reviewers\[1\]: "ann" is named twice/],
       [{ ...good, reviewers: [] }, /assignment\.json: reviewers: expected at least one reviewer/],
       [{ ...good, shares: { ann: good.shares.ann } }, /assignment\.json: shares\.bob: missing/],
-      [{ ...good, shares: { ...good.shares, zoe: [] } }, /assignment\.json: shares\.zoe: "zoe" is not one of the reviewers/],
-      [{ ...good, shares: { ...good.shares, bob: ['x', 3] } }, /assignment\.json: shares\.bob\[1\]: expected a string, got 3/],
-      [{ ...good, shares: { ...good.shares, bob: ['x', 'x'] } }, /assignment\.json: shares\.bob\[1\]: "x" appears twice/],
-      [{ ...good, reviewers: ['ann'], shares: { ann: [] } }, /assignment\.json: overlap: above 0 with a single reviewer/],
+      [
+        { ...good, shares: { ...good.shares, zoe: [] } },
+        /assignment\.json: shares\.zoe: "zoe" is not one of the reviewers/,
+      ],
+      [
+        { ...good, shares: { ...good.shares, bob: ['x', 3] } },
+        /assignment\.json: shares\.bob\[1\]: expected a string, got 3/,
+      ],
+      [
+        { ...good, shares: { ...good.shares, bob: ['x', 'x'] } },
+        /assignment\.json: shares\.bob\[1\]: "x" appears twice/,
+      ],
+      [
+        { ...good, reviewers: ['ann'], shares: { ann: [] } },
+        /assignment\.json: overlap: above 0 with a single reviewer/,
+      ],
       [[], /assignment\.json: not a radalign assignment/],
     ];
     await mkdir(join(root, '.radalign'));
@@ -173,7 +228,10 @@ describe('assignment file', () => {
     await writeFile(victim, JSON.stringify(a));
     await mkdir(join(root, '.radalign'));
     await symlink(victim, file());
-    await assert.rejects(readAssignment(root), (e: unknown) => e instanceof RefusedPathError && /assignment\.json: is a symbolic link/.test(e.message));
+    await assert.rejects(
+      readAssignment(root),
+      (e: unknown) => e instanceof RefusedPathError && /assignment\.json: is a symbolic link/.test(e.message),
+    );
     await assert.rejects(writeAssignment(root, a), RefusedPathError);
     assert.equal(await readFile(victim, 'utf8'), JSON.stringify(a), 'the target is untouched');
   });

@@ -68,7 +68,8 @@ async function assertAcksOnDisk(root: string, writers: Writer[]): Promise<{ acke
       if (expected !== null) flagged++;
       // A killed writer's next change to the same pair may have reached the disk unacknowledged.
       const later = w.inFlight?.pair === pair ? (w.inFlight.reason === 'null' ? null : w.inFlight.reason) : undefined;
-      if (!entry || (entry.reason !== expected && entry.reason !== later)) missing.push(`${pair} (acknowledged ${reason}, on disk ${entry ? entry.reason : 'nothing'})`);
+      if (!entry || (entry.reason !== expected && entry.reason !== later))
+        missing.push(`${pair} (acknowledged ${reason}, on disk ${entry ? entry.reason : 'nothing'})`);
     }
   }
   assert.deepEqual(missing, [], `${missing.length} acknowledged changes lost`);
@@ -91,7 +92,9 @@ describe('review file: several writer processes at once', function () {
     const { acked, flagged } = await assertAcksOnDisk(root, writers);
     assert.equal(acked, 4 * 50, 'one final state per pair');
     assert.equal(flagged, 4 * 40);
-    console.log(`      4 writers: ${4 * 60} changes acknowledged, ${flagged} flags on disk, none lost, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `      4 writers: ${4 * 60} changes acknowledged, ${flagged} flags on disk, none lost, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   });
 
   it('SIGKILL of writers at random moments loses no acknowledged change and leaves a readable file', async () => {
@@ -124,7 +127,15 @@ describe('review file: several writer processes at once', function () {
     await writeFile(join(root, '.radalign', `review.jsonl.tmp-${hostTag()}-${deadPid()}-0badf00d`), '{"pair":');
     // The next writer cleans what the killed ones left, and takes over their abandoned locks at once.
     const t0 = Date.now();
-    await new ReviewStore(root).record({ kind: 'verdict', pair: 'after', verdict: 'unsure', reason: null, note: '', reviewer: 'z', model: 'm' });
+    await new ReviewStore(root).record({
+      kind: 'verdict',
+      pair: 'after',
+      verdict: 'unsure',
+      reason: null,
+      note: '',
+      reviewer: 'z',
+      model: 'm',
+    });
     const takeoverMs = Date.now() - t0;
     assert.deepEqual(await temps(root), [], 'temporary files of killed writers are removed');
     assert.ok(takeoverMs < 5_000, `an abandoned lock is taken over without waiting for its lease (${takeoverMs} ms)`);

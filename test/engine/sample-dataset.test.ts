@@ -33,11 +33,18 @@ describe('sample dataset generator', function () {
     assert.equal(readFileSync(join(a, '.truth.json'), 'utf8'), readFileSync(join(b, '.truth.json'), 'utf8'));
     for (const c of cases) assert.ok(readFileSync(join(a, c.mask)).equals(readFileSync(join(b, c.mask))), c.mask);
     const other = await writeSyntheticDataset(join(dir, 'c'), { pairs: 40, seed: 6, size: 128 });
-    assert.notDeepEqual(other.map((c) => [c.finding, c.side]), cases.map((c) => [c.finding, c.side]));
+    assert.notDeepEqual(
+      other.map((c) => [c.finding, c.side]),
+      cases.map((c) => [c.finding, c.side]),
+    );
   });
 
   it('keeps masks out of the dataset files: only images and reports at the top, masks under .truth/', () => {
-    assert.ok(readdirSync(a).filter((f) => !f.startsWith('.')).every((f) => /^case\d{4}\.(png|txt)$/.test(f)));
+    assert.ok(
+      readdirSync(a)
+        .filter((f) => !f.startsWith('.'))
+        .every((f) => /^case\d{4}\.(png|txt)$/.test(f)),
+    );
     for (const c of cases) {
       assert.ok(c.mask.startsWith('.truth/'));
       assert.ok(existsSync(join(a, c.mask)));
@@ -105,7 +112,10 @@ describe('sample dataset generator', function () {
       const text = readFileSync(join(a, `${c.id}.txt`), 'utf8');
       const parsed = parseReport(text);
       const names = parsed.sections.map((s) => s.name);
-      assert.ok(names.includes('findings') && names.includes('impression') && names.includes('indication'), `${c.id}: ${names}`);
+      assert.ok(
+        names.includes('findings') && names.includes('impression') && names.includes('indication'),
+        `${c.id}: ${names}`,
+      );
       const findings = parsed.sentences.filter((s) => s.section === 'findings');
       assert.ok(findings.length >= 3, c.id);
       if (c.mismatch === 'foreign-sentence') assert.ok(findings.some((s) => s.text === c.foreignSentence!.text));

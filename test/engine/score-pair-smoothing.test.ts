@@ -25,7 +25,10 @@ describe('scorePair heatmap smoothing passes', () => {
 
   it('0 passes keeps the raw patch cosines; more passes spread the peak; default is 1', () => {
     assert.equal(centreContrast(0), 1);
-    assert.ok(centreContrast(1) < 1 && centreContrast(1) > centreContrast(3), `${centreContrast(1)} then ${centreContrast(3)}`);
+    assert.ok(
+      centreContrast(1) < 1 && centreContrast(1) > centreContrast(3),
+      `${centreContrast(1)} then ${centreContrast(3)}`,
+    );
     assert.equal(centreContrast(), centreContrast(1));
   });
 });

@@ -19,7 +19,10 @@ describe('heatmap math', () => {
 
   it('normalizeRows makes each row unit length and leaves zero rows at zero', () => {
     const n = normalizeRows(new Float32Array([3, 4, 0, 0, 0, 2]), 2);
-    assert.deepEqual(Array.from(n, (x) => Math.round(x * 1e6) / 1e6), [0.6, 0.8, 0, 0, 0, 1]);
+    assert.deepEqual(
+      Array.from(n, (x) => Math.round(x * 1e6) / 1e6),
+      [0.6, 0.8, 0, 0, 0, 1],
+    );
   });
 
   it('smoothing keeps a single peak in place and its mass spreads to neighbours', () => {
@@ -40,7 +43,18 @@ describe('heatmap math', () => {
 
   it('grid box undoes a shortest-edge resize with centre crop', () => {
     // 400×200 image → scale 224/200, resized 448×224, crop 112 px off the left.
-    const box = gridBox({ scaleX: 1.12, scaleY: 1.12, offsetX: -112, offsetY: 0, width: 400, height: 200, inputSize: 224 });
-    assert.deepEqual(box.map((x) => Math.round(x * 1000) / 1000 + 0), [100, 0, 300, 200]);
+    const box = gridBox({
+      scaleX: 1.12,
+      scaleY: 1.12,
+      offsetX: -112,
+      offsetY: 0,
+      width: 400,
+      height: 200,
+      inputSize: 224,
+    });
+    assert.deepEqual(
+      box.map((x) => Math.round(x * 1000) / 1000 + 0),
+      [100, 0, 300, 200],
+    );
   });
 });

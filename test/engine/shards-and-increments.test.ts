@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, truncate, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mergeShards, resultsInMemory, scoreDataset, scoreShard, scoreToStore, ScoreError, type ScoreResults } from '../../src/engine';
+import {
+  mergeShards,
+  resultsInMemory,
+  scoreDataset,
+  scoreShard,
+  scoreToStore,
+  ScoreError,
+  type ScoreResults,
+} from '../../src/engine';
 import { folderLocation, radalignLocation } from '../../src/engine/results-store/location';
 import { writeResultsJson } from '../../src/engine/results-store/results-json';
 import { StoredResults } from '../../src/engine/results-store/results-store';
@@ -37,7 +45,8 @@ describe('scoring in parts, merging, and incremental runs', function () {
   it('three parts merged equal one run over the whole folder, skips included and in order', async () => {
     const shards = join(dir, 'shards');
     // Parts finish in any order on a cluster.
-    for (const index of [2, 0, 1]) await scoreShard(data, shards, { index, count: 3 }, { modelDir: tinyClipDir, cacheDir: cache });
+    for (const index of [2, 0, 1])
+      await scoreShard(data, shards, { index, count: 3 }, { modelDir: tinyClipDir, cacheDir: cache });
     const merged = await mergeShards(shards, folderLocation(join(dir, 'merged')));
     const results = await resultsInMemory(merged);
     await merged.close();
@@ -53,15 +62,27 @@ describe('scoring in parts, merging, and incremental runs', function () {
     await scoreShard(data, shards, { index: 0, count: 3 }, { modelDir: tinyClipDir, cacheDir: cache });
     await scoreShard(data, shards, { index: 0, count: 3 }, { modelDir: tinyClipDir, cacheDir: cache });
     await scoreShard(data, shards, { index: 2, count: 3 }, { modelDir: tinyClipDir, cacheDir: cache });
-    await assert.rejects(mergeShards(shards, folderLocation(join(dir, 'm2'))), (e: Error) => e instanceof ScoreError && /part 1 of 3 is missing or unfinished/.test(e.message));
+    await assert.rejects(
+      mergeShards(shards, folderLocation(join(dir, 'm2'))),
+      (e: Error) => e instanceof ScoreError && /part 1 of 3 is missing or unfinished/.test(e.message),
+    );
     // The same pair ids in another folder: refused, not mixed in.
     const other = join(dir, 'other-data');
     await cp(data, other, { recursive: true });
     await scoreShard(other, shards, { index: 1, count: 3 }, { modelDir: tinyClipDir, cacheDir: cache });
-    await assert.rejects(mergeShards(shards, folderLocation(join(dir, 'm4'))), /part 1 scored .*other-data, part 0 .*data \(every part must see the dataset at the same path\)/);
+    await assert.rejects(
+      mergeShards(shards, folderLocation(join(dir, 'm4'))),
+      /part 1 scored .*other-data, part 0 .*data \(every part must see the dataset at the same path\)/,
+    );
     await scoreShard(data, shards, { index: 1, count: 2 }, { modelDir: tinyClipDir, cacheDir: cache });
-    await assert.rejects(mergeShards(shards, folderLocation(join(dir, 'm3'))), /shard 1\/2 is from a split into 2, not 3/);
-    await assert.rejects(scoreShard(data, shards, { index: 3, count: 3 }, { modelDir: tinyClipDir }), /expected K\/N with 0 ≤ K < N/);
+    await assert.rejects(
+      mergeShards(shards, folderLocation(join(dir, 'm3'))),
+      /shard 1\/2 is from a split into 2, not 3/,
+    );
+    await assert.rejects(
+      scoreShard(data, shards, { index: 3, count: 3 }, { modelDir: tinyClipDir }),
+      /expected K\/N with 0 ≤ K < N/,
+    );
   });
 
   it('a second saved run copies every unchanged pair, reads no image, and equals a full run; an edited report is scored again', async () => {
@@ -90,7 +111,11 @@ describe('scoring in parts, merging, and incremental runs', function () {
     const incremental = await resultsInMemory(third);
     await third.close();
     const full = await scoreDataset(work, opts);
-    assert.deepStrictEqual(incremental.pairs, full.pairs, 'copied pairs re-ranked with the edited one equal a run from scratch');
+    assert.deepStrictEqual(
+      incremental.pairs,
+      full.pairs,
+      'copied pairs re-ranked with the edited one equal a run from scratch',
+    );
     assert.match(incremental.pairs.find((p) => p.id === 'case0005')!.reportText, /new left pleural effusion/);
     // A ranking file that cannot be right (a best match beyond the last pair) is not updated from:
     // the next run ranks anew, with the same results.
@@ -105,7 +130,11 @@ describe('scoring in parts, merging, and incremental runs', function () {
     // Only the current generation's files are left in .radalign.
     const names = await readdir(join(work, '.radalign'));
     assert.equal(names.filter((n) => n.startsWith('part.')).length, 0, `no part files left: ${names.join(', ')}`);
-    assert.equal(new Set(names.filter((n) => n.startsWith('results.') && n !== 'results.json').map((n) => n.split('.')[1])).size, 1, `one generation: ${names.join(', ')}`);
+    assert.equal(
+      new Set(names.filter((n) => n.startsWith('results.') && n !== 'results.json').map((n) => n.split('.')[1])).size,
+      1,
+      `one generation: ${names.join(', ')}`,
+    );
   });
 
   it('a run cancelled halfway leaves the saved results whole and readable', async () => {
@@ -113,7 +142,20 @@ describe('scoring in parts, merging, and incremental runs', function () {
     await writeSyntheticDataset(work, { pairs: 40, seed: 6, size: 96 });
     const opts = { modelDir: tinyClipDir, cacheDir: join(dir, 'cache-cancel') };
     // Saved by another process, which has ended (as a CLI run or the extension's worker does).
-    const saved = spawnSync(process.execPath, [join(repoRoot, 'bin', 'radalign.js'), 'score', work, '--model', tinyClipDir, '--cache-dir', opts.cacheDir, '--save'], { encoding: 'utf8' });
+    const saved = spawnSync(
+      process.execPath,
+      [
+        join(repoRoot, 'bin', 'radalign.js'),
+        'score',
+        work,
+        '--model',
+        tinyClipDir,
+        '--cache-dir',
+        opts.cacheDir,
+        '--save',
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(saved.status, 0, saved.stderr);
     const before = await openSavedResults(work);
     assert.ok(before?.ok);
@@ -122,16 +164,27 @@ describe('scoring in parts, merging, and incremental runs', function () {
     await appendFile(join(work, 'case0002.txt'), '\nA new nodule.\n');
     const abort = new AbortController();
     await assert.rejects(
-      scoreToStore(work, radalignLocation(work), { ...opts, signal: abort.signal, onProgress: (p) => p.phase === 'scoring' && p.done > 0 && abort.abort() }),
+      scoreToStore(work, radalignLocation(work), {
+        ...opts,
+        signal: abort.signal,
+        onProgress: (p) => p.phase === 'scoring' && p.done > 0 && abort.abort(),
+      }),
       /scoring was cancelled/,
     );
     const after = await openSavedResults(work);
     assert.ok(after?.ok, after?.ok ? '' : after?.problem);
     assert.deepEqual(after.results.ids(), ids);
     assert.equal((await after.results.page(1, 40)).length, 40);
-    assert.ok(after.results instanceof StoredResults && (await after.results.previousRanking()), 'the ranking file is still there');
+    assert.ok(
+      after.results instanceof StoredResults && (await after.results.previousRanking()),
+      'the ranking file is still there',
+    );
     await after.results.close();
-    assert.deepEqual((await readdir(join(work, '.radalign'))).filter((n) => n.startsWith('part.')), [], 'the cancelled run left no part behind');
+    assert.deepEqual(
+      (await readdir(join(work, '.radalign'))).filter((n) => n.startsWith('part.')),
+      [],
+      'the cancelled run left no part behind',
+    );
   });
 
   it('a store that is not kept (results only in memory, or --out without --save) reads each image file once', async () => {
@@ -149,7 +202,10 @@ describe('scoring in parts, merging, and incremental runs', function () {
   });
 
   it('--out writes the radalign-results/1 document as a stream, equal to the results in memory', async () => {
-    const stored = await scoreToStore(data, folderLocation(join(dir, 'for-out')), { modelDir: tinyClipDir, cacheDir: cache });
+    const stored = await scoreToStore(data, folderLocation(join(dir, 'for-out')), {
+      modelDir: tinyClipDir,
+      cacheDir: cache,
+    });
     const file = join(dir, 'out.json');
     assert.equal(await writeResultsJson(stored, file), 22);
     await stored.close();
@@ -168,7 +224,10 @@ describe('scoring in parts, merging, and incremental runs', function () {
     const saved = opened.results;
     assert.equal(saved.count, 10);
     const page = await saved.page(4, 3);
-    assert.deepEqual(page.map((p) => p.rank), [4, 5, 6]);
+    assert.deepEqual(
+      page.map((p) => p.rank),
+      [4, 5, 6],
+    );
     assert.deepStrictEqual(await saved.pair(page[1].id), page[1]);
     assert.equal(saved.entry(page[2].id)?.rank, 6);
     assert.equal(await saved.pair('no-such-pair'), undefined);
@@ -185,7 +244,10 @@ describe('scoring in parts, merging, and incremental runs', function () {
     await writeFile(join(folder, pairsFile), broken);
     const damaged = await openSavedResults(work);
     assert.ok(damaged?.ok, damaged?.ok ? '' : damaged?.problem);
-    await assert.rejects(damaged.results.page(1, 10), new RegExp(`${pairsFile} at byte 0: sentences\\[0\\]\\.section: expected`));
+    await assert.rejects(
+      damaged.results.page(1, 10),
+      new RegExp(`${pairsFile} at byte 0: sentences\\[0\\]\\.section: expected`),
+    );
     await damaged.results.close();
     // Cut short: refused when opened, saying so.
     await writeFile(join(folder, pairsFile), text.slice(0, 100));
@@ -202,7 +264,12 @@ describe('scoring in parts, merging, and incremental runs', function () {
     await truncate(file, MAX_V1_RESULTS_BYTES + 1); // sparse: no disk used
     const opened = await openSavedResults(work);
     assert.equal(opened?.ok, false);
-    assert.match(opened!.ok ? '' : opened!.problem, new RegExp(`results\\.json: ${MAX_V1_RESULTS_BYTES + 1} bytes, more than the ${MAX_V1_RESULTS_BYTES} read in one piece`));
+    assert.match(
+      opened!.ok ? '' : opened!.problem,
+      new RegExp(
+        `results\\.json: ${MAX_V1_RESULTS_BYTES + 1} bytes, more than the ${MAX_V1_RESULTS_BYTES} read in one piece`,
+      ),
+    );
   });
 
   it('refuses a summary that names a file outside the store', async () => {
@@ -215,6 +282,9 @@ describe('scoring in parts, merging, and incremental runs', function () {
     await writeFile(summaryFile, JSON.stringify(summary));
     const opened = await openSavedResults(work);
     assert.equal(opened?.ok, false);
-    assert.match(opened!.ok ? '' : opened!.problem, /files\.index: expected a file name of the form results\.<generation>\.<kind>/);
+    assert.match(
+      opened!.ok ? '' : opened!.problem,
+      /files\.index: expected a file name of the form results\.<generation>\.<kind>/,
+    );
   });
 });

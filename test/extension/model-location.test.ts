@@ -22,7 +22,10 @@ describe('extension model location', () => {
   });
 
   it('resolves a relative setting against the workspace folder', () => {
-    assert.deepEqual(locateModel('models/mine', extensionPath, workspace), { ok: true, dir: join(workspace, 'models', 'mine') });
+    assert.deepEqual(locateModel('models/mine', extensionPath, workspace), {
+      ok: true,
+      dir: join(workspace, 'models', 'mine'),
+    });
   });
 
   it('names a missing folder and the setting it came from', () => {

@@ -146,7 +146,8 @@ export class FileServer {
     res.on('close', () => (closed = true));
     const pump = () => {
       while (!closed && at < limit) {
-        const chunk = at < body.length ? body.subarray(at, at + CHUNK) : filler.subarray(0, Math.min(CHUNK, limit - at));
+        const chunk =
+          at < body.length ? body.subarray(at, at + CHUNK) : filler.subarray(0, Math.min(CHUNK, limit - at));
         at += chunk.length;
         this.sent.set(path, (this.sent.get(path) ?? 0) + chunk.length);
         if (!res.write(chunk)) {

@@ -29,12 +29,15 @@ describe('switching model and the embedding cache', function () {
     assert.equal(a.run.imagesEncoded, 5);
     const b = await scoreDataset(data, { modelDir: otherModelDir, cacheDir: cache, heatmaps: 'never' });
     assert.notEqual(b.model.identity, a.model.identity);
-    assert.equal(b.run.imagesEncoded, 5, 'the other model does not reuse the first one\'s embeddings');
+    assert.equal(b.run.imagesEncoded, 5, "the other model does not reuse the first one's embeddings");
     assert.ok(b.run.textsEncoded > 0);
     const back = await scoreDataset(data, { modelDir: tinyClipDir, cacheDir: cache, heatmaps: 'never' });
     assert.equal(back.run.imagesEncoded, 0);
     assert.equal(back.run.textsEncoded, 0);
-    assert.deepEqual(back.pairs.map((p) => [p.id, p.score]), a.pairs.map((p) => [p.id, p.score]));
+    assert.deepEqual(
+      back.pairs.map((p) => [p.id, p.score]),
+      a.pairs.map((p) => [p.id, p.score]),
+    );
   });
 
   it('a downloaded copy of a model in another folder is the same model: the cache hits', async () => {

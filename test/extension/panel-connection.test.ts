@@ -9,7 +9,12 @@ import { ResultsInMemory } from '../../src/engine/store/results-file';
 import { PanelConnection, type PanelConnectionDeps } from '../../src/extension/panel/panel-connection';
 import { Emitter } from '../../src/extension/review/emitter';
 import { ReviewSession } from '../../src/extension/review/review-session';
-import { checkHostToWebview, type HostToWebview, type PanelState, type PixelImage } from '../../src/protocol/review-panel-protocol';
+import {
+  checkHostToWebview,
+  type HostToWebview,
+  type PanelState,
+  type PixelImage,
+} from '../../src/protocol/review-panel-protocol';
 import { CountingResults } from './views-fixtures';
 
 function results(): ScoreResults {
@@ -25,11 +30,39 @@ function results(): ScoreResults {
     imageRank: 0,
     bestReports: [{ id: 'b', score: 0.4 }],
     sentences: [
-      { text: 'Right effusion.', section: 'findings', start: 0, end: 15, score: 0.1, imageScore: 0.1, consistency: 0.4, negated: false, uncertain: false, describesImage: true, heatmap: { kind: 'patch', imageIndex: 0, rows: 1, cols: 2, values: [0.1, 0.2], box: [0, 0, 8, 8] } },
-      { text: 'No pneumothorax.', section: 'findings', start: 16, end: 32, score: 0.2, imageScore: 0.2, consistency: null, negated: true, uncertain: false, describesImage: true },
+      {
+        text: 'Right effusion.',
+        section: 'findings',
+        start: 0,
+        end: 15,
+        score: 0.1,
+        imageScore: 0.1,
+        consistency: 0.4,
+        negated: false,
+        uncertain: false,
+        describesImage: true,
+        heatmap: { kind: 'patch', imageIndex: 0, rows: 1, cols: 2, values: [0.1, 0.2], box: [0, 0, 8, 8] },
+      },
+      {
+        text: 'No pneumothorax.',
+        section: 'findings',
+        start: 16,
+        end: 32,
+        score: 0.2,
+        imageScore: 0.2,
+        consistency: null,
+        negated: true,
+        uncertain: false,
+        describesImage: true,
+      },
     ],
   });
-  return { model: { id: 'm', name: 'Model M' }, pairs: [pair('b', 2, ['b.dcm']), pair('a', 1, ['a.png', 'a-lateral.png'])], skipped: [], run: {} } as unknown as ScoreResults;
+  return {
+    model: { id: 'm', name: 'Model M' },
+    pairs: [pair('b', 2, ['b.dcm']), pair('a', 1, ['a.png', 'a-lateral.png'])],
+    skipped: [],
+    run: {},
+  } as unknown as ScoreResults;
 }
 
 class FakeWebview {
@@ -78,7 +111,11 @@ describe('review panel connection (host side)', () => {
   let warnings: string[];
   let opened: string[];
   let advance: boolean;
-  let sessions: { current: ReviewSession | undefined; onDidChangeSession: Emitter<ReviewSession | undefined>['event']; emitter: Emitter<ReviewSession | undefined> };
+  let sessions: {
+    current: ReviewSession | undefined;
+    onDidChangeSession: Emitter<ReviewSession | undefined>['event'];
+    emitter: Emitter<ReviewSession | undefined>;
+  };
 
   function connect(extra: Partial<PanelConnectionDeps> = {}): PanelConnection {
     return new PanelConnection({
@@ -90,7 +127,18 @@ describe('review panel connection (host side)', () => {
       toWebviewUri: (p) => `https://webview.test${p}`,
       decodeImage: async (p): Promise<PixelImage> => {
         if (p.includes('missing')) throw new Error(`cannot read ${p}`);
-        return { width: 1, height: 1, sourceWidth: 4, sourceHeight: 4, channels: 1, bits: 16, data: new Uint8Array(2), window: { center: 1, width: 2 }, invert: false, units: { scale: 1, offset: 0 } };
+        return {
+          width: 1,
+          height: 1,
+          sourceWidth: 4,
+          sourceHeight: 4,
+          channels: 1,
+          bits: 16,
+          data: new Uint8Array(2),
+          window: { center: 1, width: 2 },
+          invert: false,
+          units: { scale: 1, offset: 0 },
+        };
       },
       openOther: (id) => opened.push(id),
       log: { warn: (m) => warnings.push(m), error: (m) => warnings.push(m) },
@@ -122,7 +170,10 @@ describe('review panel connection (host side)', () => {
     const s = webview.lastState();
     assert.equal(s.pair?.id, 'a');
     assert.equal(s.sentence, 1);
-    assert.deepEqual([s.total, s.progress, s.modelName, s.reviewer], [2, { reviewed: 0, total: 2, mine: 0, share: null, disagreed: 0 }, 'Model M', 'dr-test']);
+    assert.deepEqual(
+      [s.total, s.progress, s.modelName, s.reviewer],
+      [2, { reviewed: 0, total: 2, mine: 0, share: null, disagreed: 0 }, 'Model M', 'dr-test'],
+    );
     assert.deepEqual(s.pair?.images, [
       { name: 'a.png', source: { kind: 'uri', uri: `https://webview.test${join(dir, 'a.png')}` } },
       { name: 'a-lateral.png', source: { kind: 'uri', uri: `https://webview.test${join(dir, 'a-lateral.png')}` } },
@@ -162,8 +213,14 @@ describe('review panel connection (host side)', () => {
     webview.send({ type: 'flag', pairId: 'a', sentence: 1, reason: 'finding-absent', note: 'no PTX seen either way' });
     await waitFor(() => (webview.states().at(-1)?.pair?.flags.length ?? 0) > 0, 'the flag to reach the webview');
     const line = JSON.parse((await readFile(session.reviewFile, 'utf8')).trim().split('\n').at(-1)!);
-    assert.deepEqual([line.kind, line.pair, line.sentence, line.sentenceText, line.reason, line.note, line.reviewer], ['flag', 'a', 1, 'No pneumothorax.', 'finding-absent', 'no PTX seen either way', 'dr-test']);
-    assert.deepEqual(webview.lastState().pair?.flags.map((f) => [f.sentence, f.reason]), [[1, 'finding-absent']]);
+    assert.deepEqual(
+      [line.kind, line.pair, line.sentence, line.sentenceText, line.reason, line.note, line.reviewer],
+      ['flag', 'a', 1, 'No pneumothorax.', 'finding-absent', 'no PTX seen either way', 'dr-test'],
+    );
+    assert.deepEqual(
+      webview.lastState().pair?.flags.map((f) => [f.sentence, f.reason]),
+      [[1, 'finding-absent']],
+    );
     assert.equal(webview.lastState().progress.reviewed, 0, 'a sentence flag does not make the pair reviewed');
     webview.send({ type: 'unflag', pairId: 'a', sentence: 1 });
     await waitFor(() => webview.states().at(-1)?.pair?.flags.length === 0, 'the unflag to reach the webview');
@@ -214,7 +271,10 @@ describe('review panel connection (host side)', () => {
     assert.equal(session.entries.length, 0);
     assert.match(warnings[0]!, /ignored a message from the webview \(flag: flag reason\)/);
     assert.match(warnings[1]!, /message is not an object/);
-    assert.ok(warnings.some((w) => w.startsWith('shown: no pair with id zzz')), 'a failed intent is shown to the user');
+    assert.ok(
+      warnings.some((w) => w.startsWith('shown: no pair with id zzz')),
+      'a failed intent is shown to the user',
+    );
   });
 
   it('keeps a pinned panel on its pair with its own sentence; navigation leaves it alone', async () => {
@@ -293,7 +353,13 @@ describe('review panel connection (host side)', () => {
   it('does not advance after a verdict with a reason (1–6 without a sentence), a clearing, or from a pinned panel', async () => {
     session.select('a');
     connect();
-    webview.send({ type: 'verdict', pairId: 'a', verdict: 'mismatched', reason: 'wrong-study', note: ' other patient ' });
+    webview.send({
+      type: 'verdict',
+      pairId: 'a',
+      verdict: 'mismatched',
+      reason: 'wrong-study',
+      note: ' other patient ',
+    });
     await waitFor(() => session.review.verdictOf('a', 'dr-test') !== undefined, 'the verdict');
     assert.equal(session.selected?.pairId, 'a');
     const mine = session.review.verdictOf('a', 'dr-test')!;
@@ -307,7 +373,10 @@ describe('review panel connection (host side)', () => {
     // ...and dropped when it changes.
     webview.send({ type: 'verdict', pairId: 'a', verdict: 'aligned' });
     await waitFor(() => session.review.verdictOf('a', 'dr-test')?.verdict === 'aligned', 'the aligned verdict');
-    assert.deepEqual([session.review.verdictOf('a', 'dr-test')!.reason, session.review.verdictOf('a', 'dr-test')!.note], [null, '']);
+    assert.deepEqual(
+      [session.review.verdictOf('a', 'dr-test')!.reason, session.review.verdictOf('a', 'dr-test')!.note],
+      [null, ''],
+    );
 
     session.select('a');
     webview.send({ type: 'verdict', pairId: 'a', verdict: null, advance: true });
@@ -318,7 +387,10 @@ describe('review panel connection (host side)', () => {
     const pinnedView = new FakeWebview();
     connect({ mode: 'pinned', pinnedPairId: 'a', port: pinnedView.port });
     pinnedView.send({ type: 'verdict', pairId: 'a', verdict: 'aligned', advance: true });
-    await waitFor(() => session.review.verdictOf('a', 'dr-test')?.verdict === 'aligned', 'the verdict from the pinned panel');
+    await waitFor(
+      () => session.review.verdictOf('a', 'dr-test')?.verdict === 'aligned',
+      'the verdict from the pinned panel',
+    );
     await settle();
     assert.equal(session.selected?.pairId, 'a', 'a comparison panel does not move the selection');
   });
@@ -332,13 +404,28 @@ describe('review panel connection (host side)', () => {
     webview.send({ type: 'verdict', pairId: 'a', verdict: 'aligned' });
     await waitFor(() => webview.lastState().pair?.verdicts.length === 2, 'both verdicts');
     let s = webview.lastState();
-    assert.deepEqual(s.pair?.verdicts.map((v) => [v.reviewer, v.verdict, v.mine]), [['dr-other', 'mismatched', false], ['dr-test', 'aligned', true]]);
+    assert.deepEqual(
+      s.pair?.verdicts.map((v) => [v.reviewer, v.verdict, v.mine]),
+      [
+        ['dr-other', 'mismatched', false],
+        ['dr-test', 'aligned', true],
+      ],
+    );
     assert.deepEqual([s.pair?.disagreed, s.pair?.outcome, s.progress.disagreed], [true, 'disagreed', 1]);
 
     webview.send({ type: 'adjudicate', pairId: 'a', verdict: 'mismatched', reason: 'laterality' });
     await waitFor(() => webview.lastState().pair?.adjudication !== null, 'the adjudication');
     s = webview.lastState();
-    assert.deepEqual([s.pair?.adjudication?.verdict, s.pair?.adjudication?.reason, s.pair?.adjudication?.reviewer, s.pair?.outcome, s.progress.disagreed], ['mismatched', 'laterality', 'dr-test', 'mismatched', 0]);
+    assert.deepEqual(
+      [
+        s.pair?.adjudication?.verdict,
+        s.pair?.adjudication?.reason,
+        s.pair?.adjudication?.reviewer,
+        s.pair?.outcome,
+        s.progress.disagreed,
+      ],
+      ['mismatched', 'laterality', 'dr-test', 'mismatched', 0],
+    );
     webview.send({ type: 'adjudicate', pairId: 'a', verdict: null });
     await waitFor(() => webview.lastState().pair?.adjudication === null, 'the adjudication removed');
 
@@ -350,7 +437,10 @@ describe('review panel connection (host side)', () => {
     a.sentences[0] = { ...a.sentences[0]!, text: 'Left effusion.', end: 14 };
     session.setResults(new ResultsInMemory(edited));
     await waitFor(() => webview.lastState().pair?.orphanedFlags.length === 1, 'the orphaned flag');
-    assert.deepEqual(webview.lastState().pair?.orphanedFlags.map((f) => [f.text, f.mine]), [['Right effusion.', true]]);
+    assert.deepEqual(
+      webview.lastState().pair?.orphanedFlags.map((f) => [f.text, f.mine]),
+      [['Right effusion.', true]],
+    );
     webview.send({ type: 'remove-orphaned-flag', pairId: 'a', text: 'Left effusion.', sentence: 0 }); // no such flag: nothing happens
     await settle();
     assert.equal(session.review.get('a')?.flags.length, 1);
@@ -372,6 +462,9 @@ describe('review panel connection (host side)', () => {
     assert.match(warnings[0]!, /ignored a message from the webview \(verdict: verdict verdict\)/);
     assert.match(warnings[1]!, /verdict: verdict reason \(only for mismatched\)/);
     assert.match(warnings[2]!, /adjudicate: adjudicate verdict/);
-    assert.ok(warnings.some((w) => w.startsWith('shown: no pair with id zzz')), 'a failed intent is shown to the user');
+    assert.ok(
+      warnings.some((w) => w.startsWith('shown: no pair with id zzz')),
+      'a failed intent is shown to the user',
+    );
   });
 });

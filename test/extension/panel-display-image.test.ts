@@ -17,10 +17,16 @@ describe('decodeForDisplay', () => {
     // Left half 1000, right half 41000: every downscaled pixel is one of the two values.
     const samples = Uint16Array.from({ length: width * height }, (_, i) => (i % width < width / 2 ? 1000 : 41000));
     const path = join(temp.dir, 'deep.png');
-    await sharp(samples, { raw: { width, height, channels: 1 } }).toColourspace('grey16').png().toFile(path);
+    await sharp(samples, { raw: { width, height, channels: 1 } })
+      .toColourspace('grey16')
+      .png()
+      .toFile(path);
 
     const img = await decodeForDisplay(path, 100);
-    assert.deepEqual([img.width, img.height, img.sourceWidth, img.sourceHeight, img.channels, img.bits], [100, 50, 400, 200, 1, 16]);
+    assert.deepEqual(
+      [img.width, img.height, img.sourceWidth, img.sourceHeight, img.channels, img.bits],
+      [100, 50, 400, 200, 1, 16],
+    );
     assert.ok(img.data instanceof Uint16Array);
     assert.equal(img.data.length, 100 * 50);
     assert.equal(img.data[0], 1000);
@@ -32,7 +38,10 @@ describe('decodeForDisplay', () => {
   it('keeps an 8-bit PNG at 8 bits with the full window and leaves small images at their size', async () => {
     const path = join(temp.dir, 'grey.png');
     const grey = Buffer.from(Array.from({ length: 16 * 8 }, (_, i) => i % 256));
-    await sharp(grey, { raw: { width: 16, height: 8, channels: 1 } }).toColourspace('b-w').png().toFile(path);
+    await sharp(grey, { raw: { width: 16, height: 8, channels: 1 } })
+      .toColourspace('b-w')
+      .png()
+      .toFile(path);
     const img = await decodeForDisplay(path, 1536);
     assert.deepEqual([img.width, img.height, img.channels, img.bits, img.sourceBits], [16, 8, 1, 8, 8]);
     assert.ok(img.data instanceof Uint8Array);
@@ -61,7 +70,10 @@ describe('decodeForDisplay', () => {
       }),
     );
     const img = await decodeForDisplay(path);
-    assert.deepEqual([img.width, img.height, img.channels, img.bits, img.format, img.invert], [10, 10, 1, 16, 'dicom', true]);
+    assert.deepEqual(
+      [img.width, img.height, img.channels, img.bits, img.format, img.invert],
+      [10, 10, 1, 16, 'dicom', true],
+    );
     assert.deepEqual(img.units, { scale: 1, offset: -1024 });
     assert.equal(img.data[0], 0);
     assert.equal(img.data[99], 198);
@@ -71,9 +83,12 @@ describe('decodeForDisplay', () => {
   });
 
   it('downscales a DICOM by area averaging and maps heatmap coordinates through its source size', async () => {
-    const pixels = Array.from({ length: 40 * 20 }, (_, i) => ((i % 40) < 20 ? 100 : 300));
+    const pixels = Array.from({ length: 40 * 20 }, (_, i) => (i % 40 < 20 ? 100 : 300));
     const path = join(temp.dir, 'wide.dcm');
-    await writeFile(path, buildDicom({ transferSyntax: TransferSyntaxes.implicitLittle, rows: 20, columns: 40, bitsAllocated: 16, pixels }));
+    await writeFile(
+      path,
+      buildDicom({ transferSyntax: TransferSyntaxes.implicitLittle, rows: 20, columns: 40, bitsAllocated: 16, pixels }),
+    );
     const img = await decodeForDisplay(path, 10);
     assert.deepEqual([img.width, img.height, img.sourceWidth, img.sourceHeight], [10, 5, 40, 20]);
     assert.deepEqual(img.units, { scale: 1, offset: 100 });
@@ -83,7 +98,10 @@ describe('decodeForDisplay', () => {
   it('rejects a file that is not an image with an ImageError naming it', async () => {
     const path = join(temp.dir, 'notes.png');
     await writeFile(path, 'not an image');
-    await assert.rejects(decodeForDisplay(path), (e: Error) => e.message.includes(path) && /not a supported image/.test(e.message));
+    await assert.rejects(
+      decodeForDisplay(path),
+      (e: Error) => e.message.includes(path) && /not a supported image/.test(e.message),
+    );
   });
 });
 

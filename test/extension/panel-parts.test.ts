@@ -11,9 +11,18 @@ import { TransferSyntaxes, buildDicom } from '../helpers/dicom-writer';
 
 describe('review panel HTML', () => {
   it('has a strict CSP with the nonce on its only script and stylesheet', () => {
-    const html = panelHtml({ cspSource: 'https://x.vscode-cdn.net', scriptUri: 'https://x/s.js', styleUri: 'https://x/s.css', title: 'a <b>', nonce: 'N0NCE' });
+    const html = panelHtml({
+      cspSource: 'https://x.vscode-cdn.net',
+      scriptUri: 'https://x/s.js',
+      styleUri: 'https://x/s.css',
+      title: 'a <b>',
+      nonce: 'N0NCE',
+    });
     assert.ok(html.includes(`content="${contentSecurityPolicy('https://x.vscode-cdn.net', 'N0NCE')}"`));
-    assert.equal(contentSecurityPolicy('C', 'N'), "default-src 'none'; img-src C data: blob:; script-src 'nonce-N'; style-src C 'nonce-N'; font-src C");
+    assert.equal(
+      contentSecurityPolicy('C', 'N'),
+      "default-src 'none'; img-src C data: blob:; script-src 'nonce-N'; style-src C 'nonce-N'; font-src C",
+    );
     assert.deepEqual(html.match(/<script[^>]*>/g), ['<script nonce="N0NCE" src="https://x/s.js">']);
     assert.ok(html.includes('<title>a &lt;b></title>'));
     assert.ok(!/unsafe-inline|unsafe-eval/.test(html));
@@ -35,7 +44,16 @@ describe('review panel image routing', () => {
       ['c.jpg', await grey(8).jpeg().toBuffer()],
       ['d.webp', await grey(8).webp().toBuffer()],
       ['e.tif', await grey(8).tiff().toBuffer()],
-      ['f.png', buildDicom({ transferSyntax: TransferSyntaxes.explicitLittle, rows: 2, columns: 2, bitsAllocated: 16, pixels: [0, 1, 2, 3] })],
+      [
+        'f.png',
+        buildDicom({
+          transferSyntax: TransferSyntaxes.explicitLittle,
+          rows: 2,
+          columns: 2,
+          bitsAllocated: 16,
+          pixels: [0, 1, 2, 3],
+        }),
+      ],
     ];
     for (const [name, bytes] of files) writeFileSync(join(dir, name), bytes);
     const routes = await Promise.all(files.map(([name]) => routeImage(join(dir, name))));
@@ -49,7 +67,14 @@ describe('review panel image routing', () => {
     const small = sharp({ create: { width: 300, height: 200, channels: 3, background: '#000' } }).toColourspace('b-w');
     const files: [string, Buffer][] = [
       ['big.png', await big.clone().png({ compressionLevel: 1 }).toBuffer()],
-      ['big.jpg', await big.clone().jpeg().withExifMerge({ IFD0: { ImageDescription: 'x'.repeat(20_000) } }).toBuffer()],
+      [
+        'big.jpg',
+        await big
+          .clone()
+          .jpeg()
+          .withExifMerge({ IFD0: { ImageDescription: 'x'.repeat(20_000) } })
+          .toBuffer(),
+      ],
       ['big.webp', await big.clone().webp({ lossless: true }).toBuffer()],
       ['big-lossy.webp', await big.clone().webp().toBuffer()],
       ['small.png', await small.clone().png().toBuffer()],
@@ -69,7 +94,16 @@ describe('review panel display worker', () => {
 
   it('decodes in a separate process and returns the bytes of 16-bit samples; errors name the file', async () => {
     const path = join(dir, 'x.dcm');
-    writeFileSync(path, buildDicom({ transferSyntax: TransferSyntaxes.explicitLittle, rows: 2, columns: 3, bitsAllocated: 16, pixels: [10, 20, 30, 40, 50, 60] }));
+    writeFileSync(
+      path,
+      buildDicom({
+        transferSyntax: TransferSyntaxes.explicitLittle,
+        rows: 2,
+        columns: 3,
+        bitsAllocated: 16,
+        pixels: [10, 20, 30, 40, 50, 60],
+      }),
+    );
     const client = new DisplayWorkerClient(WORKER, 50);
     try {
       const [image, again] = await Promise.all([client.decode(path, 1536), client.decode(path, 1536)]);

@@ -46,7 +46,10 @@ function state(): PanelState {
       id: 'a',
       reportName: 'a.txt',
       reportText: 'No effusion.',
-      images: [{ name: 'a.png', source: { kind: 'uri', uri: 'https://file+.vscode-resource/a.png' } }, { name: 'a.dcm', source: { kind: 'pixels' } }],
+      images: [
+        { name: 'a.png', source: { kind: 'uri', uri: 'https://file+.vscode-resource/a.png' } },
+        { name: 'a.dcm', source: { kind: 'pixels' } },
+      ],
       score: 0.2,
       suspicion: 0.5,
       rank: 1,
@@ -70,13 +73,33 @@ function state(): PanelState {
       ],
       verdicts: [
         { reviewer: 'dr-a', verdict: 'aligned', reason: null, note: '', at: '2024-01-01T00:00:00Z', mine: true },
-        { reviewer: 'dr-b', verdict: 'mismatched', reason: 'laterality', note: 'left?', at: '2024-01-01T00:00:00Z', useReportOf: 'b', mine: false },
+        {
+          reviewer: 'dr-b',
+          verdict: 'mismatched',
+          reason: 'laterality',
+          note: 'left?',
+          at: '2024-01-01T00:00:00Z',
+          useReportOf: 'b',
+          mine: false,
+        },
       ],
       adjudication: { reviewer: 'dr-c', verdict: 'mismatched', reason: null, note: '', at: '2024-01-02T00:00:00Z' },
       outcome: 'mismatched',
       disagreed: true,
-      flags: [{ sentence: 0, reason: 'finding-absent', note: '', reviewer: 'r', at: '2024-01-01T00:00:00Z', mine: false }],
-      orphanedFlags: [{ text: 'Left effusion.', sentence: 3, reason: 'other', note: '', reviewer: 'dr-a', at: '2024-01-01T00:00:00Z', mine: true }],
+      flags: [
+        { sentence: 0, reason: 'finding-absent', note: '', reviewer: 'r', at: '2024-01-01T00:00:00Z', mine: false },
+      ],
+      orphanedFlags: [
+        {
+          text: 'Left effusion.',
+          sentence: 3,
+          reason: 'other',
+          note: '',
+          reviewer: 'dr-a',
+          at: '2024-01-01T00:00:00Z',
+          mine: true,
+        },
+      ],
     },
   };
 }
@@ -86,13 +109,31 @@ describe('review panel protocol', () => {
     assert.equal(checkHostToWebview({ type: 'state', state: state() }).ok, true);
     assert.equal(checkHostToWebview({ type: 'state', state: { ...state(), pair: null, notice: 'nothing' } }).ok, true);
     const plain = state();
-    Object.assign(plain.pair!, { verdicts: [], adjudication: null, outcome: 'unreviewed', disagreed: false, orphanedFlags: [] });
+    Object.assign(plain.pair!, {
+      verdicts: [],
+      adjudication: null,
+      outcome: 'unreviewed',
+      disagreed: false,
+      orphanedFlags: [],
+    });
     Object.assign(plain.pair!.flags[0]!, { sentence: 0 });
     plain.progress.share = null;
     plain.pair!.orphanedFlags = [{ ...state().pair!.orphanedFlags[0]!, text: null }];
-    assert.equal(checkHostToWebview({ type: 'state', state: plain }).ok, true, 'no verdicts, no share, an orphan without recorded text');
+    assert.equal(
+      checkHostToWebview({ type: 'state', state: plain }).ok,
+      true,
+      'no verdicts, no share, an orphan without recorded text',
+    );
     assert.equal(checkHostToWebview({ type: 'reply', requestId: 3, ok: false, error: 'no' }).ok, true);
-    assert.equal(checkHostToWebview({ type: 'request', requestId: 1, method: 'simulate-input', params: { steps: [{ key: 's' }, { text: 'x' }, { click: '.settle-button' }] } }).ok, true);
+    assert.equal(
+      checkHostToWebview({
+        type: 'request',
+        requestId: 1,
+        method: 'simulate-input',
+        params: { steps: [{ key: 's' }, { text: 'x' }, { click: '.settle-button' }] },
+      }).ok,
+      true,
+    );
   });
 
   it('rejects ill-formed host messages, saying what is wrong', () => {
@@ -135,10 +176,21 @@ describe('review panel protocol', () => {
     bad({ type: 'state', state: mutate((x) => set(x.pair!, 'orphanedFlags', undefined)) }, /pair orphanedFlags/);
     bad({ type: 'state', state: mutate((x) => set(x, 'reviewer', undefined)) }, /state reviewer/);
     bad({ type: 'state', state: mutate((x) => set(x.progress, 'reviewed', 4)) }, /state progress/); // more than total
-    bad({ type: 'state', state: mutate((x) => set(x.progress, 'share', { reviewed: 3, assigned: 2 })) }, /state progress/);
+    bad(
+      { type: 'state', state: mutate((x) => set(x.progress, 'share', { reviewed: 3, assigned: 2 })) },
+      /state progress/,
+    );
     bad({ type: 'state', state: mutate((x) => set(x.progress, 'disagreed', -1)) }, /state progress/);
     bad({ type: 'state', state: mutate((x) => set(x, 'progress', undefined)) }, /state progress/);
-    bad({ type: 'state', state: mutate((x) => (x.keymap = [{ keys: ['a'], label: 'a', action: { type: 'verdict', verdict: 'great' as 'aligned' } }])) }, /state keymap/);
+    bad(
+      {
+        type: 'state',
+        state: mutate(
+          (x) => (x.keymap = [{ keys: ['a'], label: 'a', action: { type: 'verdict', verdict: 'great' as 'aligned' } }]),
+        ),
+      },
+      /state keymap/,
+    );
     bad({ type: 'request', requestId: 1, method: 'format-disk', params: {} }, /unknown request method/);
     bad({ type: 'request', requestId: 1, method: 'simulate-input', params: { steps: [{ keys: 1 }] } }, /bad params/);
     bad({ type: 'request', requestId: 1, method: 'simulate-input', params: { steps: [{ click: 1 }] } }, /bad params/);
@@ -182,10 +234,25 @@ describe('review panel protocol', () => {
       [{ type: 'adjudicate', verdict: 'unsure' }, /adjudicate pairId/],
       [{ type: 'remove-orphaned-flag', pairId: 'a', text: 1, sentence: 0 }, /remove-orphaned-flag target/],
       [{ type: 'remove-orphaned-flag', pairId: 'a', text: 'x', sentence: -1 }, /remove-orphaned-flag target/],
-      [{ type: 'rendered', report: { ...report, verdictsShown: [{ reviewer: 'dr-a', verdict: 'fine', mine: true }] } }, /report verdictsShown/],
-      [{ type: 'rendered', report: { ...report, verdictsShown: [{ reviewer: 'dr-a', verdict: 'aligned' }] } }, /report verdictsShown/],
-      [{ type: 'rendered', report: { ...report, flagsShown: [{ sentence: 0, reason: 'other' }] } }, /report flagsShown/],
-      [{ type: 'rendered', report: { ...report, orphanedFlagsShown: [{ text: null, reason: 'other', reviewer: 'x' }] } }, /report orphanedFlagsShown/],
+      [
+        { type: 'rendered', report: { ...report, verdictsShown: [{ reviewer: 'dr-a', verdict: 'fine', mine: true }] } },
+        /report verdictsShown/,
+      ],
+      [
+        { type: 'rendered', report: { ...report, verdictsShown: [{ reviewer: 'dr-a', verdict: 'aligned' }] } },
+        /report verdictsShown/,
+      ],
+      [
+        { type: 'rendered', report: { ...report, flagsShown: [{ sentence: 0, reason: 'other' }] } },
+        /report flagsShown/,
+      ],
+      [
+        {
+          type: 'rendered',
+          report: { ...report, orphanedFlagsShown: [{ text: null, reason: 'other', reviewer: 'x' }] },
+        },
+        /report orphanedFlagsShown/,
+      ],
       [{ type: 'rendered', report: { ...report, adjudicationShown: 'disagreed' } }, /report adjudication/],
       [{ type: 'rendered', report: { ...report, disagreedShown: undefined } }, /report adjudication/],
       [{ type: 'rendered', report: { ...report, settleShown: ['later'] } }, /report settle/],
@@ -216,7 +283,10 @@ describe('review panel protocol', () => {
     const malformed = pending.request('inspect', {});
     const failed = pending.request('simulate-input', { steps: [] });
     const lost = pending.request('inspect', {});
-    assert.deepEqual(sent.map((m) => (m as { requestId: number }).requestId), [1, 2, 3, 4]);
+    assert.deepEqual(
+      sent.map((m) => (m as { requestId: number }).requestId),
+      [1, 2, 3, 4],
+    );
     assert.equal(pending.receive({ type: 'reply', requestId: 1, ok: true, result: report }), true);
     assert.equal(pending.receive({ type: 'reply', requestId: 2, ok: true, result: { pairId: 7 } }), true);
     assert.equal(pending.receive({ type: 'reply', requestId: 3, ok: false, error: 'boom' }), true);
@@ -228,13 +298,26 @@ describe('review panel protocol', () => {
   });
 
   it('reads saved webview state leniently', () => {
-    assert.deepEqual(readPersistedState(undefined), { mode: 'follow', pairId: null, sentence: null, view: { colormap: 'turbo', opacity: 0.6, overlay: true } });
-    assert.deepEqual(readPersistedState({ mode: 'pinned', pairId: 'x', sentence: 2, view: { colormap: 'grey', opacity: 7, overlay: false } }), {
-      mode: 'pinned',
-      pairId: 'x',
-      sentence: 2,
-      view: { colormap: 'grey', opacity: 1, overlay: false },
+    assert.deepEqual(readPersistedState(undefined), {
+      mode: 'follow',
+      pairId: null,
+      sentence: null,
+      view: { colormap: 'turbo', opacity: 0.6, overlay: true },
     });
+    assert.deepEqual(
+      readPersistedState({
+        mode: 'pinned',
+        pairId: 'x',
+        sentence: 2,
+        view: { colormap: 'grey', opacity: 7, overlay: false },
+      }),
+      {
+        mode: 'pinned',
+        pairId: 'x',
+        sentence: 2,
+        view: { colormap: 'grey', opacity: 1, overlay: false },
+      },
+    );
     assert.equal(readPersistedState({ view: { colormap: 'jet' } }).view.colormap, 'turbo');
   });
 });

@@ -53,7 +53,14 @@ describe('review panel state', () => {
     const verdicts = s.pair!.verdicts.map(({ at, ...v }) => (assert.match(at, /^\d{4}-\d\d-\d\dT/), v));
     assert.deepEqual(verdicts, [
       { reviewer: 'dr-a', verdict: 'aligned', reason: null, note: 'fine', mine: true },
-      { reviewer: 'dr-b', verdict: 'mismatched', reason: 'laterality', note: 'left, not right', useReportOf: 'b', mine: false },
+      {
+        reviewer: 'dr-b',
+        verdict: 'mismatched',
+        reason: 'laterality',
+        note: 'left, not right',
+        useReportOf: 'b',
+        mine: false,
+      },
     ]);
     assert.deepEqual([s.pair!.disagreed, s.pair!.outcome, s.pair!.adjudication], [true, 'disagreed', null]);
     assert.deepEqual(s.progress, { reviewed: 2, total: 3, mine: 1, share: null, disagreed: 1 });
@@ -61,7 +68,13 @@ describe('review panel state', () => {
     // Seen by dr-b, the same verdicts: now theirs is the one marked.
     session.setReviewer('dr-b');
     s = await stateOf('a');
-    assert.deepEqual(s.pair!.verdicts.map((v) => [v.reviewer, v.mine]), [['dr-a', false], ['dr-b', true]]);
+    assert.deepEqual(
+      s.pair!.verdicts.map((v) => [v.reviewer, v.mine]),
+      [
+        ['dr-a', false],
+        ['dr-b', true],
+      ],
+    );
     assert.deepEqual(s.progress, { reviewed: 2, total: 3, mine: 2, share: null, disagreed: 1 });
 
     session.setReviewer('dr-c');
@@ -73,10 +86,16 @@ describe('review panel state', () => {
     );
     assert.deepEqual([s.pair!.disagreed, s.pair!.outcome], [true, 'mismatched'], 'still disagreed, but settled');
     assert.equal(s.progress.disagreed, 0);
-    assert.ok(s.pair!.verdicts.every((v) => !v.mine), 'dr-c gave no verdict of their own');
+    assert.ok(
+      s.pair!.verdicts.every((v) => !v.mine),
+      'dr-c gave no verdict of their own',
+    );
 
     const unjudged = await stateOf('c');
-    assert.deepEqual([unjudged.pair!.verdicts, unjudged.pair!.adjudication, unjudged.pair!.outcome, unjudged.pair!.disagreed], [[], null, 'unreviewed', false]);
+    assert.deepEqual(
+      [unjudged.pair!.verdicts, unjudged.pair!.adjudication, unjudged.pair!.outcome, unjudged.pair!.disagreed],
+      [[], null, 'unreviewed', false],
+    );
   });
 
   it('counts my share when the assignment names me', async () => {
@@ -97,7 +116,13 @@ describe('review panel state', () => {
     session.setReviewer('dr-a');
 
     let s = await stateOf('a', 1);
-    assert.deepEqual(s.pair!.flags.map((f) => [f.sentence, f.reason, f.reviewer, f.mine]), [[0, 'laterality', 'dr-a', true], [1, 'finding-absent', 'dr-b', false]]);
+    assert.deepEqual(
+      s.pair!.flags.map((f) => [f.sentence, f.reason, f.reviewer, f.mine]),
+      [
+        [0, 'laterality', 'dr-a', true],
+        [1, 'finding-absent', 'dr-b', false],
+      ],
+    );
     assert.equal(s.pair!.orphanedFlags.length, 0);
     assert.equal(s.progress.reviewed, 0, 'sentence flags alone do not make a pair reviewed');
 
@@ -106,16 +131,34 @@ describe('review panel state', () => {
     edited[0] = pair('a', 1, 'Left effusion. Heart normal. No pneumothorax.');
     session.setResults(saved(edited));
     s = await stateOf('a');
-    assert.deepEqual(s.pair!.flags.map((f) => [f.sentence, f.reviewer]), [[2, 'dr-b']], 'dr-b’s flag followed its sentence to index 2');
+    assert.deepEqual(
+      s.pair!.flags.map((f) => [f.sentence, f.reviewer]),
+      [[2, 'dr-b']],
+      'dr-b’s flag followed its sentence to index 2',
+    );
     assert.deepEqual(
       s.pair!.orphanedFlags.map(({ at, ...f }) => (assert.ok(at), f)),
-      [{ text: 'Right effusion.', sentence: 0, reason: 'laterality', note: 'says right', reviewer: 'dr-a', mine: true }],
+      [
+        {
+          text: 'Right effusion.',
+          sentence: 0,
+          reason: 'laterality',
+          note: 'says right',
+          reviewer: 'dr-a',
+          mine: true,
+        },
+      ],
       'never moved onto "Left effusion."',
     );
   });
 
   it('says nothing is scored without a session, with empty progress', () => {
-    const s = buildPanelState(undefined, { mode: 'follow', pairId: undefined, sentence: null }, { pair: undefined }, imageRef);
+    const s = buildPanelState(
+      undefined,
+      { mode: 'follow', pairId: undefined, sentence: null },
+      { pair: undefined },
+      imageRef,
+    );
     assert.equal(s.pair, null);
     assert.equal(s.reviewer, '');
     assert.deepEqual(s.progress, { reviewed: 0, total: 0, mine: 0, share: null, disagreed: 0 });

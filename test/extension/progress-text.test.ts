@@ -15,9 +15,15 @@ describe('extension progress text', () => {
     now += 30_000; // model loading does not count towards the rate
     assert.deepEqual(text.update({ phase: 'scoring', done: 0, total: 40 }), { message: '0/40 pairs', increment: 0 });
     now += 5_000;
-    assert.deepEqual(text.update({ phase: 'scoring', done: 10, total: 40 }), { message: '10/40 pairs · 2.0 pairs/s · ETA 0:15', increment: 25 });
+    assert.deepEqual(text.update({ phase: 'scoring', done: 10, total: 40 }), {
+      message: '10/40 pairs · 2.0 pairs/s · ETA 0:15',
+      increment: 25,
+    });
     now += 5_000;
-    assert.deepEqual(text.update({ phase: 'scoring', done: 20, total: 40 }), { message: '20/40 pairs · 2.0 pairs/s · ETA 0:10', increment: 25 });
+    assert.deepEqual(text.update({ phase: 'scoring', done: 20, total: 40 }), {
+      message: '20/40 pairs · 2.0 pairs/s · ETA 0:10',
+      increment: 25,
+    });
     assert.equal(text.update({ phase: 'ranking', done: 40, total: 40 }).increment, 0);
     assert.deepEqual(text.update({ phase: 'done', done: 40, total: 40 }), { message: 'done', increment: 50 });
   });

@@ -15,10 +15,26 @@ import { Emitter } from '../../src/extension/review/emitter';
 import { ReviewSession } from '../../src/extension/review/review-session';
 import { readSavedResults, resultsFileFor } from '../../src/extension/saved-results';
 import { ReportIndex } from '../../src/extension/views/report-match';
-import { checkHostToWebview, type HostToWebview, type ImageSource, type PixelImage } from '../../src/protocol/review-panel-protocol';
+import {
+  checkHostToWebview,
+  type HostToWebview,
+  type ImageSource,
+  type PixelImage,
+} from '../../src/protocol/review-panel-protocol';
 import { pair, results, saved as inMemory } from './views-fixtures';
 
-const PIXELS: PixelImage = { width: 1, height: 1, sourceWidth: 1, sourceHeight: 1, channels: 1, bits: 8, data: new Uint8Array(1), window: { center: 1, width: 2 }, invert: false, units: { scale: 1, offset: 0 } };
+const PIXELS: PixelImage = {
+  width: 1,
+  height: 1,
+  sourceWidth: 1,
+  sourceHeight: 1,
+  channels: 1,
+  bits: 8,
+  data: new Uint8Array(1),
+  window: { center: 1, width: 2 },
+  invert: false,
+  units: { scale: 1, offset: 0 },
+};
 const settle = () => new Promise((r) => setTimeout(r, 20));
 
 describe('results paths: the dataset path gate', () => {
@@ -91,14 +107,21 @@ describe('results paths: the dataset path gate', () => {
     return { calls, sources, loadImage, warnings, sent, stated };
   }
 
-  const touched = (calls: { decoded: string[]; routed: string[]; uris: string[] }) => [...calls.decoded, ...calls.routed, ...calls.uris];
+  const touched = (calls: { decoded: string[]; routed: string[]; uris: string[] }) => [
+    ...calls.decoded,
+    ...calls.routed,
+    ...calls.uris,
+  ];
 
   it('an image path `../outside.png`, an absolute path and a symlink leading out: not decoded, reason shown', async () => {
     const panel = panelOn(['../outside.png', outside, 'link.png', 'inside.png', 'inside.dcm']);
     await panel.stated();
     const [up, abs, link, png, dcm] = panel.sources();
     assert.deepEqual(up, { kind: 'unavailable', reason: '"../outside.png" points outside the dataset folder' });
-    assert.deepEqual(abs, { kind: 'unavailable', reason: `"${outside}" is an absolute path outside the dataset folder` });
+    assert.deepEqual(abs, {
+      kind: 'unavailable',
+      reason: `"${outside}" is an absolute path outside the dataset folder`,
+    });
     assert.equal(link?.kind, 'unavailable');
     assert.match((link as { reason: string }).reason, /^"link\.png" is a symlink pointing outside the dataset folder/);
     assert.deepEqual(png, { kind: 'uri', uri: `https://webview.test${join(folder, 'inside.png')}` });
@@ -116,8 +139,14 @@ describe('results paths: the dataset path gate', () => {
     const ok = await panel.loadImage(4);
     assert.ok(ok.ok);
     assert.deepEqual(panel.calls.decoded, [join(folder, 'inside.dcm')], 'only the file inside was decoded');
-    assert.ok(!touched(panel.calls).some((p) => p === outside || p.includes('outside') || p.endsWith('link.png')), JSON.stringify(panel.calls));
-    assert.ok(panel.warnings.some((w) => /image not shown: .*symlink pointing outside/.test(w)), 'the refusal is logged');
+    assert.ok(
+      !touched(panel.calls).some((p) => p === outside || p.includes('outside') || p.endsWith('link.png')),
+      JSON.stringify(panel.calls),
+    );
+    assert.ok(
+      panel.warnings.some((w) => /image not shown: .*symlink pointing outside/.test(w)),
+      'the refusal is logged',
+    );
   });
 
   it('a link swapped in after the panel showed the image is refused on the next request', async () => {
@@ -152,7 +181,10 @@ describe('results paths: the dataset path gate', () => {
 
   it('datasetFile: relative or absolute inside the folder passes; outside, links out and missing files do not', async () => {
     assert.deepEqual(await datasetFile(folder, 'inside.png'), { ok: true, path: join(folder, 'inside.png') });
-    assert.deepEqual(await datasetFile(folder, join(folder, 'inside.png')), { ok: true, path: join(folder, 'inside.png') });
+    assert.deepEqual(await datasetFile(folder, join(folder, 'inside.png')), {
+      ok: true,
+      path: join(folder, 'inside.png'),
+    });
     for (const value of ['../outside.png', outside, 'link.png', 'missing.png', 'sub/../../outside.png']) {
       const gated = await datasetFile(folder, value);
       assert.ok(!gated.ok, value);
@@ -164,7 +196,10 @@ describe('results paths: the dataset path gate', () => {
   it("the protocol carries a refused image's reason; an 'unavailable' image without one is ill-formed", async () => {
     const panel = panelOn(['link.png']);
     await panel.stated();
-    const state = structuredClone([...panel.sent].reverse().find((m) => m.type === 'state')!) as Extract<HostToWebview, { type: 'state' }>;
+    const state = structuredClone([...panel.sent].reverse().find((m) => m.type === 'state')!) as Extract<
+      HostToWebview,
+      { type: 'state' }
+    >;
     assert.ok(checkHostToWebview(state).ok);
     delete (state.state.pair!.images[0]!.source as { reason?: string }).reason;
     assert.deepEqual(checkHostToWebview(state), { ok: false, problem: 'state: pair images' });

@@ -20,7 +20,16 @@ function results(without?: string, reports: Record<string, string[]> = {}, n = 3
     const sentences = texts.map((text, k) => {
       const start = at;
       at += text.length + 1;
-      return { text, section: 'findings', start, end: start + text.length, score: 0.1 * (k + 1), negated: k === 1, uncertain: false, describesImage: true };
+      return {
+        text,
+        section: 'findings',
+        start,
+        end: start + text.length,
+        score: 0.1 * (k + 1),
+        negated: k === 1,
+        uncertain: false,
+        describesImage: true,
+      };
     });
     return {
       id,
@@ -38,7 +47,9 @@ function results(without?: string, reports: Record<string, string[]> = {}, n = 3
   };
   const ids = Array.from({ length: n }, (_, k) => String.fromCharCode(97 + k));
   // Deliberately not in rank order.
-  const pairs = [...ids.slice(2), ...ids.slice(0, 2)].map((id) => pair(id, ids.indexOf(id) + 1)).filter((p) => p.id !== without);
+  const pairs = [...ids.slice(2), ...ids.slice(0, 2)]
+    .map((id) => pair(id, ids.indexOf(id) + 1))
+    .filter((p) => p.id !== without);
   return new ResultsInMemory({ model: { id: 'm' }, pairs, skipped: [], run: {} } as unknown as ScoreResults);
 }
 
@@ -77,10 +88,22 @@ describe('review session', () => {
     await s.flag({ pairId: 'a', sentence: 1 }, 'laterality', 'other side');
     await s.flag({ pairId: 'b', sentence: null }, 'wrong-study', 'not this patient');
     assert.equal(fired, 2);
-    const lines = (await readFile(s.reviewFile, 'utf8')).split('\n').filter((l) => l.startsWith('{"')).map((l) => JSON.parse(l));
+    const lines = (await readFile(s.reviewFile, 'utf8'))
+      .split('\n')
+      .filter((l) => l.startsWith('{"'))
+      .map((l) => JSON.parse(l));
     const flagLine = lines.find((l) => l.kind === 'flag');
     assert.deepEqual(
-      [flagLine.pair, flagLine.sentence, flagLine.sentenceText, flagLine.start, flagLine.end, flagLine.reason, flagLine.model, flagLine.reviewer],
+      [
+        flagLine.pair,
+        flagLine.sentence,
+        flagLine.sentenceText,
+        flagLine.start,
+        flagLine.end,
+        flagLine.reason,
+        flagLine.model,
+        flagLine.reviewer,
+      ],
       ['a', 1, 'B.', 3, 5, 'laterality', 'm', 'ann'],
     );
     assert.deepEqual(
@@ -123,17 +146,35 @@ describe('review session', () => {
     const after = ann.progress();
     assert.notEqual(after, before);
     assert.deepEqual([after.reviewed, after.disagreed, Object.keys(after.reviewers)], [2, ['a'], ['ann', 'ben']]);
-    assert.deepEqual(after.agreement.kappa.map((k) => [k.a, k.b, k.pairs]), [['ann', 'ben', 1]]);
+    assert.deepEqual(
+      after.agreement.kappa.map((k) => [k.a, k.b, k.pairs]),
+      [['ann', 'ben', 1]],
+    );
     const a = ann.review.get('a')!;
-    assert.deepEqual(a.verdicts.map((v) => [v.reviewer, v.verdict, v.reason, v.useReportOf]), [['ann', 'aligned', null, undefined], ['ben', 'mismatched', 'laterality', 'c']]);
+    assert.deepEqual(
+      a.verdicts.map((v) => [v.reviewer, v.verdict, v.reason, v.useReportOf]),
+      [
+        ['ann', 'aligned', null, undefined],
+        ['ben', 'mismatched', 'laterality', 'c'],
+      ],
+    );
 
     await ann.adjudicate('a', 'mismatched', { reason: 'laterality', useReportOf: 'c' });
-    assert.deepEqual([ann.review.outcome('a'), ann.progress().disagreed, ann.progress().adjudicated], ['mismatched', [], ['a']]);
+    assert.deepEqual(
+      [ann.review.outcome('a'), ann.progress().disagreed, ann.progress().adjudicated],
+      ['mismatched', [], ['a']],
+    );
     assert.equal(ann.review.verdictOf('a', 'ann')?.verdict, 'aligned', 'adjudicating leaves my own verdict as it was');
 
-    await assert.rejects(ann.verdict('a', 'aligned', { reason: 'other' }), /reason is given with a mismatched verdict only/);
+    await assert.rejects(
+      ann.verdict('a', 'aligned', { reason: 'other' }),
+      /reason is given with a mismatched verdict only/,
+    );
     await assert.rejects(ann.verdict('a', 'mismatched', { useReportOf: 'a' }), /'useReportOf' must name another pair/);
-    await assert.rejects(ann.verdict('a', 'mismatched', { useReportOf: 'nope' }), /'useReportOf' must name another pair/);
+    await assert.rejects(
+      ann.verdict('a', 'mismatched', { useReportOf: 'nope' }),
+      /'useReportOf' must name another pair/,
+    );
     await assert.rejects(ann.verdict('zz', 'aligned'), /no pair with id zz/);
   });
 
@@ -144,22 +185,35 @@ describe('review session', () => {
     const edited = (sentences: string[]) => results(undefined, { a: sentences });
     s.setResults(edited(['Intro.', 'A.', 'B.']));
     let pair = (await s.pairDetails('a'))!;
-    assert.deepEqual(s.anchoredFlags(pair).anchored.map((x) => [x.sentence, x.flag.sentenceText]), [[2, 'B.']]);
+    assert.deepEqual(
+      s.anchoredFlags(pair).anchored.map((x) => [x.sentence, x.flag.sentenceText]),
+      [[2, 'B.']],
+    );
     assert.deepEqual(s.anchoredFlags(pair).orphaned, []);
 
     s.setResults(edited(['A.', 'C.']));
     pair = (await s.pairDetails('a'))!;
     assert.deepEqual(s.anchoredFlags(pair).anchored, [], 'not drawn on another sentence');
-    assert.deepEqual(s.anchoredFlags(pair).orphaned.map((f) => f.sentenceText), ['B.']);
+    assert.deepEqual(
+      s.anchoredFlags(pair).orphaned.map((f) => f.sentenceText),
+      ['B.'],
+    );
     await s.unflag({ pairId: 'a', sentence: 1 });
     assert.equal(s.flagsFor('a').length, 1, "unflagging sentence 2 ('C.') leaves the orphan alone");
 
     // The sentence grew around the flagged text: the flag follows it; flagging it again replaces it.
     s.setResults(edited(['A.', 'See B. again.']));
     pair = (await s.pairDetails('a'))!;
-    assert.deepEqual(s.anchoredFlags(pair).anchored.map((x) => x.sentence), [1]);
+    assert.deepEqual(
+      s.anchoredFlags(pair).anchored.map((x) => x.sentence),
+      [1],
+    );
     await s.flag({ pairId: 'a', sentence: 1 }, 'other', 'edited');
-    assert.deepEqual(s.flagsFor('a').map((f) => [f.sentenceText, f.reason]), [['See B. again.', 'other']], 'one flag of mine per sentence');
+    assert.deepEqual(
+      s.flagsFor('a').map((f) => [f.sentenceText, f.reason]),
+      [['See B. again.', 'other']],
+      'one flag of mine per sentence',
+    );
 
     const ben = new ReviewSession(dir, results(undefined, { a: ['A.', 'See B. again.'] }), { reviewer: 'ben' });
     await ben.load();
@@ -167,9 +221,17 @@ describe('review session', () => {
     await ben.flag({ pairId: 'a', sentence: 1 }, 'laterality', '');
     await ben.unflag({ pairId: 'a', sentence: 0 });
     await s.load();
-    assert.deepEqual(s.flagsFor('a').map((f) => f.reviewer), ['ann', 'ben'], 'one flag each on the same sentence');
+    assert.deepEqual(
+      s.flagsFor('a').map((f) => f.reviewer),
+      ['ann', 'ben'],
+      'one flag each on the same sentence',
+    );
     await s.unflag({ pairId: 'a', sentence: 1 });
-    assert.deepEqual(s.flagsFor('a').map((f) => f.reviewer), ['ben'], "unflagging removes mine, not ben's");
+    assert.deepEqual(
+      s.flagsFor('a').map((f) => f.reviewer),
+      ['ben'],
+      "unflagging removes mine, not ben's",
+    );
   });
 
   it('walks my share of the assignment for "next unreviewed", skipping pairs with my verdict or an adjudication', async () => {
@@ -179,11 +241,14 @@ describe('review session', () => {
     const { assignment, path } = await ann.assign(['ann', 'ben'], 0);
     assert.equal(path, join(dir, '.radalign', 'assignment.json'));
     const mine = assignment.shares.ann!;
-    assert.deepEqual(mine.map((id) => ann.entry(id)!.rank), [1, 3, 5]);
+    assert.deepEqual(
+      mine.map((id) => ann.entry(id)!.rank),
+      [1, 3, 5],
+    );
     await ann.verdict(mine[1]!, 'aligned');
     const order: (string | undefined)[] = [];
     for (let k = 0; k < 3; k++) order.push(ann.moveToUnreviewed(1)?.id);
-    assert.deepEqual(order, [mine[0], mine[2], undefined], 'rank 3 has my verdict; ranks 2, 4, 6 are ben\'s');
+    assert.deepEqual(order, [mine[0], mine[2], undefined], "rank 3 has my verdict; ranks 2, 4, 6 are ben's");
     assert.equal(ann.moveToUnreviewed(-1)?.id, mine[0]);
     await ann.adjudicate(mine[2]!, 'unsure');
     ann.select(undefined);
@@ -290,7 +355,10 @@ describe('pair cache', () => {
       if (fail) throw new Error(`cannot read ${id}`);
       return { id } as never;
     }, 2);
-    await Promise.all([assert.rejects(cache.get('x'), /cannot read x/), assert.rejects(cache.get('x'), /cannot read x/)]);
+    await Promise.all([
+      assert.rejects(cache.get('x'), /cannot read x/),
+      assert.rejects(cache.get('x'), /cannot read x/),
+    ]);
     assert.equal(reads, 1);
     assert.equal(cache.size, 0);
     fail = false;

@@ -40,7 +40,11 @@ describe('extension saved results', () => {
   });
 
   it('opens a results store (radalign-results/2): the index and skipped list in memory, pairs on demand, closed on release', async () => {
-    await writeStore(folder, [syntheticPair(2, 3), syntheticPair(1, 3), syntheticPair(3, 3)], [{ path: join(folder, 'x.png'), reason: 'not an image' }]);
+    await writeStore(
+      folder,
+      [syntheticPair(2, 3), syntheticPair(1, 3), syntheticPair(3, 3)],
+      [{ path: join(folder, 'x.png'), reason: 'not an image' }],
+    );
     const outcome = await readSavedResults(folder);
     assert.equal(outcome.status, 'loaded', JSON.stringify(outcome));
     if (outcome.status !== 'loaded') return;
@@ -59,7 +63,10 @@ describe('extension saved results', () => {
     truncateSync(join(folder, '.radalign', pairsFile), 100);
     const outcome = await readSavedResults(folder);
     assert.equal(outcome.status, 'refused');
-    assert.match(outcome.status === 'refused' ? outcome.problem : '', new RegExp(`${pairsFile.replace(/\./g, '\\.')}: 100 bytes, but its writer wrote \\d+`));
+    assert.match(
+      outcome.status === 'refused' ? outcome.problem : '',
+      new RegExp(`${pairsFile.replace(/\./g, '\\.')}: 100 bytes, but its writer wrote \\d+`),
+    );
   });
 
   it('refuses a file that is not results (hand-edited, truncated), naming the file', async () => {
@@ -69,7 +76,10 @@ describe('extension saved results', () => {
     assert.match(truncated.status === 'refused' ? truncated.problem : '', /results\.json: not valid JSON/);
     write('{"pairs": 3}');
     const shape = await readSavedResults(folder);
-    assert.match(shape.status === 'refused' ? shape.problem : '', /results\.json: format: missing, so the file was written by an older radalign/);
+    assert.match(
+      shape.status === 'refused' ? shape.problem : '',
+      /results\.json: format: missing, so the file was written by an older radalign/,
+    );
   });
 
   it('refuses a tampered field with the field path, and a file from before the format field', async () => {
@@ -86,7 +96,10 @@ describe('extension saved results', () => {
     const { format: _format, ...old } = good();
     write(JSON.stringify(old));
     const older = await readSavedResults(folder);
-    assert.match(older.status === 'refused' ? older.problem : '', /format: missing, so the file was written by an older radalign .*score again/);
+    assert.match(
+      older.status === 'refused' ? older.problem : '',
+      /format: missing, so the file was written by an older radalign .*score again/,
+    );
   });
 
   it('refuses results.json or .radalign planted as a symlink, and does not read through it', async () => {

@@ -24,7 +24,7 @@ describe('extension scoring worker', () => {
 
   it('scores in a separate process, reports progress, and hands back the saved store, open', async () => {
     const seen: ScoreProgress[] = [];
-    const outcome = await scoreInWorker(WORKER, { folder, modelDir: MODEL}, { onProgress: (p) => seen.push(p) });
+    const outcome = await scoreInWorker(WORKER, { folder, modelDir: MODEL }, { onProgress: (p) => seen.push(p) });
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
     if (outcome.status !== 'done') return;
     const { scored } = outcome;
@@ -39,12 +39,18 @@ describe('extension scoring worker', () => {
       try {
         assert.deepEqual(scored.results.ids(), opened.results.ids());
         const top = scored.results.entry(1)!;
-        assert.deepEqual(JSON.parse(JSON.stringify(await scored.results.pair(top.id))), JSON.parse(JSON.stringify(await opened.results.pair(top.id))));
+        assert.deepEqual(
+          JSON.parse(JSON.stringify(await scored.results.pair(top.id))),
+          JSON.parse(JSON.stringify(await opened.results.pair(top.id))),
+        );
       } finally {
         await opened.results.close();
       }
       assert.ok(readdirSync(join(folder, '.radalign')).includes('results.json'));
-      assert.ok(seen.some((p) => p.phase === 'scoring' && p.done === 5 && p.total === 5), JSON.stringify(seen));
+      assert.ok(
+        seen.some((p) => p.phase === 'scoring' && p.done === 5 && p.total === 5),
+        JSON.stringify(seen),
+      );
       assert.equal(seen.at(-1)?.phase, 'done');
     } finally {
       await scored.release();
@@ -52,7 +58,7 @@ describe('extension scoring worker', () => {
     await assert.rejects(scored.results.pair(scored.results.entry(1)!.id), 'released: its files are closed');
   });
 
-  it("passes radalign.device to the worker; an accelerator this machine lacks is recorded as a note, on CPU", async () => {
+  it('passes radalign.device to the worker; an accelerator this machine lacks is recorded as a note, on CPU', async () => {
     const outcome = await scoreInWorker(WORKER, { folder, modelDir: MODEL, device: 'cuda' });
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
     if (outcome.status !== 'done') return;
@@ -60,7 +66,8 @@ describe('extension scoring worker', () => {
       const device = outcome.scored.results.run.device;
       assert.equal(device?.requested, 'cuda');
       // Here (no CUDA provider installed) it falls back with the reason; on a machine with one, CUDA runs and there is nothing to say.
-      if (device?.provider === 'cpu') assert.match(device.notes.join(' '), /'cuda' was asked for but cannot be used.*Running on CPU instead/s);
+      if (device?.provider === 'cpu')
+        assert.match(device.notes.join(' '), /'cuda' was asked for but cannot be used.*Running on CPU instead/s);
       else assert.deepEqual([device?.provider, device?.notes], ['cuda', []]);
     } finally {
       await outcome.scored.release();
@@ -88,20 +95,24 @@ describe('extension scoring worker', () => {
 
   it('is cancelled by killing it: no results file', async () => {
     const aborter = new AbortController();
-    const outcome = await scoreInWorker(WORKER, { folder, modelDir: MODEL}, { signal: aborter.signal, onProgress: () => aborter.abort() });
+    const outcome = await scoreInWorker(
+      WORKER,
+      { folder, modelDir: MODEL },
+      { signal: aborter.signal, onProgress: () => aborter.abort() },
+    );
     assert.deepEqual(outcome, { status: 'cancelled' });
     assert.equal(existsSync(resultsFile()), false);
   });
 
   it('reports a missing model folder as a model error', async () => {
-    const outcome = await scoreInWorker(WORKER, { folder, modelDir: join(folder, 'no-model')});
+    const outcome = await scoreInWorker(WORKER, { folder, modelDir: join(folder, 'no-model') });
     assert.equal(outcome.status, 'failed');
     if (outcome.status === 'failed') assert.equal(outcome.error.kind, 'model');
     assert.equal(existsSync(resultsFile()), false);
   });
 
   it('reports a worker that dies without replying', async () => {
-    const outcome = await scoreInWorker(join(folder, 'no-such-worker.js'), { folder, modelDir: MODEL});
+    const outcome = await scoreInWorker(join(folder, 'no-such-worker.js'), { folder, modelDir: MODEL });
     assert.equal(outcome.status, 'failed');
     if (outcome.status === 'failed') assert.match(outcome.error.message, /exited with code 1[\s\S]*Cannot find module/);
   });

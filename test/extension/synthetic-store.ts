@@ -10,10 +10,21 @@ import type { Skipped } from '../../src/engine/types';
 
 const EMBED_DIM = 4;
 
-export const STORE_MODEL: ScoreResults['model'] = { id: 'synthetic', name: 'Synthetic store', identity: 'synthetic', layout: 'radalign', heatmapKind: 'patch', embedDim: EMBED_DIM };
+export const STORE_MODEL: ScoreResults['model'] = {
+  id: 'synthetic',
+  name: 'Synthetic store',
+  identity: 'synthetic',
+  layout: 'radalign',
+  heatmapKind: 'patch',
+  embedDim: EMBED_DIM,
+};
 
 /** Writes `pairs` (any order; their ranks must be 1..n) as the saved results of `folder`; returns the summary file. */
-export async function writeStore(folder: string, pairs: readonly PairResult[], skipped: Skipped[] = []): Promise<string> {
+export async function writeStore(
+  folder: string,
+  pairs: readonly PairResult[],
+  skipped: Skipped[] = [],
+): Promise<string> {
   const ranked = [...pairs].sort((a, b) => a.rank - b.rank);
   const writer = await StoreWriter.create(radalignLocation(folder), EMBED_DIM);
   try {
@@ -23,9 +34,23 @@ export async function writeStore(folder: string, pairs: readonly PairResult[], s
       const inputKey = createHash('sha256').update(pair.id).digest('hex');
       const embedding = Float32Array.from({ length: EMBED_DIM }, (_, i) => Math.cos(k + i));
       // No ranking to update from: counts of nothing, and a text key per pair.
-      await writer.add({ ...fields, sentences, order: k, inputKey }, values, embedding, embedding, { betterReports: 0, betterImages: 0, best: [] }, inputKey);
+      await writer.add(
+        { ...fields, sentences, order: k, inputKey },
+        values,
+        embedding,
+        embedding,
+        { betterReports: 0, betterImages: 0, best: [] },
+        inputKey,
+      );
     }
-    const run: ScoreResults['run'] = { folder, startedAt: '2025-01-01T00:00:00Z', seconds: 1, imagesEncoded: 0, textsEncoded: 0, cache: { dir: null, hits: 0, misses: 0, corrupt: 0, writes: 0 } };
+    const run: ScoreResults['run'] = {
+      folder,
+      startedAt: '2025-01-01T00:00:00Z',
+      seconds: 1,
+      imagesEncoded: 0,
+      textsEncoded: 0,
+      cache: { dir: null, hits: 0, misses: 0, corrupt: 0, writes: 0 },
+    };
     return await writer.commit({ model: STORE_MODEL, run, skipped, settingsKey: 'synthetic' });
   } catch (e) {
     await writer.abort();
@@ -47,7 +72,19 @@ export function syntheticPair(rank: number, count: number): PairResult {
   const text = SYNTHETIC_REPORT;
   const sentence = (s: string, score: number, extra: Partial<PairResult['sentences'][number]> = {}) => {
     const start = text.indexOf(s);
-    return { text: s, section: 'findings' as const, start, end: start + s.length, score, imageScore: score, consistency: null, negated: false, uncertain: false, describesImage: true, ...extra };
+    return {
+      text: s,
+      section: 'findings' as const,
+      start,
+      end: start + s.length,
+      score,
+      imageScore: score,
+      consistency: null,
+      negated: false,
+      uncertain: false,
+      describesImage: true,
+      ...extra,
+    };
   };
   const score = 0.3 - (0.2 * (count - rank)) / count;
   return {
@@ -62,7 +99,9 @@ export function syntheticPair(rank: number, count: number): PairResult {
     imageRank: (count - rank) / (2 * count),
     bestReports: [{ id: syntheticId(rank === 1 ? 2 : 1, count), score: 0.31 }],
     sentences: [
-      sentence('Small left pleural effusion.', score - 0.05, { heatmap: { kind: 'patch', imageIndex: 0, rows: 2, cols: 2, values: [0.1, 0.2, 0.3, 0.4], box: [0, 0, 8, 8] } }),
+      sentence('Small left pleural effusion.', score - 0.05, {
+        heatmap: { kind: 'patch', imageIndex: 0, rows: 2, cols: 2, values: [0.1, 0.2, 0.3, 0.4], box: [0, 0, 8, 8] },
+      }),
       sentence('No pneumothorax.', score + 0.02, { negated: true }),
       sentence('Effusion.', score, { section: 'impression' }),
     ],
@@ -71,5 +110,8 @@ export function syntheticPair(rank: number, count: number): PairResult {
 
 /** Writes `count` synthetic pairs as the saved results of `folder` (3,000 take about a second). */
 export async function writeSyntheticStore(folder: string, count: number): Promise<string> {
-  return writeStore(folder, Array.from({ length: count }, (_, k) => syntheticPair(k + 1, count)));
+  return writeStore(
+    folder,
+    Array.from({ length: count }, (_, k) => syntheticPair(k + 1, count)),
+  );
 }

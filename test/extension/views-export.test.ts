@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { ReviewSession } from '../../src/extension/review/review-session';
-import { defaultExportPath, exportContent, isExportFormat, readFlaggedPairs, writeExport } from '../../src/extension/views/export-content';
+import {
+  defaultExportPath,
+  exportContent,
+  isExportFormat,
+  readFlaggedPairs,
+  writeExport,
+} from '../../src/extension/views/export-content';
 import { CountingResults, pair, saved } from './views-fixtures';
 
 describe('views: Export review content', () => {
@@ -15,7 +21,13 @@ describe('views: Export review content', () => {
   let counted: CountingResults;
 
   async function flaggedSession(): Promise<ReviewSession> {
-    counted = new CountingResults(saved([pair('b', 2, 'Heart normal. Left effusion, "small".', [0.3, 0.05]), pair('a', 1, 'Right opacity.'), pair('c', 3, 'Unflagged.')]));
+    counted = new CountingResults(
+      saved([
+        pair('b', 2, 'Heart normal. Left effusion, "small".', [0.3, 0.05]),
+        pair('a', 1, 'Right opacity.'),
+        pair('c', 3, 'Unflagged.'),
+      ]),
+    );
     const ana = new ReviewSession(dir, counted, { reviewer: 'ana' });
     await ana.load();
     await ana.flag({ pairId: 'a', sentence: null }, 'wrong-study', 'belongs to case9, "not" a');
@@ -31,15 +43,33 @@ describe('views: Export review content', () => {
     return ben;
   }
 
-  it("writes one CSV row per live verdict, adjudication and flag of every reviewer, joined with the scores", async () => {
+  it('writes one CSV row per live verdict, adjudication and flag of every reviewer, joined with the scores', async () => {
     const s = await flaggedSession();
     counted.reads.length = 0;
     const { text, rows } = exportContent('csv', s.entries, await readFlaggedPairs(s.entries, s.results));
-    assert.deepEqual(counted.reads.sort(), ['a', 'b'], 'only the reviewed pairs are read, once each (c\'s verdict was cleared)');
+    assert.deepEqual(
+      counted.reads.sort(),
+      ['a', 'b'],
+      "only the reviewed pairs are read, once each (c's verdict was cleared)",
+    );
     assert.equal(rows, 4);
     const parsed = parse(text, { columns: true }) as Record<string, string>[];
     assert.deepEqual(
-      parsed.map((r) => [r.pair, r.kind, r.verdict, r.sentence, r.reason, r.note, r.useReportOf, r.reviewer, r.rank, r.sentenceScore, r.sentenceText]).sort(),
+      parsed
+        .map((r) => [
+          r.pair,
+          r.kind,
+          r.verdict,
+          r.sentence,
+          r.reason,
+          r.note,
+          r.useReportOf,
+          r.reviewer,
+          r.rank,
+          r.sentenceScore,
+          r.sentenceText,
+        ])
+        .sort(),
       [
         ['a', 'adjudication', 'mismatched', '', 'wrong-study', '', 'b', 'ben', '1', '', ''],
         ['a', 'verdict', 'aligned', '', '', '', '', 'ben', '1', '', ''],
@@ -52,9 +82,17 @@ describe('views: Export review content', () => {
   it('writes the same rows as JSON', async () => {
     const s = await flaggedSession();
     const { text } = exportContent('json', s.entries, await readFlaggedPairs(s.entries, s.results));
-    const json = JSON.parse(text) as { exportedAt: string; entries: { pair: string; kind: string; sentence: number | null; suspicion: number }[] };
+    const json = JSON.parse(text) as {
+      exportedAt: string;
+      entries: { pair: string; kind: string; sentence: number | null; suspicion: number }[];
+    };
     assert.ok(!Number.isNaN(Date.parse(json.exportedAt)));
-    assert.deepEqual(json.entries.map((f) => [f.pair, f.kind, f.sentence, f.suspicion]).sort(), [['a', 'adjudication', null, 0.9], ['a', 'verdict', null, 0.9], ['a', 'verdict', null, 0.9], ['b', 'flag', 1, 0.8]]);
+    assert.deepEqual(json.entries.map((f) => [f.pair, f.kind, f.sentence, f.suspicion]).sort(), [
+      ['a', 'adjudication', null, 0.9],
+      ['a', 'verdict', null, 0.9],
+      ['a', 'verdict', null, 0.9],
+      ['b', 'flag', 1, 0.8],
+    ]);
   });
 
   it('replaces the target whole and leaves no temporary file', async () => {
@@ -63,7 +101,10 @@ describe('views: Export review content', () => {
     await writeFile(target, 'old content that is longer than the new one '.repeat(20));
     await writeExport(target, 'pair\n');
     assert.equal(await readFile(target, 'utf8'), 'pair\n');
-    assert.deepEqual((await readdir(dir)).filter((f) => f.startsWith('radalign-review')), ['radalign-review.csv']);
+    assert.deepEqual(
+      (await readdir(dir)).filter((f) => f.startsWith('radalign-review')),
+      ['radalign-review.csv'],
+    );
     assert.equal(isExportFormat('json'), true);
     assert.equal(isExportFormat('xlsx'), false);
   });

@@ -3,12 +3,35 @@ import type { PairResult, ScoreResults, SentenceResult } from '../../src/engine/
 import type { AdjudicationEntry, FlagReason, ReviewEntry, Verdict, VerdictEntry } from '../../src/engine/review';
 import { ResultsInMemory, type SavedResults } from '../../src/engine/store/results-file';
 
-export function sentence(text: string, start: number, score: number, extra: Partial<SentenceResult> = {}): SentenceResult {
-  return { text, section: 'findings', start, end: start + text.length, score, imageScore: score, consistency: null, negated: false, uncertain: false, describesImage: true, ...extra };
+export function sentence(
+  text: string,
+  start: number,
+  score: number,
+  extra: Partial<SentenceResult> = {},
+): SentenceResult {
+  return {
+    text,
+    section: 'findings',
+    start,
+    end: start + text.length,
+    score,
+    imageScore: score,
+    consistency: null,
+    negated: false,
+    uncertain: false,
+    describesImage: true,
+    ...extra,
+  };
 }
 
 /** A pair whose report is `reportText`, sentences found by splitting at ". ". */
-export function pair(id: string, rank: number, reportText: string, scores: number[] = [], extra: Partial<PairResult> = {}): PairResult {
+export function pair(
+  id: string,
+  rank: number,
+  reportText: string,
+  scores: number[] = [],
+  extra: Partial<PairResult> = {},
+): PairResult {
   const sentences: SentenceResult[] = [];
   const re = /[^.]+\./g;
   let m: RegExpExecArray | null;
@@ -39,7 +62,14 @@ export function results(pairs: PairResult[], skipped: ScoreResults['skipped'] = 
     model: { id: 'tiny', name: 'Tiny CLIP', identity: 'x', layout: 'radalign', heatmapKind: 'patch', embedDim: 8 },
     pairs,
     skipped,
-    run: { folder: '/data', startedAt: '2025-01-01T00:00:00Z', seconds: 1, imagesEncoded: 0, textsEncoded: 0, cache: { dir: null, hits: 0, misses: 0, corrupt: 0, writes: 0 } },
+    run: {
+      folder: '/data',
+      startedAt: '2025-01-01T00:00:00Z',
+      seconds: 1,
+      imagesEncoded: 0,
+      textsEncoded: 0,
+      cache: { dir: null, hits: 0, misses: 0, corrupt: 0, writes: 0 },
+    },
   };
 }
 
@@ -48,20 +78,66 @@ export function results(pairs: PairResult[], skipped: ScoreResults['skipped'] = 
  * "mismatched" with that reason (reason null: a cleared verdict); a number is a sentence flag
  * (with `sentenceText` when given).
  */
-export function flag(pairId: string, sentenceIndex: number | null, reason: FlagReason | null, note = '', reviewer = 'ana', sentenceText?: string): ReviewEntry {
+export function flag(
+  pairId: string,
+  sentenceIndex: number | null,
+  reason: FlagReason | null,
+  note = '',
+  reviewer = 'ana',
+  sentenceText?: string,
+): ReviewEntry {
   const base = { pair: pairId, note, reviewer, at: '2025-01-01T00:00:00Z', rev: 1, model: 'tiny' };
-  if (sentenceIndex === null) return { ...base, kind: 'verdict', verdict: reason === null ? null : 'mismatched', reason };
-  return { ...base, kind: 'flag', sentence: sentenceIndex, ...(sentenceText !== undefined ? { sentenceText } : {}), reason };
+  if (sentenceIndex === null)
+    return { ...base, kind: 'verdict', verdict: reason === null ? null : 'mismatched', reason };
+  return {
+    ...base,
+    kind: 'flag',
+    sentence: sentenceIndex,
+    ...(sentenceText !== undefined ? { sentenceText } : {}),
+    reason,
+  };
 }
 
 /** A reviewer's verdict on a pair. */
-export function verdict(pairId: string, reviewer: string, v: Verdict | null, extra: Partial<VerdictEntry> = {}): VerdictEntry {
-  return { kind: 'verdict', pair: pairId, reviewer, verdict: v, reason: null, note: '', at: '2025-01-01T00:00:00Z', rev: 1, model: 'tiny', ...extra };
+export function verdict(
+  pairId: string,
+  reviewer: string,
+  v: Verdict | null,
+  extra: Partial<VerdictEntry> = {},
+): VerdictEntry {
+  return {
+    kind: 'verdict',
+    pair: pairId,
+    reviewer,
+    verdict: v,
+    reason: null,
+    note: '',
+    at: '2025-01-01T00:00:00Z',
+    rev: 1,
+    model: 'tiny',
+    ...extra,
+  };
 }
 
 /** The adjudication that settles a pair. */
-export function adjudication(pairId: string, reviewer: string, v: Verdict | null, extra: Partial<AdjudicationEntry> = {}): AdjudicationEntry {
-  return { kind: 'adjudication', pair: pairId, reviewer, verdict: v, reason: null, note: '', at: '2025-01-01T00:00:00Z', rev: 1, model: 'tiny', ...extra };
+export function adjudication(
+  pairId: string,
+  reviewer: string,
+  v: Verdict | null,
+  extra: Partial<AdjudicationEntry> = {},
+): AdjudicationEntry {
+  return {
+    kind: 'adjudication',
+    pair: pairId,
+    reviewer,
+    verdict: v,
+    reason: null,
+    note: '',
+    at: '2025-01-01T00:00:00Z',
+    rev: 1,
+    model: 'tiny',
+    ...extra,
+  };
 }
 
 /** The pairs behind the SavedResults face (a radalign-results/1 document in memory). */

@@ -6,7 +6,10 @@ import { flag } from './views-fixtures';
 describe('views: flag choices and arguments', () => {
   it('offers every reason, and Unflag first only when flagged', () => {
     const fresh = reasonChoices(undefined);
-    assert.deepEqual(fresh.map((c) => c.reason), [...FLAG_REASONS]);
+    assert.deepEqual(
+      fresh.map((c) => c.reason),
+      [...FLAG_REASONS],
+    );
     assert.equal(fresh[1].label, 'laterality (left/right)');
     const flagged = reasonChoices(flag('a', null, 'laterality'));
     assert.equal(flagged[0].reason, null);
@@ -16,10 +19,18 @@ describe('views: flag choices and arguments', () => {
 
   it('accepts the automation argument and tree elements, and explains bad ones', () => {
     assert.deepEqual(parseFlagArgs(undefined), {});
-    assert.deepEqual(parseFlagArgs({ reason: 'other', note: 'n', pairId: 'a', sentence: 2 }), { reason: 'other', note: 'n', pairId: 'a', sentence: 2 });
+    assert.deepEqual(parseFlagArgs({ reason: 'other', note: 'n', pairId: 'a', sentence: 2 }), {
+      reason: 'other',
+      note: 'n',
+      pairId: 'a',
+      sentence: 2,
+    });
     assert.deepEqual(parseFlagArgs({ reason: null }), { reason: null });
     assert.deepEqual(parseFlagArgs({ pairId: 'a', sentence: null }), { pairId: 'a', sentence: null });
-    assert.match((parseFlagArgs({ reason: 'typo' }) as { error: string }).error, /one of wrong-study, .*null to unflag/);
+    assert.match(
+      (parseFlagArgs({ reason: 'typo' }) as { error: string }).error,
+      /one of wrong-study, .*null to unflag/,
+    );
     assert.match((parseFlagArgs({ sentence: -1 }) as { error: string }).error, /sentence index/);
     assert.match((parseFlagArgs('laterality') as { error: string }).error, /expected an object/);
     assert.match((parseFlagArgs({ note: 3 }) as { error: string }).error, /note/);

@@ -6,7 +6,14 @@ import { heatmapDataUri, heatmapPng, THUMBNAIL_SIDE } from '../../src/extension/
 
 describe('views: heatmap thumbnail PNG', () => {
   // 2x3 grid, hottest cell bottom-right, over a box twice as wide as tall.
-  const map: Heatmap = { kind: 'patch', imageIndex: 0, rows: 2, cols: 3, values: [0, 0.1, 0.2, 0.3, 0.4, 1], box: [0, 0, 200, 100] };
+  const map: Heatmap = {
+    kind: 'patch',
+    imageIndex: 0,
+    rows: 2,
+    cols: 3,
+    values: [0, 0.1, 0.2, 0.3, 0.4, 1],
+    box: [0, 0, 200, 100],
+  };
 
   it('is a valid PNG of the box aspect, bounded in size, hot where the grid is hot', async () => {
     const png = heatmapPng(map);
@@ -15,7 +22,10 @@ describe('views: heatmap thumbnail PNG', () => {
     const px = (x: number, y: number) => [...data.subarray((y * info.width + x) * 3, (y * info.width + x) * 3 + 3)];
     const near = (a: number[], b: number[]) => a.every((v, i) => Math.abs(v - Math.floor(b[i])) <= 1);
     assert.ok(near(px(0, 0), colormap(0)), `top-left is the coldest colour: ${px(0, 0)}`);
-    assert.ok(near(px(info.width - 1, info.height - 1), colormap(1)), `bottom-right is the hottest: ${px(info.width - 1, info.height - 1)}`);
+    assert.ok(
+      near(px(info.width - 1, info.height - 1), colormap(1)),
+      `bottom-right is the hottest: ${px(info.width - 1, info.height - 1)}`,
+    );
     assert.ok(png.length < 20_000, `${png.length} bytes`);
   });
 

@@ -85,13 +85,14 @@ describe('views: dataset text in markdown, labels and notifications', () => {
 
     const syntax = live(md);
     const links = [...syntax.matchAll(/\]\(command:([\w.]+)/g)].map((m) => m[1]);
-    assert.deepEqual(links, HOVER_COMMANDS, 'only the hover\'s own two command links');
+    assert.deepEqual(links, HOVER_COMMANDS, "only the hover's own two command links");
     assert.equal(syntax.match(/!\[/g)?.length, 1, 'only the heatmap thumbnail is an image');
     assert.match(md, /!\[heatmap of sentence 1\]\(data:image\/png;base64,[A-Za-z0-9+/=]+\)/);
     assert.doesNotMatch(syntax, /</, 'no HTML');
     assert.equal(syntax.match(/\$\(/g)?.length, 1, "only the flag's own $(flag) icon");
     assert.ok(md.startsWith('$(flag)') || md.includes('\n\n$(flag) **'), 'the own icon is there');
     // Each hostile field is there, escaped: shown as written.
-    for (const field of [evil, `scan ${evil}.png`, `note ${evil}`, `dr ${evil}`]) assert.ok(md.includes(escapeMarkdown(field)), field);
+    for (const field of [evil, `scan ${evil}.png`, `note ${evil}`, `dr ${evil}`])
+      assert.ok(md.includes(escapeMarkdown(field)), field);
   });
 });

@@ -7,19 +7,35 @@ import { checkModelFolder, rememberFolder } from '../../src/extension/views/mode
 
 describe('views: model path and workspace trust', () => {
   it('in a trusted workspace, the most specific scope wins', () => {
-    assert.deepEqual(modelPathFor({ defaultValue: '', globalValue: '/u/m', workspaceValue: 'ws/m', workspaceFolderValue: 'wf/m' }, true), { value: 'wf/m' });
-    assert.deepEqual(modelPathFor({ defaultValue: '', globalValue: '/u/m', workspaceValue: 'ws/m' }, true), { value: 'ws/m' });
+    assert.deepEqual(
+      modelPathFor(
+        { defaultValue: '', globalValue: '/u/m', workspaceValue: 'ws/m', workspaceFolderValue: 'wf/m' },
+        true,
+      ),
+      { value: 'wf/m' },
+    );
+    assert.deepEqual(modelPathFor({ defaultValue: '', globalValue: '/u/m', workspaceValue: 'ws/m' }, true), {
+      value: 'ws/m',
+    });
     assert.deepEqual(modelPathFor({ defaultValue: '', globalValue: '/u/m' }, true), { value: '/u/m' });
     assert.deepEqual(modelPathFor(undefined, true), { value: '' });
   });
 
   it('in an untrusted workspace, ignores the workspace and folder values and says which', () => {
-    assert.deepEqual(modelPathFor({ defaultValue: '', globalValue: '/u/m', workspaceValue: 'evil/m' }, false), { value: '/u/m', ignored: 'evil/m' });
-    assert.deepEqual(modelPathFor({ defaultValue: '', workspaceFolderValue: 'evil/m' }, false), { value: '', ignored: 'evil/m' });
+    assert.deepEqual(modelPathFor({ defaultValue: '', globalValue: '/u/m', workspaceValue: 'evil/m' }, false), {
+      value: '/u/m',
+      ignored: 'evil/m',
+    });
+    assert.deepEqual(modelPathFor({ defaultValue: '', workspaceFolderValue: 'evil/m' }, false), {
+      value: '',
+      ignored: 'evil/m',
+    });
     // Nothing to report when the workspace sets nothing, nothing, or the same as the user.
     assert.deepEqual(modelPathFor({ defaultValue: '', globalValue: '/u/m' }, false), { value: '/u/m' });
     assert.deepEqual(modelPathFor({ defaultValue: '', workspaceValue: '  ' }, false), { value: '' });
-    assert.deepEqual(modelPathFor({ defaultValue: '', globalValue: '/u/m', workspaceValue: '/u/m' }, false), { value: '/u/m' });
+    assert.deepEqual(modelPathFor({ defaultValue: '', globalValue: '/u/m', workspaceValue: '/u/m' }, false), {
+      value: '/u/m',
+    });
   });
 });
 

@@ -22,7 +22,11 @@ import { adjudication, CountingResults, flag, pair, saved, sentence, verdict } f
 /** The review as the session offers it, for reviewer `me` with an optional share. */
 function reviewsOf(entries: ReviewEntry[], me = 'ann', share?: string[]): PairReviews {
   const review = new ReviewIndex(entries);
-  return { review, myShare: () => share, awaitsMyVerdict: (id) => (!share || share.includes(id)) && awaitsVerdict(review, me, id) };
+  return {
+    review,
+    myShare: () => share,
+    awaitsMyVerdict: (id) => (!share || share.includes(id)) && awaitsVerdict(review, me, id),
+  };
 }
 
 describe('views: pair rows of the tree', () => {
@@ -43,7 +47,10 @@ describe('views: pair rows of the tree', () => {
     const counted = new CountingResults(index);
     const r = reviewsOf([]);
     const listed = pairRows(counted, r, matchingRanks(counted, r, NO_FILTER), 200);
-    assert.deepEqual(listed.map((row) => row.label), ['#1 case1', '#2 case2', '#3 case3', '#4 case4']);
+    assert.deepEqual(
+      listed.map((row) => row.label),
+      ['#1 case1', '#2 case2', '#3 case3', '#4 case4'],
+    );
     assert.equal(listed[0].description, 'suspicion 0.90 · score 0.250');
     assert.equal(listed[0].outcome, 'unreviewed');
     assert.match(listed[0].tooltip, /report: case1\.txt/);
@@ -54,7 +61,10 @@ describe('views: pair rows of the tree', () => {
     const entry = index.entry('case2')!;
     assert.doesNotMatch(pairRow(entry, undefined).tooltip, /fitting/);
     const tooltip = pairRow(entry, undefined, await index.pair('case2')).tooltip;
-    assert.match(tooltip, /suspicion 0\.800 \(reports fitting the image better: 50%, images fitting the report better: 25%\)/);
+    assert.match(
+      tooltip,
+      /suspicion 0\.800 \(reports fitting the image better: 50%, images fitting the report better: 25%\)/,
+    );
     assert.match(tooltip, /^2 sentences$/m);
   });
 
@@ -76,7 +86,11 @@ describe('views: pair rows of the tree', () => {
     assert.deepEqual([one.outcome, one.disagreed, one.adjudicated], ['disagreed', true, false]);
     assert.match(one.tooltip, /^ben: mismatched: laterality \(left\/right\) — L\/R$/m);
     const two = rowOf(entries, 'case2');
-    assert.match(two.description, /· ✗ mismatched: wrong study \/ patient \(ann, ben\)$/, 'agreed; the first verdict decides the wording');
+    assert.match(
+      two.description,
+      /· ✗ mismatched: wrong study \/ patient \(ann, ben\)$/,
+      'agreed; the first verdict decides the wording',
+    );
     assert.match(two.tooltip, /^ann: mismatched: wrong study \/ patient — report of case4 belongs here$/m);
     const three = rowOf(entries, 'case3');
     assert.match(three.description, /· ⚖ aligned \(adjudicated\) · ann: unsure · ben: aligned$/);
@@ -99,19 +113,34 @@ describe('views: pair rows of the tree', () => {
       flag('case4', 0, 'other', '', 'ben', 'Clear lungs.'),
       verdict('elsewhere', 'ann', 'mismatched'), // not in the results
     ];
-    assert.deepEqual(ids(entries, { show: 'unreviewed' }), ['case2', 'case4'], "case3 is adjudicated; case2 has only ben's verdict");
+    assert.deepEqual(
+      ids(entries, { show: 'unreviewed' }),
+      ['case2', 'case4'],
+      "case3 is adjudicated; case2 has only ben's verdict",
+    );
     assert.deepEqual(ids(entries, { show: 'unreviewed' }, 'ben'), ['case4']);
     assert.deepEqual(ids(entries, { show: 'unreviewed' }, 'ann', ['case4', 'case1']), ['case4'], 'my share only');
-    assert.deepEqual(ids(entries, { show: 'unreviewed' }, 'dan', ['case2', 'case1', 'gone']), ['case1', 'case2'], 'rank order, unknown ids left out');
+    assert.deepEqual(
+      ids(entries, { show: 'unreviewed' }, 'dan', ['case2', 'case1', 'gone']),
+      ['case1', 'case2'],
+      'rank order, unknown ids left out',
+    );
     assert.deepEqual(ids(entries, { show: 'mismatched' }), ['case3'], 'by the standing: the adjudication');
     assert.deepEqual(ids(entries, { show: 'unsure' }), ['case2']);
     assert.deepEqual(ids(entries, { show: 'disagreed' }), ['case1', 'case3']);
-    assert.deepEqual(ids(entries, { show: 'flagged' }), ['case1', 'case3', 'case4'], "a mismatched verdict by anyone, or a flagged sentence");
+    assert.deepEqual(
+      ids(entries, { show: 'flagged' }),
+      ['case1', 'case3', 'case4'],
+      'a mismatched verdict by anyone, or a flagged sentence',
+    );
     assert.deepEqual(ids(entries, { show: 'disagreed', text: 'CASE3' }), ['case3']);
   });
 
   it('filters by id, report and image path, reviewer, verdict, reason (id or label) and note, case-insensitively', () => {
-    const entries = [verdict('case2', 'ana', 'mismatched', { reason: 'laterality', note: 'sides swapped' }), flag('case1', 0, 'wrong-view', '', 'bo', 'Right lower lobe opacity.')];
+    const entries = [
+      verdict('case2', 'ana', 'mismatched', { reason: 'laterality', note: 'sides swapped' }),
+      flag('case1', 0, 'wrong-view', '', 'bo', 'Right lower lobe opacity.'),
+    ];
     const by = (text: string, show: PairFilter['show'] = 'all') => ids(entries, { text, show });
     assert.deepEqual(by('CASE3'), ['case3']);
     assert.deepEqual(by('left-side'), ['case3'], 'report path');
@@ -130,7 +159,10 @@ describe('views: pair rows of the tree', () => {
 
   it('pages: the first `limit` matches, and where a pair stands among them', () => {
     const r = reviewsOf([]);
-    assert.deepEqual(pairRows(index, r, matchingRanks(index, r, NO_FILTER), 2).map((row) => row.entry.id), ['case1', 'case2']);
+    assert.deepEqual(
+      pairRows(index, r, matchingRanks(index, r, NO_FILTER), 2).map((row) => row.entry.id),
+      ['case1', 'case2'],
+    );
     const all = matchingRanks(index, r, NO_FILTER);
     assert.equal(all, 'all', 'no filter: no list of 227,000 ranks either');
     assert.equal(matchCount(all, index), 4);
@@ -143,24 +175,50 @@ describe('views: pair rows of the tree', () => {
   it('describes the active filter in the view message, and the "show more" row', () => {
     assert.equal(filterMessage(NO_FILTER, 3, 3), undefined);
     assert.equal(isFiltering({ text: ' ', show: 'all' }), false);
-    assert.equal(filterMessage({ text: ' effusion ', show: 'flagged' }, 1, 40), 'Filter: “effusion” · flagged — 1 of 40 pairs');
-    assert.equal(filterMessage({ text: '', show: 'unreviewed' }, 0, 227_000), 'Filter: unreviewed by me — 0 of 227,000 pairs');
+    assert.equal(
+      filterMessage({ text: ' effusion ', show: 'flagged' }, 1, 40),
+      'Filter: “effusion” · flagged — 1 of 40 pairs',
+    );
+    assert.equal(
+      filterMessage({ text: '', show: 'unreviewed' }, 0, 227_000),
+      'Filter: unreviewed by me — 0 of 227,000 pairs',
+    );
     assert.equal(showMoreLabel(200, 227_000), 'Show 200 more… (200 of 227,000 shown)');
     assert.equal(showMoreLabel(400, 450), 'Show 50 more… (400 of 450 shown)');
   });
 
   it('lists sentences with score, notes and the flags anchored on them, with who flagged', () => {
     const p = pair('x', 1, 'A.', [], {
-      sentences: [sentence('No  effusion.', 0, 0.1234, { negated: true }), sentence('History: cough.', 14, 0.3, { describesImage: false, section: 'history' })],
+      sentences: [
+        sentence('No  effusion.', 0, 0.1234, { negated: true }),
+        sentence('History: cough.', 14, 0.3, { describesImage: false, section: 'history' }),
+      ],
     });
-    const flags = [flag('x', 0, 'other', 'see lateral', 'ann', 'History: cough.'), flag('x', 1, 'laterality', '', 'ben', 'History: cough.'), flag('x', 1, 'other', '', 'cy', 'Gone sentence.')] as FlagEntry[];
+    const flags = [
+      flag('x', 0, 'other', 'see lateral', 'ann', 'History: cough.'),
+      flag('x', 1, 'laterality', '', 'ben', 'History: cough.'),
+      flag('x', 1, 'other', '', 'cy', 'Gone sentence.'),
+    ] as FlagEntry[];
     const anchored = anchorFlags(flags, p.sentences);
     assert.equal(anchored.orphaned.length, 1, 'a flag whose sentence is gone is orphaned');
     const listed = sentenceRows(p, anchored);
-    assert.deepEqual(listed.map((r) => r.label), ['No effusion.', 'History: cough.']);
-    assert.equal(listed[0].description, 'score 0.123 · negated', "ann's flag recorded index 0 but follows its text to sentence 2");
-    assert.equal(listed[1].description, 'score 0.300 · not about the image · ⚑ other (ann) · ⚑ laterality (left/right) (ben)');
-    assert.deepEqual(listed[1].flags.map((f) => f.reviewer), ['ann', 'ben']);
+    assert.deepEqual(
+      listed.map((r) => r.label),
+      ['No effusion.', 'History: cough.'],
+    );
+    assert.equal(
+      listed[0].description,
+      'score 0.123 · negated',
+      "ann's flag recorded index 0 but follows its text to sentence 2",
+    );
+    assert.equal(
+      listed[1].description,
+      'score 0.300 · not about the image · ⚑ other (ann) · ⚑ laterality (left/right) (ben)',
+    );
+    assert.deepEqual(
+      listed[1].flags.map((f) => f.reviewer),
+      ['ann', 'ben'],
+    );
     assert.match(listed[1].tooltip, /^ann: see lateral$/m);
   });
 });

@@ -6,7 +6,11 @@ import { CountingResults, pair, saved } from './views-fixtures';
 describe('views: report files and sentence ranges', () => {
   it('finds the pair of a report file, given relative to the dataset folder', () => {
     const folder = join('/data', 'set');
-    const pairs = [pair('a', 1, 'A.', [], { report: join('studies', 'a', 'report.txt') }), pair('b', 2, 'B.'), pair('m', 3, 'M.', [], { report: '/data/set/table.csv#row 3' })];
+    const pairs = [
+      pair('a', 1, 'A.', [], { report: join('studies', 'a', 'report.txt') }),
+      pair('b', 2, 'B.'),
+      pair('m', 3, 'M.', [], { report: '/data/set/table.csv#row 3' }),
+    ];
     const index = new ReportIndex(folder, pairs);
     assert.equal(index.pairIdFor('/data/set/studies/a/report.txt'), 'a');
     assert.equal(index.pairIdFor('/data/set/studies/a/../a/report.txt'), 'a');
@@ -16,8 +20,10 @@ describe('views: report files and sentence ranges', () => {
     assert.equal(index.pairIdFor('/data/other/b.txt'), undefined);
   });
 
-  it('is built from the results\' index entries, without reading a pair', () => {
-    const counted = new CountingResults(saved([pair('a', 1, 'A.', [], { report: join('studies', 'a.txt') }), pair('b', 2, 'B.')]));
+  it("is built from the results' index entries, without reading a pair", () => {
+    const counted = new CountingResults(
+      saved([pair('a', 1, 'A.', [], { report: join('studies', 'a.txt') }), pair('b', 2, 'B.')]),
+    );
     const entries = counted.ids().map((id) => counted.entry(id)!);
     const index = new ReportIndex('/data/set', entries);
     assert.equal(index.pairIdFor('/data/set/studies/a.txt'), 'a');
@@ -50,7 +56,10 @@ describe('views: report files and sentence ranges', () => {
       const layout = layoutReport(p, now);
       assert.equal(layout.status, 'match');
       if (layout.status !== 'match') continue;
-      assert.deepEqual(layout.sentences.map((s) => now.slice(s.start, s.end)), ['Line one.', 'Line two.', 'Line three.', 'Line four.']);
+      assert.deepEqual(
+        layout.sentences.map((s) => now.slice(s.start, s.end)),
+        ['Line one.', 'Line two.', 'Line three.', 'Line four.'],
+      );
     }
     const map = offsetMap('a\r\nb', 'a\nb')!;
     assert.deepEqual([0, 1, 3, 4].map(map), [0, 1, 2, 3]);

@@ -7,7 +7,11 @@ describe('views: skipped files list', () => {
     const exists = (p: string) => !p.includes('#');
     assert.equal(skippedFile('/d/table.csv#row 3', exists), '/d/table.csv');
     assert.equal(skippedFile('/d/a.png', exists), '/d/a.png');
-    assert.equal(skippedFile('/d/odd#name.png', () => true), '/d/odd#name.png', 'a real file with # in its name');
+    assert.equal(
+      skippedFile('/d/odd#name.png', () => true),
+      '/d/odd#name.png',
+      'a real file with # in its name',
+    );
   });
 
   it('shows paths relative to the dataset folder when inside it', () => {

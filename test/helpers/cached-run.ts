@@ -37,12 +37,29 @@ export async function cachedRun(seed: number): Promise<CachedRun> {
     uncached,
     filling,
     remove: () => rm(root, { recursive: true, force: true }),
-    imageKey: async (pair) => hashKey('image', IMAGE_PIPELINE_VERSION, uncached.model.identity, hashKey(await readFile(join(data, `${pair}.png`)))),
-    reportKey: async (pair) => hashKey('report', REPORT_PIPELINE_VERSION, uncached.model.identity, await readFile(join(data, `${pair}.txt`), 'utf8')),
+    imageKey: async (pair) =>
+      hashKey(
+        'image',
+        IMAGE_PIPELINE_VERSION,
+        uncached.model.identity,
+        hashKey(await readFile(join(data, `${pair}.png`))),
+      ),
+    reportKey: async (pair) =>
+      hashKey(
+        'report',
+        REPORT_PIPELINE_VERSION,
+        uncached.model.identity,
+        await readFile(join(data, `${pair}.txt`), 'utf8'),
+      ),
   };
 }
 
 /** What a run's scores are compared on. */
 export function scoresOf(r: ScoreResults): unknown {
-  return r.pairs.map((p) => [p.id, p.score, p.suspicion, p.sentences.map((s) => [s.imageScore, s.score, s.heatmap?.values])]);
+  return r.pairs.map((p) => [
+    p.id,
+    p.score,
+    p.suspicion,
+    p.sentences.map((s) => [s.imageScore, s.score, s.heatmap?.values]),
+  ]);
 }

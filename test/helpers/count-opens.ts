@@ -15,4 +15,3 @@ export function countOpens(dir: string): { count: () => number; paths: string[];
   }) as typeof fsp.open;
   return { count: () => paths.length, paths, restore: () => void (promises.open = original) };
 }
-

@@ -33,7 +33,12 @@ function segment(marker: number, body: number[]): number[] {
 }
 
 /** Encodes grey samples (0 .. 2^precision - 1) as a JPEG Lossless stream. */
-export function encodeJpegLossless(samples: ArrayLike<number>, width: number, height: number, precision: number): Buffer {
+export function encodeJpegLossless(
+  samples: ArrayLike<number>,
+  width: number,
+  height: number,
+  precision: number,
+): Buffer {
   const mask = 2 ** 16 - 1;
   const bits = new BitWriter();
   for (let y = 0; y < height; y++) {

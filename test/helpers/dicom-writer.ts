@@ -187,7 +187,10 @@ function metaHeader(transferSyntax: string): Buffer {
 /** The bytes of a DICOM file holding `img`. */
 export function buildDicom(img: TestDicomImage): Buffer {
   const ts = img.transferSyntax;
-  const enc: Encoding = { explicit: ts !== TransferSyntaxes.implicitLittle, little: ts !== TransferSyntaxes.explicitBig };
+  const enc: Encoding = {
+    explicit: ts !== TransferSyntaxes.implicitLittle,
+    little: ts !== TransferSyntaxes.explicitBig,
+  };
   const body = dataset(img, enc);
   if (img.bare) return body;
   const stored = ts === TransferSyntaxes.deflated ? deflateRawSync(body) : body;
@@ -216,7 +219,13 @@ function packBitsRow(row: Uint8Array, out: number[]): void {
  * One RLE Lossless frame (PS3.5 Annex G) of interleaved stored values: one segment per sample and byte, most
  * significant byte first, each row coded separately, segments padded to even length after a 64-byte header.
  */
-export function encodeRleFrame(values: ArrayLike<number>, rows: number, columns: number, bitsAllocated: 8 | 16, samplesPerPixel: 1 | 3): Buffer {
+export function encodeRleFrame(
+  values: ArrayLike<number>,
+  rows: number,
+  columns: number,
+  bitsAllocated: 8 | 16,
+  samplesPerPixel: 1 | 3,
+): Buffer {
   const bytesPerSample = bitsAllocated / 8;
   const segments: Buffer[] = [];
   for (let s = 0; s < samplesPerPixel; s++) {

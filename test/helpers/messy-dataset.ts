@@ -34,16 +34,33 @@ const FINDINGS = [
   'Right lower lobe opacity may represent pneumonia.',
 ];
 
-export async function writeMessyDataset(root: string, outside: string, options: MessyOptions = {}): Promise<MessyDataset> {
+export async function writeMessyDataset(
+  root: string,
+  outside: string,
+  options: MessyOptions = {},
+): Promise<MessyDataset> {
   const scale = options.scale ?? 1;
   const size = options.size ?? 48;
   const good = new Set<string>();
   let broken = 0;
   let n = 0;
   const png = async (seed: number, w = size, h = size) =>
-    sharp({ create: { width: w, height: h, channels: 3, background: { r: (seed * 37) % 256, g: (seed * 91) % 256, b: (seed * 53) % 256 } } }).png().toBuffer();
-  const jpg = async (seed: number) => sharp(await png(seed)).jpeg().toBuffer();
-  const report = (marker: string, k: number) => `FINDINGS: ${FINDINGS[k % FINDINGS.length]} ${FINDINGS[(k + 2) % FINDINGS.length]}\nIMPRESSION: ${marker}. ${FINDINGS[(k + 3) % FINDINGS.length]}\n`;
+    sharp({
+      create: {
+        width: w,
+        height: h,
+        channels: 3,
+        background: { r: (seed * 37) % 256, g: (seed * 91) % 256, b: (seed * 53) % 256 },
+      },
+    })
+      .png()
+      .toBuffer();
+  const jpg = async (seed: number) =>
+    sharp(await png(seed))
+      .jpeg()
+      .toBuffer();
+  const report = (marker: string, k: number) =>
+    `FINDINGS: ${FINDINGS[k % FINDINGS.length]} ${FINDINGS[(k + 2) % FINDINGS.length]}\nIMPRESSION: ${marker}. ${FINDINGS[(k + 3) % FINDINGS.length]}\n`;
   const nextGood = () => {
     const marker = `GOOD-${++n}`;
     good.add(marker);
@@ -59,7 +76,10 @@ export async function writeMessyDataset(root: string, outside: string, options: 
   await put(join(outside, 'secret.txt'), 'OUTSIDE report text.\n');
   await put(join(outside, 'cases', 'x1.png'), await png(998));
   await put(join(outside, 'cases', 'x1.txt'), 'OUTSIDE case report.\n');
-  await put(join(outside, 'r2gen', 'annotation.json'), JSON.stringify({ train: [{ id: 'OUTSIDE-1', report: 'OUTSIDE annotation.', image_path: ['../secret.png'] }] }));
+  await put(
+    join(outside, 'r2gen', 'annotation.json'),
+    JSON.stringify({ train: [{ id: 'OUTSIDE-1', report: 'OUTSIDE annotation.', image_path: ['../secret.png'] }] }),
+  );
   await put(join(outside, 'mimic', 'files', 'p10', 'p10999999', 's59999999.txt'), 'OUTSIDE mimic report.\n');
   await put(join(outside, 'mimic', 'files', 'p10', 'p10999999', 's59999999', 'a.jpg'), await jpg(997));
 
@@ -86,9 +106,18 @@ export async function writeMessyDataset(root: string, outside: string, options: 
       await put(join(mimic, 'files', 'p10', patient, study, 'frontal.jpg'), await jpg(300 + k));
       if (k % 3 === 0) await put(join(mimic, 'files', 'p10', patient, study, 'lateral.jpg'), await jpg(400 + k));
     }
-    await put(join(mimic, 'mimic-cxr-2.0.0-metadata.csv'), 'dicom_id,subject_id,study_id,ViewPosition,Rows,Columns\nabc,10000000,50000000,PA,3056,2544\n');
-    await put(join(mimic, 'mimic-cxr-2.0.0-chexpert.csv'), 'subject_id,study_id,Atelectasis,Cardiomegaly\n10000000,50000000,,1.0\n');
-    await put(join(mimic, 'mimic-cxr-2.0.0-split.csv'), 'dicom_id,study_id,subject_id,split\nabc,50000000,10000000,train\n');
+    await put(
+      join(mimic, 'mimic-cxr-2.0.0-metadata.csv'),
+      'dicom_id,subject_id,study_id,ViewPosition,Rows,Columns\nabc,10000000,50000000,PA,3056,2544\n',
+    );
+    await put(
+      join(mimic, 'mimic-cxr-2.0.0-chexpert.csv'),
+      'subject_id,study_id,Atelectasis,Cardiomegaly\n10000000,50000000,,1.0\n',
+    );
+    await put(
+      join(mimic, 'mimic-cxr-2.0.0-split.csv'),
+      'dicom_id,study_id,subject_id,split\nabc,50000000,10000000,train\n',
+    );
     const iu = join(root, `iu${c}`);
     const rows = ['id,image,report'];
     for (let k = 0; k < 15; k++) {
@@ -96,7 +125,14 @@ export async function writeMessyDataset(root: string, outside: string, options: 
       rows.push(`iu${k},images/iu${k}.png,"${report(nextGood(), k).replace(/\n/g, ' ')}"`);
     }
     // Broken rows: missing image, escapes, empty id, duplicate id, no report.
-    rows.push('iu-missing,images/nope.png,"A report."', 'iu-up,../../outside/secret.png,"A report."', `iu-abs,${join(outside, 'secret.png')},"A report."`, ',images/iu0.png,"No id."', 'iu3,images/iu3.png,"Duplicate id."', 'iu-noreport,images/iu1.png,');
+    rows.push(
+      'iu-missing,images/nope.png,"A report."',
+      'iu-up,../../outside/secret.png,"A report."',
+      `iu-abs,${join(outside, 'secret.png')},"A report."`,
+      ',images/iu0.png,"No id."',
+      'iu3,images/iu3.png,"Duplicate id."',
+      'iu-noreport,images/iu1.png,',
+    );
     broken += 6;
     await put(join(iu, 'manifest.csv'), rows.join('\n') + '\n');
     const tables = join(root, `tables${c}`);
@@ -106,14 +142,27 @@ export async function writeMessyDataset(root: string, outside: string, options: 
       await put(join(tables, 'txt', `t${k}.txt`), report(nextGood(), k));
       lines.push(JSON.stringify({ id: `t${k}`, image: `img/t${k}.png`, report: `txt/t${k}.txt` }));
     }
-    lines.push('{"id": "bad json', '[1,2,3]', '{"id":"t-noimage","report":"txt/t0.txt"}', '{"id":"t-missing","image":"img/none.png","report":"txt/t0.txt"}');
+    lines.push(
+      '{"id": "bad json',
+      '[1,2,3]',
+      '{"id":"t-noimage","report":"txt/t0.txt"}',
+      '{"id":"t-missing","image":"img/none.png","report":"txt/t0.txt"}',
+    );
     broken += 4;
     await put(join(tables, 'list.jsonl'), lines.join('\n') + '\n');
     const r2 = join(root, `r2gen${c}`);
-    const ann: Record<string, { id: string; report: string; image_path: string[] }[]> = { train: [], val: [], test: [] };
+    const ann: Record<string, { id: string; report: string; image_path: string[] }[]> = {
+      train: [],
+      val: [],
+      test: [],
+    };
     for (let k = 0; k < 10; k++) {
       await put(join(r2, 'images', `r${k}`, '0.png'), await png(700 + k));
-      ann[k < 6 ? 'train' : k < 8 ? 'val' : 'test'].push({ id: `r${k}`, report: report(nextGood(), k), image_path: [`r${k}/0.png`] });
+      ann[k < 6 ? 'train' : k < 8 ? 'val' : 'test'].push({
+        id: `r${k}`,
+        report: report(nextGood(), k),
+        image_path: [`r${k}/0.png`],
+      });
     }
     ann.train.push({ id: 'r-missing', report: 'Missing image.', image_path: ['r-missing/0.png'] });
     broken += 1;
@@ -133,15 +182,19 @@ export async function writeMessyDataset(root: string, outside: string, options: 
     await put(join(root, `unicode${c}`, 'Fall é 1.png'), await png(800));
     await put(join(root, `unicode${c}`, 'Fall é 1.txt'), report(nextGood(), 1));
     await put(join(root, `deep${c}`, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'deep.png'), await png(801));
-    await put(join(root, `deep${c}`, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'deep.txt'), report(nextGood(), 2));
+    await put(
+      join(root, `deep${c}`, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'deep.txt'),
+      report(nextGood(), 2),
+    );
     const large = Array.from({ length: 5000 }, (_, i) => FINDINGS[i % FINDINGS.length]).join(' ');
     await put(join(root, `large${c}`, 'long.png'), await png(802));
     await put(join(root, `large${c}`, 'long.txt'), `FINDINGS: ${large}\nIMPRESSION: ${nextGood()}.\n`);
 
     // ---- broken and unusual files (about 300 per copy)
     const junk = join(root, `junk${c}`);
-    for (let k = 0; k < 40; k++) await put(join(junk, 'orphan-images', `o${k}.png`), await png(900 + k)), broken++;
-    for (let k = 0; k < 30; k++) await put(join(junk, 'orphan-reports', `r${k}.txt`), 'A report without an image.\n'), broken++;
+    for (let k = 0; k < 40; k++) (await put(join(junk, 'orphan-images', `o${k}.png`), await png(900 + k)), broken++);
+    for (let k = 0; k < 30; k++)
+      (await put(join(junk, 'orphan-reports', `r${k}.txt`), 'A report without an image.\n'), broken++);
     for (let k = 0; k < 30; k++) {
       await put(join(junk, 'empty-images', `e${k}.png`), Buffer.alloc(0));
       await put(join(junk, 'empty-images', `e${k}.txt`), 'Report of an empty image.\n');
@@ -165,17 +218,44 @@ export async function writeMessyDataset(root: string, outside: string, options: 
     }
     for (let k = 0; k < 3; k++) {
       const side = k === 2 ? 65_535 : 20_000;
-      await put(join(junk, 'huge-dicom', `rle${k}.dcm`), buildDicom({ transferSyntax: TransferSyntaxes.rle, rows: side, columns: side, bitsAllocated: 8, frames: [encodeConstantRleFrame(0, side, side, 8, 1, k === 2 ? 40_000 : undefined)] }));
+      await put(
+        join(junk, 'huge-dicom', `rle${k}.dcm`),
+        buildDicom({
+          transferSyntax: TransferSyntaxes.rle,
+          rows: side,
+          columns: side,
+          bitsAllocated: 8,
+          frames: [encodeConstantRleFrame(0, side, side, 8, 1, k === 2 ? 40_000 : undefined)],
+        }),
+      );
       await put(join(junk, 'huge-dicom', `rle${k}.txt`), 'Report of a huge RLE DICOM.\n');
       broken += 2;
     }
     for (let k = 0; k < 10; k++) {
-      await put(join(junk, 'lying-dicom', `l${k}.dcm`), buildDicom({ transferSyntax: TransferSyntaxes.explicitLittle, rows: 4000 + k, columns: 4000, bitsAllocated: 16, pixels: ramp(100, k) }));
+      await put(
+        join(junk, 'lying-dicom', `l${k}.dcm`),
+        buildDicom({
+          transferSyntax: TransferSyntaxes.explicitLittle,
+          rows: 4000 + k,
+          columns: 4000,
+          bitsAllocated: 16,
+          pixels: ramp(100, k),
+        }),
+      );
       await put(join(junk, 'lying-dicom', `l${k}.txt`), 'Report of a DICOM with too little pixel data.\n');
       broken += 2;
     }
     for (let k = 0; k < 10; k++) {
-      await put(join(junk, 'jpeg2000', `j${k}.dcm`), buildDicom({ transferSyntax: TransferSyntaxes.jpeg2000Lossless, rows: 8, columns: 8, bitsAllocated: 16, frames: [Buffer.from([0xff, 0x4f, 0xff, 0x51, k])] }));
+      await put(
+        join(junk, 'jpeg2000', `j${k}.dcm`),
+        buildDicom({
+          transferSyntax: TransferSyntaxes.jpeg2000Lossless,
+          rows: 8,
+          columns: 8,
+          bitsAllocated: 16,
+          frames: [Buffer.from([0xff, 0x4f, 0xff, 0x51, k])],
+        }),
+      );
       await put(join(junk, 'jpeg2000', `j${k}.txt`), 'Report of a JPEG 2000 DICOM.\n');
       broken += 2;
     }
@@ -186,7 +266,10 @@ export async function writeMessyDataset(root: string, outside: string, options: 
     }
     for (let k = 0; k < 5; k++) {
       await put(join(junk, 'utf16', `u${k}.png`), await png(1200 + k));
-      await put(join(junk, 'utf16', `u${k}.txt`), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Left effusion.\n', 'utf16le')]));
+      await put(
+        join(junk, 'utf16', `u${k}.txt`),
+        Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Left effusion.\n', 'utf16le')]),
+      );
       broken += 1;
     }
     for (let k = 0; k < 10; k++) {
@@ -269,5 +352,10 @@ function lyingPng(width: number, height: number): Buffer {
   ihdr[8] = 8; // bit depth
   ihdr[9] = 0; // greyscale
   const idat = Buffer.from([0x78, 0x9c, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01]);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', idat),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }

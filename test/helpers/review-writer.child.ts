@@ -12,12 +12,28 @@ async function main(): Promise<void> {
   for (let i = 0; i < count; i++) {
     const pair = `${prefix}-${String(i).padStart(3, '0')}`;
     process.stdout.write(`try ${pair} other\n`);
-    await store.record({ kind: 'verdict', pair, verdict: 'mismatched', reason: 'other', note: `by ${prefix}`, reviewer: prefix, model: 'm' });
+    await store.record({
+      kind: 'verdict',
+      pair,
+      verdict: 'mismatched',
+      reason: 'other',
+      note: `by ${prefix}`,
+      reviewer: prefix,
+      model: 'm',
+    });
     process.stdout.write(`ack ${pair} other\n`);
     if (i % 5 === 4) {
       // Judge, then clear at once: the clearing is the later change and must win.
       process.stdout.write(`try ${pair} null\n`);
-      await store.record({ kind: 'verdict', pair, verdict: null, reason: null, note: '', reviewer: prefix, model: 'm' });
+      await store.record({
+        kind: 'verdict',
+        pair,
+        verdict: null,
+        reason: null,
+        note: '',
+        reviewer: prefix,
+        model: 'm',
+      });
       process.stdout.write(`ack ${pair} null\n`);
     }
   }

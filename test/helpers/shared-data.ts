@@ -4,7 +4,11 @@ import { resolve } from 'node:path';
 
 /** Absolute path of the shared folder beside the repository, or null when it is not there. */
 export function sharedDir(): string | null {
-  const candidates = [process.env.RADALIGN_SHARED, resolve(__dirname, '../../../../shared'), resolve(process.cwd(), '../shared')];
+  const candidates = [
+    process.env.RADALIGN_SHARED,
+    resolve(__dirname, '../../../../shared'),
+    resolve(process.cwd(), '../shared'),
+  ];
   for (const c of candidates) if (c && existsSync(c)) return c;
   return null;
 }

@@ -97,9 +97,15 @@ function skip(ctx: Mocha.Context, why: string): never {
  * Slurm. Any other failure of a machine that has Slurm installed fails the test with its logs.
  * `onAttempt` is called before setup runs, so an after hook knows to call stop.
  */
-export async function startSlurm(ctx: Mocha.Context, logFile: string, onAttempt: (script: string) => void, timeoutMs = 240_000): Promise<SlurmCluster> {
+export async function startSlurm(
+  ctx: Mocha.Context,
+  logFile: string,
+  onAttempt: (script: string) => void,
+  timeoutMs = 240_000,
+): Promise<SlurmCluster> {
   if (process.platform !== 'linux') skip(ctx, `a real Slurm cluster needs Linux, this is ${process.platform}`);
-  if (process.getuid?.() !== 0) skip(ctx, 'starting a real Slurm cluster (munge, slurmctld, slurmd, apt-get) needs root');
+  if (process.getuid?.() !== 0)
+    skip(ctx, 'starting a real Slurm cluster (munge, slurmctld, slurmd, apt-get) needs root');
   const recipe = requireShared(ctx, 'recipes/slurm-single-node');
   const script = join(recipe, 'setup-slurm.sh');
   if (!existsSync(script)) skip(ctx, `no ${script}`);
@@ -111,17 +117,28 @@ export async function startSlurm(ctx: Mocha.Context, logFile: string, onAttempt:
   const setupSeconds = (Date.now() - t0) / 1000;
   const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
   const skipLine = log.split('\n').find((l) => l.startsWith('SKIP'));
-  if (r.code === SETUP_CANNOT_RUN || skipLine) skip(ctx, `setup-slurm.sh cannot run here: ${skipLine ?? `exit ${r.code}`}`);
+  if (r.code === SETUP_CANNOT_RUN || skipLine)
+    skip(ctx, `setup-slurm.sh cannot run here: ${skipLine ?? `exit ${r.code}`}`);
   if (!onPath('slurmctld') || !onPath('sbatch')) {
-    skip(ctx, `Slurm is not installed and apt-get could not install slurm-wlm and munge (${r.timedOut ? `timed out after ${timeoutMs / 1000} s` : `exit ${r.code}`}):\n${tail(log, 10)}`);
+    skip(
+      ctx,
+      `Slurm is not installed and apt-get could not install slurm-wlm and munge (${r.timedOut ? `timed out after ${timeoutMs / 1000} s` : `exit ${r.code}`}):\n${tail(log, 10)}`,
+    );
   }
   const how = r.timedOut ? `timed out after ${timeoutMs / 1000} s` : `exit ${r.code ?? r.signal}`;
-  if (r.code !== 0) throw new Error(`setup-slurm.sh failed (${how}, Slurm ${hadSlurm ? 'was' : 'newly'} installed):\n${tail(log)}\n${daemonLogs()}`);
+  if (r.code !== 0)
+    throw new Error(
+      `setup-slurm.sh failed (${how}, Slurm ${hadSlurm ? 'was' : 'newly'} installed):\n${tail(log)}\n${daemonLogs()}`,
+    );
   const state = spawnSync('sinfo', ['-h', '-o', '%T'], { encoding: 'utf8' });
   if (!/idle|mix|alloc/.test(state.stdout)) {
-    throw new Error(`Slurm started but its node is not up (sinfo: ${JSON.stringify(state.stdout.trim() || state.stderr.trim())}):\n${daemonLogs()}`);
+    throw new Error(
+      `Slurm started but its node is not up (sinfo: ${JSON.stringify(state.stdout.trim() || state.stderr.trim())}):\n${daemonLogs()}`,
+    );
   }
-  console.log(`      (Slurm one-node cluster up in ${setupSeconds.toFixed(1)} s${hadSlurm ? '' : ', apt install included'})`);
+  console.log(
+    `      (Slurm one-node cluster up in ${setupSeconds.toFixed(1)} s${hadSlurm ? '' : ', apt install included'})`,
+  );
   return { script, setupSeconds };
 }
 
@@ -132,7 +149,12 @@ export function stopSlurm(script: string): void {
 
 /** `sbatch --parsable …`: the job id. */
 export function sbatch(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): string {
-  const r = spawnSync('sbatch', ['--parsable', ...args], { cwd: opts.cwd, env: opts.env, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync('sbatch', ['--parsable', ...args], {
+    cwd: opts.cwd,
+    env: opts.env,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   if (r.status !== 0) throw new Error(`sbatch ${args.join(' ')} failed (exit ${r.status}): ${r.stderr}`);
   return r.stdout.trim().split(';')[0];
 }
@@ -181,6 +203,12 @@ export function jobRecords(id: string): JobRecord[] {
     .filter((l) => l.includes('JobId='))
     .map((line) => {
       const field = (k: string) => new RegExp(`(?:^|\\s)${k}=(\\S*)`).exec(line)?.[1] ?? '';
-      return { jobId: field('JobId'), arrayTaskId: field('ArrayTaskId') || undefined, state: field('JobState'), exitCode: field('ExitCode'), reason: field('Reason') };
+      return {
+        jobId: field('JobId'),
+        arrayTaskId: field('ArrayTaskId') || undefined,
+        state: field('JobState'),
+        exitCode: field('ExitCode'),
+        reason: field('Reason'),
+      };
     });
 }

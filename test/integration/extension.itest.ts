@@ -36,11 +36,15 @@ describe('radalign in a real extension host', () => {
 
   it('activates', () => {
     assert.equal(extension.isActive, true);
-    require('mocha').reporters.Base.consoleLog(`      [host] VS Code ${vscode.version} (${vscode.env.appHost}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''}), Node ${process.version}`);
+    require('mocha').reporters.Base.consoleLog(
+      `      [host] VS Code ${vscode.version} (${vscode.env.appHost}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''}), Node ${process.version}`,
+    );
   });
 
   it('registers every contributed command, all under the "radalign" category', async () => {
-    const contributed: ContributedCommand[] = (extension.packageJSON as { contributes: { commands: ContributedCommand[] } }).contributes.commands;
+    const contributed: ContributedCommand[] = (
+      extension.packageJSON as { contributes: { commands: ContributedCommand[] } }
+    ).contributes.commands;
     assert.ok(contributed.some((c) => c.command === 'radalign.scorePairs'));
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const c of contributed) {
@@ -72,7 +76,10 @@ describe('radalign in a real extension host', () => {
         const saved = opened.results;
         const pairs = [];
         for await (const p of saved.all()) pairs.push(p);
-        assert.deepEqual(pairs.map((p) => p.rank), [1, 2, 3, 4, 5, 6]);
+        assert.deepEqual(
+          pairs.map((p) => p.rank),
+          [1, 2, 3, 4, 5, 6],
+        );
         for (const p of pairs) {
           assert.ok(p.images.length > 0 && p.report.endsWith('.txt'), `pair ${p.id} has its files`);
           assert.ok(Number.isFinite(p.score) && p.suspicion >= 0 && p.suspicion <= 1, `pair ${p.id} is scored`);
@@ -85,10 +92,13 @@ describe('radalign in a real extension host', () => {
         await opened.results.close();
       }
       // The atomic write leaves no temporary file behind.
-      assert.deepEqual(readdirSync(resultsDir()).filter((f) => f.startsWith('results.json')), ['results.json']);
+      assert.deepEqual(
+        readdirSync(resultsDir()).filter((f) => f.startsWith('results.json')),
+        ['results.json'],
+      );
     });
 
-    it('never loads the engine\'s native addons into the extension host', () => {
+    it("never loads the engine's native addons into the extension host", () => {
       const loaded = Object.keys(require.cache).filter((k) => /onnxruntime-node|[\\/]sharp[\\/]/.test(k));
       assert.deepEqual(loaded, []);
     });

@@ -44,11 +44,18 @@ describe('catalogue models (local catalogue server)', () => {
           name: `Tiny CLIP ${id}`,
           description: 'the test fixture, served by the integration test',
           licence: 'test fixture (random weights)',
-          files: FILES.map((f) => ({ path: f, size: bytes.get(f)!.length, sha256: createHash('sha256').update(bytes.get(f)!).digest('hex') })),
+          files: FILES.map((f) => ({
+            path: f,
+            size: bytes.get(f)!.length,
+            sha256: createHash('sha256').update(bytes.get(f)!).digest('hex'),
+          })),
         },
       ],
     };
-    const served = new Map([['/catalogue.json', Buffer.from(JSON.stringify(catalogue))], ...FILES.map((f) => [`/${id}/${f}`, bytes.get(f)!] as [string, Buffer])]);
+    const served = new Map([
+      ['/catalogue.json', Buffer.from(JSON.stringify(catalogue))],
+      ...FILES.map((f) => [`/${id}/${f}`, bytes.get(f)!] as [string, Buffer]),
+    ]);
     server = new FileServer(served, { ranges: true, lifetimeMs: 120_000 });
     const base = await server.start();
     previous = config().inspect<string>('modelPath');
@@ -59,7 +66,8 @@ describe('catalogue models (local catalogue server)', () => {
     await server?.close();
     await config().update('modelCatalogueUrl', undefined, vscode.ConfigurationTarget.Global);
     await config().update('modelPath', previous?.workspaceFolderValue, vscode.ConfigurationTarget.WorkspaceFolder);
-    if (previous?.workspaceValue !== undefined) await config().update('modelPath', previous.workspaceValue, vscode.ConfigurationTarget.Workspace);
+    if (previous?.workspaceValue !== undefined)
+      await config().update('modelPath', previous.workspaceValue, vscode.ConfigurationTarget.Workspace);
     if (downloaded) rmSync(downloaded, { recursive: true, force: true });
   });
 
@@ -71,7 +79,10 @@ describe('catalogue models (local catalogue server)', () => {
     assert.ok(outcome.setting.endsWith(`${sep}models${sep}${id}`), outcome.setting);
     assert.equal(config().get('modelPath'), outcome.setting);
     for (const f of [...FILES, '.radalign-download.json']) assert.ok(existsSync(join(outcome.setting, f)), f);
-    assert.deepEqual(server.requests.map((r) => r.path), ['/catalogue.json', ...FILES.map((f) => `/${id}/${f}`)]);
+    assert.deepEqual(
+      server.requests.map((r) => r.path),
+      ['/catalogue.json', ...FILES.map((f) => `/${id}/${f}`)],
+    );
   });
 
   it('Score pairs scores with the downloaded model', async () => {
@@ -80,7 +91,10 @@ describe('catalogue models (local catalogue server)', () => {
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
     if (outcome.status !== 'done') return;
     // The store's summary names the model and counts the pairs.
-    const summary = JSON.parse(readFileSync(outcome.resultsFile, 'utf8')) as { model: { id: string; name: string }; pairs: number };
+    const summary = JSON.parse(readFileSync(outcome.resultsFile, 'utf8')) as {
+      model: { id: string; name: string };
+      pairs: number;
+    };
     assert.equal(summary.model.id, id);
     assert.equal(summary.model.name, `Downloaded ${id}`);
     assert.equal(summary.pairs, 6);
@@ -90,16 +104,25 @@ describe('catalogue models (local catalogue server)', () => {
     const fetched = server.requests.length;
     const outcome = await vscode.commands.executeCommand<SelectModelOutcome>('radalign.selectModel', { catalogue: id });
     assert.equal(outcome.status, 'selected', JSON.stringify(outcome));
-    assert.deepEqual(server.requests.slice(fetched).map((r) => r.path), ['/catalogue.json']);
+    assert.deepEqual(
+      server.requests.slice(fetched).map((r) => r.path),
+      ['/catalogue.json'],
+    );
   });
 
   it('a known model that no server hosts says so and points to tools/export', async () => {
-    const outcome = await vscode.commands.executeCommand<SelectModelOutcome>('radalign.selectModel', { catalogue: 'biovil-resnet50' });
+    const outcome = await vscode.commands.executeCommand<SelectModelOutcome>('radalign.selectModel', {
+      catalogue: 'biovil-resnet50',
+    });
     assert.equal(outcome.status, 'failed');
-    if (outcome.status === 'failed') assert.match(outcome.message, /^BioViL \(ResNet-50, CXR-BERT\) is not on the catalogue server: .*tools\/export/);
+    if (outcome.status === 'failed')
+      assert.match(outcome.message, /^BioViL \(ResNet-50, CXR-BERT\) is not on the catalogue server: .*tools\/export/);
   });
 
-  it('never loads the engine\'s native addons into the extension host', () => {
-    assert.deepEqual(Object.keys(require.cache).filter((k) => /onnxruntime-node|[\\/]sharp[\\/]/.test(k)), []);
+  it("never loads the engine's native addons into the extension host", () => {
+    assert.deepEqual(
+      Object.keys(require.cache).filter((k) => /onnxruntime-node|[\\/]sharp[\\/]/.test(k)),
+      [],
+    );
   });
 });

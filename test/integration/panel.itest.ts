@@ -34,9 +34,14 @@ describe('review panel (webview) in a real extension host', () => {
   /** The full record of the pair ranked `rank`. */
   const ranked = async (rank: number): Promise<PairResult> => (await session.pairDetails(session.entry(rank)!.id))!;
   /** The review file's lines (its header line included). */
-  const reviewLines = () => readFileSync(session.reviewFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const reviewLines = () =>
+    readFileSync(session.reviewFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   /** The laterality flag made with keys below. */
-  const lateralityFlag = (): FlagEntry => [...session.review.pairs()].flatMap((r) => r.flags).find((f) => f.reason === 'laterality')!;
+  const lateralityFlag = (): FlagEntry =>
+    [...session.review.pairs()].flatMap((r) => r.flags).find((f) => f.reason === 'laterality')!;
 
   before(async () => {
     const ext = vscode.extensions.getExtension<RadalignApi>(EXTENSION_ID);
@@ -79,16 +84,25 @@ describe('review panel (webview) in a real extension host', () => {
 
   it('a flag made with keys in the webview (2, a note, Enter) lands in .radalign/review.jsonl and is shown', async () => {
     const { pairId, sentence } = session.selected!;
-    await panel().connection.request('simulate-input', { steps: [{ key: '2' }, { text: 'says left, image shows right' }, { key: 'Enter' }] });
+    await panel().connection.request('simulate-input', {
+      steps: [{ key: '2' }, { text: 'says left, image shows right' }, { key: 'Enter' }],
+    });
     await render((x) => x.flagsShown.some((f) => f.sentence === sentence && f.reason === 'laterality'));
     const entry = reviewLines().find((e) => e.kind === 'flag' && e.pair === pairId && e.sentence === sentence);
     assert.ok(entry, `a line for ${pairId} sentence ${sentence} in ${session.reviewFile}`);
     assert.equal(entry.reason, 'laterality');
     assert.equal(entry.note, 'says left, image shows right');
     assert.equal(entry.reviewer, session.reviewer);
-    assert.equal(entry.sentenceText, (await ranked(1)).sentences[sentence!]!.text, 'the flag keeps its sentence’s text');
+    assert.equal(
+      entry.sentenceText,
+      (await ranked(1)).sentences[sentence!]!.text,
+      'the flag keeps its sentence’s text',
+    );
     const r = await render((x) => x.flagsShown.some((f) => f.sentence === sentence));
-    assert.deepEqual(r.flagsShown.find((f) => f.sentence === sentence), { sentence, reason: 'laterality', reviewer: session.reviewer });
+    assert.deepEqual(
+      r.flagsShown.find((f) => f.sentence === sentence),
+      { sentence, reason: 'laterality', reviewer: session.reviewer },
+    );
   });
 
   it('pressing a records my verdict "aligned" and moves on to the next pair awaiting my verdict', async () => {
@@ -129,7 +143,10 @@ describe('review panel (webview) in a real extension host', () => {
     let r = await render((x) => x.pairId === pairId && x.verdictsShown.length === 2);
     assert.deepEqual(
       [...r.verdictsShown].sort((a, b) => Number(b.mine) - Number(a.mine)),
-      [{ reviewer: me, verdict: 'aligned', mine: true }, { reviewer: other, verdict: 'mismatched', mine: false }],
+      [
+        { reviewer: me, verdict: 'aligned', mine: true },
+        { reviewer: other, verdict: 'mismatched', mine: false },
+      ],
     );
     assert.equal(r.disagreedShown, true);
     assert.deepEqual(r.settleShown, ['aligned', 'mismatched', 'unsure']);
@@ -137,11 +154,19 @@ describe('review panel (webview) in a real extension host', () => {
     const png = await screenshot('review-panel-two-reviewers');
     if (png) log(`[screenshot] ${png}`);
 
-    await panel().connection.request('simulate-input', { steps: [{ click: '.settle-button[data-verdict="mismatched"]' }] });
+    await panel().connection.request('simulate-input', {
+      steps: [{ click: '.settle-button[data-verdict="mismatched"]' }],
+    });
     r = await render((x) => x.pairId === pairId && x.adjudicationShown === 'mismatched');
     assert.equal(session.review.get(pairId)?.outcome, 'mismatched');
-    const line = reviewLines().filter((e) => e.kind === 'adjudication' && e.pair === pairId).at(-1);
-    assert.deepEqual([line?.verdict, line?.reason, line?.reviewer], ['mismatched', 'laterality', me], 'the reason the reviewers agreed on goes with it');
+    const line = reviewLines()
+      .filter((e) => e.kind === 'adjudication' && e.pair === pairId)
+      .at(-1);
+    assert.deepEqual(
+      [line?.verdict, line?.reason, line?.reviewer],
+      ['mismatched', 'laterality', me],
+      'the reason the reviewers agreed on goes with it',
+    );
 
     // Leave the shared workspace as it was for the suites that follow (tombstones stay in the file).
     await session.adjudicate(pairId, null);
@@ -170,7 +195,17 @@ describe('review panel (webview) in a real extension host', () => {
     const size = 128;
     const pixels = Array.from({ length: size * size }, (_, i) => ((i % size) * 16 + Math.floor(i / size) * 8) % 4096);
     // Same file name: the format is sniffed from the content, as the engine does.
-    writeFileSync(join(session.folder, pair.images[0]!), buildDicom({ transferSyntax: TransferSyntaxes.explicitLittle, rows: size, columns: size, bitsAllocated: 16, bitsStored: 12, pixels }));
+    writeFileSync(
+      join(session.folder, pair.images[0]!),
+      buildDicom({
+        transferSyntax: TransferSyntaxes.explicitLittle,
+        rows: size,
+        columns: size,
+        bitsAllocated: 16,
+        bitsStored: 12,
+        pixels,
+      }),
+    );
     session.select(pair.id);
     const r = await render((x) => x.pairId === pair.id && x.imageLoaded);
     assert.equal(r.imageIndex, 0);
@@ -194,18 +229,27 @@ describe('review panel (webview) in a real extension host', () => {
     const r = await render((x) => x.pairId === flagged.pair && x.imageLoaded);
     assert.equal(r.view.colormap, 'hot', 'view settings come back from the webview state');
     assert.ok(r.flagsShown.some((f) => f.sentence === flagged.sentence && f.reason === 'laterality'));
-    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputText && t.input.uri.fsPath === report.fsPath);
+    const tab = vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .find((t) => t.input instanceof vscode.TabInputText && t.input.uri.fsPath === report.fsPath);
     if (tab) await vscode.window.tabGroups.close(tab);
   });
 
   it('is rebuilt by the panel serializer after a window reload, on the pair it showed, with its flags', async () => {
     const flagged = lateralityFlag();
-    const saved = { mode: 'follow', pairId: flagged.pair, sentence: flagged.sentence, view: { colormap: 'hot', opacity: 0.6, overlay: true } };
+    const saved = {
+      mode: 'follow',
+      pairId: flagged.pair,
+      sentence: flagged.sentence,
+      view: { colormap: 'hot', opacity: 0.6, overlay: true },
+    };
     panel().panel.dispose();
     assert.equal(controller.mainPanel, undefined);
     session.select(undefined); // after a reload the session starts without a selection
     // What VS Code does on reload: a fresh panel of our view type, handed to the serializer with the webview's saved state.
-    const fresh = vscode.window.createWebviewPanel('radalign.review', 'radalign review', vscode.ViewColumn.Active, { enableScripts: true });
+    const fresh = vscode.window.createWebviewPanel('radalign.review', 'radalign review', vscode.ViewColumn.Active, {
+      enableScripts: true,
+    });
     controller.restore(fresh, saved);
     const r = await render((x) => x.pairId === flagged.pair && x.imageLoaded);
     assert.deepEqual(session.selected, { pairId: flagged.pair, sentence: flagged.sentence });

@@ -39,7 +39,10 @@ describe('real data (covid-cxr) in a real extension host', function () {
 
   it('scores every pair from metadata.csv, opens the most suspicious one in the panel and records a flag', async () => {
     api = (await vscode.extensions.getExtension<RadalignApi>('radalign.radalign')!.activate())!;
-    const outcome = await vscode.commands.executeCommand<ScorePairsOutcome>('radalign.scorePairs', vscode.Uri.file(dataset));
+    const outcome = await vscode.commands.executeCommand<ScorePairsOutcome>(
+      'radalign.scorePairs',
+      vscode.Uri.file(dataset),
+    );
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
     if (outcome.status !== 'done') return;
     assert.equal(outcome.pairs, 412);
@@ -49,7 +52,11 @@ describe('real data (covid-cxr) in a real extension host', function () {
     const session = api.sessions.current!;
     assert.equal(session.folder, dataset);
     assert.equal(session.count, 412);
-    assert.ok(session.ids().every((id) => session.entry(id)!.images.length === 1 && session.entry(id)!.images[0]!.startsWith('images')));
+    assert.ok(
+      session
+        .ids()
+        .every((id) => session.entry(id)!.images.length === 1 && session.entry(id)!.images[0]!.startsWith('images')),
+    );
     await vscode.commands.executeCommand('radalign.openReview');
     const controller = await vscode.commands.executeCommand<ReviewPanelController>(PANEL_TEST_HOOK_COMMAND);
     const top = (await session.pairDetails(session.entry(1)!.id))!;
@@ -59,9 +66,20 @@ describe('real data (covid-cxr) in a real extension host', function () {
     const png = await screenshot('review-panel-covid-cxr');
     if (png) log(`[screenshot] ${png}`);
 
-    await vscode.commands.executeCommand('radalign.flagPair', { reason: 'wrong-study', note: 'integration test on real data', pairId: top.id });
-    const lines = readFileSync(join(dataset, '.radalign', 'review.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    await vscode.commands.executeCommand('radalign.flagPair', {
+      reason: 'wrong-study',
+      note: 'integration test on real data',
+      pairId: top.id,
+    });
+    const lines = readFileSync(join(dataset, '.radalign', 'review.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.deepEqual(lines[0], { format: 'radalign-review/2' });
-    assert.deepEqual([lines[1].pair, lines[1].kind, lines[1].verdict, lines[1].reason], [top.id, 'verdict', 'mismatched', 'wrong-study'], 'a pair flag is the mismatched verdict');
+    assert.deepEqual(
+      [lines[1].pair, lines[1].kind, lines[1].verdict, lines[1].reason],
+      [top.id, 'verdict', 'mismatched', 'wrong-study'],
+      'a pair flag is the mismatched verdict',
+    );
   });
 });

@@ -63,9 +63,14 @@ describe('a saved store of 3,000 pairs in a real extension host', function () {
 
     const t1 = Date.now();
     assert.equal(await api.openSaved(folder), 'loaded');
-    session = await until('the session on the store', () => (api.sessions.current?.folder === folder ? api.sessions.current : undefined));
+    session = await until('the session on the store', () =>
+      api.sessions.current?.folder === folder ? api.sessions.current : undefined,
+    );
     log(`opened it in ${Date.now() - t1} ms`);
-    ({ provider, view } = await vscode.commands.executeCommand<{ provider: PairsTreeProvider; view: vscode.TreeView<PairsTreeNode> }>(PAIRS_VIEW_TEST_HOOK_COMMAND));
+    ({ provider, view } = await vscode.commands.executeCommand<{
+      provider: PairsTreeProvider;
+      view: vscode.TreeView<PairsTreeNode>;
+    }>(PAIRS_VIEW_TEST_HOOK_COMMAND));
     await vscode.commands.executeCommand('radalign.clearFilter');
     // The view on screen, so the workbench asks the provider for its rows as a user's would.
     await vscode.commands.executeCommand('radalign.pairs.focus');
@@ -79,7 +84,8 @@ describe('a saved store of 3,000 pairs in a real extension host', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     // Hand the session back to the generated workspace for the suites that follow.
     const ws = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    if (ws && (await api.openSaved(ws)) !== 'loaded') await vscode.commands.executeCommand('radalign.scorePairs', vscode.Uri.file(ws));
+    if (ws && (await api.openSaved(ws)) !== 'loaded')
+      await vscode.commands.executeCommand('radalign.scorePairs', vscode.Uri.file(ws));
     rmSync(folder, { recursive: true, force: true });
   });
 
@@ -108,7 +114,10 @@ describe('a saved store of 3,000 pairs in a real extension host', function () {
   it('"Show more" extends the list by a page', async () => {
     const more = (await provider.getChildren()).at(-1)!;
     const item = await provider.getTreeItem(more);
-    const shown = await vscode.commands.executeCommand<string[]>(item.command!.command, ...(item.command!.arguments ?? []));
+    const shown = await vscode.commands.executeCommand<string[]>(
+      item.command!.command,
+      ...(item.command!.arguments ?? []),
+    );
     assert.equal(shown.length, 2 * PAGE);
     assert.equal(shown.at(-1), syntheticId(2 * PAGE, PAIRS));
     const roots = await provider.getChildren();
@@ -117,11 +126,16 @@ describe('a saved store of 3,000 pairs in a real extension host', function () {
   });
 
   it('a search by id finds a pair deep in the ranking, and the panel opens it', async () => {
-    const found = await vscode.commands.executeCommand<string[]>('radalign.filterPairs', { text: deepId.toUpperCase() });
+    const found = await vscode.commands.executeCommand<string[]>('radalign.filterPairs', {
+      text: deepId.toUpperCase(),
+    });
     assert.deepEqual(found, [deepId]);
     await until('the view message', () => view.message === `Filter: “${deepId.toUpperCase()}” — 1 of 3,000 pairs`);
     const roots = await provider.getChildren();
-    assert.deepEqual(roots.filter(isPair).map((n) => n.pairId), [deepId]);
+    assert.deepEqual(
+      roots.filter(isPair).map((n) => n.pairId),
+      [deepId],
+    );
     assert.ok(roots.every(isPair), 'one match: no "Show more" row');
 
     // What clicking the row does.
@@ -130,7 +144,9 @@ describe('a saved store of 3,000 pairs in a real extension host', function () {
     await vscode.commands.executeCommand(row.command!.command, ...(row.command!.arguments ?? []));
     assert.deepEqual(session.selected, { pairId: deepId, sentence: null });
     const controller = await vscode.commands.executeCommand<ReviewPanelController>(PANEL_TEST_HOOK_COMMAND);
-    const rendered = await (await until('the review panel', () => controller.mainPanel)).connection.waitForRender((r) => r.pairId === deepId && r.imageLoaded);
+    const rendered = await (
+      await until('the review panel', () => controller.mainPanel)
+    ).connection.waitForRender((r) => r.pairId === deepId && r.imageLoaded);
     assert.equal(rendered.sentences, 3);
     // Its sentences, in the tree, come from the record the panel read.
     assert.equal((await provider.getChildren(roots[0])).length, 3);
@@ -146,8 +162,15 @@ describe('a saved store of 3,000 pairs in a real extension host', function () {
     await vscode.window.showTextDocument(doc);
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
     const titles = lenses.map((l) => l.command?.title ?? '');
-    assert.ok(titles.some((t) => t.startsWith(`radalign: rank 2,345 of 3,000 · suspicion `)), titles.join(' | '));
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, doc.positionAt(SYNTHETIC_REPORT.indexOf('pleural')));
+    assert.ok(
+      titles.some((t) => t.startsWith(`radalign: rank 2,345 of 3,000 · suspicion `)),
+      titles.join(' | '),
+    );
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      doc.uri,
+      doc.positionAt(SYNTHETIC_REPORT.indexOf('pleural')),
+    );
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
     assert.match(text, /sentence 1 of 3/);
     assert.match(text, /higher than \d+% of this dataset's sentences/);
@@ -155,9 +178,15 @@ describe('a saved store of 3,000 pairs in a real extension host', function () {
   });
 
   it('exports the flagged pairs of the store', async () => {
-    await vscode.commands.executeCommand('radalign.flagPair', { pairId: deepId, reason: 'wrong-study', note: 'deep in the ranking' });
+    await vscode.commands.executeCommand('radalign.flagPair', {
+      pairId: deepId,
+      reason: 'wrong-study',
+      note: 'deep in the ranking',
+    });
     const target = join(folder, 'export.csv');
-    const outcome = await vscode.commands.executeCommand<{ status: string; rows?: number }>('radalign.exportReview', { target });
+    const outcome = await vscode.commands.executeCommand<{ status: string; rows?: number }>('radalign.exportReview', {
+      target,
+    });
     assert.deepEqual([outcome.status, outcome.rows], ['written', 1]);
     const flaggedOnly = await vscode.commands.executeCommand<string[]>('radalign.showFlaggedOnly');
     assert.deepEqual(flaggedOnly, [deepId]);

@@ -67,7 +67,8 @@ describe('team review in a real extension host: two reviewers, agreement, adjudi
         assert.equal(session.selected?.pairId, at, 'without advanceAfterVerdict the panel stays on the pair');
         await panel().connection.request('simulate-input', { steps: [{ key: 'n' }] });
       }
-      if (i + 1 < share.length) await until(`the panel moves on to ${share[i + 1]}`, () => session.selected?.pairId === share[i + 1]);
+      if (i + 1 < share.length)
+        await until(`the panel moves on to ${share[i + 1]}`, () => session.selected?.pairId === share[i + 1]);
     }
   };
 
@@ -98,14 +99,22 @@ describe('team review in a real extension host: two reviewers, agreement, adjudi
   });
 
   it('splits the pairs between ann and ben by rank, half of them reviewed by both', async () => {
-    const outcome = await vscode.commands.executeCommand<{ status: string }>('radalign.assignPairs', { reviewers: ['ann', 'ben'], overlap: 0.5 });
+    const outcome = await vscode.commands.executeCommand<{ status: string }>('radalign.assignPairs', {
+      reviewers: ['ann', 'ben'],
+      overlap: 0.5,
+    });
     assert.equal(outcome.status, 'assigned', JSON.stringify(outcome));
     const a = await until('the assignment', () => session.assignment);
     const both = a.shares.ann.filter((id) => a.shares.ben.includes(id));
     assert.equal(both.length, Math.ceil(session.count * 0.5), 'the doubled share');
     assert.deepEqual(new Set([...a.shares.ann, ...a.shares.ben]), new Set(session.ids()), 'every pair is assigned');
     const rank = (id: string) => session.entry(id)!.rank;
-    for (const share of [a.shares.ann, a.shares.ben]) assert.deepEqual([...share].sort((x, y) => rank(x) - rank(y)), share, 'each share in rank order');
+    for (const share of [a.shares.ann, a.shares.ben])
+      assert.deepEqual(
+        [...share].sort((x, y) => rank(x) - rank(y)),
+        share,
+        'each share in rank order',
+      );
   });
 
   it('each reviewer walks their own share in the panel with one key per verdict', async () => {
@@ -120,21 +129,38 @@ describe('team review in a real extension host: two reviewers, agreement, adjudi
   it('the disagreement view lists exactly the pairs ann and ben judged differently, and the summary gives kappa and alpha', async () => {
     const common = judged.ann.filter((id) => judged.ben.includes(id));
     const differ = common.filter((id) => verdictOf(id, 'ann') !== verdictOf(id, 'ben'));
-    assert.ok(differ.length >= 1 && differ.length < common.length, `the plan makes some agree and some differ (${differ.length} of ${common.length})`);
-    const shown = await vscode.commands.executeCommand<string[]>('radalign.filterPairs', { text: '', show: 'disagreed' });
+    assert.ok(
+      differ.length >= 1 && differ.length < common.length,
+      `the plan makes some agree and some differ (${differ.length} of ${common.length})`,
+    );
+    const shown = await vscode.commands.executeCommand<string[]>('radalign.filterPairs', {
+      text: '',
+      show: 'disagreed',
+    });
     assert.deepEqual([...shown].sort(), [...differ].sort(), 'the pairs view shows the disagreed pairs');
     await vscode.commands.executeCommand('radalign.filterPairs', { text: '', show: 'all' });
-    const out = await vscode.commands.executeCommand<{ status: string; summary: ReviewSummary }>('radalign.reviewSummary', { open: false });
+    const out = await vscode.commands.executeCommand<{ status: string; summary: ReviewSummary }>(
+      'radalign.reviewSummary',
+      { open: false },
+    );
     assert.equal(out.status, 'built');
     const s = out.summary;
     assert.deepEqual([s.total, s.reviewed], [session.count, session.count]);
     assert.deepEqual([s.reviewers.ann.reviewed, s.reviewers.ben.reviewed], [judged.ann.length, judged.ben.length]);
-    assert.deepEqual(s.agreement.kappa.map((k) => [k.a, k.b, k.pairs]), [['ann', 'ben', common.length]]);
+    assert.deepEqual(
+      s.agreement.kappa.map((k) => [k.a, k.b, k.pairs]),
+      [['ann', 'ben', common.length]],
+    );
     assert.equal(s.agreement.pairs, common.length);
-    assert.ok(typeof s.agreement.kappa[0].kappa === 'number' && s.agreement.kappa[0].kappa < 1, `kappa ${s.agreement.kappa[0].kappa}`);
+    assert.ok(
+      typeof s.agreement.kappa[0].kappa === 'number' && s.agreement.kappa[0].kappa < 1,
+      `kappa ${s.agreement.kappa[0].kappa}`,
+    );
     assert.ok(typeof s.agreement.alpha === 'number' && s.agreement.alpha < 1, `alpha ${s.agreement.alpha}`);
     assert.deepEqual([...s.disagreed].sort(), [...differ].sort());
-    log(`[agreement] ${common.length} pairs judged by both, ${differ.length} disagreed: kappa ${s.agreement.kappa[0].kappa?.toFixed(3)}, alpha ${s.agreement.alpha?.toFixed(3)}`);
+    log(
+      `[agreement] ${common.length} pairs judged by both, ${differ.length} disagreed: kappa ${s.agreement.kappa[0].kappa?.toFixed(3)}, alpha ${s.agreement.alpha?.toFixed(3)}`,
+    );
   });
 
   it("the panel shows both reviewers' verdicts on a disagreed pair; an adjudication settles it", async () => {
@@ -144,7 +170,10 @@ describe('team review in a real extension host: two reviewers, agreement, adjudi
     const r = await render((x) => x.pairId === pair && x.verdictsShown.length === 2 && x.imageLoaded);
     assert.deepEqual(
       r.verdictsShown.map((v) => [v.reviewer, v.verdict, v.mine]),
-      [['ann', verdictOf(pair, 'ann'), false], ['ben', verdictOf(pair, 'ben'), true]],
+      [
+        ['ann', verdictOf(pair, 'ann'), false],
+        ['ben', verdictOf(pair, 'ben'), true],
+      ],
     );
     assert.equal(r.disagreedShown, true);
     assert.deepEqual([...r.settleShown].sort(), ['aligned', 'mismatched', 'unsure']);
@@ -153,7 +182,11 @@ describe('team review in a real extension host: two reviewers, agreement, adjudi
     const png = await screenshot('team-review');
     if (png) log(`[screenshot] ${png}`);
 
-    const outcome = await vscode.commands.executeCommand<{ status: string }>('radalign.adjudicatePair', { pairId: pair, verdict: 'mismatched', reason: 'wrong-study' });
+    const outcome = await vscode.commands.executeCommand<{ status: string }>('radalign.adjudicatePair', {
+      pairId: pair,
+      verdict: 'mismatched',
+      reason: 'wrong-study',
+    });
     assert.equal(outcome.status, 'recorded', JSON.stringify(outcome));
     await render((x) => x.pairId === pair && x.adjudicationShown === 'mismatched');
     const s = session.progress();
@@ -170,22 +203,50 @@ describe('team review in a real extension host: two reviewers, agreement, adjudi
       const o = review.outcome(id);
       return o === 'mismatched' || o === 'disagreed';
     });
-    assert.deepEqual(summary.dropped.map((d) => d.id).sort(), [...dropped].sort(), 'mismatched and unsettled pairs are left out');
-    const rows = readFileSync(join(outDir, 'manifest.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string });
+    assert.deepEqual(
+      summary.dropped.map((d) => d.id).sort(),
+      [...dropped].sort(),
+      'mismatched and unsettled pairs are left out',
+    );
+    const rows = readFileSync(join(outDir, 'manifest.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string });
     const kept = session.ids().filter((id) => !dropped.includes(id));
     assert.deepEqual(rows.map((r) => r.id).sort(), [...kept].sort());
 
     const folder = session.folder;
     const modelDir = config().get<string>('modelPath')!;
     const resultsFile = join(outDir, 'clean-results.json');
-    const cli = spawnSync(process.execPath, [join(repo, 'bin', 'radalign.js'), 'score', folder, '--manifest', join(outDir, 'manifest.jsonl'), '--model', modelDir, '--out', resultsFile, '--no-cache'], {
-      encoding: 'utf8',
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-      timeout: 120_000,
-    });
+    const cli = spawnSync(
+      process.execPath,
+      [
+        join(repo, 'bin', 'radalign.js'),
+        'score',
+        folder,
+        '--manifest',
+        join(outDir, 'manifest.jsonl'),
+        '--model',
+        modelDir,
+        '--out',
+        resultsFile,
+        '--no-cache',
+      ],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+        timeout: 120_000,
+      },
+    );
     assert.equal(cli.status, 0, cli.stderr);
     const scored = JSON.parse(readFileSync(resultsFile, 'utf8')) as { pairs: { id: string }[] };
-    assert.deepEqual(scored.pairs.map((p) => p.id).sort(), [...kept].sort(), 'radalign score reads the clean manifest back');
-    log(`[export-clean] ${kept.length} of ${session.count} pairs kept, ${dropped.length} dropped; read back by radalign score --manifest`);
+    assert.deepEqual(
+      scored.pairs.map((p) => p.id).sort(),
+      [...kept].sort(),
+      'radalign score reads the clean manifest back',
+    );
+    log(
+      `[export-clean] ${kept.length} of ${session.count} pairs kept, ${dropped.length} dropped; read back by radalign score --manifest`,
+    );
   });
 });

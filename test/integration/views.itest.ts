@@ -77,7 +77,6 @@ function workspaceFolder(): string {
   return ws;
 }
 
-
 describe('radalign views and review commands', () => {
   let api: RadalignApi;
   let session: ReviewSession;
@@ -90,11 +89,16 @@ describe('radalign views and review commands', () => {
     const outcome = await vscode.commands.executeCommand<ScorePairsOutcome>('radalign.scorePairs');
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
     const latest = api.results.latest!.results;
-    session = await until('the session to follow the new results', () => (api.sessions.current?.results === latest ? api.sessions.current : undefined));
+    session = await until('the session to follow the new results', () =>
+      api.sessions.current?.results === latest ? api.sessions.current : undefined,
+    );
     // Verdicts and flags another test file may have left in memory are not ours to count.
     await clearReview(session);
     ranked = await Promise.all(session.ids().map(async (id) => (await session.pairDetails(id))!));
-    assert.deepEqual(ranked.map((p) => p.rank), [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(
+      ranked.map((p) => p.rank),
+      [1, 2, 3, 4, 5, 6],
+    );
   });
 
   after(async () => {
@@ -109,7 +113,11 @@ describe('radalign views and review commands', () => {
   it('lists the pairs in rank order, and filters them', async () => {
     const provider = new PairsTreeProvider(api.sessions);
     const roots = (await provider.getChildren()) as PairNode[];
-    assert.deepEqual(roots.map((n) => n.pairId), ranked.map((p) => p.id), 'six pairs: one page, no "show more" row');
+    assert.deepEqual(
+      roots.map((n) => n.pairId),
+      ranked.map((p) => p.id),
+      'six pairs: one page, no "show more" row',
+    );
     const item = await provider.getTreeItem(roots[0]);
     assert.equal(item.label, `#1 ${ranked[0].id}`);
     assert.match(String(item.description), /^suspicion \d\.\d\d · score -?\d\.\d{3}$/);
@@ -120,10 +128,23 @@ describe('radalign views and review commands', () => {
     provider.dispose();
 
     // The registered view, through its commands.
-    assert.deepEqual(await vscode.commands.executeCommand<string[]>('radalign.clearFilter'), ranked.map((p) => p.id));
-    assert.deepEqual(await vscode.commands.executeCommand<string[]>('radalign.filterPairs', { text: ranked[3].id.toUpperCase() }), [ranked[3].id]);
-    assert.deepEqual(await vscode.commands.executeCommand<string[]>('radalign.showFlaggedOnly'), [], 'nothing flagged yet');
-    assert.deepEqual(await vscode.commands.executeCommand<string[]>('radalign.clearFilter'), ranked.map((p) => p.id));
+    assert.deepEqual(
+      await vscode.commands.executeCommand<string[]>('radalign.clearFilter'),
+      ranked.map((p) => p.id),
+    );
+    assert.deepEqual(
+      await vscode.commands.executeCommand<string[]>('radalign.filterPairs', { text: ranked[3].id.toUpperCase() }),
+      [ranked[3].id],
+    );
+    assert.deepEqual(
+      await vscode.commands.executeCommand<string[]>('radalign.showFlaggedOnly'),
+      [],
+      'nothing flagged yet',
+    );
+    assert.deepEqual(
+      await vscode.commands.executeCommand<string[]>('radalign.clearFilter'),
+      ranked.map((p) => p.id),
+    );
   });
 
   it('moves the session selection through the pairs in rank order', async () => {
@@ -163,7 +184,11 @@ describe('radalign views and review commands', () => {
     it('has a hover per sentence with its score, heatmap and actions', async () => {
       const k = pair.sentences.length - 1;
       const s = pair.sentences[k];
-      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, doc.positionAt(s.start + 1));
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+        'vscode.executeHoverProvider',
+        doc.uri,
+        doc.positionAt(s.start + 1),
+      );
       const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
       assert.match(text, new RegExp(`sentence ${k + 1} of ${pair.sentences.length}`));
       assert.ok(text.includes(`score **${s.score.toFixed(3)}**`), text);
@@ -177,13 +202,24 @@ describe('radalign views and review commands', () => {
       const editor = await vscode.window.showTextDocument(doc);
       await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'Edited. '));
       try {
-        const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
+        const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+          'vscode.executeCodeLensProvider',
+          doc.uri,
+        );
         assert.deepEqual(
           lenses.map((l) => l.command?.title),
           [`radalign: report changed since scoring — rescore ${workspaceFolder().split(/[\\/]/).pop()}`],
         );
-        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, doc.positionAt(12));
-        assert.equal(hovers.filter((h) => h.contents.some((c) => (typeof c === 'string' ? c : c.value).includes('radalign'))).length, 0);
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+          'vscode.executeHoverProvider',
+          doc.uri,
+          doc.positionAt(12),
+        );
+        assert.equal(
+          hovers.filter((h) => h.contents.some((c) => (typeof c === 'string' ? c : c.value).includes('radalign')))
+            .length,
+          0,
+        );
       } finally {
         await vscode.commands.executeCommand('workbench.action.files.revert');
       }
@@ -192,26 +228,53 @@ describe('radalign views and review commands', () => {
   });
 
   it('exports as CSV exactly the flags made with Flag pair / Flag sentence', async () => {
-    const flagged = await vscode.commands.executeCommand<FlagOutcome>('radalign.flagPair', { pairId: ranked[1].id, reason: 'laterality', note: 'L/R "swapped", see PA' });
+    const flagged = await vscode.commands.executeCommand<FlagOutcome>('radalign.flagPair', {
+      pairId: ranked[1].id,
+      reason: 'laterality',
+      note: 'L/R "swapped", see PA',
+    });
     assert.equal(flagged.status, 'flagged', JSON.stringify(flagged));
-    const sentence = await vscode.commands.executeCommand<FlagOutcome>('radalign.flagSentence', { pairId: ranked[0].id, sentence: 0, reason: 'finding-absent' });
-    assert.deepEqual(sentence, { status: 'flagged', pairId: ranked[0].id, sentence: 0, reason: 'finding-absent', note: '' });
+    const sentence = await vscode.commands.executeCommand<FlagOutcome>('radalign.flagSentence', {
+      pairId: ranked[0].id,
+      sentence: 0,
+      reason: 'finding-absent',
+    });
+    assert.deepEqual(sentence, {
+      status: 'flagged',
+      pairId: ranked[0].id,
+      sentence: 0,
+      reason: 'finding-absent',
+      note: '',
+    });
     assert.deepEqual(session.selected, { pairId: ranked[0].id, sentence: 0 }, 'a sentence flag selects its sentence');
     await vscode.commands.executeCommand<FlagOutcome>('radalign.flagPair', { pairId: ranked[2].id, reason: 'other' });
-    assert.equal((await vscode.commands.executeCommand<FlagOutcome>('radalign.flagPair', { pairId: ranked[2].id, reason: null })).status, 'unflagged');
-    const bad = await vscode.commands.executeCommand<FlagOutcome>('radalign.flagPair', { pairId: ranked[0].id, reason: 'typo' });
+    assert.equal(
+      (await vscode.commands.executeCommand<FlagOutcome>('radalign.flagPair', { pairId: ranked[2].id, reason: null }))
+        .status,
+      'unflagged',
+    );
+    const bad = await vscode.commands.executeCommand<FlagOutcome>('radalign.flagPair', {
+      pairId: ranked[0].id,
+      reason: 'typo',
+    });
     assert.equal(bad.status, 'failed');
 
     // The review file on disk holds them too.
     const onDisk = readFileSync(session.reviewFile, 'utf8');
     assert.match(onDisk, /"reason":"laterality"/);
-    assert.deepEqual(await vscode.commands.executeCommand<string[]>('radalign.showFlaggedOnly'), [ranked[0].id, ranked[1].id]);
+    assert.deepEqual(await vscode.commands.executeCommand<string[]>('radalign.showFlaggedOnly'), [
+      ranked[0].id,
+      ranked[1].id,
+    ]);
     await vscode.commands.executeCommand('radalign.clearFilter');
 
     const dir = mkdtempSync(join(tmpdir(), 'radalign-itest-export-'));
     try {
       const target = join(dir, 'review.csv');
-      const outcome = await vscode.commands.executeCommand<ExportOutcome>('radalign.exportReview', { format: 'csv', target });
+      const outcome = await vscode.commands.executeCommand<ExportOutcome>('radalign.exportReview', {
+        format: 'csv',
+        target,
+      });
       assert.deepEqual(outcome, { status: 'written', target, format: 'csv', rows: 2 });
       const rows = parse(readFileSync(target, 'utf8'), { columns: true }) as Record<string, string>[];
       assert.deepEqual(
@@ -224,7 +287,10 @@ describe('radalign views and review commands', () => {
       for (const r of rows) assert.ok(r.reviewer.length > 0 && !Number.isNaN(Date.parse(r.at)));
 
       const json = join(dir, 'review.json');
-      assert.equal((await vscode.commands.executeCommand<ExportOutcome>('radalign.exportReview', { target: json })).status, 'written');
+      assert.equal(
+        (await vscode.commands.executeCommand<ExportOutcome>('radalign.exportReview', { target: json })).status,
+        'written',
+      );
       assert.equal((JSON.parse(readFileSync(json, 'utf8')) as { entries: unknown[] }).entries.length, 2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -255,8 +321,11 @@ describe('radalign views and review commands', () => {
       await clearReview(session);
     });
 
-    it('assigns shares, records each reviewer\'s verdicts under the name from the setting, shows disagreements and agreement, settles one, exports clean', async () => {
-      const assigned = await vscode.commands.executeCommand<AssignOutcome>('radalign.assignPairs', { reviewers: ['ann', 'ben'], overlap: 0.5 });
+    it("assigns shares, records each reviewer's verdicts under the name from the setting, shows disagreements and agreement, settles one, exports clean", async () => {
+      const assigned = await vscode.commands.executeCommand<AssignOutcome>('radalign.assignPairs', {
+        reviewers: ['ann', 'ben'],
+        overlap: 0.5,
+      });
       assert.equal(assigned.status, 'assigned', JSON.stringify(assigned));
       if (assigned.status !== 'assigned') return;
       assert.equal(assigned.twice, 3, 'half of 6 pairs reviewed twice');
@@ -269,17 +338,24 @@ describe('radalign views and review commands', () => {
       await reviewAs('ann');
       assert.deepEqual(session.myShare(), shares.ann);
       for (const id of shares.ann!) {
-        if (id === contested) await verdict('radalign.markMismatched', { pairId: id, reason: 'laterality', note: 'L/R swapped' });
+        if (id === contested)
+          await verdict('radalign.markMismatched', { pairId: id, reason: 'laterality', note: 'L/R swapped' });
         else await verdict('radalign.markAligned', { pairId: id });
       }
       await reviewAs('ben');
       for (const id of shares.ben!) await verdict('radalign.markAligned', { pairId: id });
       session.select(undefined);
-      assert.equal(await vscode.commands.executeCommand<string>('radalign.nextUnreviewedPair'), undefined, "ben's share is done");
+      assert.equal(
+        await vscode.commands.executeCommand<string>('radalign.nextUnreviewedPair'),
+        undefined,
+        "ben's share is done",
+      );
 
       // The disagreement view, with each reviewer's verdict on the row.
       assert.deepEqual(await vscode.commands.executeCommand<string[]>('radalign.showDisagreedPairs'), [contested]);
-      const { provider } = await vscode.commands.executeCommand<{ provider: PairsTreeProvider }>(PAIRS_VIEW_TEST_HOOK_COMMAND);
+      const { provider } = await vscode.commands.executeCommand<{ provider: PairsTreeProvider }>(
+        PAIRS_VIEW_TEST_HOOK_COMMAND,
+      );
       const row = await provider.getTreeItem({ pairId: contested, sentence: null });
       assert.match(String(row.description), /≠ ann: mismatched · ben: aligned$/);
       assert.match(String(row.contextValue), /^radalign\.pair\.reviewed\.disagreed$/);
@@ -289,28 +365,51 @@ describe('radalign views and review commands', () => {
       assert.equal(built.status, 'built');
       if (built.status !== 'built') return;
       assert.deepEqual([built.summary.total, built.summary.reviewed, built.summary.disagreed], [6, 6, [contested]]);
-      assert.deepEqual(built.summary.agreement.kappa.map((k) => [k.a, k.b, k.pairs]), [['ann', 'ben', 3]]);
+      assert.deepEqual(
+        built.summary.agreement.kappa.map((k) => [k.a, k.b, k.pairs]),
+        [['ann', 'ben', 3]],
+      );
       assert.equal(built.summary.agreement.pairs, 3);
-      assert.deepEqual([built.summary.reviewers.ann?.assignedReviewed, built.summary.reviewers.ben?.assignedReviewed], [shares.ann!.length, shares.ben!.length]);
+      assert.deepEqual(
+        [built.summary.reviewers.ann?.assignedReviewed, built.summary.reviewers.ben?.assignedReviewed],
+        [shares.ann!.length, shares.ben!.length],
+      );
       assert.match(built.markdown, /\| ann – ben \| 3 \| (-?\d\.\d\d|n\/a) \|/);
 
       // One adjudication settles it; the disagreement view keeps it, marked.
-      const settled = await verdict('radalign.adjudicatePair', { pairId: contested, verdict: 'mismatched', reason: 'laterality' });
-      assert.deepEqual([settled.status === 'recorded' && settled.kind, session.review.outcome(contested)], ['adjudication', 'mismatched']);
+      const settled = await verdict('radalign.adjudicatePair', {
+        pairId: contested,
+        verdict: 'mismatched',
+        reason: 'laterality',
+      });
+      assert.deepEqual(
+        [settled.status === 'recorded' && settled.kind, session.review.outcome(contested)],
+        ['adjudication', 'mismatched'],
+      );
       assert.deepEqual(session.progress().disagreed, []);
       assert.deepEqual(session.progress().adjudicated, [contested]);
-      assert.match(String((await provider.getTreeItem({ pairId: contested, sentence: null })).description), /⚖ mismatched: laterality \(left\/right\) \(adjudicated\) · ann: mismatched · ben: aligned$/);
-      assert.deepEqual(await vscode.commands.executeCommand<string[]>('radalign.showPairsByReview', 'mismatched'), [contested]);
+      assert.match(
+        String((await provider.getTreeItem({ pairId: contested, sentence: null })).description),
+        /⚖ mismatched: laterality \(left\/right\) \(adjudicated\) · ann: mismatched · ben: aligned$/,
+      );
+      assert.deepEqual(await vscode.commands.executeCommand<string[]>('radalign.showPairsByReview', 'mismatched'), [
+        contested,
+      ]);
       await vscode.commands.executeCommand('radalign.clearFilter');
 
       // The clean export leaves the mismatched pair out; the dataset folder is not written to.
       const out = mkdtempSync(join(tmpdir(), 'radalign-itest-clean-'));
       try {
-        const cleaned = await vscode.commands.executeCommand<ExportCleanOutcome>('radalign.exportClean', { outDir: out });
+        const cleaned = await vscode.commands.executeCommand<ExportCleanOutcome>('radalign.exportClean', {
+          outDir: out,
+        });
         assert.equal(cleaned.status, 'written', JSON.stringify(cleaned));
         if (cleaned.status !== 'written') return;
         assert.deepEqual([cleaned.counts.pairs, cleaned.counts.written, cleaned.counts.dropped], [6, 5, 1]);
-        const manifest = parse(readFileSync(join(out, 'manifest.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+        const manifest = parse(readFileSync(join(out, 'manifest.csv'), 'utf8'), { columns: true }) as Record<
+          string,
+          string
+        >[];
         assert.equal(manifest.length, 5);
         assert.ok(!JSON.stringify(manifest).includes(`"${contested}"`), 'the mismatched pair is left out');
         assert.ok(readFileSync(cleaned.summaryFile, 'utf8').includes(contested), 'the summary says what was dropped');
@@ -326,7 +425,9 @@ describe('radalign views and review commands', () => {
     const fixture = before?.workspaceFolderValue ?? before?.workspaceValue;
     assert.ok(fixture, 'the runner set a model for the workspace');
     try {
-      const broken = await vscode.commands.executeCommand<SelectModelOutcome>('radalign.selectModel', { folder: join(workspaceFolder(), 'no-such-model') });
+      const broken = await vscode.commands.executeCommand<SelectModelOutcome>('radalign.selectModel', {
+        folder: join(workspaceFolder(), 'no-such-model'),
+      });
       assert.equal(broken.status, 'failed');
       if (broken.status === 'failed') assert.match(broken.message, /no-such-model: model folder does not exist/);
       assert.equal(config().get('modelPath'), fixture, 'a failed check changes nothing');
@@ -336,7 +437,8 @@ describe('radalign views and review commands', () => {
       assert.equal(config().inspect<string>('modelPath')?.workspaceFolderValue, fixture);
     } finally {
       await config().update('modelPath', before?.workspaceFolderValue, vscode.ConfigurationTarget.WorkspaceFolder);
-      if (before?.workspaceValue !== undefined) await config().update('modelPath', before.workspaceValue, vscode.ConfigurationTarget.Workspace);
+      if (before?.workspaceValue !== undefined)
+        await config().update('modelPath', before.workspaceValue, vscode.ConfigurationTarget.Workspace);
     }
   });
 });

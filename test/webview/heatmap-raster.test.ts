@@ -1,7 +1,13 @@
 // Heatmap overlay pixels: upsampling into the box, normalisation, colour map, placement.
 import assert from 'node:assert/strict';
 import { colormapGradient, colormapLut } from '../../webview/review-panel/colormaps';
-import { overlayPlacement, overlayRgba, upsampleGrid, valueAt, valueRange } from '../../webview/review-panel/heatmap-raster';
+import {
+  overlayPlacement,
+  overlayRgba,
+  upsampleGrid,
+  valueAt,
+  valueRange,
+} from '../../webview/review-panel/heatmap-raster';
 
 describe('webview heatmap raster', () => {
   it('upsamples with cell centres at cell centres and edge values held outside them', () => {
@@ -40,6 +46,9 @@ describe('webview heatmap raster', () => {
   it('has turbo, hot and grey maps with the engine colours at the ends', () => {
     assert.deepEqual(Array.from(colormapLut('turbo').slice(0, 3)), [48, 18, 59]);
     assert.deepEqual(Array.from(colormapLut('hot').slice(255 * 3)), [255, 255, 255]);
-    assert.match(colormapGradient('grey', 2), /^linear-gradient\(to right, rgb\(0, 0, 0\) 0%, rgb\(255, 255, 255\) 100%\)$/);
+    assert.match(
+      colormapGradient('grey', 2),
+      /^linear-gradient\(to right, rgb\(0, 0, 0\) 0%, rgb\(255, 255, 255\) 100%\)$/,
+    );
   });
 });

@@ -27,16 +27,26 @@ describe('webview keymap dispatch', () => {
       assert.deepEqual(act('?'), { type: 'verdict', verdict: 'unsure' });
     }
     const verdictBindings = DEFAULT_KEYMAP.filter((b) => b.action.type === 'verdict');
-    assert.deepEqual(verdictBindings.map((b) => b.keys), [['a'], ['x'], ['?']]);
+    assert.deepEqual(
+      verdictBindings.map((b) => b.keys),
+      [['a'], ['x'], ['?']],
+    );
     assert.equal(keyLabel('?'), '?', 'a shifted symbol is written as typed');
-    assert.ok(visibleBindings(DEFAULT_KEYMAP, 'pinned').some((b) => b.action.type === 'verdict'), 'the legend of a pinned panel shows them');
+    assert.ok(
+      visibleBindings(DEFAULT_KEYMAP, 'pinned').some((b) => b.action.type === 'verdict'),
+      'the legend of a pinned panel shows them',
+    );
   });
 
   it('leaves chords to VS Code and pair navigation out of pinned panels', () => {
     assert.equal(actionForKey(DEFAULT_KEYMAP, { key: 'j', ctrlKey: true }, 'follow'), undefined);
     assert.equal(actionForKey(DEFAULT_KEYMAP, { key: 'j' }, 'pinned'), undefined);
     assert.deepEqual(actionForKey(DEFAULT_KEYMAP, { key: 'h' }, 'pinned'), { type: 'toggle-overlay' });
-    assert.ok(visibleBindings(DEFAULT_KEYMAP, 'pinned').every((b) => !['next-pair', 'previous-pair', 'next-unreviewed'].includes(b.action.type)));
+    assert.ok(
+      visibleBindings(DEFAULT_KEYMAP, 'pinned').every(
+        (b) => !['next-pair', 'previous-pair', 'next-unreviewed'].includes(b.action.type),
+      ),
+    );
   });
 
   it('has no key bound twice, and writes keys readably', () => {
@@ -58,9 +68,19 @@ describe('webview report layout', () => {
     ];
     const runs = reportRuns(text, sentences);
     assert.equal(runs.map((r) => r.text).join(''), text);
-    assert.deepEqual(runs.filter((r) => r.sentence !== null).map((r) => [r.sentence, r.text]), [[0, 'A b.'], [1, 'C d.'], [2, 'E.']]);
+    assert.deepEqual(
+      runs.filter((r) => r.sentence !== null).map((r) => [r.sentence, r.text]),
+      [
+        [0, 'A b.'],
+        [1, 'C d.'],
+        [2, 'E.'],
+      ],
+    );
     // Out-of-range or overlapping offsets are clipped, never duplicated.
-    const odd = reportRuns('abcdef', [{ start: 2, end: 4 }, { start: 3, end: 99 }]);
+    const odd = reportRuns('abcdef', [
+      { start: 2, end: 4 },
+      { start: 3, end: 99 },
+    ]);
     assert.equal(odd.map((r) => r.text).join(''), 'abcdef');
   });
 
@@ -71,14 +91,23 @@ describe('webview report layout', () => {
       { score: 0.2, describesImage: true },
       { score: -5, describesImage: false },
     ]);
-    assert.deepEqual(tints.slice(0, 3).map((t) => Math.round(t * 100) / 100), [0, 1, 0.5]);
+    assert.deepEqual(
+      tints.slice(0, 3).map((t) => Math.round(t * 100) / 100),
+      [0, 1, 0.5],
+    );
     assert.equal(tints[3], 1, 'clamped');
     assert.deepEqual(sentenceTints([{ score: 0.2, describesImage: true }]), [0]);
   });
 
   it('explains why low scores on negated or non-image sentences are not mismatches', () => {
-    assert.match(sentenceCaveat({ negated: true, describesImage: true, section: 'findings' })!, /not by itself a mismatch/);
-    assert.match(sentenceCaveat({ negated: false, describesImage: false, section: 'history' })!, /history.*not a mismatch/);
+    assert.match(
+      sentenceCaveat({ negated: true, describesImage: true, section: 'findings' })!,
+      /not by itself a mismatch/,
+    );
+    assert.match(
+      sentenceCaveat({ negated: false, describesImage: false, section: 'history' })!,
+      /history.*not a mismatch/,
+    );
     assert.equal(sentenceCaveat({ negated: false, describesImage: true, section: 'findings' }), undefined);
   });
 });

@@ -7,7 +7,11 @@ import type { HeatmapView } from '../../src/protocol/review-panel-protocol';
 export { upsampleGrid, valueRange, type Range } from '../../src/engine/render/grid-sampling';
 
 /** Raster size for the upsampled grid: enough pixels per cell for smooth gradients, capped. */
-export function overlaySize(map: Pick<HeatmapView, 'rows' | 'cols'>, perCell = 16, cap = 512): { width: number; height: number } {
+export function overlaySize(
+  map: Pick<HeatmapView, 'rows' | 'cols'>,
+  perCell = 16,
+  cap = 512,
+): { width: number; height: number } {
   return { width: Math.min(cap, map.cols * perCell), height: Math.min(cap, map.rows * perCell) };
 }
 
@@ -27,15 +31,28 @@ export function overlayRgba(samples: Float32Array, range: Range, lut: Uint8Array
 }
 
 /** Where the overlay raster goes, in image pixels, and the part of it that lies on the image (the box may overhang a letterboxed input). */
-export function overlayPlacement(box: readonly [number, number, number, number], imageWidth: number, imageHeight: number) {
+export function overlayPlacement(
+  box: readonly [number, number, number, number],
+  imageWidth: number,
+  imageHeight: number,
+) {
   const [x0, y0, x1, y1] = box;
   const dest = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
-  const clip = { x: Math.max(0, x0), y: Math.max(0, y0), width: Math.min(imageWidth, x1) - Math.max(0, x0), height: Math.min(imageHeight, y1) - Math.max(0, y0) };
+  const clip = {
+    x: Math.max(0, x0),
+    y: Math.max(0, y0),
+    width: Math.min(imageWidth, x1) - Math.max(0, x0),
+    height: Math.min(imageHeight, y1) - Math.max(0, y0),
+  };
   return { dest, clip };
 }
 
 /** The grid value under an image pixel (for the hover readout), or undefined outside the box. */
-export function valueAt(map: Pick<HeatmapView, 'rows' | 'cols' | 'values' | 'box'>, x: number, y: number): number | undefined {
+export function valueAt(
+  map: Pick<HeatmapView, 'rows' | 'cols' | 'values' | 'box'>,
+  x: number,
+  y: number,
+): number | undefined {
   const [x0, y0, x1, y1] = map.box;
   if (x < x0 || x >= x1 || y < y0 || y >= y1) return undefined;
   const col = Math.min(map.cols - 1, Math.floor(((x - x0) / (x1 - x0)) * map.cols));

@@ -36,7 +36,11 @@ export class ImageStore {
       this.cache.set(key, hit);
       return hit;
     }
-    const loading = (ref.source.kind === 'uri' ? loadBitmap(ref.source.uri).catch(() => this.loadPixels(pairId, index)) : this.loadPixels(pairId, index)).catch((e: unknown) => {
+    const loading = (
+      ref.source.kind === 'uri'
+        ? loadBitmap(ref.source.uri).catch(() => this.loadPixels(pairId, index))
+        : this.loadPixels(pairId, index)
+    ).catch((e: unknown) => {
       this.cache.delete(key); // let a later attempt retry
       throw e;
     });
@@ -78,5 +82,7 @@ function loadBitmap(uri: string): Promise<LoadedImage> {
   const element = new Image();
   element.decoding = 'async';
   element.src = uri;
-  return element.decode().then(() => ({ kind: 'bitmap', width: element.naturalWidth, height: element.naturalHeight, element }));
+  return element
+    .decode()
+    .then(() => ({ kind: 'bitmap', width: element.naturalWidth, height: element.naturalHeight, element }));
 }

@@ -122,7 +122,12 @@ export class ImageViewer {
   }
 
   private fit(image: LoadedImage): ViewTransform {
-    return fitTransform(image.width, image.height, Math.max(1, this.host.clientWidth), Math.max(1, this.host.clientHeight));
+    return fitTransform(
+      image.width,
+      image.height,
+      Math.max(1, this.host.clientWidth),
+      Math.max(1, this.host.clientHeight),
+    );
   }
 
   private overlayRaster(map: HeatmapView): HTMLCanvasElement {
@@ -132,7 +137,12 @@ export class ImageViewer {
     const canvas = document.createElement('canvas');
     canvas.width = width;
     canvas.height = height;
-    const rgba = overlayRgba(upsampleGrid(map.values, map.rows, map.cols, width, height), valueRange(map.values), colormapLut(this.overlay.colormap), this.overlay.opacity);
+    const rgba = overlayRgba(
+      upsampleGrid(map.values, map.rows, map.cols, width, height),
+      valueRange(map.values),
+      colormapLut(this.overlay.colormap),
+      this.overlay.opacity,
+    );
     canvas.getContext('2d')!.putImageData(new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, width, height), 0, 0);
     this.overlayCanvas = canvas;
     this.overlayKey = key;
@@ -142,19 +152,34 @@ export class ImageViewer {
   private listen(): void {
     let drag: { x: number; y: number; mode: 'pan' | 'window'; window?: { center: number; width: number } } | undefined;
     const c = this.canvas;
-    c.addEventListener('wheel', (e) => {
-      if (!this.image) return;
-      e.preventDefault();
-      const r = c.getBoundingClientRect();
-      const fit = this.fit(this.image);
-      this.transform = zoomAt(this.transform ?? fit, wheelZoomFactor(e.deltaY), e.clientX - r.left, e.clientY - r.top, fit.scale);
-      this.requestDraw();
-    }, { passive: false });
+    c.addEventListener(
+      'wheel',
+      (e) => {
+        if (!this.image) return;
+        e.preventDefault();
+        const r = c.getBoundingClientRect();
+        const fit = this.fit(this.image);
+        this.transform = zoomAt(
+          this.transform ?? fit,
+          wheelZoomFactor(e.deltaY),
+          e.clientX - r.left,
+          e.clientY - r.top,
+          fit.scale,
+        );
+        this.requestDraw();
+      },
+      { passive: false },
+    );
     c.addEventListener('pointerdown', (e) => {
       if (!this.image || e.button !== 0) return;
       c.setPointerCapture(e.pointerId);
       const windowing = e.shiftKey && this.image.kind === 'pixels';
-      drag = { x: e.clientX, y: e.clientY, mode: windowing ? 'window' : 'pan', window: windowing && this.image.kind === 'pixels' ? { ...this.image.window } : undefined };
+      drag = {
+        x: e.clientX,
+        y: e.clientY,
+        mode: windowing ? 'window' : 'pan',
+        window: windowing && this.image.kind === 'pixels' ? { ...this.image.window } : undefined,
+      };
       c.classList.toggle('windowing', windowing);
     });
     c.addEventListener('pointermove', (e) => {
@@ -191,6 +216,10 @@ export class ImageViewer {
     const p = screenToImage(this.transform ?? this.fit(this.image), e.clientX - r.left, e.clientY - r.top);
     const inside = p.x >= 0 && p.y >= 0 && p.x < this.image.width && p.y < this.image.height;
     const value = inside && map && this.overlay.visible ? valueAt(map, p.x, p.y) : undefined;
-    this.onReadout(inside ? `x ${Math.floor(p.x)}, y ${Math.floor(p.y)}${value !== undefined ? ` · heatmap ${value.toFixed(3)}` : ''}` : '');
+    this.onReadout(
+      inside
+        ? `x ${Math.floor(p.x)}, y ${Math.floor(p.y)}${value !== undefined ? ` · heatmap ${value.toFixed(3)}` : ''}`
+        : '',
+    );
   }
 }

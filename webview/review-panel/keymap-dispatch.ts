@@ -12,7 +12,11 @@ export interface KeyPress {
 /** Actions that make no sense in a panel pinned to one pair (moving to other pairs). */
 const FOLLOW_ONLY = new Set<KeyAction['type']>(['next-pair', 'previous-pair', 'next-unreviewed']);
 
-export function actionForKey(keymap: readonly KeyBinding[], press: KeyPress, mode: 'follow' | 'pinned'): KeyAction | undefined {
+export function actionForKey(
+  keymap: readonly KeyBinding[],
+  press: KeyPress,
+  mode: 'follow' | 'pinned',
+): KeyAction | undefined {
   // Chords belong to VS Code (Ctrl+P, Cmd+W, …); Shift is part of `key` ('S').
   if (press.ctrlKey || press.metaKey || press.altKey) return undefined;
   const binding = keymap.find((b) => b.keys.includes(press.key));
@@ -25,7 +29,15 @@ export function visibleBindings(keymap: readonly KeyBinding[], mode: 'follow' | 
   return keymap.filter((b) => mode === 'follow' || !FOLLOW_ONLY.has(b.action.type));
 }
 
-const KEY_GLYPHS: Record<string, string> = { ArrowRight: '→', ArrowLeft: '←', ArrowUp: '↑', ArrowDown: '↓', Escape: 'Esc', Enter: 'Enter', ' ': 'Space' };
+const KEY_GLYPHS: Record<string, string> = {
+  ArrowRight: '→',
+  ArrowLeft: '←',
+  ArrowUp: '↑',
+  ArrowDown: '↓',
+  Escape: 'Esc',
+  Enter: 'Enter',
+  ' ': 'Space',
+};
 
 /** How a key is written in the legend: arrows as arrows, a capital letter as Shift+letter. */
 export function keyLabel(key: string): string {

@@ -2,7 +2,15 @@
 // opacity, overlay) in the webview's saved state, turns keys and clicks into intents for the host,
 // and reports what it drew (read back from its own DOM, so tests see what the page shows).
 import { isFlagReason, isVerdict, type Verdict } from '../../src/engine/review/types';
-import type { KeyAction, PanelState, PersistedPanelState, RenderReport, ViewSettings, WebviewToHost, InputStep } from '../../src/protocol/review-panel-protocol';
+import type {
+  KeyAction,
+  PanelState,
+  PersistedPanelState,
+  RenderReport,
+  ViewSettings,
+  WebviewToHost,
+  InputStep,
+} from '../../src/protocol/review-panel-protocol';
 import { COLORMAP_NAMES } from '../../src/protocol/review-panel-protocol';
 import { colormapGradient } from './colormaps';
 import { clear, el } from './dom';
@@ -10,7 +18,16 @@ import { ImageStore, type LoadedImage } from './image-store';
 import { ImageViewer } from './image-viewer';
 import { valueRange } from './heatmap-raster';
 import { actionForKey } from './keymap-dispatch';
-import { renderFlags, renderHeader, renderKeys, renderOthers, renderReport, renderVerdicts, type FlagDraft, type Intents } from './sections';
+import {
+  renderFlags,
+  renderHeader,
+  renderKeys,
+  renderOthers,
+  renderReport,
+  renderVerdicts,
+  type FlagDraft,
+  type Intents,
+} from './sections';
 
 export interface AppDeps {
   post(message: WebviewToHost): void;
@@ -37,11 +54,26 @@ export class PanelApp {
   private readonly viewer: ImageViewer;
   private readonly intents: Intents;
 
-  constructor(root: HTMLElement, private readonly deps: AppDeps) {
+  constructor(
+    root: HTMLElement,
+    private readonly deps: AppDeps,
+  ) {
     this.view = { ...deps.initialView };
     const viewerHost = el('div', { class: 'viewer' });
-    clear(root).append(this.header, el('main', { class: 'body' }, el('section', { class: 'viewer-pane' }, this.tabs, viewerHost, this.status, this.toolbar), this.side));
-    this.viewer = new ImageViewer(viewerHost, (t) => (this.readout.textContent = t), () => this.renderToolbar());
+    clear(root).append(
+      this.header,
+      el(
+        'main',
+        { class: 'body' },
+        el('section', { class: 'viewer-pane' }, this.tabs, viewerHost, this.status, this.toolbar),
+        this.side,
+      ),
+    );
+    this.viewer = new ImageViewer(
+      viewerHost,
+      (t) => (this.readout.textContent = t),
+      () => this.renderToolbar(),
+    );
     this.intents = this.makeIntents();
     window.addEventListener('keydown', (e) => this.onKey(e));
   }
@@ -73,7 +105,14 @@ export class PanelApp {
         if (!element) throw new Error(`nothing to click: no element matches ${step.click}`);
         element.click();
       } else {
-        target.dispatchEvent(new KeyboardEvent('keydown', { key: step.key, shiftKey: step.shift ?? false, bubbles: true, cancelable: true }));
+        target.dispatchEvent(
+          new KeyboardEvent('keydown', {
+            key: step.key,
+            shiftKey: step.shift ?? false,
+            bubbles: true,
+            cancelable: true,
+          }),
+        );
       }
     }
   }
@@ -100,15 +139,21 @@ export class PanelApp {
       imageLoaded: this.imageLoaded,
       flagsShown: all('.flag-list:not(.orphan-list) > .flag-item').flatMap((item) => {
         const reason = reasonOf(item);
-        return isFlagReason(reason) ? [{ sentence: index(item.getAttribute('data-sentence')), reason, reviewer: text(item, '.flag-reviewer') }] : [];
+        return isFlagReason(reason)
+          ? [{ sentence: index(item.getAttribute('data-sentence')), reason, reviewer: text(item, '.flag-reviewer') }]
+          : [];
       }),
       orphanedFlagsShown: all('.orphan-list > .flag-item').flatMap((item) => {
         const reason = reasonOf(item);
-        return isFlagReason(reason) ? [{ text: text(item, '.orphan-text'), reason, reviewer: text(item, '.flag-reviewer') }] : [];
+        return isFlagReason(reason)
+          ? [{ text: text(item, '.orphan-text'), reason, reviewer: text(item, '.flag-reviewer') }]
+          : [];
       }),
       verdictsShown: all('.verdict-list > .verdict-item').flatMap((item) => {
         const verdict = verdictOf(item);
-        return verdict ? [{ reviewer: text(item, '.verdict-reviewer'), verdict, mine: item.querySelector('.you-badge') !== null }] : [];
+        return verdict
+          ? [{ reviewer: text(item, '.verdict-reviewer'), verdict, mine: item.querySelector('.you-badge') !== null }]
+          : [];
       }),
       adjudicationShown: verdictOf(this.side.querySelector('.adjudication')),
       disagreedShown: this.side.querySelector('.disagreed-marker') !== null,
@@ -164,7 +209,12 @@ export class PanelApp {
     this.renderToolbar();
     const index = this.activeImage;
     const ref = pair.images[index];
-    this.viewer.setOverlay({ heatmap: map && map.imageIndex === index ? map : undefined, visible: this.view.overlay, colormap: this.view.colormap, opacity: this.view.opacity });
+    this.viewer.setOverlay({
+      heatmap: map && map.imageIndex === index ? map : undefined,
+      visible: this.view.overlay,
+      colormap: this.view.colormap,
+      opacity: this.view.opacity,
+    });
     if (!ref) return this.afterRender();
     this.deps.images.load(pair.id, index, ref).then(
       (image) => {
@@ -212,7 +262,12 @@ export class PanelApp {
     const pair = this.state?.pair;
     const sentence = this.heatmapSentence();
     const map = pair && sentence !== null ? pair.sentences[sentence]!.heatmap : undefined;
-    const overlay = el('label', { class: 'toggle', title: 'Heatmap on/off (h)' }, el('input', { attrs: { type: 'checkbox' } }), ' heatmap');
+    const overlay = el(
+      'label',
+      { class: 'toggle', title: 'Heatmap on/off (h)' },
+      el('input', { attrs: { type: 'checkbox' } }),
+      ' heatmap',
+    );
     const box = overlay.querySelector('input')!;
     box.checked = this.view.overlay;
     box.addEventListener('change', () => this.updateView({ overlay: box.checked }));
@@ -222,7 +277,10 @@ export class PanelApp {
     select.value = this.view.colormap;
     select.addEventListener('change', () => this.updateView({ colormap: select.value as ViewSettings['colormap'] }));
 
-    const opacity = el('input', { title: 'Heatmap opacity', attrs: { type: 'range', min: '0', max: '1', step: '0.05', 'aria-label': 'Heatmap opacity' } });
+    const opacity = el('input', {
+      title: 'Heatmap opacity',
+      attrs: { type: 'range', min: '0', max: '1', step: '0.05', 'aria-label': 'Heatmap opacity' },
+    });
     opacity.value = String(this.view.opacity);
     opacity.addEventListener('input', () => this.updateView({ opacity: Number(opacity.value) }, false));
 
@@ -231,7 +289,14 @@ export class PanelApp {
     const range = map ? valueRange(map.values) : undefined;
     const scale = el(
       'span',
-      { class: 'colour-scale', title: map ? (map.kind === 'patch' ? 'Cosine of the sentence with each image patch' : 'Drop of the sentence score when the region is hidden') : 'Hover or select a sentence to see its heatmap' },
+      {
+        class: 'colour-scale',
+        title: map
+          ? map.kind === 'patch'
+            ? 'Cosine of the sentence with each image patch'
+            : 'Drop of the sentence score when the region is hidden'
+          : 'Hover or select a sentence to see its heatmap',
+      },
       el('span', { text: range ? range.min.toFixed(3) : '–' }),
       bar,
       el('span', { text: range ? range.max.toFixed(3) : '–' }),
@@ -250,14 +315,23 @@ export class PanelApp {
     const digits = scale === 1 ? 0 : 1;
     const level = (image.window.center * scale + offset).toFixed(digits);
     const width = (image.window.width * scale).toFixed(digits);
-    return el('span', { class: 'window', title: 'Window / level: Shift+drag on the image (right: wider, down: brighter); 0 resets' }, `W ${width} · L ${level}`);
+    return el(
+      'span',
+      { class: 'window', title: 'Window / level: Shift+drag on the image (right: wider, down: brighter); 0 resets' },
+      `W ${width} · L ${level}`,
+    );
   }
 
   private updateView(change: Partial<ViewSettings>, rerenderToolbar = true): void {
     this.view = { ...this.view, ...change };
     this.persist();
     if (rerenderToolbar) this.renderToolbar();
-    this.viewer.setOverlay({ heatmap: this.currentOverlayMap(), visible: this.view.overlay, colormap: this.view.colormap, opacity: this.view.opacity });
+    this.viewer.setOverlay({
+      heatmap: this.currentOverlayMap(),
+      visible: this.view.overlay,
+      colormap: this.view.colormap,
+      opacity: this.view.opacity,
+    });
     this.afterRender();
   }
 
@@ -288,7 +362,12 @@ export class PanelApp {
 
   private persist(): void {
     const s = this.state;
-    this.deps.save({ mode: s?.mode ?? 'follow', pairId: s?.pair?.id ?? null, sentence: s?.sentence ?? null, view: this.view });
+    this.deps.save({
+      mode: s?.mode ?? 'follow',
+      pairId: s?.pair?.id ?? null,
+      sentence: s?.sentence ?? null,
+      view: this.view,
+    });
   }
 
   // ---------------------------------------------------------------- input
@@ -318,7 +397,9 @@ export class PanelApp {
       case 'toggle-overlay':
         return this.updateView({ overlay: !this.view.overlay });
       case 'cycle-colormap':
-        return this.updateView({ colormap: COLORMAP_NAMES[(COLORMAP_NAMES.indexOf(this.view.colormap) + 1) % COLORMAP_NAMES.length]! });
+        return this.updateView({
+          colormap: COLORMAP_NAMES[(COLORMAP_NAMES.indexOf(this.view.colormap) + 1) % COLORMAP_NAMES.length]!,
+        });
       case 'reset-view':
         this.viewer.resetView();
         return this.renderToolbar();
@@ -341,7 +422,8 @@ export class PanelApp {
         return this.intents.verdict(action.verdict, { advance: true });
       case 'unflag': {
         // My flag on the selected sentence, else my verdict; others' flags and verdicts are theirs.
-        if (state.sentence !== null && pair.flags.some((f) => f.mine && f.sentence === state.sentence)) return this.intents.unflag(state.sentence);
+        if (state.sentence !== null && pair.flags.some((f) => f.mine && f.sentence === state.sentence))
+          return this.intents.unflag(state.sentence);
         if (pair.verdicts.some((v) => v.mine)) return this.intents.verdict(null);
         return;
       }
@@ -359,7 +441,8 @@ export class PanelApp {
       hoverSentence: (index) => {
         if (index === this.hovered) return;
         this.hovered = index;
-        for (const s of this.side.querySelectorAll('.sentence')) s.classList.toggle('hovered', s.getAttribute('data-index') === String(index));
+        for (const s of this.side.querySelectorAll('.sentence'))
+          s.classList.toggle('hovered', s.getAttribute('data-index') === String(index));
         if (this.state?.pair) this.renderImage();
       },
       startFlag: (reason) => {
@@ -373,8 +456,22 @@ export class PanelApp {
         this.draft = undefined;
         if (id !== undefined && draft) {
           // No sentence: the reason is why the pair is mismatched (my verdict; no advance, the user may go on here).
-          if (draft.sentence === null) this.deps.post({ type: 'verdict', pairId: id, verdict: 'mismatched', reason: draft.reason, note: note.trim() });
-          else this.deps.post({ type: 'flag', pairId: id, sentence: draft.sentence, reason: draft.reason, note: note.trim() });
+          if (draft.sentence === null)
+            this.deps.post({
+              type: 'verdict',
+              pairId: id,
+              verdict: 'mismatched',
+              reason: draft.reason,
+              note: note.trim(),
+            });
+          else
+            this.deps.post({
+              type: 'flag',
+              pairId: id,
+              sentence: draft.sentence,
+              reason: draft.reason,
+              note: note.trim(),
+            });
         }
         this.render();
       },
@@ -384,11 +481,13 @@ export class PanelApp {
       },
       unflag: (sentence) => {
         const id = pairId();
-        if (id !== undefined && this.state?.pair?.flags.some((f) => f.mine && f.sentence === sentence)) this.deps.post({ type: 'unflag', pairId: id, sentence });
+        if (id !== undefined && this.state?.pair?.flags.some((f) => f.mine && f.sentence === sentence))
+          this.deps.post({ type: 'unflag', pairId: id, sentence });
       },
       removeOrphan: (flag) => {
         const id = pairId();
-        if (id !== undefined) this.deps.post({ type: 'remove-orphaned-flag', pairId: id, text: flag.text, sentence: flag.sentence });
+        if (id !== undefined)
+          this.deps.post({ type: 'remove-orphaned-flag', pairId: id, text: flag.text, sentence: flag.sentence });
       },
       verdict: (verdict, details = {}) => {
         const id = pairId();

@@ -40,6 +40,7 @@ export function sentenceTints(sentences: readonly Pick<SentenceView, 'score' | '
 /** Why a low score on this sentence is not by itself a mismatch, or undefined when it could be. */
 export function sentenceCaveat(s: Pick<SentenceView, 'negated' | 'describesImage' | 'section'>): string | undefined {
   if (!s.describesImage) return `Not about the image (${s.section}): a low score here is not a mismatch.`;
-  if (s.negated) return 'Negated ("no …"): CLIP models score absent findings poorly, so a low score here is not by itself a mismatch.';
+  if (s.negated)
+    return 'Negated ("no …"): CLIP models score absent findings poorly, so a low score here is not by itself a mismatch.';
   return undefined;
 }

@@ -2,8 +2,21 @@
 // verdicts (everyone's, the adjudication, my verdict buttons), sentence flags (and orphaned ones),
 // other reports, key legend. Each returns fresh DOM; user actions go to the `Intents` callbacks.
 // Elements the render report reads back (panel-app.ts `report()`) carry the classes named there.
-import { FLAG_REASON_LABELS, VERDICTS, VERDICT_LABELS, type FlagReason, type Verdict } from '../../src/engine/review/types';
-import type { FlagView, OrphanedFlagView, PairView, PanelState, ProgressView, VerdictView } from '../../src/protocol/review-panel-protocol';
+import {
+  FLAG_REASON_LABELS,
+  VERDICTS,
+  VERDICT_LABELS,
+  type FlagReason,
+  type Verdict,
+} from '../../src/engine/review/types';
+import type {
+  FlagView,
+  OrphanedFlagView,
+  PairView,
+  PanelState,
+  ProgressView,
+  VerdictView,
+} from '../../src/protocol/review-panel-protocol';
 import { el, kbd } from './dom';
 import { keyLabel, keysFor, visibleBindings } from './keymap-dispatch';
 import { reportRuns, sentenceCaveat, sentenceTints } from './report-layout';
@@ -45,17 +58,29 @@ const pct = (v: number): string => `${Math.round(v * 100)} %`;
 
 export function renderHeader(state: PanelState, intents: Intents): HTMLElement {
   const pair = state.pair;
-  const nav = state.mode === 'follow'
-    ? el(
-        'div',
-        { class: 'nav' },
-        button('‹ Previous', () => intents.navigate('previous'), 'Previous pair (k, ←)'),
-        button('Next ›', () => intents.navigate('next'), 'Next pair (j, →)'),
-        button('Next unreviewed', () => intents.navigate('next-unreviewed'), `Next pair without my verdict${state.progress.share ? ', in my share' : ''} (n)`),
-      )
-    : el('div', { class: 'nav pinned-note', text: 'pinned for comparison' });
+  const nav =
+    state.mode === 'follow'
+      ? el(
+          'div',
+          { class: 'nav' },
+          button('‹ Previous', () => intents.navigate('previous'), 'Previous pair (k, ←)'),
+          button('Next ›', () => intents.navigate('next'), 'Next pair (j, →)'),
+          button(
+            'Next unreviewed',
+            () => intents.navigate('next-unreviewed'),
+            `Next pair without my verdict${state.progress.share ? ', in my share' : ''} (n)`,
+          ),
+        )
+      : el('div', { class: 'nav pinned-note', text: 'pinned for comparison' });
   const progress = state.reviewer ? renderProgress(state.reviewer, state.progress) : null;
-  if (!pair) return el('header', { class: 'header' }, el('div', { class: 'notice', text: state.notice ?? 'Nothing to show.' }), progress, nav);
+  if (!pair)
+    return el(
+      'header',
+      { class: 'header' },
+      el('div', { class: 'notice', text: state.notice ?? 'Nothing to show.' }),
+      progress,
+      nav,
+    );
   return el(
     'header',
     { class: 'header' },
@@ -64,7 +89,11 @@ export function renderHeader(state: PanelState, intents: Intents): HTMLElement {
       { class: 'headline' },
       el('h1', { class: 'pair-id', text: pair.id, title: 'Pair id' }),
       metric('rank', `${pair.rank} / ${state.total}`, '1 = most suspicious pair in this dataset'),
-      metric('suspicion', pct(pair.suspicion), 'Dataset-relative: how many other reports fit this image better, and other images this report'),
+      metric(
+        'suspicion',
+        pct(pair.suspicion),
+        'Dataset-relative: how many other reports fit this image better, and other images this report',
+      ),
       metric('score', pair.score.toFixed(3), 'Cosine of the study image embedding with the report embedding'),
       state.modelName ? metric('model', state.modelName, 'Model the scores come from') : null,
     ),
@@ -78,17 +107,36 @@ function renderProgress(reviewer: string, p: ProgressView): HTMLElement {
   const parts = [
     metric('reviewed', `${p.reviewed} / ${p.total}`, 'Pairs with a verdict of any reviewer (or an adjudication)'),
     p.share
-      ? metric('my share', `${p.share.reviewed} / ${p.share.assigned}`, `Pairs of ${reviewer}'s share with ${reviewer}'s verdict`)
+      ? metric(
+          'my share',
+          `${p.share.reviewed} / ${p.share.assigned}`,
+          `Pairs of ${reviewer}'s share with ${reviewer}'s verdict`,
+        )
       : metric('mine', `${p.mine}`, `Pairs with ${reviewer}'s verdict (no share assigned to ${reviewer})`),
-    metric('disagreed', `${p.disagreed}`, 'Pairs whose reviewers disagree and that no adjudication settles', p.disagreed ? 'metric attention' : 'metric'),
-    metric('as', reviewer, 'Verdicts and flags made here are recorded as this reviewer (setting radalign.reviewerName)'),
+    metric(
+      'disagreed',
+      `${p.disagreed}`,
+      'Pairs whose reviewers disagree and that no adjudication settles',
+      p.disagreed ? 'metric attention' : 'metric',
+    ),
+    metric(
+      'as',
+      reviewer,
+      'Verdicts and flags made here are recorded as this reviewer (setting radalign.reviewerName)',
+    ),
   ];
   return el('div', { class: 'progress' }, ...parts.flatMap((m, i) => (i ? [' · ', m] : [m])));
 }
 
 function metric(label: string, value: string, title: string, cls = 'metric'): HTMLElement {
   // The space reads in textContent (the render report's progress text); flex layout drops it.
-  return el('span', { class: cls, title }, el('span', { class: 'metric-label', text: label }), ' ', el('span', { class: 'metric-value', text: value }));
+  return el(
+    'span',
+    { class: cls, title },
+    el('span', { class: 'metric-label', text: label }),
+    ' ',
+    el('span', { class: 'metric-value', text: value }),
+  );
 }
 
 function button(label: string, onClick: () => void, title?: string, cls = ''): HTMLButtonElement {
@@ -98,7 +146,12 @@ function button(label: string, onClick: () => void, title?: string, cls = ''): H
   return b;
 }
 
-export function renderReport(pair: PairView, selected: number | null, hovered: number | null, intents: Intents): HTMLElement {
+export function renderReport(
+  pair: PairView,
+  selected: number | null,
+  hovered: number | null,
+  intents: Intents,
+): HTMLElement {
   const tints = sentenceTints(pair.sentences);
   const flagged = new Set(pair.flags.map((f) => f.sentence));
   const text = el('div', { class: 'report-text', attrs: { role: 'list' } });
@@ -110,14 +163,31 @@ export function renderReport(pair: PairView, selected: number | null, hovered: n
     const i = run.sentence;
     const s = pair.sentences[i]!;
     const caveat = sentenceCaveat(s);
-    const classes = ['sentence', s.negated ? 'negated' : '', !s.describesImage ? 'no-image' : '', i === selected ? 'selected' : '', i === hovered ? 'hovered' : ''];
+    const classes = [
+      'sentence',
+      s.negated ? 'negated' : '',
+      !s.describesImage ? 'no-image' : '',
+      i === selected ? 'selected' : '',
+      i === hovered ? 'hovered' : '',
+    ];
     const evidence = `image ${s.imageScore.toFixed(3)} · fits report ${s.consistency === null ? '–' : s.consistency.toFixed(2)}`;
-    const title = [`Sentence ${i + 1} · score ${s.score.toFixed(3)} (${evidence}) · ${s.section}`, s.heatmap ? `heatmap on image ${s.heatmap.imageIndex + 1}` : 'no heatmap', caveat].filter(Boolean).join('\n');
-    const span = el('span', { class: classes.filter(Boolean).join(' '), title, attrs: { role: 'listitem', 'data-index': String(i) } });
+    const title = [
+      `Sentence ${i + 1} · score ${s.score.toFixed(3)} (${evidence}) · ${s.section}`,
+      s.heatmap ? `heatmap on image ${s.heatmap.imageIndex + 1}` : 'no heatmap',
+      caveat,
+    ]
+      .filter(Boolean)
+      .join('\n');
+    const span = el('span', {
+      class: classes.filter(Boolean).join(' '),
+      title,
+      attrs: { role: 'listitem', 'data-index': String(i) },
+    });
     // Caveated sentences are tinted at half strength: their low scores mean less.
     span.style.setProperty('--tint', `${Math.round(tints[i]! * (caveat ? 25 : 50))}%`);
     if (caveat) span.append(caveatBadge(s.describesImage ? 'negated' : 'no-image', caveat));
-    if (flagged.has(i)) span.append(el('span', { class: 'badge flag-badge', text: '⚑', attrs: { 'aria-label': 'flagged' } }));
+    if (flagged.has(i))
+      span.append(el('span', { class: 'badge flag-badge', text: '⚑', attrs: { 'aria-label': 'flagged' } }));
     span.append(run.text);
     span.addEventListener('mouseenter', () => intents.hoverSentence(i));
     span.addEventListener('mouseleave', () => intents.hoverSentence(null));
@@ -128,7 +198,13 @@ export function renderReport(pair: PairView, selected: number | null, hovered: n
     'div',
     { class: 'tint-legend' },
     el('span', { text: 'sentence score, relative within this report:' }),
-    el('span', { class: 'tint-scale' }, el('span', { text: 'lowest' }), el('span', { class: 'tint-bar' }), el('span', { text: 'highest' })),
+    el(
+      'span',
+      { class: 'tint-scale' },
+      el('span', { text: 'lowest' }),
+      el('span', { class: 'tint-bar' }),
+      el('span', { text: 'highest' }),
+    ),
     el('span', { class: 'legend-item' }, caveatBadge('negated'), 'negated'),
     el('span', { class: 'legend-item' }, caveatBadge('no-image'), 'not about the image'),
     el('span', { class: 'legend-hint', text: 'a low score on these is not by itself a mismatch' }),
@@ -138,7 +214,11 @@ export function renderReport(pair: PairView, selected: number | null, hovered: n
 
 /** '¬' for negated sentences, a circled 'i' (drawn in CSS: fonts lack ⓘ) for sentences not about the image. */
 function caveatBadge(kind: 'negated' | 'no-image', label?: string): HTMLElement {
-  return el('span', { class: `badge ${kind}-badge`, text: kind === 'negated' ? '¬' : 'i', attrs: label ? { 'aria-label': label } : {} });
+  return el('span', {
+    class: `badge ${kind}-badge`,
+    text: kind === 'negated' ? '¬' : 'i',
+    attrs: label ? { 'aria-label': label } : {},
+  });
 }
 
 /** Short verdict word in a span the render report reads (`.verdict-value`). */
@@ -165,10 +245,17 @@ export function renderVerdicts(state: PanelState, pair: PairView, intents: Inten
         el('span', { class: 'adjudication-label', text: 'Settled as ' }),
         verdictValue(a.verdict),
         a.reason ? el('span', { class: 'verdict-reason', text: FLAG_REASON_LABELS[a.reason] }) : null,
-        a.useReportOf !== undefined ? el('span', { class: 'verdict-use', text: `report of ${a.useReportOf} belongs here` }) : null,
+        a.useReportOf !== undefined
+          ? el('span', { class: 'verdict-use', text: `report of ${a.useReportOf} belongs here` })
+          : null,
         a.note ? el('span', { class: 'verdict-note', text: `“${a.note}”` }) : null,
         el('span', { class: 'verdict-by', text: `by ${a.reviewer}, ${when(a.at)}` }),
-        button('Unsettle', () => intents.adjudicate(null), 'Remove the adjudication (the reviewers\' verdicts decide again)', 'secondary small'),
+        button(
+          'Unsettle',
+          () => intents.adjudicate(null),
+          "Remove the adjudication (the reviewers' verdicts decide again)",
+          'secondary small',
+        ),
       ),
     );
   }
@@ -179,10 +266,23 @@ export function renderVerdicts(state: PanelState, pair: PairView, intents: Inten
 
 function outcomeLine(pair: PairView): HTMLElement {
   const line = el('div', { class: 'outcome' });
-  if (pair.disagreed) line.append(el('span', { class: 'disagreed-marker', text: 'disagreed', title: 'The reviewers\' verdicts on this pair differ' }), ' ');
+  if (pair.disagreed)
+    line.append(
+      el('span', {
+        class: 'disagreed-marker',
+        text: 'disagreed',
+        title: "The reviewers' verdicts on this pair differ",
+      }),
+      ' ',
+    );
   if (pair.outcome === 'unreviewed') line.append(el('span', { class: 'empty', text: 'No verdicts yet.' }));
-  else if (pair.outcome === 'disagreed') line.append(el('span', { class: 'hint', text: 'Not settled: settle it below.' }));
-  else line.append(el('span', { class: 'outcome-label', text: pair.adjudication ? 'outcome (settled): ' : 'outcome: ' }), el('strong', { text: pair.outcome }));
+  else if (pair.outcome === 'disagreed')
+    line.append(el('span', { class: 'hint', text: 'Not settled: settle it below.' }));
+  else
+    line.append(
+      el('span', { class: 'outcome-label', text: pair.adjudication ? 'outcome (settled): ' : 'outcome: ' }),
+      el('strong', { text: pair.outcome }),
+    );
   return line;
 }
 
@@ -194,7 +294,9 @@ function verdictItem(v: VerdictView): HTMLElement {
     v.mine ? el('span', { class: 'you-badge', text: 'you' }) : null,
     verdictValue(v.verdict),
     v.reason ? el('span', { class: 'verdict-reason', text: FLAG_REASON_LABELS[v.reason] }) : null,
-    v.useReportOf !== undefined ? el('span', { class: 'verdict-use', text: `report of ${v.useReportOf} belongs here` }) : null,
+    v.useReportOf !== undefined
+      ? el('span', { class: 'verdict-use', text: `report of ${v.useReportOf} belongs here` })
+      : null,
     v.note ? el('span', { class: 'verdict-note', text: `“${v.note}”` }) : null,
     el('span', { class: 'verdict-by', text: when(v.at) }),
   );
@@ -206,15 +308,25 @@ function verdictItem(v: VerdictView): HTMLElement {
  */
 function settleButtons(pair: PairView, intents: Intents): HTMLElement {
   const mismatched = pair.verdicts.filter((v) => v.verdict === 'mismatched');
-  const agreed = <T,>(values: T[]): T | undefined => (values.length && values.every((x) => x === values[0]) ? values[0] : undefined);
+  const agreed = <T>(values: T[]): T | undefined =>
+    values.length && values.every((x) => x === values[0]) ? values[0] : undefined;
   const reason = agreed(mismatched.map((v) => v.reason)) ?? null;
   const useReportOf = agreed(mismatched.map((v) => v.useReportOf));
-  const row = el('div', { class: 'settle' }, el('span', { class: 'settle-label', text: pair.adjudication ? 'Settle again as:' : 'Settle as:' }));
+  const row = el(
+    'div',
+    { class: 'settle' },
+    el('span', { class: 'settle-label', text: pair.adjudication ? 'Settle again as:' : 'Settle as:' }),
+  );
   for (const v of VERDICTS) {
     const label = v === 'mismatched' && reason ? `mismatched: ${FLAG_REASON_LABELS[reason]}` : v;
     const details = v === 'mismatched' ? { reason, ...(useReportOf !== undefined ? { useReportOf } : {}) } : {};
     const active = pair.adjudication?.verdict === v;
-    const b = button(label, () => intents.adjudicate(v, details), `Adjudicate: this pair is ${VERDICT_LABELS[v]}, whatever the reviewers said`, active ? 'settle-button active' : 'settle-button');
+    const b = button(
+      label,
+      () => intents.adjudicate(v, details),
+      `Adjudicate: this pair is ${VERDICT_LABELS[v]}, whatever the reviewers said`,
+      active ? 'settle-button active' : 'settle-button',
+    );
     b.setAttribute('data-verdict', v);
     row.append(b);
   }
@@ -222,10 +334,19 @@ function settleButtons(pair: PairView, intents: Intents): HTMLElement {
 }
 
 function myVerdict(state: PanelState, mine: VerdictView | undefined, intents: Intents): HTMLElement {
-  const row = el('div', { class: 'my-verdict' }, el('span', { class: 'my-verdict-label', text: `Your verdict (${state.reviewer}):` }));
+  const row = el(
+    'div',
+    { class: 'my-verdict' },
+    el('span', { class: 'my-verdict-label', text: `Your verdict (${state.reviewer}):` }),
+  );
   for (const v of VERDICTS) {
     const key = keysFor(state.keymap, (a) => a.type === 'verdict' && a.verdict === v)[0];
-    const b = button('', () => intents.verdict(v, { advance: true }), `My verdict: ${VERDICT_LABELS[v]} (then the next unreviewed pair, unless radalign.advanceAfterVerdict is off)`, mine?.verdict === v ? `verdict-button v-${v} active` : `verdict-button v-${v}`);
+    const b = button(
+      '',
+      () => intents.verdict(v, { advance: true }),
+      `My verdict: ${VERDICT_LABELS[v]} (then the next unreviewed pair, unless radalign.advanceAfterVerdict is off)`,
+      mine?.verdict === v ? `verdict-button v-${v} active` : `verdict-button v-${v}`,
+    );
     if (key) b.append(kbd(keyLabel(key)), ' ');
     b.append(v);
     b.setAttribute('data-verdict', v);
@@ -241,9 +362,15 @@ function myVerdict(state: PanelState, mine: VerdictView | undefined, intents: In
   return row;
 }
 
-export function renderFlags(state: PanelState, pair: PairView, draft: FlagDraft | undefined, intents: Intents): HTMLElement {
+export function renderFlags(
+  state: PanelState,
+  pair: PairView,
+  draft: FlagDraft | undefined,
+  intents: Intents,
+): HTMLElement {
   const sentence = state.sentence;
-  const target = sentence === null ? null : `sentence ${sentence + 1}: “${truncate(pair.sentences[sentence]!.text, 60)}”`;
+  const target =
+    sentence === null ? null : `sentence ${sentence + 1}: “${truncate(pair.sentences[sentence]!.text, 60)}”`;
   const reasons = el('div', { class: 'reasons' });
   for (const r of state.reasons) {
     const key = keysFor(state.keymap, (a) => a.type === 'flag' && a.reason === r.id)[0];
@@ -256,12 +383,31 @@ export function renderFlags(state: PanelState, pair: PairView, draft: FlagDraft 
   const children: (HTMLElement | null)[] = [
     el('h2', { text: 'Sentence flags' }),
     target
-      ? el('div', { class: 'flag-target' }, 'Flag ', el('strong', { text: target }), el('span', { class: 'hint', text: ' (Esc: no sentence)' }))
-      : el('div', { class: 'flag-target' }, 'No sentence selected: a reason marks ', el('strong', { text: 'the pair mismatched' }), el('span', { class: 'hint', text: ' (s or ↓ selects a sentence)' })),
+      ? el(
+          'div',
+          { class: 'flag-target' },
+          'Flag ',
+          el('strong', { text: target }),
+          el('span', { class: 'hint', text: ' (Esc: no sentence)' }),
+        )
+      : el(
+          'div',
+          { class: 'flag-target' },
+          'No sentence selected: a reason marks ',
+          el('strong', { text: 'the pair mismatched' }),
+          el('span', { class: 'hint', text: ' (s or ↓ selects a sentence)' }),
+        ),
     reasons,
   ];
   if (draft) {
-    const note = el('input', { class: 'note-input', attrs: { type: 'text', placeholder: 'Note (optional) — Enter saves, Esc cancels', 'aria-label': draft.sentence === null ? 'Verdict note' : 'Flag note' } });
+    const note = el('input', {
+      class: 'note-input',
+      attrs: {
+        type: 'text',
+        placeholder: 'Note (optional) — Enter saves, Esc cancels',
+        'aria-label': draft.sentence === null ? 'Verdict note' : 'Flag note',
+      },
+    });
     note.value = draft.note;
     note.addEventListener('input', () => (draft.note = note.value));
     note.addEventListener('keydown', (e) => {
@@ -274,16 +420,35 @@ export function renderFlags(state: PanelState, pair: PairView, draft: FlagDraft 
       }
       e.stopPropagation(); // typing a note is not a shortcut
     });
-    const what = draft.sentence === null ? `pair mismatched: ${FLAG_REASON_LABELS[draft.reason]}` : `${FLAG_REASON_LABELS[draft.reason]} → sentence ${draft.sentence + 1}`;
+    const what =
+      draft.sentence === null
+        ? `pair mismatched: ${FLAG_REASON_LABELS[draft.reason]}`
+        : `${FLAG_REASON_LABELS[draft.reason]} → sentence ${draft.sentence + 1}`;
     children.push(
-      el('div', { class: 'draft' }, el('span', { text: what }), note, button('Save', () => intents.commitFlag(note.value)), button('Cancel', () => intents.cancelFlag(), undefined, 'secondary')),
+      el(
+        'div',
+        { class: 'draft' },
+        el('span', { text: what }),
+        note,
+        button('Save', () => intents.commitFlag(note.value)),
+        button('Cancel', () => intents.cancelFlag(), undefined, 'secondary'),
+      ),
     );
   }
-  children.push(pair.flags.length ? flagList(pair, intents) : el('p', { class: 'empty', text: 'No sentence flags on this pair.' }));
+  children.push(
+    pair.flags.length ? flagList(pair, intents) : el('p', { class: 'empty', text: 'No sentence flags on this pair.' }),
+  );
   if (pair.orphanedFlags.length) {
     const list = el('ul', { class: 'flag-list orphan-list' });
     for (const f of pair.orphanedFlags) list.append(orphanItem(f, intents));
-    children.push(el('h3', { class: 'orphan-heading', text: 'Flags on sentences no longer in the report', title: 'The report changed since: these flags stay with the text they were made on' }), list);
+    children.push(
+      el('h3', {
+        class: 'orphan-heading',
+        text: 'Flags on sentences no longer in the report',
+        title: 'The report changed since: these flags stay with the text they were made on',
+      }),
+      list,
+    );
   }
   return el('section', { class: 'flags' }, ...children);
 }
@@ -297,12 +462,29 @@ function flagList(pair: PairView, intents: Intents): HTMLElement {
 function flagItem(pair: PairView, f: FlagView, intents: Intents): HTMLElement {
   return el(
     'li',
-    { class: f.mine ? 'flag-item mine' : 'flag-item', attrs: { 'data-sentence': String(f.sentence), 'data-reason': f.reason }, title: pair.sentences[f.sentence]?.text ?? '' },
+    {
+      class: f.mine ? 'flag-item mine' : 'flag-item',
+      attrs: { 'data-sentence': String(f.sentence), 'data-reason': f.reason },
+      title: pair.sentences[f.sentence]?.text ?? '',
+    },
     el('span', { class: 'flag-what', text: `⚑ sentence ${f.sentence + 1}` }),
     el('span', { class: 'flag-reason', text: FLAG_REASON_LABELS[f.reason] }),
     f.note ? el('span', { class: 'flag-note', text: `“${f.note}”` }) : null,
-    el('span', { class: 'flag-by' }, el('span', { class: 'flag-reviewer', text: f.reviewer }), f.mine ? el('span', { class: 'you-badge', text: 'you' }) : null, `, ${when(f.at)}`),
-    f.mine ? button('Unflag', () => intents.unflag(f.sentence), `Remove my flag (u removes mine on the selected sentence)`, 'secondary small') : null,
+    el(
+      'span',
+      { class: 'flag-by' },
+      el('span', { class: 'flag-reviewer', text: f.reviewer }),
+      f.mine ? el('span', { class: 'you-badge', text: 'you' }) : null,
+      `, ${when(f.at)}`,
+    ),
+    f.mine
+      ? button(
+          'Unflag',
+          () => intents.unflag(f.sentence),
+          `Remove my flag (u removes mine on the selected sentence)`,
+          'secondary small',
+        )
+      : null,
   );
 }
 
@@ -314,9 +496,22 @@ function orphanItem(f: OrphanedFlagView, intents: Intents): HTMLElement {
     el('span', { class: 'orphan-text', text: f.text ?? '(text not recorded)' }),
     el('span', { class: 'flag-reason', text: FLAG_REASON_LABELS[f.reason] }),
     f.note ? el('span', { class: 'flag-note', text: `“${f.note}”` }) : null,
-    el('span', { class: 'flag-by' }, el('span', { class: 'flag-reviewer', text: f.reviewer }), f.mine ? el('span', { class: 'you-badge', text: 'you' }) : null, `, ${when(f.at)}`),
+    el(
+      'span',
+      { class: 'flag-by' },
+      el('span', { class: 'flag-reviewer', text: f.reviewer }),
+      f.mine ? el('span', { class: 'you-badge', text: 'you' }) : null,
+      `, ${when(f.at)}`,
+    ),
     el('span', { class: 'hint', text: 'sentence no longer in the report' }),
-    f.mine ? button('Remove', () => intents.removeOrphan(f), 'Remove my flag (its sentence is no longer in the report)', 'secondary small') : null,
+    f.mine
+      ? button(
+          'Remove',
+          () => intents.removeOrphan(f),
+          'Remove my flag (its sentence is no longer in the report)',
+          'secondary small',
+        )
+      : null,
   );
 }
 
@@ -337,10 +532,21 @@ export function renderOthers(pair: PairView, intents: Intents): HTMLElement {
         ? null
         : chosen
           ? el('span', { class: 'belongs-chosen', text: 'my choice' })
-          : button('belongs here', () => intents.verdict('mismatched', { useReportOf: b.id }), `My verdict: mismatched, and the report of ${b.id} belongs to these images`, 'secondary small');
+          : button(
+              'belongs here',
+              () => intents.verdict('mismatched', { useReportOf: b.id }),
+              `My verdict: mismatched, and the report of ${b.id} belongs to these images`,
+              'secondary small',
+            );
     list.append(el('li', {}, link, el('span', { class: 'other-score', text: b.score.toFixed(3) }), belongs));
   }
-  section.append(list, el('p', { class: 'hint', text: 'Click an id to open that pair beside this one; "belongs here" records that its report is the one for these images.' }));
+  section.append(
+    list,
+    el('p', {
+      class: 'hint',
+      text: 'Click an id to open that pair beside this one; "belongs here" records that its report is the one for these images.',
+    }),
+  );
   return section;
 }
 
@@ -351,7 +557,14 @@ export function renderKeys(state: PanelState): HTMLElement {
     b.keys.forEach((k, i) => keys.append(...(i ? [' ', kbd(keyLabel(k))] : [kbd(keyLabel(k))])));
     table.append(keys, el('dd', { text: b.label }));
   }
-  table.append(el('dt', {}, kbd('wheel')), el('dd', { text: 'zoom' }), el('dt', {}, kbd('drag')), el('dd', { text: 'pan' }), el('dt', {}, kbd('Shift+drag')), el('dd', { text: 'window / level (16-bit, DICOM)' }));
+  table.append(
+    el('dt', {}, kbd('wheel')),
+    el('dd', { text: 'zoom' }),
+    el('dt', {}, kbd('drag')),
+    el('dd', { text: 'pan' }),
+    el('dt', {}, kbd('Shift+drag')),
+    el('dd', { text: 'window / level (16-bit, DICOM)' }),
+  );
   return el('section', { class: 'key-legend' }, el('h2', { text: 'Keys' }), table);
 }
 

@@ -10,7 +10,12 @@ const MIN_ZOOM_OF_FIT = 0.25;
 const MAX_SCALE = 32;
 
 /** The whole image centred in the viewport, as large as fits. */
-export function fitTransform(imageWidth: number, imageHeight: number, viewWidth: number, viewHeight: number): ViewTransform {
+export function fitTransform(
+  imageWidth: number,
+  imageHeight: number,
+  viewWidth: number,
+  viewHeight: number,
+): ViewTransform {
   const scale = Math.min(viewWidth / imageWidth, viewHeight / imageHeight) || 1;
   return { scale, tx: (viewWidth - imageWidth * scale) / 2, ty: (viewHeight - imageHeight * scale) / 2 };
 }

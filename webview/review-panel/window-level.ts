@@ -46,7 +46,13 @@ export function samplesToRgba(samples: Uint8Array | Uint16Array, channels: 1 | 3
  * Dragging changes the window as in most radiology viewers: right widens it (less contrast),
  * down lowers the centre (brighter). `sensitivity`: window units per screen pixel.
  */
-export function dragWindow(start: IntensityWindow, dx: number, dy: number, sensitivity: number, maxValue: number): IntensityWindow {
+export function dragWindow(
+  start: IntensityWindow,
+  dx: number,
+  dy: number,
+  sensitivity: number,
+  maxValue: number,
+): IntensityWindow {
   return {
     center: clamp(start.center - dy * sensitivity, -maxValue, 2 * maxValue),
     width: clamp(start.width + dx * sensitivity, 1, 2 * maxValue),

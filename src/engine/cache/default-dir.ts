@@ -4,7 +4,10 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function defaultCacheDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (env.RADALIGN_CACHE_DIR) return env.RADALIGN_CACHE_DIR;
   if (platform === 'win32') return join(env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'radalign', 'Cache');
   if (platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'radalign');

@@ -60,11 +60,13 @@ export function decodeEntry<Meta>(file: Buffer): CacheEntry<Meta> | null {
 
 /** Parses an entry, or says why the bytes are not one (integrity only; see entry-check.ts for use). */
 export function readEntry<Meta>(file: Buffer): { entry: CacheEntry<Meta> } | { problem: string } {
-  if (file.length < MAGIC.length + 8 + CHECKSUM_BYTES) return { problem: `only ${file.length} bytes, too short for an entry` };
+  if (file.length < MAGIC.length + 8 + CHECKSUM_BYTES)
+    return { problem: `only ${file.length} bytes, too short for an entry` };
   const body = file.subarray(0, file.length - CHECKSUM_BYTES);
   const sum = file.subarray(file.length - CHECKSUM_BYTES);
   if (!MAGIC.equals(body.subarray(0, MAGIC.length))) return { problem: 'not a radalign cache entry (wrong magic)' };
-  if (!createHash('sha256').update(body).digest().equals(sum)) return { problem: 'sha256 checksum does not match the contents' };
+  if (!createHash('sha256').update(body).digest().equals(sum))
+    return { problem: 'sha256 checksum does not match the contents' };
   try {
     let at = MAGIC.length;
     const metaLen = body.readUInt32LE(at);

@@ -31,9 +31,11 @@ export function entryProblem<Meta>(entry: CacheEntry<unknown>, shape?: EntryShap
   const metaProblem = shape.meta(entry.meta);
   if (metaProblem) return `metadata: ${metaProblem}`;
   const want = shape.arrays(entry.meta as Meta);
-  if (entry.arrays.length !== want.length) return `has ${entry.arrays.length} arrays, expected ${want.length} (${want.map((w) => w.what).join(', ') || 'none'})`;
+  if (entry.arrays.length !== want.length)
+    return `has ${entry.arrays.length} arrays, expected ${want.length} (${want.map((w) => w.what).join(', ') || 'none'})`;
   for (let i = 0; i < want.length; i++) {
-    if (entry.arrays[i].length !== want[i].length) return `array ${i} (${want[i].what}) has ${entry.arrays[i].length} values, expected ${want[i].length}`;
+    if (entry.arrays[i].length !== want[i].length)
+      return `array ${i} (${want[i].what}) has ${entry.arrays[i].length} values, expected ${want[i].length}`;
   }
   return null;
 }

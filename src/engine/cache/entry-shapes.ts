@@ -42,11 +42,19 @@ export function reportEntryShape(embedDim: number, sentences: number): EntryShap
   return {
     meta: (m) => {
       const chunks = isObject(m) ? m.chunks : undefined;
-      return Number.isSafeInteger(chunks) && (chunks as number) >= 0 ? null : `'chunks' must be a whole number ≥ 0 (got ${JSON.stringify(chunks)})`;
+      return Number.isSafeInteger(chunks) && (chunks as number) >= 0
+        ? null
+        : `'chunks' must be a whole number ≥ 0 (got ${JSON.stringify(chunks)})`;
     },
     arrays: (m) => [
-      ...Array.from({ length: m.chunks }, (_, i) => ({ length: embedDim, what: `chunk ${i} embedding of dim ${embedDim}` })),
-      ...Array.from({ length: sentences }, (_, i) => ({ length: embedDim, what: `sentence ${i} embedding of dim ${embedDim}` })),
+      ...Array.from({ length: m.chunks }, (_, i) => ({
+        length: embedDim,
+        what: `chunk ${i} embedding of dim ${embedDim}`,
+      })),
+      ...Array.from({ length: sentences }, (_, i) => ({
+        length: embedDim,
+        what: `sentence ${i} embedding of dim ${embedDim}`,
+      })),
     ],
   };
 }
@@ -59,9 +67,11 @@ function transformProblem(meta: unknown, inputSize: number): string | null {
   const t = meta.transform;
   if (!isObject(t)) return "'transform' is missing";
   for (const f of TRANSFORM_FIELDS) {
-    if (typeof t[f] !== 'number' || !Number.isFinite(t[f])) return `'transform.${f}' must be a finite number (got ${JSON.stringify(t[f])})`;
+    if (typeof t[f] !== 'number' || !Number.isFinite(t[f]))
+      return `'transform.${f}' must be a finite number (got ${JSON.stringify(t[f])})`;
   }
-  for (const f of ['scaleX', 'scaleY', 'width', 'height'] as const) if ((t[f] as number) <= 0) return `'transform.${f}' must be positive (got ${t[f]})`;
+  for (const f of ['scaleX', 'scaleY', 'width', 'height'] as const)
+    if ((t[f] as number) <= 0) return `'transform.${f}' must be positive (got ${t[f]})`;
   if (t.inputSize !== inputSize) return `'transform.inputSize' is ${t.inputSize}, the model's input is ${inputSize}`;
   return null;
 }

@@ -166,7 +166,8 @@ export class FileIdentityIndex {
     if (!this.dirty) return;
     await this.load();
     const onDisk = await readIndex(this.file);
-    const current = 'index' in onDisk && onDisk.index ? onDisk.index : { buf: Buffer.alloc(0), at: new Map<string, number>() };
+    const current =
+      'index' in onDisk && onDisk.index ? onDisk.index : { buf: Buffer.alloc(0), at: new Map<string, number>() };
     const oldest = this.today() - MAX_AGE_DAYS;
 
     // Each kept record: where its bytes are (disk buffer offset) or its update, with its day.
@@ -247,7 +248,9 @@ function writeRecord(buf: Buffer, at: number, key: string, stamp: FileStamp, has
 }
 
 /** The index in `file`: null when there is none, or why it cannot be used. */
-async function readIndex(file: string): Promise<{ index: { buf: Buffer; at: Map<string, number> } | null } | { problem: string }> {
+async function readIndex(
+  file: string,
+): Promise<{ index: { buf: Buffer; at: Map<string, number> } | null } | { problem: string }> {
   let buf: Buffer;
   try {
     buf = await readFile(file);
@@ -276,6 +279,7 @@ export function indexProblem(buf: Buffer): string | null {
   const expected = HEADER_BYTES + count * RECORD_BYTES + SEAL_BYTES;
   if (buf.length !== expected) return `${buf.length} bytes where ${count} records need ${expected}`;
   const body = buf.subarray(0, buf.length - SEAL_BYTES);
-  if (!createHash('sha256').update(body).digest().equals(buf.subarray(body.length))) return 'sha256 checksum does not match the contents';
+  if (!createHash('sha256').update(body).digest().equals(buf.subarray(body.length)))
+    return 'sha256 checksum does not match the contents';
   return null;
 }

@@ -23,7 +23,12 @@ interface Owner {
 }
 
 /** `unpaired`: the reason for a found file no layout paired or explained (a bug guard in auto mode). */
-export function settleClaims(root: DatasetRoot, tree: Tree, runs: readonly LayoutRun[], unpaired: string): { pairs: Pair[]; skipped: Skipped[] } {
+export function settleClaims(
+  root: DatasetRoot,
+  tree: Tree,
+  runs: readonly LayoutRun[],
+  unpaired: string,
+): { pairs: Pair[]; skipped: Skipped[] } {
   const owners = new Map<string, Owner>();
   const pairs: Pair[] = [];
   const skips: Skip[] = [];
@@ -63,7 +68,10 @@ export function settleClaims(root: DatasetRoot, tree: Tree, runs: readonly Layou
     // Paired under another name (a symlink, or a manifest naming it through a linked folder).
     if (skip.path !== pathOf(owner.candidate, skip.file) && !owner.alsoAs?.has(skip.path)) {
       const pairedAs = shown(root, pathOf(owner.candidate, skip.file));
-      skipped.push({ path: skip.path, reason: `not paired again: the same file as ${pairedAs}, which ${originOf(root, owner.candidate)} pairs` });
+      skipped.push({
+        path: skip.path,
+        reason: `not paired again: the same file as ${pairedAs}, which ${originOf(root, owner.candidate)} pairs`,
+      });
     }
   }
   for (const file of datasetFiles(tree)) {
@@ -75,7 +83,14 @@ export function settleClaims(root: DatasetRoot, tree: Tree, runs: readonly Layou
 }
 
 /** A pair that lost a file to an earlier layout: its row (if a manifest row) and its other files are listed with why. */
-function lost(root: DatasetRoot, candidate: Candidate, layout: Layout, taken: string, owner: Owner, skips: Skip[]): void {
+function lost(
+  root: DatasetRoot,
+  candidate: Candidate,
+  layout: Layout,
+  taken: string,
+  owner: Owner,
+  skips: Skip[],
+): void {
   const reason =
     `not paired as ${layout.describes}: ${shown(root, pathOf(owner.candidate, taken))} is already paired by ${originOf(root, owner.candidate)} ` +
     `(${owner.layout.describes} takes precedence over ${layout.describes})`;

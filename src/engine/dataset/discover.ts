@@ -54,7 +54,12 @@ export async function discover(folder: string, options: DiscoverOptions = {}): P
     settled = settleClaims(root, tree, await allLayouts(ctx), UNCLAIMED);
   } else {
     const only = layoutNamed(layout);
-    settled = settleClaims(root, tree, await forcedLayout(ctx, only, skipped), `not paired: only layout ${only.name} is used (--layout ${only.name}), and it does not pair this file`);
+    settled = settleClaims(
+      root,
+      tree,
+      await forcedLayout(ctx, only, skipped),
+      `not paired: only layout ${only.name} is used (--layout ${only.name}), and it does not pair this file`,
+    );
   }
   return finalise(root, settled.pairs, [...skipped, ...settled.skipped]);
 }
@@ -67,7 +72,9 @@ async function allLayouts(ctx: LayoutContext): Promise<LayoutRun[]> {
   const owned = new Set<FolderListing>();
   const runs: LayoutRun[] = [];
   for (const layout of LAYOUTS) {
-    const mine = ctx.tree.listings.filter((l) => (layout.scope === 'files' || !owned.has(l)) && layout.detect(l, 'auto'));
+    const mine = ctx.tree.listings.filter(
+      (l) => (layout.scope === 'files' || !owned.has(l)) && layout.detect(l, 'auto'),
+    );
     if (layout.scope === 'folders') for (const l of mine) owned.add(l);
     runs.push({ layout, result: await layout.pairs(mine, ctx) });
   }
@@ -80,7 +87,11 @@ async function forcedLayout(ctx: LayoutContext, layout: Layout, skipped: Skipped
   if (mine.length === 0) skipped.push({ path: ctx.root.path, reason: layout.notFound });
   for (const listing of ctx.tree.listings) {
     for (const name of listing.tables) {
-      if (!layout.readsTable?.(name)) skipped.push({ path: join(listing.dir, name), reason: `not read as a manifest: only layout ${layout.name} is used (--layout ${layout.name})` });
+      if (!layout.readsTable?.(name))
+        skipped.push({
+          path: join(listing.dir, name),
+          reason: `not read as a manifest: only layout ${layout.name} is used (--layout ${layout.name})`,
+        });
     }
   }
   return [{ layout, result: await layout.pairs(mine, ctx) }];
@@ -90,14 +101,19 @@ async function forcedLayout(ctx: LayoutContext, layout: Layout, skipped: Skipped
  * `DiscoverOptions.manifest`: only that manifest is read; every other table and every file it
  * does not pair is listed saying so.
  */
-async function fromGivenManifest(ctx: LayoutContext, manifest: string, skipped: Skipped[]): Promise<{ runs: LayoutRun[]; unpaired: string }> {
+async function fromGivenManifest(
+  ctx: LayoutContext,
+  manifest: string,
+  skipped: Skipped[],
+): Promise<{ runs: LayoutRun[]; unpaired: string }> {
   const { root } = ctx;
   const file = await locateGiven(ctx, manifest, skipped);
   const shown = file === undefined ? manifest : isWithin(root.path, file) ? displayRelative(root, file) : file;
   for (const listing of ctx.tree.listings) {
     for (const name of listing.tables) {
       const path = join(listing.dir, name);
-      if (path !== file) skipped.push({ path, reason: `not read as a manifest: only the manifest given (${shown}) is used` });
+      if (path !== file)
+        skipped.push({ path, reason: `not read as a manifest: only the manifest given (${shown}) is used` });
     }
   }
   const runs: LayoutRun[] = [];

@@ -9,7 +9,8 @@ export const MANIFEST_EXTENSIONS = new Set(['.csv', '.tsv', '.jsonl', '.json']);
 const IGNORED_NAMES = new Set(['node_modules', '__MACOSX']);
 
 /** Project paperwork that sits beside data but is never a report (`README.md`, `SOURCE_README.md`, `DATA-LICENSE.txt`). */
-const PAPERWORK = /^(readme|license|licence|changelog|contributing|notice)([._-]|$)|(^|[._-])(readme|license|licence)([._-]|$)/i;
+const PAPERWORK =
+  /^(readme|license|licence|changelog|contributing|notice)([._-]|$)|(^|[._-])(readme|license|licence)([._-]|$)/i;
 
 /** Hidden entries (`.radalign/`, `.git/`, `.DS_Store`) and ignored folders are never read. */
 export function isIgnoredName(name: string): boolean {

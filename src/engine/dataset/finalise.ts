@@ -30,7 +30,9 @@ export function finalise(root: DatasetRoot, pairs: Pair[], skipped: Skipped[]): 
 
   const unique = new Map<string, Skipped>();
   for (const s of skipped) unique.set(`${s.path}\0${s.reason}`, s);
-  const skippedSorted = [...unique.values()].sort((a, b) => byCodeUnit(a.path, b.path) || byCodeUnit(a.reason, b.reason));
+  const skippedSorted = [...unique.values()].sort(
+    (a, b) => byCodeUnit(a.path, b.path) || byCodeUnit(a.reason, b.reason),
+  );
   return { root: root.path, pairs: ordered, skipped: skippedSorted };
 }
 

@@ -26,4 +26,3 @@ export function createLimiter(max: number): Limiter {
     }
   };
 }
-

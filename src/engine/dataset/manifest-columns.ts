@@ -3,7 +3,21 @@
 // Earlier names win when a manifest has several of one kind.
 
 const ID = ['id', 'studyid', 'uid', 'caseid', 'pairid'];
-const IMAGES = ['imagepaths', 'imagepath', 'images', 'image', 'imagefiles', 'imagefile', 'filenames', 'filename', 'files', 'file', 'paths', 'path', 'img'];
+const IMAGES = [
+  'imagepaths',
+  'imagepath',
+  'images',
+  'image',
+  'imagefiles',
+  'imagefile',
+  'filenames',
+  'filename',
+  'files',
+  'file',
+  'paths',
+  'path',
+  'img',
+];
 /** A folder column (covid-chestxray's `folder`) is joined in front of a relative image path. */
 const IMAGE_FOLDER = ['imagefolder', 'imagedir', 'folder', 'dir', 'directory'];
 const REPORT_PATH = ['reportpath', 'reportfile', 'reportfilename', 'reportpaths'];
@@ -47,6 +61,7 @@ export function hasReportColumn(c: ManifestColumns): boolean {
 /** Why a table is not usable as a manifest, or null when it is. */
 export function columnProblem(c: ManifestColumns): string | null {
   if (!c.images) return `no image column (expected one of: image, images, image_path, image_paths, filename, path)`;
-  if (!hasReportColumn(c)) return `no report column (expected one of: report, report_text, text, findings, impression, clinical_notes, report_path, report_file)`;
+  if (!hasReportColumn(c))
+    return `no report column (expected one of: report, report_text, text, findings, impression, clinical_notes, report_path, report_file)`;
   return null;
 }

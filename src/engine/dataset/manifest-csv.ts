@@ -31,7 +31,8 @@ export function csvRows(file: string, delimiter: ',' | '\t'): RowSource {
       }
     } catch (err) {
       const code = errorCode(err);
-      if (code.startsWith('CSV_')) throw new ManifestError('malformed', `malformed CSV: ${err instanceof Error ? err.message : code}`);
+      if (code.startsWith('CSV_'))
+        throw new ManifestError('malformed', `malformed CSV: ${err instanceof Error ? err.message : code}`);
       throw new ManifestError('unreadable', `cannot read manifest (${code})`);
     } finally {
       input.destroy();

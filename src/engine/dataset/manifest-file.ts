@@ -28,7 +28,12 @@ export type ManifestRead =
   | { ok: false; kind: ManifestErrorKind; problem: string };
 
 /** `known`: the walk's knowledge of the dataset's files, when the caller has walked it. */
-export async function readManifestFile(root: DatasetRoot, file: string, limits: Pick<Limits, 'maxManifestRows'>, known?: KnownFiles): Promise<ManifestRead> {
+export async function readManifestFile(
+  root: DatasetRoot,
+  file: string,
+  limits: Pick<Limits, 'maxManifestRows'>,
+  known?: KnownFiles,
+): Promise<ManifestRead> {
   let size: number;
   try {
     size = (await stat(file)).size;
@@ -36,7 +41,12 @@ export async function readManifestFile(root: DatasetRoot, file: string, limits: 
     return { ok: false, kind: 'unreadable', problem: `cannot read manifest (${errorCode(err)})` };
   }
   const source = openRows(file);
-  if (!source) return { ok: false, kind: 'not-a-manifest', problem: `unsupported manifest type "${extname(file)}" (use .csv, .tsv, .jsonl or .json)` };
+  if (!source)
+    return {
+      ok: false,
+      kind: 'not-a-manifest',
+      problem: `unsupported manifest type "${extname(file)}" (use .csv, .tsv, .jsonl or .json)`,
+    };
   const context = rowContext(root, file, dirname(file), known);
 
   const candidates: Candidate[] = [];
@@ -105,7 +115,10 @@ export async function readManifestFile(root: DatasetRoot, file: string, limits: 
     const problem = seenColumns.size === 0 ? 'no row is a JSON object' : columnProblem(pickColumns(seenColumns))!;
     return { ok: false, kind: 'not-a-manifest', problem };
   }
-  if (rows > limits.maxManifestRows) skips.push(rowCapSkip(file, limits.maxManifestRows, estimated ?? rows - limits.maxManifestRows, estimated !== undefined));
+  if (rows > limits.maxManifestRows)
+    skips.push(
+      rowCapSkip(file, limits.maxManifestRows, estimated ?? rows - limits.maxManifestRows, estimated !== undefined),
+    );
   if (rows === 0) skips.push({ path: file, reason: 'manifest has no rows' });
   const splitShaped = source.splitShaped();
   if (splitShaped) for (const c of candidates) c.pair.layout = 'r2gen';
@@ -123,7 +136,9 @@ function openRows(file: string): RowSource | null {
 /** The one skip for the rows a cap left out: counted when they end soon after it, else estimated from the bytes left. */
 function rowCapSkip(file: string, cap: number, left: number, estimated: boolean): Skip {
   const n = (v: number) => v.toLocaleString('en-US');
-  const howMany = estimated ? `about ${n(left)} more rows (estimated from the file size) were not read` : `the other ${n(left)} rows were not used`;
+  const howMany = estimated
+    ? `about ${n(left)} more rows (estimated from the file size) were not read`
+    : `the other ${n(left)} rows were not used`;
   return {
     path: file,
     reason: `manifest has more rows than the limit maxManifestRows (${n(cap)}): only the first ${n(cap)} rows were read; ${howMany}; raise the limit with --max-manifest-rows`,

@@ -42,7 +42,12 @@ export function jsonRows(file: string): RowSource {
       const { token } = info;
       if (!parser) {
         if (token !== TokenType.LEFT_BRACKET && token !== TokenType.LEFT_BRACE) {
-          fail(new ManifestError('not-a-manifest', 'JSON manifest must be an array of rows or an object holding arrays of rows'));
+          fail(
+            new ManifestError(
+              'not-a-manifest',
+              'JSON manifest must be an array of rows or an object holding arrays of rows',
+            ),
+          );
           return;
         }
         top = token === TokenType.LEFT_BRACKET ? 'array' : 'object';
@@ -52,7 +57,8 @@ export function jsonRows(file: string): RowSource {
           const group = top === 'object' ? String(stack[1]?.key ?? '') : '';
           const splitName = SPLIT_NAMES.has(group.toLowerCase()) ? group : undefined;
           const label = `${splitName ? `${splitName} ` : ''}row ${Number(index) + 1}`;
-          if (isObject(value)) queue.push({ type: 'row', row: { label, fields: objectFields(value), split: splitName } });
+          if (isObject(value))
+            queue.push({ type: 'row', row: { label, fields: objectFields(value), split: splitName } });
           else queue.push({ type: 'bad-row', label, reason: 'row is not a JSON object' });
         };
         parser.onError = syntax;
@@ -74,7 +80,12 @@ export function jsonRows(file: string): RowSource {
       arrays.push(name);
       split = arrays.every((a) => SPLIT_NAMES.has(a.toLowerCase()));
       if (!split && arrays.length > 1) {
-        fail(new ManifestError('not-a-manifest', `JSON manifest holds several arrays (${arrays.join(', ')}) and they are not train/val/test splits`));
+        fail(
+          new ManifestError(
+            'not-a-manifest',
+            `JSON manifest holds several arrays (${arrays.join(', ')}) and they are not train/val/test splits`,
+          ),
+        );
       }
     }
 
@@ -102,7 +113,8 @@ export function jsonRows(file: string): RowSource {
       input.destroy();
     }
     if (!failure && top === undefined) failure = new ManifestError('not-a-manifest', 'empty JSON file');
-    if (!failure && top === 'object' && arrays.length === 0) failure = new ManifestError('not-a-manifest', 'JSON manifest holds no array of rows');
+    if (!failure && top === 'object' && arrays.length === 0)
+      failure = new ManifestError('not-a-manifest', 'JSON manifest holds no array of rows');
     if (failure?.kind === 'malformed') throw await located(file, failure);
     if (failure) throw failure;
   }

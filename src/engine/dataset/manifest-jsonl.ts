@@ -25,7 +25,11 @@ export function jsonlRows(file: string): RowSource {
           value = JSON.parse(line);
         } catch {
           const where = locateJsonError(line);
-          yield { type: 'bad-row', label, reason: `bad JSON at line ${lineNo}, column ${where.column}: ${where.problem}` };
+          yield {
+            type: 'bad-row',
+            label,
+            reason: `bad JSON at line ${lineNo}, column ${where.column}: ${where.problem}`,
+          };
           continue;
         }
         if (isObject(value)) yield { type: 'row', row: { label, fields: objectFields(value) } };

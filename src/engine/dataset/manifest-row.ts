@@ -27,7 +27,8 @@ export interface RowContext {
 
 export function rowContext(root: DatasetRoot, file: string, manifestDir: string, known?: KnownFiles): RowContext {
   // Relative paths are read against the manifest's folder first, then the dataset root.
-  const bases = isWithin(root.path, manifestDir) || isWithin(root.real, manifestDir) ? [manifestDir, root.path] : [root.path];
+  const bases =
+    isWithin(root.path, manifestDir) || isWithin(root.real, manifestDir) ? [manifestDir, root.path] : [root.path];
   const fallbackBases = [...bases, ...IMAGE_SUBFOLDERS.flatMap((sub) => bases.map((b) => join(b, sub)))];
   return { root, file, known, bases, fallbackBases };
 }
@@ -44,7 +45,8 @@ export async function rowPair(row: ManifestRow, c: RowContext): Promise<RowOutco
   if (imageValues.length === 0) return none(`no image path in column "${columns.images}"`);
 
   const folder = text(columns.imageFolder ? row.fields.get(columns.imageFolder) : undefined).trim();
-  const folderBase = folder === '' ? [] : c.bases.map((b) => resolve(b, folder)).filter((b) => isWithin(c.root.path, b));
+  const folderBase =
+    folder === '' ? [] : c.bases.map((b) => resolve(b, folder)).filter((b) => isWithin(c.root.path, b));
   const imageBases = [...folderBase, ...c.fallbackBases];
   const images: Array<{ path: string; key: string }> = [];
   const problems: string[] = [];
@@ -66,11 +68,17 @@ export async function rowPair(row: ManifestRow, c: RowContext): Promise<RowOutco
   const id = idValue !== '' ? idValue : idFromImage(imageValues[0]);
   const splitValue = text(columns.split ? row.fields.get(columns.split) : undefined).trim() || row.split;
   const source: ReportSource = report.kind === 'file' ? { kind: 'file', path: report.path } : report;
-  const candidate: Candidate = { pair: { id, images: images.map((i) => i.path), report: source, layout: 'manifest' }, where };
+  const candidate: Candidate = {
+    pair: { id, images: images.map((i) => i.path), report: source, layout: 'manifest' },
+    where,
+  };
   if (!samePaths) candidate.files = [...images.map((i) => i.key), ...(report.kind === 'file' ? [report.real] : [])];
   if (splitValue) candidate.pair.split = splitValue;
   // A row with one image missing of several is still a pair: the note says which image was left out.
-  return { candidate, skips: problems.map((reason) => ({ path: where, reason: `${reason}; the row's other images are used` })) };
+  return {
+    candidate,
+    skips: problems.map((reason) => ({ path: where, reason: `${reason}; the row's other images are used` })),
+  };
 }
 
 /** The row's report, or why it has none. */
@@ -86,7 +94,10 @@ async function rowReport(
     return found.ok ? { kind: 'file', path: found.path, real: found.real } : `report ${found.reason}`;
   }
   const value = inlineReport(row, columns);
-  if (value.trim() === '') return columns.reportPath || columns.reportText || columns.findings || columns.impression ? 'empty report' : 'no report column in this row';
+  if (value.trim() === '')
+    return columns.reportPath || columns.reportText || columns.findings || columns.impression
+      ? 'empty report'
+      : 'no report column in this row';
   if (looksLikeReportPath(value)) {
     const found = await locateDatasetFile(c.root, value, c.bases, c.known);
     if (found.ok) return { kind: 'file', path: found.path, real: found.real };

@@ -71,6 +71,8 @@ export function locateJsonError(text: string): { line: number; column: number; p
   const line = before.split('\n').length;
   const column = offset - before.lastIndexOf('\n');
   // 'ValueExpected' → 'value expected'
-  const problem = printParseErrorCode(error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const problem = printParseErrorCode(error)
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
   return { line, column, problem };
 }

@@ -56,17 +56,27 @@ export type KnownFiles = (path: string) => string | null | undefined;
  * (the first base decides whether the value escapes the root: `../x` is refused outright rather
  * than rescued by a later base). The returned path keeps the user's spelling (not the realpath).
  */
-export async function resolveDatasetFile(root: DatasetRoot, value: string, bases: readonly string[]): Promise<Resolved> {
+export async function resolveDatasetFile(
+  root: DatasetRoot,
+  value: string,
+  bases: readonly string[],
+): Promise<Resolved> {
   const found = await locateDatasetFile(root, value, bases);
   return found.ok ? { ok: true, path: found.path } : found;
 }
 
 /** resolveDatasetFile with the file's real path, helped by what the walk of the tree knows (`known`). */
-export async function locateDatasetFile(root: DatasetRoot, value: string, bases: readonly string[], known?: KnownFiles): Promise<ResolvedFile> {
+export async function locateDatasetFile(
+  root: DatasetRoot,
+  value: string,
+  bases: readonly string[],
+  known?: KnownFiles,
+): Promise<ResolvedFile> {
   const spelled = normaliseSeparators(value.trim());
   if (spelled === '') return { ok: false, reason: 'empty path' };
   if (isAbsolute(spelled)) {
-    if (!lexicallyInside(root, spelled)) return { ok: false, reason: `"${value}" is an absolute path outside the dataset folder` };
+    if (!lexicallyInside(root, spelled))
+      return { ok: false, reason: `"${value}" is an absolute path outside the dataset folder` };
     return knownOrChecked(root, spelled, value, known);
   }
   if (bases.length === 0 || !lexicallyInside(root, resolve(bases[0], spelled))) {
@@ -85,10 +95,17 @@ export async function locateDatasetFile(root: DatasetRoot, value: string, bases:
 }
 
 /** A path that passed the lexical checks: the walk's word for it when it has one, else checkFile. */
-function knownOrChecked(root: DatasetRoot, candidate: string, value: string, known: KnownFiles | undefined): Promise<ResolvedFile> | ResolvedFile {
+function knownOrChecked(
+  root: DatasetRoot,
+  candidate: string,
+  value: string,
+  known: KnownFiles | undefined,
+): Promise<ResolvedFile> | ResolvedFile {
   const real = known?.(candidate);
   if (real === undefined) return checkFile(root, candidate, value);
-  return real === null ? { ok: false, missing: true, reason: `"${value}" not found` } : { ok: true, path: candidate, real };
+  return real === null
+    ? { ok: false, missing: true, reason: `"${value}" not found` }
+    : { ok: true, path: candidate, real };
 }
 
 /** Checks one candidate: exists, is a file, and its realpath (symlinks followed) is inside the root. */
@@ -123,7 +140,10 @@ function realDir(root: DatasetRoot, dir: string): Promise<string> {
 }
 
 /** Where a symlink leads: a file or folder inside the dataset (with its real path, to tell two names of one file apart), or why it cannot be used. */
-export async function linkTarget(root: DatasetRoot, path: string): Promise<{ kind: 'file' | 'folder'; real: string } | { reason: string }> {
+export async function linkTarget(
+  root: DatasetRoot,
+  path: string,
+): Promise<{ kind: 'file' | 'folder'; real: string } | { reason: string }> {
   try {
     const real = await realpath(path);
     if (!isWithin(root.real, real)) return { reason: `symlink points outside the dataset folder (to ${real})` };

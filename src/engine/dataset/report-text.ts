@@ -46,7 +46,8 @@ async function readReportFile(path: string, max: number): Promise<Buffer> {
     if (size > max) throw new Error(overLimit(`report ${path}`, `is ${byteSize(size)}`, max));
     const bytes = await orCannotRead(path, () => readAtMost(handle, size, max));
     // The file grew after its size was taken, or its size is not known in advance (a pipe).
-    if (bytes.length > max) throw new Error(overLimit(`report ${path}`, `is more than ${max.toLocaleString('en-US')} bytes`, max));
+    if (bytes.length > max)
+      throw new Error(overLimit(`report ${path}`, `is more than ${max.toLocaleString('en-US')} bytes`, max));
     return bytes;
   } finally {
     await handle.close().catch(() => {});

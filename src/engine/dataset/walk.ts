@@ -73,7 +73,18 @@ export async function walkTree(root: DatasetRoot, limit: Limiter, skipped: Skipp
     const tables: string[] = [];
     const folders: string[] = [];
     const folderLinks: string[] = [];
-    const listing: FolderListing = { dir, rel, name, real: rootIsReal || !parent ? (parent ? dir : root.real) : join(root.real, rel), parent, images, reports, tables, folders, folderLinks };
+    const listing: FolderListing = {
+      dir,
+      rel,
+      name,
+      real: rootIsReal || !parent ? (parent ? dir : root.real) : join(root.real, rel),
+      parent,
+      images,
+      reports,
+      tables,
+      folders,
+      folderLinks,
+    };
     const file = (entryName: string): boolean => {
       const kind = fileKind(entryName);
       if (kind === 'image') images.push(entryName);
@@ -100,7 +111,11 @@ export async function walkTree(root: DatasetRoot, limit: Limiter, skipped: Skipp
       else {
         // A FIFO, socket or device: reading one could block forever. Listed when its name looks like data.
         (listing.unlisted ??= new Set()).add(entry.name);
-        if (fileKind(entry.name) !== 'other' || isTableName(entry.name)) skipped.push({ path: childPath(dir, entry.name), reason: 'not a regular file (a FIFO, socket or device); not read' });
+        if (fileKind(entry.name) !== 'other' || isTableName(entry.name))
+          skipped.push({
+            path: childPath(dir, entry.name),
+            reason: 'not a regular file (a FIFO, socket or device); not read',
+          });
       }
     }
     listing.images = settle(images);
@@ -178,12 +193,19 @@ function includes(sorted: readonly string[], name: string): boolean {
 }
 
 /** Every image and report file the walk found, with its path and key. */
-export function* datasetFiles(tree: Tree): Generator<{ path: string; key: string; listing: FolderListing; name: string }> {
+export function* datasetFiles(
+  tree: Tree,
+): Generator<{ path: string; key: string; listing: FolderListing; name: string }> {
   for (const listing of tree.listings) {
     for (const names of [listing.images, listing.reports]) {
       for (const name of names) {
         const path = childPath(listing.dir, name);
-        yield { path, key: listing.links?.get(name) ?? (listing.real === listing.dir ? path : childPath(listing.real, name)), listing, name };
+        yield {
+          path,
+          key: listing.links?.get(name) ?? (listing.real === listing.dir ? path : childPath(listing.real, name)),
+          listing,
+          name,
+        };
       }
     }
   }

@@ -13,7 +13,9 @@ import { readImageFile } from './read-image-file';
 export async function decodeImage(path: string, limits?: ImageLimits): Promise<DecodedImage> {
   const { bytes, format } = await readImageFile(path, limits);
   try {
-    return format === 'dicom' ? await decodeDicom(path, bytes, limits) : await decodeRaster(path, bytes, format, limits);
+    return format === 'dicom'
+      ? await decodeDicom(path, bytes, limits)
+      : await decodeRaster(path, bytes, format, limits);
   } catch (thrown) {
     // Decoders throw ImageError themselves; anything else is a bug or a library surprise, still a per-file skip.
     if (thrown instanceof ImageError) throw thrown;

@@ -40,11 +40,16 @@ const IDENTITY_UNITS = { scale: 1, offset: 0 };
 const FULL_8_BIT_WINDOW = { center: 127.5, width: 255 };
 
 /** @param limits `maxImagePixels` refuses an image from its header (default: DEFAULT_LIMITS). */
-export async function decodeForDisplay(path: string, maxSide = DEFAULT_DISPLAY_MAX_SIDE, limits?: ImageLimits): Promise<DisplayImage> {
+export async function decodeForDisplay(
+  path: string,
+  maxSide = DEFAULT_DISPLAY_MAX_SIDE,
+  limits?: ImageLimits,
+): Promise<DisplayImage> {
   const { bytes, format } = await readImageFile(path, limits);
   const maxPixels = maxPixelsOf(limits);
   try {
-    if (format === 'dicom') return dicomForDisplay(await readDicomFirstFrame(path, bytes, { maxImagePixels: maxPixels }), maxSide);
+    if (format === 'dicom')
+      return dicomForDisplay(await readDicomFirstFrame(path, bytes, { maxImagePixels: maxPixels }), maxSide);
     const meta = await readRasterHeader(path, bytes, format, maxPixels);
     return await rasterForDisplay(bytes, format, maxSide, meta, maxPixels).catch((thrown: unknown) => {
       throw explainSharpLimit(path, thrown, meta, maxPixels);
@@ -55,7 +60,13 @@ export async function decodeForDisplay(path: string, maxSide = DEFAULT_DISPLAY_M
   }
 }
 
-async function rasterForDisplay(bytes: Buffer, format: string, maxSide: number, meta: Metadata, maxPixels: number): Promise<DisplayImage> {
+async function rasterForDisplay(
+  bytes: Buffer,
+  format: string,
+  maxSide: number,
+  meta: Metadata,
+  maxPixels: number,
+): Promise<DisplayImage> {
   const grey = meta.channels !== undefined && meta.channels <= 2 && !meta.isPalette;
   const deep = meta.depth === 'ushort';
   if (meta.depth !== undefined && meta.depth !== 'uchar' && !deep) {
@@ -69,17 +80,37 @@ async function rasterForDisplay(bytes: Buffer, format: string, maxSide: number, 
     .raw(deep ? { depth: 'ushort' } : {})
     .toBuffer({ resolveWithObject: true });
   const channels = grey ? 1 : 3;
-  if (info.channels !== channels) throw new Error(`decoder produced ${info.channels} channels where ${channels} were expected`);
-  const base = { sourceWidth: info.width, sourceHeight: info.height, channels, invert: false, units: IDENTITY_UNITS, format } as const;
+  if (info.channels !== channels)
+    throw new Error(`decoder produced ${info.channels} channels where ${channels} were expected`);
+  const base = {
+    sourceWidth: info.width,
+    sourceHeight: info.height,
+    channels,
+    invert: false,
+    units: IDENTITY_UNITS,
+    format,
+  } as const;
   // Area averaging in JS rather than sharp's resize: no ringing at hard edges, and the window is
   // taken from the full-resolution samples, as the engine does.
   if (!deep) {
-    const small = downscaleArea(new Uint8Array(data.buffer, data.byteOffset, data.length), info.width, info.height, channels, maxSide);
+    const small = downscaleArea(
+      new Uint8Array(data.buffer, data.byteOffset, data.length),
+      info.width,
+      info.height,
+      channels,
+      maxSide,
+    );
     return { ...base, ...small, bits: 8, window: FULL_8_BIT_WINDOW, sourceBits: 8 };
   }
   const samples = new Uint16Array(new Uint8Array(data).buffer); // a copy: sharp's buffer may be unaligned
   const window = percentileWindow(samples) ?? { center: 32767.5, width: 65535 };
-  return { ...base, ...downscaleArea(samples, info.width, info.height, channels, maxSide), bits: 16, window, sourceBits: 16 };
+  return {
+    ...base,
+    ...downscaleArea(samples, info.width, info.height, channels, maxSide),
+    bits: 16,
+    window,
+    sourceBits: 16,
+  };
 }
 
 /**
@@ -94,13 +125,22 @@ function dicomForDisplay(frame: Frame, maxSide: number): DisplayImage {
   const base = { sourceWidth, sourceHeight, format: 'dicom', sourceBits: attrs.bitsStored };
   if (attrs.samplesPerPixel === 3) {
     const rgb = renderColour(samples, attrs);
-    const small = downscaleArea(new Uint8Array(rgb.buffer, rgb.byteOffset, rgb.length), sourceWidth, sourceHeight, 3, maxSide);
+    const small = downscaleArea(
+      new Uint8Array(rgb.buffer, rgb.byteOffset, rgb.length),
+      sourceWidth,
+      sourceHeight,
+      3,
+      maxSide,
+    );
     return { ...base, ...small, channels: 3, bits: 8, window: FULL_8_BIT_WINDOW, invert: false, units: IDENTITY_UNITS };
   }
 
   const { rescaleSlope: slope, rescaleIntercept: intercept } = attrs;
   const stored = sampleRange(samples);
-  const [lo, hi] = [stored.min * slope + intercept, stored.max * slope + intercept].sort((a, b) => a - b) as [number, number];
+  const [lo, hi] = [stored.min * slope + intercept, stored.max * slope + intercept].sort((a, b) => a - b) as [
+    number,
+    number,
+  ];
   const integral = Number.isInteger(slope) && Number.isInteger(intercept);
   const scale = integral && hi - lo <= 65535 ? 1 : Math.max(hi - lo, Number.EPSILON) / 65535;
   const units = { scale, offset: lo };

@@ -17,8 +17,12 @@ export class ImageError extends Error {
  * libvips messages span several, often repeated, lines.
  */
 export function describeThrown(thrown: unknown): string {
-  if (thrown && typeof thrown === 'object' && !(thrown instanceof Error) && 'exception' in thrown) return describeThrown(thrown.exception);
+  if (thrown && typeof thrown === 'object' && !(thrown instanceof Error) && 'exception' in thrown)
+    return describeThrown(thrown.exception);
   const text = thrown instanceof Error ? thrown.message : String(thrown);
-  const lines = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
+  const lines = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
   return [...new Set(lines)].join('; ');
 }

@@ -18,7 +18,12 @@ export interface ResizePlan {
   transform: InputToImageTransform;
 }
 
-export function planResize(width: number, height: number, size: number, mode: ImagePreprocessSpec['resize']): ResizePlan {
+export function planResize(
+  width: number,
+  height: number,
+  size: number,
+  mode: ImagePreprocessSpec['resize'],
+): ResizePlan {
   let resizeWidth: number;
   let resizeHeight: number;
   switch (mode) {

@@ -57,7 +57,11 @@ export interface ModelInputJob {
 }
 
 /** Reads `path` (with every file guard) and makes its model-input tensor. */
-export async function modelInputFromFile(path: string, spec: ImagePreprocessSpec, limits?: ImageLimits): Promise<PreprocessedImage & { route: ModelInputRoute }> {
+export async function modelInputFromFile(
+  path: string,
+  spec: ImagePreprocessSpec,
+  limits?: ImageLimits,
+): Promise<PreprocessedImage & { route: ModelInputRoute }> {
   const { bytes, format } = await readImageFile(path, limits);
   return modelInputFromBytes(path, bytes, format, spec, limits);
 }
@@ -79,7 +83,12 @@ export async function modelInputFromBytes(
  * Reads the header (refusing an image over the pixel limit) and chooses the route, without
  * decoding pixels: the caller can give the costly 'decoded' route fewer slots than the other.
  */
-export async function planModelInput(path: string, bytes: Buffer, format: SourceFormat, limits?: ImageLimits): Promise<ModelInputJob> {
+export async function planModelInput(
+  path: string,
+  bytes: Buffer,
+  format: SourceFormat,
+  limits?: ImageLimits,
+): Promise<ModelInputJob> {
   const maxPixels = maxPixelsOf(limits);
   const wrap = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
@@ -91,11 +100,18 @@ export async function planModelInput(path: string, bytes: Buffer, format: Source
     }
   };
   if (format === 'dicom') {
-    return { route: 'decoded', run: (spec) => wrap(async () => preprocessImage(await decodeDicom(path, bytes, limits), spec)) };
+    return {
+      route: 'decoded',
+      run: (spec) => wrap(async () => preprocessImage(await decodeDicom(path, bytes, limits), spec)),
+    };
   }
   const meta = await wrap(() => readRasterHeader(path, bytes, format, maxPixels));
   if (!onePipelineFits(meta)) {
-    return { route: 'decoded', run: (spec) => wrap(async () => preprocessImage(await decodeRasterWithHeader(path, bytes, format, meta, maxPixels), spec)) };
+    return {
+      route: 'decoded',
+      run: (spec) =>
+        wrap(async () => preprocessImage(await decodeRasterWithHeader(path, bytes, format, meta, maxPixels), spec)),
+    };
   }
   return {
     route: 'one-pipeline',
@@ -113,7 +129,12 @@ export function onePipelineFits(meta: Metadata): boolean {
   return meta.depth === 'uchar' && !meta.hasAlpha && (meta.pages ?? 1) <= 1;
 }
 
-async function onePipeline(bytes: Buffer, meta: Metadata, spec: ImagePreprocessSpec, maxPixels: number): Promise<PreprocessedImage> {
+async function onePipeline(
+  bytes: Buffer,
+  meta: Metadata,
+  spec: ImagePreprocessSpec,
+  maxPixels: number,
+): Promise<PreprocessedImage> {
   // The size after EXIF orientation, which the decoder would have produced.
   const width = meta.autoOrient?.width ?? meta.width;
   const height = meta.autoOrient?.height ?? meta.height;
@@ -133,4 +154,3 @@ async function onePipeline(bytes: Buffer, meta: Metadata, spec: ImagePreprocessS
   pipeline = resizeToModelInput(pipeline, plan, spec.size, { fastShrinkOnLoad: FAST_SHRINK_ON_LOAD });
   return pipelineToTensor(pipeline, grey, spec, plan);
 }
-

@@ -76,5 +76,10 @@ export function isSharpPixelLimitError(thrown: unknown): boolean {
 
 /** A typed-array allocation that failed for its size (the image is larger than memory allows even under a raised limit). */
 export function isAllocationFailure(thrown: unknown): boolean {
-  return thrown instanceof RangeError && /invalid typed array length|array buffer allocation failed|invalid array buffer length|larger than/i.test(thrown.message);
+  return (
+    thrown instanceof RangeError &&
+    /invalid typed array length|array buffer allocation failed|invalid array buffer length|larger than/i.test(
+      thrown.message,
+    )
+  );
 }

@@ -17,7 +17,10 @@ export async function preprocessImage(img: DecodedImage, spec: ImagePreprocessSp
   // Grey sources stay one channel through the pipeline (repeated into the tensor later); colour → grey when asked.
   const grey = img.channels === 1 || spec.channels === 1;
   // Already decoded, so already admitted by the pixel limit (which may be raised above sharp's default of ~268 MP).
-  let pipeline = sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels }, limitInputPixels: false });
+  let pipeline = sharp(img.data, {
+    raw: { width: img.width, height: img.height, channels: img.channels },
+    limitInputPixels: false,
+  });
   if (grey && img.channels === 3) pipeline = pipeline.greyscale();
   return pipelineToTensor(resizeToModelInput(pipeline, plan, size), grey, spec, plan);
 }
@@ -26,7 +29,12 @@ export async function preprocessImage(img: DecodedImage, spec: ImagePreprocessSp
  * The geometry half of preprocessing, shared by both paths (from decoded pixels, and in one pipeline
  * from the file's bytes, image/model-input.ts): resize to the plan's size, then crop or pad to `size`.
  */
-export function resizeToModelInput(pipeline: Sharp, plan: ResizePlan, size: number, options: { fastShrinkOnLoad?: boolean } = {}): Sharp {
+export function resizeToModelInput(
+  pipeline: Sharp,
+  plan: ResizePlan,
+  size: number,
+  options: { fastShrinkOnLoad?: boolean } = {},
+): Sharp {
   pipeline = pipeline.resize(plan.resizeWidth, plan.resizeHeight, { fit: 'fill', kernel: 'cubic', ...options });
   if (plan.kind === 'crop') {
     pipeline = pipeline.extract({ left: plan.left, top: plan.top, width: size, height: size });
@@ -43,12 +51,22 @@ export function resizeToModelInput(pipeline: Sharp, plan: ResizePlan, size: numb
 }
 
 /** Runs a pipeline ending at the model-input size and normalises its 8-bit pixels into the CHW tensor. */
-export async function pipelineToTensor(pipeline: Sharp, grey: boolean, spec: ImagePreprocessSpec, plan: ResizePlan): Promise<PreprocessedImage> {
+export async function pipelineToTensor(
+  pipeline: Sharp,
+  grey: boolean,
+  spec: ImagePreprocessSpec,
+  plan: ResizePlan,
+): Promise<PreprocessedImage> {
   const { size } = spec;
   // extend() with a colour background would otherwise turn a grey image into RGB.
-  const { data, info } = await pipeline.toColourspace(grey ? 'b-w' : 'srgb').raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await pipeline
+    .toColourspace(grey ? 'b-w' : 'srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   if (info.width !== size || info.height !== size || info.channels !== (grey ? 1 : 3)) {
-    throw new Error(`preprocessImage: resize produced ${info.width}x${info.height}x${info.channels}, expected ${size}x${size}`);
+    throw new Error(
+      `preprocessImage: resize produced ${info.width}x${info.height}x${info.channels}, expected ${size}x${size}`,
+    );
   }
   return { tensor: toNormalisedChw(data, info.channels, spec), transform: plan.transform };
 }
@@ -75,13 +93,16 @@ export function checkSpec(spec: ImagePreprocessSpec): void {
     problems.push(`mean/std have ${spec.mean.length}/${spec.std.length} values for ${spec.channels} channels`);
   }
   if (spec.std.some((s) => !(s > 0))) problems.push('std values must be positive');
-  if (!['shortest-edge', 'squash', 'letterbox'].includes(spec.resize)) problems.push(`unknown resize mode '${String(spec.resize)}'`);
+  if (!['shortest-edge', 'squash', 'letterbox'].includes(spec.resize))
+    problems.push(`unknown resize mode '${String(spec.resize)}'`);
   if (problems.length > 0) throw new Error(`preprocessImage: bad preprocessing spec: ${problems.join('; ')}`);
 }
 
 function checkImage(img: DecodedImage): void {
   const expected = img.width * img.height * img.channels;
   if (!(img.width >= 1 && img.height >= 1) || img.data.length !== expected) {
-    throw new Error(`preprocessImage: image ${img.width}x${img.height}x${img.channels} needs ${expected} bytes, has ${img.data.length}`);
+    throw new Error(
+      `preprocessImage: image ${img.width}x${img.height}x${img.channels} needs ${expected} bytes, has ${img.data.length}`,
+    );
   }
 }

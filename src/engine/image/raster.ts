@@ -3,7 +3,13 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import type { DecodedImage } from '../types';
 import { ImageError, describeThrown } from './errors';
-import { type ImageLimits, checkImagePixels, maxPixelsOf, pixelLimitProblem, isSharpPixelLimitError } from './pixel-limit';
+import {
+  type ImageLimits,
+  checkImagePixels,
+  maxPixelsOf,
+  pixelLimitProblem,
+  isSharpPixelLimitError,
+} from './pixel-limit';
 import { windowUnsigned16 } from './window';
 
 export type RasterFormat = 'png' | 'jpeg' | 'tiff' | 'webp';
@@ -12,14 +18,20 @@ export type RasterFormat = 'png' | 'jpeg' | 'tiff' | 'webp';
  * The header of an image sharp reads, refused when over the pixel limit. sharp's own default limit
  * (~268 MP) is lifted for this read only: ours, from `limits`, decides, with a message that says how to raise it.
  */
-export async function readRasterHeader(path: string, bytes: Buffer, format: string, maxPixels: number): Promise<Metadata> {
+export async function readRasterHeader(
+  path: string,
+  bytes: Buffer,
+  format: string,
+  maxPixels: number,
+): Promise<Metadata> {
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (thrown) {
     throw new ImageError(path, `cannot decode ${format}: ${describeThrown(thrown)}`);
   }
-  if (meta.width === undefined || meta.height === undefined) throw new ImageError(path, `${format} header gives no width or height`);
+  if (meta.width === undefined || meta.height === undefined)
+    throw new ImageError(path, `${format} header gives no width or height`);
   checkImagePixels(path, meta.width, meta.height, maxPixels);
   return meta;
 }
@@ -35,13 +47,24 @@ export function explainSharpLimit(path: string, thrown: unknown, meta: Metadata,
   return new ImageError(path, pixelLimitProblem(meta.width ?? 0, meta.height ?? 0, maxPixels));
 }
 
-export async function decodeRaster(path: string, bytes: Buffer, format: RasterFormat, limits?: ImageLimits): Promise<DecodedImage> {
+export async function decodeRaster(
+  path: string,
+  bytes: Buffer,
+  format: RasterFormat,
+  limits?: ImageLimits,
+): Promise<DecodedImage> {
   const maxPixels = maxPixelsOf(limits);
   return decodeRasterWithHeader(path, bytes, format, await readRasterHeader(path, bytes, format, maxPixels), maxPixels);
 }
 
 /** decodeRaster with the header already read (and admitted) by readRasterHeader. */
-export async function decodeRasterWithHeader(path: string, bytes: Buffer, format: RasterFormat, meta: Metadata, maxPixels: number): Promise<DecodedImage> {
+export async function decodeRasterWithHeader(
+  path: string,
+  bytes: Buffer,
+  format: RasterFormat,
+  meta: Metadata,
+  maxPixels: number,
+): Promise<DecodedImage> {
   try {
     // Grey sources stay one channel; palette and CMYK images count as colour.
     const grey = meta.channels !== undefined && meta.channels <= 2 && !meta.isPalette;
@@ -55,12 +78,26 @@ export async function decodeRasterWithHeader(path: string, bytes: Buffer, format
         .toBuffer({ resolveWithObject: true });
       checkChannels(path, info.channels, channels);
       const windowed = windowUnsigned16(asUint16(data));
-      return { data: windowed.data, width: info.width, height: info.height, channels, format, sourceBits: 16, window: windowed.window };
+      return {
+        data: windowed.data,
+        width: info.width,
+        height: info.height,
+        channels,
+        format,
+        sourceBits: 16,
+        window: windowed.window,
+      };
     }
     if (meta.depth !== undefined && meta.depth !== 'uchar') {
-      throw new ImageError(path, `unsupported ${format} sample format '${meta.depth}' (only 8- and 16-bit integer images are read)`);
+      throw new ImageError(
+        path,
+        `unsupported ${format} sample format '${meta.depth}' (only 8- and 16-bit integer images are read)`,
+      );
     }
-    const { data, info } = await pipeline.toColourspace(grey ? 'b-w' : 'srgb').raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await pipeline
+      .toColourspace(grey ? 'b-w' : 'srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     checkChannels(path, info.channels, channels);
     return { data, width: info.width, height: info.height, channels, format, sourceBits: 8 };
   } catch (thrown) {

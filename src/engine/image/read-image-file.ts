@@ -14,7 +14,10 @@ import { type ImageLimits, maxPixelsOf, megabytes, megapixels, RAISE_PIXEL_LIMIT
  */
 export const FILE_BYTES_PER_PIXEL = 8;
 
-export async function readImageFile(path: string, limits?: ImageLimits): Promise<{ bytes: Buffer; format: SourceFormat }> {
+export async function readImageFile(
+  path: string,
+  limits?: ImageLimits,
+): Promise<{ bytes: Buffer; format: SourceFormat }> {
   const bytes = await readImageBytes(path, limits);
   return { bytes, format: imageFormatOf(path, bytes) };
 }
@@ -73,6 +76,9 @@ export function checkImageFileStat(path: string, stat: Stats | BigIntStats, maxP
   if (!stat.isFile()) throw new ImageError(path, 'not a regular file (a pipe, device or socket named like an image)');
   const size = Number(stat.size);
   if (size > maxBytes) {
-    throw new ImageError(path, `file is ${megabytes(size)}, more than any image within the ${megapixels(maxPixels)} limit needs (${megabytes(maxBytes)}; ${RAISE_PIXEL_LIMIT})`);
+    throw new ImageError(
+      path,
+      `file is ${megabytes(size)}, more than any image within the ${megapixels(maxPixels)} limit needs (${megabytes(maxBytes)}; ${RAISE_PIXEL_LIMIT})`,
+    );
   }
 }

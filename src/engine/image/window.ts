@@ -112,7 +112,9 @@ export function applyLut(samples: Samples, range: SampleRange, lut: Uint8Array):
 export function windowUnsigned16(samples: Uint16Array): { data: Buffer; window: IntensityWindow } {
   const range = sampleRange(samples);
   const bounds = percentileBounds(samples, range);
-  const window = bounds ? windowFromBounds(bounds.lo, bounds.hi, 'percentile') : windowFromBounds(0, 65535, 'full-range');
+  const window = bounds
+    ? windowFromBounds(bounds.lo, bounds.hi, 'percentile')
+    : windowFromBounds(0, 65535, 'full-range');
   const lut = buildLut(range, (v) => voi(v, window.center, window.width, 'LINEAR_EXACT'));
   return { data: applyLut(samples, range, lut), window };
 }

@@ -107,7 +107,14 @@ export async function currentEnvironment(): Promise<ProviderEnvironment> {
 /** onnxruntime-node's bin/napi-v6/<platform>/<arch>/ (where its binding.ts loads the addon from), or null. */
 function ortBinDir(): string | null {
   try {
-    const dir = join(dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
+    const dir = join(
+      dirname(require.resolve('onnxruntime-node')),
+      '..',
+      'bin',
+      'napi-v6',
+      process.platform,
+      process.arch,
+    );
     return existsSync(join(dir, 'onnxruntime_binding.node')) ? dir : null;
   } catch {
     return null;
@@ -134,8 +141,10 @@ export function autoAccelerators(platform: NodeJS.Platform, arch: string): Accel
  * as onnxruntime's "Failed to load shared library" (or, for a delay-loaded DLL, worse), so it is checked first.
  */
 function requiredFiles(provider: Accelerator, platform: NodeJS.Platform): string[] {
-  if (provider === 'cuda' && platform === 'linux') return ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so'];
-  if (provider === 'cuda' && platform === 'win32') return ['onnxruntime_providers_shared.dll', 'onnxruntime_providers_cuda.dll'];
+  if (provider === 'cuda' && platform === 'linux')
+    return ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so'];
+  if (provider === 'cuda' && platform === 'win32')
+    return ['onnxruntime_providers_shared.dll', 'onnxruntime_providers_cuda.dll'];
   if (provider === 'dml' && platform === 'win32') return ['DirectML.dll'];
   return [];
 }
@@ -150,7 +159,8 @@ interface Unusable {
 /** Why `provider` cannot even be tried with this onnxruntime-node, or null when it can. */
 export function absenceReason(provider: Accelerator, env: ProviderEnvironment): string | null {
   const backend = env.backends.find((b) => b.name === provider);
-  if (!backend && env.listError !== undefined) return `onnxruntime-node could not list its execution providers: ${env.listError}`;
+  if (!backend && env.listError !== undefined)
+    return `onnxruntime-node could not list its execution providers: ${env.listError}`;
   if (!backend) {
     const has = env.backends.map((b) => b.name).join(', ') || 'none';
     return `this onnxruntime-node build (${env.platform}/${env.arch}) has no ${LABEL[provider]} (${provider}) execution provider (it has: ${has})`;
@@ -171,12 +181,17 @@ export function absenceReason(provider: Accelerator, env: ProviderEnvironment): 
 }
 
 /** The accelerators to try for `choice`, in order, and those left out with the reason. */
-export function planDevice(choice: DeviceChoice, env: ProviderEnvironment): { tryOrder: Accelerator[]; unusable: Unusable[] } {
+export function planDevice(
+  choice: DeviceChoice,
+  env: ProviderEnvironment,
+): { tryOrder: Accelerator[]; unusable: Unusable[] } {
   const wanted: Accelerator[] =
     choice === 'cpu'
       ? []
       : choice === 'auto'
-        ? autoAccelerators(env.platform, env.arch).filter((p) => env.listError !== undefined || env.backends.some((b) => b.name === p))
+        ? autoAccelerators(env.platform, env.arch).filter(
+            (p) => env.listError !== undefined || env.backends.some((b) => b.name === p),
+          )
         : [choice];
   const tryOrder: Accelerator[] = [];
   const unusable: Unusable[] = [];
@@ -208,7 +223,11 @@ export async function openOnDevice<T>(
       const value = await open(provider);
       return { value, device: { requested: choice, provider, notes: fallbackNotes(choice, unusable, provider, env) } };
     } catch (err) {
-      unusable.push({ provider, kind: 'failed', why: `onnxruntime could not run the model with it: ${errorMessage(err).trim()}` });
+      unusable.push({
+        provider,
+        kind: 'failed',
+        why: `onnxruntime could not run the model with it: ${errorMessage(err).trim()}`,
+      });
     }
   }
   const value = await open('cpu');
@@ -216,11 +235,18 @@ export async function openOnDevice<T>(
 }
 
 /** The notes for the user: nothing when the request was met; otherwise what was asked, why not, what runs. */
-function fallbackNotes(choice: DeviceChoice, unusable: Unusable[], used: ProviderName, env: ProviderEnvironment): string[] {
+function fallbackNotes(
+  choice: DeviceChoice,
+  unusable: Unusable[],
+  used: ProviderName,
+  env: ProviderEnvironment,
+): string[] {
   if (choice === 'cpu') return [];
   const instead = used === 'cpu' ? 'CPU' : used;
   if (choice !== 'auto') {
-    return unusable.map((u) => `Device '${choice}' was asked for but cannot be used: ${u.why}. Running on ${instead} instead.`);
+    return unusable.map(
+      (u) => `Device '${choice}' was asked for but cannot be used: ${u.why}. Running on ${instead} instead.`,
+    );
   }
   if (used !== 'cpu') {
     // 'auto' found an accelerator: an earlier one missing from this install is no news, one that failed is.
@@ -230,7 +256,9 @@ function fallbackNotes(choice: DeviceChoice, unusable: Unusable[], used: Provide
   }
   if (unusable.length === 0) {
     const known = (Object.keys(LABEL) as Accelerator[]).map((p) => `${LABEL[p]} (${p})`).join(', ');
-    return [`Device 'auto': this onnxruntime-node build (${env.platform}/${env.arch}) has none of the accelerators radalign uses: ${known}. Running on CPU.`];
+    return [
+      `Device 'auto': this onnxruntime-node build (${env.platform}/${env.arch}) has none of the accelerators radalign uses: ${known}. Running on CPU.`,
+    ];
   }
   const whys = unusable.map((u) => `${u.provider}: ${u.why}`).join('; ');
   return [`Device 'auto' found no accelerator it can use (${whys}). Running on CPU.`];

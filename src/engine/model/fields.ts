@@ -12,7 +12,8 @@ export class Fields {
     value: unknown,
     private readonly prefix = '',
   ) {
-    if (!isObject(value)) throw new ModelError(file, prefix ? `field '${prefix}' must be an object` : 'must hold a JSON object');
+    if (!isObject(value))
+      throw new ModelError(file, prefix ? `field '${prefix}' must be an object` : 'must hold a JSON object');
     this.obj = value;
   }
 

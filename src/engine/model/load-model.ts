@@ -14,10 +14,16 @@ import type { ClipModel, LoadModelOptions } from './types';
  */
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<ClipModel> {
   // Refused before anything is read: the value came from a flag or a setting, not from the folder.
-  if (options.device !== undefined && !isDeviceChoice(options.device)) throw new RangeError(unknownDeviceMessage(options.device));
+  if (options.device !== undefined && !isDeviceChoice(options.device))
+    throw new RangeError(unknownDeviceMessage(options.device));
   const plan = await planModel(dir);
   checkPlanFiles(plan);
-  const tokenizer = await TextTokenizer.load(plan.tokenizer.file, plan.tokenizer.configFile, plan.maxTextLength, plan.settingsFile);
+  const tokenizer = await TextTokenizer.load(
+    plan.tokenizer.file,
+    plan.tokenizer.configFile,
+    plan.maxTextLength,
+    plan.settingsFile,
+  );
   const identity = await modelIdentity(plan.dir, plan.identityFiles);
   return OnnxClipModel.open(plan, tokenizer, identity, options);
 }

@@ -56,10 +56,14 @@ export async function planFromManifest(dir: string): Promise<ModelPlan> {
     textEmbeds: t.string('textEmbeds'),
   };
   const tokenizerConfig = m.optionalString('tokenizerConfig');
-  const tokenizer = { file: at(m.string('tokenizer')), configFile: tokenizerConfig === null ? null : at(tokenizerConfig) };
+  const tokenizer = {
+    file: at(m.string('tokenizer')),
+    configFile: tokenizerConfig === null ? null : at(tokenizerConfig),
+  };
 
   const maxTextLength = m.number('maxTextLength', 'positive-integer');
-  if (maxTextLength < 2) m.fail('maxTextLength', `must leave room for text between special tokens (got ${maxTextLength})`);
+  if (maxTextLength < 2)
+    m.fail('maxTextLength', `must leave room for text between special tokens (got ${maxTextLength})`);
   const patchGrid = readPatchGrid(m, vision.patchEmbeds !== null);
 
   return {
@@ -76,7 +80,13 @@ export async function planFromManifest(dir: string): Promise<ModelPlan> {
     embedDim: m.number('embedDim', 'positive-integer'),
     logitScale: m.optionalNumber('logitScale', 'positive') ?? DEFAULT_LOGIT_SCALE,
     patchGrid,
-    identityFiles: [file, tokenizer.file, ...(tokenizer.configFile ? [tokenizer.configFile] : []), vision.file, text.file],
+    identityFiles: [
+      file,
+      tokenizer.file,
+      ...(tokenizer.configFile ? [tokenizer.configFile] : []),
+      vision.file,
+      text.file,
+    ],
   };
 }
 
@@ -98,7 +108,8 @@ function readImageSpec(img: Fields): ImagePreprocessSpec {
 
 function readPatchGrid(m: Fields, hasPatchOutput: boolean): [number, number] | null {
   if (!hasPatchOutput) {
-    if (m.has('patchGrid')) m.fail('patchGrid', "is set but vision.patchEmbeds is not; name the patch output or drop patchGrid");
+    if (m.has('patchGrid'))
+      m.fail('patchGrid', 'is set but vision.patchEmbeds is not; name the patch output or drop patchGrid');
     return null;
   }
   if (!m.has('patchGrid')) throw new ModelError(m.file, "missing field 'patchGrid' (required with vision.patchEmbeds)");

@@ -39,9 +39,15 @@ export class OnnxClipModel implements ClipModel {
    * Opens both sessions, checks names against the plan and runs one sample through each to check shapes:
    * on the accelerator `options.device` asks for when that works, else on CPU (info.device says which, and why).
    */
-  static async open(plan: ModelPlan, tokenizer: TextTokenizer, identity: string, options: LoadModelOptions = {}): Promise<OnnxClipModel> {
+  static async open(
+    plan: ModelPlan,
+    tokenizer: TextTokenizer,
+    identity: string,
+    options: LoadModelOptions = {},
+  ): Promise<OnnxClipModel> {
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a whole number ≥ 1 (got ${batchSize})`);
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new RangeError(`batchSize must be a whole number ≥ 1 (got ${batchSize})`);
     const threads = options.threads ?? 0;
 
     const { value: opened, device } = await openOnDevice(options.device ?? DEFAULT_DEVICE, (provider) =>
@@ -71,7 +77,9 @@ export class OnnxClipModel implements ClipModel {
     tensors.forEach((t, i) => {
       if (t.length !== want) {
         const { channels, size } = this.info.preprocess;
-        throw new RangeError(`image tensor ${i} has ${t.length} values; ${this.info.id} needs ${channels}×${size}×${size} = ${want}`);
+        throw new RangeError(
+          `image tensor ${i} has ${t.length} values; ${this.info.id} needs ${channels}×${size}×${size} = ${want}`,
+        );
       }
     });
     return inBatches(tensors, limit(this.batchSize, this.vision.maxBatch), (batch) => this.vision.run(batch));
@@ -99,7 +107,12 @@ export class OnnxClipModel implements ClipModel {
 }
 
 /** Both sessions on `provider`, names checked and the dry run passed; everything opened is released on failure. */
-async function openSessions(plan: ModelPlan, tokenizer: TextTokenizer, threads: number, provider: ProviderName): Promise<OpenSessions> {
+async function openSessions(
+  plan: ModelPlan,
+  tokenizer: TextTokenizer,
+  threads: number,
+  provider: ProviderName,
+): Promise<OpenSessions> {
   const visionSession = await openSession(plan.vision.file, threads, provider);
   const textSession = await openSession(plan.text.file, threads, provider).catch(async (err: unknown) => {
     await visionSession.release();
@@ -134,7 +147,10 @@ async function dryRun(
   );
   const embedDim = image.embed.length;
   if (plan.embedDim !== null && embedDim !== plan.embedDim) {
-    throw new ModelError(vision.file, `'${plan.vision.imageEmbeds}' is ${embedDim} wide but ${settings} says the embedding width is ${plan.embedDim}`);
+    throw new ModelError(
+      vision.file,
+      `'${plan.vision.imageEmbeds}' is ${embedDim} wide but ${settings} says the embedding width is ${plan.embedDim}`,
+    );
   }
   if (plan.patchGrid && image.patches) {
     const [r, c] = plan.patchGrid;

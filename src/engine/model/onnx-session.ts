@@ -5,7 +5,11 @@ import { errorMessage } from './json-file';
 import { ModelError } from './types';
 
 /** Opens `file` on `provider` (default CPU); see execution-providers.ts for the options each provider gets. */
-export async function openSession(file: string, threads: number, provider: ProviderName = 'cpu'): Promise<InferenceSession> {
+export async function openSession(
+  file: string,
+  threads: number,
+  provider: ProviderName = 'cpu',
+): Promise<InferenceSession> {
   // Default options are the fast ones here; only the thread count and the provider are configurable (never executionMode 'parallel').
   const options = sessionOptionsFor(provider, threads);
   try {
@@ -34,7 +38,10 @@ export function requireName(
 export function rejectUnfedInputs(session: InferenceSession, file: string, fed: string[], declaredBy: string): void {
   const unfed = session.inputNames.filter((n) => !fed.includes(n));
   if (unfed.length > 0) {
-    throw new ModelError(file, `needs input(s) ${list(unfed)} that ${declaredBy} does not name; radalign feeds only ${list(fed)}`);
+    throw new ModelError(
+      file,
+      `needs input(s) ${list(unfed)} that ${declaredBy} does not name; radalign feeds only ${list(fed)}`,
+    );
   }
 }
 
@@ -53,7 +60,10 @@ export function batchLimit(session: InferenceSession, file: string, name: string
   const first = meta?.isTensor ? meta.shape[0] : undefined;
   if (typeof first !== 'number' || first <= 0) return null;
   if (first === 1) return 1;
-  throw new ModelError(file, `input '${name}' has a fixed batch of ${first}; export it with a dynamic batch axis (or batch 1)`);
+  throw new ModelError(
+    file,
+    `input '${name}' has a fixed batch of ${first}; export it with a dynamic batch axis (or batch 1)`,
+  );
 }
 
 function list(names: readonly string[]): string {

@@ -29,11 +29,15 @@ export async function planFromOptimum(dir: string): Promise<ModelPlan> {
 
   const visionConfig = config.optionalObject('vision_config');
   const channels = visionConfig?.optionalNumber('num_channels', 'positive-integer') ?? 3;
-  if (channels !== 1 && channels !== 3) throw new ModelError(configFile, `field 'vision_config.num_channels' must be 1 or 3 (got ${channels})`);
+  if (channels !== 1 && channels !== 3)
+    throw new ModelError(configFile, `field 'vision_config.num_channels' must be 1 or 3 (got ${channels})`);
   const preprocess = readPreprocessor(preprocessor, channels);
   const modelImageSize = visionConfig?.optionalNumber('image_size', 'positive-integer') ?? null;
   if (modelImageSize !== null && modelImageSize !== preprocess.size) {
-    throw new ModelError(preprocessorFile, `crops to ${preprocess.size} px but config.json vision_config.image_size is ${modelImageSize}`);
+    throw new ModelError(
+      preprocessorFile,
+      `crops to ${preprocess.size} px but config.json vision_config.image_size is ${modelImageSize}`,
+    );
   }
 
   const logScale = config.optionalNumber('logit_scale_init_value');
@@ -130,5 +134,8 @@ function readMaxTextLength(config: Fields, tokenizerConfig: Fields | null): numb
   if (fromModel != null) return fromModel;
   const fromTokenizer = tokenizerConfig?.optionalNumber('model_max_length', 'positive-integer');
   if (fromTokenizer != null && fromTokenizer < SANE_MAX_LENGTH) return fromTokenizer;
-  throw new ModelError(config.file, "missing field 'text_config.max_position_embeddings' (the text model's token limit)");
+  throw new ModelError(
+    config.file,
+    "missing field 'text_config.max_position_embeddings' (the text model's token limit)",
+  );
 }

@@ -51,7 +51,11 @@ export class TextRunner {
 
   private tensor(values: number[], dims: number[]): Tensor {
     return this.intType === 'int64'
-      ? new Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims)
+      ? new Tensor(
+          'int64',
+          BigInt64Array.from(values, (v) => BigInt(v)),
+          dims,
+        )
       : new Tensor('int32', Int32Array.from(values), dims);
   }
 }
@@ -59,5 +63,8 @@ export class TextRunner {
 function pickIntType(session: InferenceSession, file: string, inputs: string[]): 'int64' | 'int32' {
   const types = new Set(inputs.map((name) => inputType(session, name) ?? 'int64'));
   if (types.size === 1 && (types.has('int64') || types.has('int32'))) return [...types][0] as 'int64' | 'int32';
-  throw new ModelError(file, `text inputs ${inputs.join(', ')} are ${[...types].join('/')}; radalign feeds int64 (or int32) ids`);
+  throw new ModelError(
+    file,
+    `text inputs ${inputs.join(', ')} are ${[...types].join('/')}; radalign feeds int64 (or int32) ids`,
+  );
 }

@@ -17,7 +17,12 @@ export class TextTokenizer {
    * Loads `file` (tokenizer.json) with the optional tokenizer_config.json. `settingsFile` is blamed when
    * maxLength leaves no room for text.
    */
-  static async load(file: string, configFile: string | null, maxLength: number, settingsFile: string): Promise<TextTokenizer> {
+  static async load(
+    file: string,
+    configFile: string | null,
+    maxLength: number,
+    settingsFile: string,
+  ): Promise<TextTokenizer> {
     const json = await readJsonFile(file);
     if (!isObject(json)) throw new ModelError(file, 'must hold a JSON object');
     const config = configFile ? await readJsonFile(configFile) : {};
@@ -33,7 +38,10 @@ export class TextTokenizer {
       throw new ModelError(file, `tokenizers.js cannot use it: ${errorMessage(err)}`);
     }
     if (specials >= maxLength) {
-      throw new ModelError(settingsFile, `max text length ${maxLength} leaves no room for text after ${specials} special tokens`);
+      throw new ModelError(
+        settingsFile,
+        `max text length ${maxLength} leaves no room for text after ${specials} special tokens`,
+      );
     }
     return new TextTokenizer(tokenizer, maxLength, padIdOf(json, config, tokenizer));
   }
@@ -47,7 +55,11 @@ export class TextTokenizer {
   encode(text: string): number[] {
     const full = this.tokenizer.encode(text).ids;
     if (full.length <= this.maxLength) return full;
-    return truncateKeepingSpecials(full, this.tokenizer.encode(text, { add_special_tokens: false }).ids, this.maxLength);
+    return truncateKeepingSpecials(
+      full,
+      this.tokenizer.encode(text, { add_special_tokens: false }).ids,
+      this.maxLength,
+    );
   }
 }
 

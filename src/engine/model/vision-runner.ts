@@ -47,7 +47,9 @@ export class VisionRunner {
     const out = await this.session.run(feeds, fetches);
 
     const embeds = rows(out[this.names.imageEmbeds], this.names.imageEmbeds, this.file, n, 2);
-    const patches = this.names.patchEmbeds ? rows(out[this.names.patchEmbeds], this.names.patchEmbeds, this.file, n, 3) : null;
+    const patches = this.names.patchEmbeds
+      ? rows(out[this.names.patchEmbeds], this.names.patchEmbeds, this.file, n, 3)
+      : null;
     return embeds.map((embed, i) => (patches ? { embed, patches: patches[i] } : { embed }));
   }
 }

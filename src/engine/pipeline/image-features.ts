@@ -43,7 +43,10 @@ export const DECODE_CONCURRENCY = 2;
  * sharp and file reads share libuv's pool (4 threads unless UV_THREADPOOL_SIZE says otherwise) with
  * onnxruntime's runs, so more than 3 would only queue there; one file in flight is left for lookups.
  */
-export const ONE_PIPELINE_CONCURRENCY = Math.max(DECODE_CONCURRENCY, Math.min(FILES_IN_FLIGHT - 1, availableParallelism()));
+export const ONE_PIPELINE_CONCURRENCY = Math.max(
+  DECODE_CONCURRENCY,
+  Math.min(FILES_IN_FLIGHT - 1, availableParallelism()),
+);
 
 /** Batches of tensors that may wait for the model while later images decode (a 224² RGB tensor is 0.6 MB). */
 export const BATCHES_WAITING = 2;
@@ -119,8 +122,10 @@ export class ImageFeatureStore {
     options: ImageFeatureOptions = {},
   ) {
     this.batchSize = options.batchSize ?? DEFAULT_ENCODE_BATCH;
-    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new RangeError(`batchSize must be a whole number ≥ 1 (got ${this.batchSize})`);
-    this.identity = options.identity !== undefined ? options.identity : cache.dir ? new FileIdentityIndex(cache.dir) : null;
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1)
+      throw new RangeError(`batchSize must be a whole number ≥ 1 (got ${this.batchSize})`);
+    this.identity =
+      options.identity !== undefined ? options.identity : cache.dir ? new FileIdentityIndex(cache.dir) : null;
   }
 
   /** Writes the identity index if this run changed it. Call once at the end of a run (also when it is cancelled); never throws. */
@@ -143,7 +148,9 @@ export class ImageFeatureStore {
     // batches while later files are still being read and decoded; sharp and onnxruntime both work
     // off the JS thread, so the two overlap. A file is read at most once: the bytes hashed are the
     // bytes decoded, so an entry is always stored under the hash of what made it.
-    const encoder = new BatchQueue<ReadyImage>(this.batchSize, (BATCHES_WAITING + 1) * this.batchSize, (batch) => this.encodeBatch(batch, out));
+    const encoder = new BatchQueue<ReadyImage>(this.batchSize, (BATCHES_WAITING + 1) * this.batchSize, (batch) =>
+      this.encodeBatch(batch, out),
+    );
     const slots = { decoded: new Slots(DECODE_CONCURRENCY), 'one-pipeline': new Slots(ONE_PIPELINE_CONCURRENCY) };
     await mapLimit(paths, FILES_IN_FLIGHT, async (path) => {
       if (encoder.failed) return;
@@ -171,7 +178,9 @@ export class ImageFeatureStore {
     return {
       contentHash,
       key: hashKey('image', IMAGE_PIPELINE_VERSION, info.identity, contentHash),
-      occKey: occlusion ? hashKey('occlusion', IMAGE_PIPELINE_VERSION, String(OCCLUSION_GRID), info.identity, contentHash) : null,
+      occKey: occlusion
+        ? hashKey('occlusion', IMAGE_PIPELINE_VERSION, String(OCCLUSION_GRID), info.identity, contentHash)
+        : null,
     };
   }
 
@@ -227,14 +236,21 @@ export class ImageFeatureStore {
   }
 
   /** The cached features of `path`, or its keys (and its bytes when they were read to hash them). */
-  private async lookup(path: string, occlusion: boolean): Promise<{ features: ImageFeatures } | (CacheKeys & { bytes: Buffer | null })> {
+  private async lookup(
+    path: string,
+    occlusion: boolean,
+  ): Promise<{ features: ImageFeatures } | (CacheKeys & { bytes: Buffer | null })> {
     const info = this.model.info;
     const { contentHash, bytes } = await this.contentHashOf(path);
     const keys = this.keysOf(contentHash, occlusion);
     const hit = await this.cache.get<ImageMeta>(keys.key, imageEntryShape(info));
-    const occHit = keys.occKey ? await this.cache.get<ImageMeta>(keys.occKey, occlusionEntryShape(info, OCCLUSION_GRID)) : null;
+    const occHit = keys.occKey
+      ? await this.cache.get<ImageMeta>(keys.occKey, occlusionEntryShape(info, OCCLUSION_GRID))
+      : null;
     if (hit && (!keys.occKey || occHit)) {
-      return { features: this.assemble(hit.arrays[0], hit.arrays[1] ?? null, occHit?.arrays[0] ?? null, hit.meta.transform) };
+      return {
+        features: this.assemble(hit.arrays[0], hit.arrays[1] ?? null, occHit?.arrays[0] ?? null, hit.meta.transform),
+      };
     }
     return { ...keys, bytes };
   }
@@ -279,7 +295,11 @@ export class ImageFeatureStore {
    * `keys` (the file changed without its status showing it, or since it was hashed), the keys are
    * remade from these bytes and the identity index is corrected.
    */
-  private async readChecked(path: string, keys: CacheKeys, occlusion: boolean): Promise<{ bytes: Buffer; keys: CacheKeys }> {
+  private async readChecked(
+    path: string,
+    keys: CacheKeys,
+    occlusion: boolean,
+  ): Promise<{ bytes: Buffer; keys: CacheKeys }> {
     const read = await readImageBytesWithStat(path, this.limits);
     const contentHash = hashKey(read.bytes);
     if (contentHash === keys.contentHash) return { bytes: read.bytes, keys };
@@ -297,7 +317,10 @@ export class ImageFeatureStore {
     await Promise.all(
       batch.map((r, i) => {
         const enc = encodings[i]!;
-        return this.cache.put<ImageMeta>(r.key, { meta: { transform: r.transform }, arrays: enc.patches ? [enc.embed, enc.patches] : [enc.embed] });
+        return this.cache.put<ImageMeta>(r.key, {
+          meta: { transform: r.transform },
+          arrays: enc.patches ? [enc.embed, enc.patches] : [enc.embed],
+        });
       }),
     );
     for (let i = 0; i < batch.length; i++) {
@@ -312,11 +335,32 @@ export class ImageFeatureStore {
     }
   }
 
-  private assemble(embed: Float32Array, patches: Float32Array | null, occluded: Float32Array | null, transform: InputToImageTransform): ImageFeatures {
+  private assemble(
+    embed: Float32Array,
+    patches: Float32Array | null,
+    occluded: Float32Array | null,
+    transform: InputToImageTransform,
+  ): ImageFeatures {
     const grid = this.model.info.patchGrid;
     const dim = this.model.info.embedDim;
-    if (patches && grid) return { embed: normalize(embed), cells: normalizeRows(patches, dim), cellKind: 'patch', rows: grid[0], cols: grid[1], transform };
-    if (occluded) return { embed: normalize(embed), cells: normalizeRows(occluded, dim), cellKind: 'occlusion', rows: OCCLUSION_GRID, cols: OCCLUSION_GRID, transform };
+    if (patches && grid)
+      return {
+        embed: normalize(embed),
+        cells: normalizeRows(patches, dim),
+        cellKind: 'patch',
+        rows: grid[0],
+        cols: grid[1],
+        transform,
+      };
+    if (occluded)
+      return {
+        embed: normalize(embed),
+        cells: normalizeRows(occluded, dim),
+        cellKind: 'occlusion',
+        rows: OCCLUSION_GRID,
+        cols: OCCLUSION_GRID,
+        transform,
+      };
     return { embed: normalize(embed), cells: null, cellKind: null, rows: 0, cols: 0, transform };
   }
 

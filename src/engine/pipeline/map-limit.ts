@@ -1,5 +1,9 @@
 // Runs an async function over items with at most `limit` in flight.
-export async function mapLimit<T>(items: T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function mapLimit<T>(
+  items: T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {
@@ -16,7 +20,8 @@ export class Slots {
   private readonly waiting: (() => void)[] = [];
 
   constructor(count: number) {
-    if (!Number.isInteger(count) || count < 1) throw new RangeError(`slot count must be a whole number ≥ 1 (got ${count})`);
+    if (!Number.isInteger(count) || count < 1)
+      throw new RangeError(`slot count must be a whole number ≥ 1 (got ${count})`);
     this.free = count;
   }
 
@@ -51,8 +56,10 @@ export class BatchQueue<T> {
     private readonly maxWaiting: number,
     private readonly run: (batch: T[]) => Promise<void>,
   ) {
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size must be a whole number ≥ 1 (got ${batchSize})`);
-    if (!(maxWaiting >= batchSize)) throw new RangeError(`maxWaiting (${maxWaiting}) must be at least the batch size (${batchSize})`);
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new RangeError(`batch size must be a whole number ≥ 1 (got ${batchSize})`);
+    if (!(maxWaiting >= batchSize))
+      throw new RangeError(`maxWaiting (${maxWaiting}) must be at least the batch size (${batchSize})`);
   }
 
   get failed(): boolean {
@@ -60,7 +67,8 @@ export class BatchQueue<T> {
   }
 
   async push(item: T): Promise<void> {
-    while (!this.failure && this.queued.length >= this.maxWaiting) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    while (!this.failure && this.queued.length >= this.maxWaiting)
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
     if (this.failure) throw this.failure.error;
     this.queued.push(item);
     this.pump();

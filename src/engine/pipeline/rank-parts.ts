@@ -42,7 +42,11 @@ interface PairPlace {
 }
 
 /** Ranks the pairs of `parts` (in discovery order) and writes them to `out`; says how. */
-export async function rankParts(parts: PairFilesReader[], out: StoreWriter, options: RankPartsOptions): Promise<{ pairs: number; ranking: 'full' | 'updated' }> {
+export async function rankParts(
+  parts: PairFilesReader[],
+  out: StoreWriter,
+  options: RankPartsOptions,
+): Promise<{ pairs: number; ranking: 'full' | 'updated' }> {
   const cancelled = () => {
     if (options.signal?.aborted) throw new ScoreCancelled();
   };
@@ -54,11 +58,19 @@ export async function rankParts(parts: PairFilesReader[], out: StoreWriter, opti
   let lastOrder = -1;
   for (let p = 0; p < parts.length; p++) {
     for await (const { pair } of parts[p].records()) {
-      if (pair.order <= lastOrder) throw new Error(`pair "${pair.id}" (discovery position ${pair.order}) comes after position ${lastOrder}: the parts are not in discovery order`);
+      if (pair.order <= lastOrder)
+        throw new Error(
+          `pair "${pair.id}" (discovery position ${pair.order}) comes after position ${lastOrder}: the parts are not in discovery order`,
+        );
       if (seen.has(pair.id)) throw new Error(`pair id "${pair.id}" appears in two parts`);
       seen.add(pair.id);
       lastOrder = pair.order;
-      places.push({ id: pair.id, score: pair.score, textKey: hashKey(pair.reportText.replace(/\s+/g, ' ').trim().toLowerCase()), firstSentence: imageScores.length });
+      places.push({
+        id: pair.id,
+        score: pair.score,
+        textKey: hashKey(pair.reportText.replace(/\s+/g, ' ').trim().toLowerCase()),
+        firstSentence: imageScores.length,
+      });
       for (const s of pair.sentences) imageScores.push(s.imageScore);
       frequencies.add(pair.sentences.flatMap((s) => terms(s.text)));
     }
@@ -98,16 +110,28 @@ export async function rankParts(parts: PairFilesReader[], out: StoreWriter, opti
   let ranking: PairRanking[];
   const unchanged = options.before && unchangedIndices(places, options.before);
   if (options.before && unchanged) {
-    ranking = updateRanking(options.before.ranking, { images: study, reports: report, keys }, unchanged, dim, options.bestCount);
+    ranking = updateRanking(
+      options.before.ranking,
+      { images: study, reports: report, keys },
+      unchanged,
+      dim,
+      options.bestCount,
+    );
   } else {
-    ranking = await rankPairs({ images: study, reports: report, dim, reportKeys: keys, bestCount: options.bestCount }, { threads: options.threads, onProgress: options.onProgress });
+    ranking = await rankPairs(
+      { images: study, reports: report, dim, reportKeys: keys, bestCount: options.bestCount },
+      { threads: options.threads, onProgress: options.onProgress },
+    );
   }
   cancelled();
 
   // Most suspicious first; among equals, the lower absolute match first, then the id.
   const suspicion = ranking.map((r) => round(r.suspicion));
   const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => suspicion[b] - suspicion[a] || places[a].score - places[b].score || (places[a].id < places[b].id ? -1 : 1));
+  order.sort(
+    (a, b) =>
+      suspicion[b] - suspicion[a] || places[a].score - places[b].score || (places[a].id < places[b].id ? -1 : 1),
+  );
   const rankOf = new Int32Array(n);
   order.forEach((i, r) => (rankOf[i] = r));
 
@@ -118,7 +142,8 @@ export async function rankParts(parts: PairFilesReader[], out: StoreWriter, opti
     for await (const { pair } of parts[p].records()) {
       if (i % 1024 === 0) cancelled();
       const place = places[i];
-      if (pair.id !== place.id) throw new Error(`${pair.id} read where ${place.id} was: a part changed while it was ranked`);
+      if (pair.id !== place.id)
+        throw new Error(`${pair.id} read where ${place.id} was: a part changed while it was ranked`);
       const values = await parts[p].heatmapValues(pair);
       const sentences = pair.sentences.map((s, j) => {
         const c = consistency[place.firstSentence + j];
@@ -159,7 +184,8 @@ function unchangedIndices(places: PairPlace[], before: RankingBefore): Int32Arra
   let kept = 0;
   places.forEach((p, i) => {
     const row = before.unchangedRow.get(p.id);
-    if (row !== undefined && row < before.ranking.keys.length && before.ranking.keys[row] === p.textKey) (out[i] = row), kept++;
+    if (row !== undefined && row < before.ranking.keys.length && before.ranking.keys[row] === p.textKey)
+      ((out[i] = row), kept++);
   });
   return places.length - kept <= UPDATE_AT_MOST * places.length ? out : undefined;
 }

@@ -25,7 +25,11 @@ export function modelText(s: string): string {
  * direction of its chunks, so long reports are not silently cut at the token limit. Only sentences
  * that describe the image take part, unless none do.
  */
-export function reportChunks(sentences: ReportSentence[], countTokens: (t: string) => number, maxTokens: number): string[] {
+export function reportChunks(
+  sentences: ReportSentence[],
+  countTokens: (t: string) => number,
+  maxTokens: number,
+): string[] {
   const describing = sentences.filter((s) => s.describesImage);
   const use = describing.length ? describing : sentences;
   const chunks: string[] = [];
@@ -58,7 +62,10 @@ export class ReportFeatureStore {
     for (let i = 0; i < reports.length; i++) {
       const key = hashKey('report', REPORT_PIPELINE_VERSION, info.identity, reports[i].text);
       // The shape check makes this a miss (counted in stats.corrupt) unless it has chunks + sentences vectors of embedDim.
-      const hit = await this.cache.get<{ chunks: number }>(key, reportEntryShape(info.embedDim, reports[i].sentences.length));
+      const hit = await this.cache.get<{ chunks: number }>(
+        key,
+        reportEntryShape(info.embedDim, reports[i].sentences.length),
+      );
       if (hit) {
         out[i] = fromArrays(hit.arrays, hit.meta.chunks);
         continue;

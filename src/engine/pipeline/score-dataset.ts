@@ -15,7 +15,13 @@ import type { ModelSummary, RunSummary, ScoreResults } from '../results';
 import { folderLocation, type StoreLocation } from '../results-store/location';
 import { PairFilesReader, PairFilesWriter } from '../results-store/pair-files';
 import { PART_FORMAT, type PartHeader, PartHeaderSchema, shardRange, shardStem } from '../results-store/part-header';
-import { BEST_COUNT, newGeneration, removeStaleGenerations, StoredResults, StoreWriter } from '../results-store/results-store';
+import {
+  BEST_COUNT,
+  newGeneration,
+  removeStaleGenerations,
+  StoredResults,
+  StoreWriter,
+} from '../results-store/results-store';
 import { parseJsonFile } from '../results-store/store-schema';
 import type { Discovery, LayoutName } from '../types';
 import { ImageFeatureStore } from './image-features';
@@ -101,23 +107,49 @@ async function prepare(folder: string, options: ScoreOptions): Promise<Prepared>
     throw new ScoreError((e as Error).message);
   }
   progress({ phase: 'discovering', done: 0, total: 0 });
-  const found = await discover(root, { layout: options.layout ?? 'auto', limits, ...(options.manifest !== undefined ? { manifest: options.manifest } : {}) }).catch((e: Error) => {
+  const found = await discover(root, {
+    layout: options.layout ?? 'auto',
+    limits,
+    ...(options.manifest !== undefined ? { manifest: options.manifest } : {}),
+  }).catch((e: Error) => {
     throw new ScoreError(e.message);
   });
   progress({ phase: 'loading-model', done: 0, total: found.pairs.length });
-  const model = await loadModel(options.modelDir, { batchSize: options.batchSize, threads: options.threads, device: options.device });
+  const model = await loadModel(options.modelDir, {
+    batchSize: options.batchSize,
+    threads: options.threads,
+    device: options.device,
+  });
   const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
   const cache = new EmbeddingCache(cacheDir);
   const images = new ImageFeatureStore(model, cache, limits, { batchSize: options.batchSize });
   const reports = new ReportFeatureStore(model, cache);
   const heatmapMode = options.heatmapDir ? 'always' : (options.heatmaps ?? 'auto');
   if (options.heatmapDir) await mkdir(options.heatmapDir, { recursive: true });
-  return { root, started, limits, found, model, cache, images, reports, heatmapMode, settingsKey: settingsKey(model, heatmapMode, options.heatmapSmoothing ?? 1) };
+  return {
+    root,
+    started,
+    limits,
+    found,
+    model,
+    cache,
+    images,
+    reports,
+    heatmapMode,
+    settingsKey: settingsKey(model, heatmapMode, options.heatmapSmoothing ?? 1),
+  };
 }
 
 function modelSummary(model: ClipModel): ModelSummary {
   const info = model.info;
-  return { id: info.id, name: info.name, identity: info.identity, layout: info.layout, heatmapKind: info.heatmapKind, embedDim: info.embedDim };
+  return {
+    id: info.id,
+    name: info.name,
+    identity: info.identity,
+    layout: info.layout,
+    heatmapKind: info.heatmapKind,
+    embedDim: info.embedDim,
+  };
 }
 
 function runSummary(p: Prepared, reused: number): RunSummary {
@@ -152,13 +184,22 @@ async function previousResults(location: StoreLocation, key: string): Promise<St
  * folder); returns it opened for reading. Pairs unchanged since the results already there are
  * copied rather than scored again (`incremental`).
  */
-export async function scoreToStore(folder: string, location: StoreLocation, options: ScoreOptions): Promise<StoredResults> {
+export async function scoreToStore(
+  folder: string,
+  location: StoreLocation,
+  options: ScoreOptions,
+): Promise<StoredResults> {
   const p = await prepare(folder, options);
   const progress = options.onProgress ?? (() => {});
   const total = p.found.pairs.length;
-  const previous = options.incremental === false || options.heatmapDir ? undefined : await previousResults(location, p.settingsKey);
+  const previous =
+    options.incremental === false || options.heatmapDir ? undefined : await previousResults(location, p.settingsKey);
   const generation = newGeneration();
-  const names = { pairs: `part.${generation}.pairs.jsonl`, heatmaps: `part.${generation}.heatmaps.bin`, embeddings: `part.${generation}.embeddings.bin` };
+  const names = {
+    pairs: `part.${generation}.pairs.jsonl`,
+    heatmaps: `part.${generation}.heatmaps.bin`,
+    embeddings: `part.${generation}.embeddings.bin`,
+  };
   let part: PairFilesWriter | undefined;
   let reader: PairFilesReader | undefined;
   let store: StoreWriter | undefined;
@@ -187,7 +228,12 @@ export async function scoreToStore(folder: string, location: StoreLocation, opti
       ...(before ? { before: { ranking: before, unchangedRow: scored.reusedRows } } : {}),
     });
     await previous?.close();
-    const file = await store.commit({ model: modelSummary(p.model), run: { ...runSummary(p, scored.reused), ranking: ranked.ranking }, skipped: [...p.found.skipped, ...scored.skipped], settingsKey: p.settingsKey });
+    const file = await store.commit({
+      model: modelSummary(p.model),
+      run: { ...runSummary(p, scored.reused), ranking: ranked.ranking },
+      skipped: [...p.found.skipped, ...scored.skipped],
+      settingsKey: p.settingsKey,
+    });
     store = undefined;
     progress({ phase: 'done', done: total, total });
     return await openStore(location, file);
@@ -205,7 +251,16 @@ export async function scoreToStore(folder: string, location: StoreLocation, opti
 /** sha256 over every pair discovered, in order: its id, image paths and report, relative to the folder. */
 function discoveryFingerprint(p: Prepared): string {
   const rel = (path: string) => relative(p.root, path);
-  return hashKey('discovery-v1', ...p.found.pairs.flatMap((x) => [x.id, ...x.images.map(rel), '|', rel(x.report.kind === 'file' ? x.report.path : x.report.origin), '\n']));
+  return hashKey(
+    'discovery-v1',
+    ...p.found.pairs.flatMap((x) => [
+      x.id,
+      ...x.images.map(rel),
+      '|',
+      rel(x.report.kind === 'file' ? x.report.path : x.report.origin),
+      '\n',
+    ]),
+  );
 }
 
 function partSettings(p: Prepared, options: ScoreOptions) {
@@ -237,15 +292,30 @@ async function openStore(location: StoreLocation, summaryFile: string): Promise<
  * Scores the `index`-th of `count` parts of `folder` (a contiguous run of its pairs in discovery
  * order) into `shardDir`; a part scored before under the same index is replaced. Returns its header.
  */
-export async function scoreShard(folder: string, shardDir: string, shard: { index: number; count: number }, options: ScoreOptions): Promise<PartHeader> {
-  if (!(Number.isInteger(shard.count) && shard.count >= 1 && Number.isInteger(shard.index) && shard.index >= 0 && shard.index < shard.count)) {
+export async function scoreShard(
+  folder: string,
+  shardDir: string,
+  shard: { index: number; count: number },
+  options: ScoreOptions,
+): Promise<PartHeader> {
+  if (!(
+    Number.isInteger(shard.count) &&
+    shard.count >= 1 &&
+    Number.isInteger(shard.index) &&
+    shard.index >= 0 &&
+    shard.index < shard.count
+  )) {
     throw new ScoreError(`shard ${shard.index}/${shard.count}: expected K/N with 0 ≤ K < N`);
   }
   const p = await prepare(folder, options);
   const progress = options.onProgress ?? (() => {});
   const location = folderLocation(resolve(shardDir));
   const stem = shardStem(shard.index, shard.count);
-  const names = { pairs: `${stem}.pairs.jsonl`, heatmaps: `${stem}.heatmaps.bin`, embeddings: `${stem}.embeddings.bin` };
+  const names = {
+    pairs: `${stem}.pairs.jsonl`,
+    heatmaps: `${stem}.heatmaps.bin`,
+    embeddings: `${stem}.embeddings.bin`,
+  };
   const range = shardRange(p.found.pairs.length, shard.index, shard.count);
   const pairs = p.found.pairs.slice(range.from, range.to);
   let part: PairFilesWriter | undefined;
@@ -255,7 +325,10 @@ export async function scoreShard(folder: string, shardDir: string, shard: { inde
     await Promise.all(Object.values(names).map((n) => location.remove(n)));
     part = await PairFilesWriter.create(location, names, p.model.info.embedDim);
     progress({ phase: 'scoring', done: 0, total: pairs.length });
-    const scored = await scorePart(pairs, range.from, part, { ...partSettings(p, options), onPairsDone: (done) => progress({ phase: 'scoring', done, total: pairs.length }) });
+    const scored = await scorePart(pairs, range.from, part, {
+      ...partSettings(p, options),
+      onPairsDone: (done) => progress({ phase: 'scoring', done, total: pairs.length }),
+    });
     const sizes = await part.close();
     part = undefined;
     const header: PartHeader = {
@@ -283,7 +356,11 @@ export async function scoreShard(folder: string, shardDir: string, shard: { inde
  * Ranks the parts in `shardDir` together and writes the results store into `location`. Refuses
  * (ScoreError) unless every part of one split is there, of the same dataset, model and settings.
  */
-export async function mergeShards(shardDir: string, location: StoreLocation, options: { threads?: number; signal?: AbortSignal; onProgress?: (p: ScoreProgress) => void } = {}): Promise<StoredResults> {
+export async function mergeShards(
+  shardDir: string,
+  location: StoreLocation,
+  options: { threads?: number; signal?: AbortSignal; onProgress?: (p: ScoreProgress) => void } = {},
+): Promise<StoredResults> {
   const started = Date.now();
   const dir = resolve(shardDir);
   const shards = folderLocation(dir);
@@ -322,7 +399,12 @@ export async function mergeShards(shardDir: string, location: StoreLocation, opt
       imagesHashed: sum((r) => r.imagesHashed ?? 0),
       shards: headers.length,
     };
-    const file = await store.commit({ model: first.model, run, skipped: headers.flatMap((h) => h.skipped), settingsKey: first.settingsKey });
+    const file = await store.commit({
+      model: first.model,
+      run,
+      skipped: headers.flatMap((h) => h.skipped),
+      settingsKey: first.settingsKey,
+    });
     store = undefined;
     options.onProgress?.({ phase: 'done', done: total, total });
     return await openStore(location, file);
@@ -338,7 +420,9 @@ async function readHeaders(dir: string): Promise<PartHeader[]> {
   try {
     names = await readdir(dir);
   } catch (e) {
-    throw new ScoreError(`${dir}: cannot read the shard folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new ScoreError(
+      `${dir}: cannot read the shard folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   const headers: PartHeader[] = [];
   const location = folderLocation(dir);
@@ -352,27 +436,47 @@ async function readHeaders(dir: string): Promise<PartHeader[]> {
       throw new ScoreError((e as Error).message);
     }
   }
-  if (!headers.length) throw new ScoreError(`${dir}: no finished parts (shard-K-of-N.json); run \`radalign score <folder> --shard K/N --shard-dir ${dir}\` for each K first`);
+  if (!headers.length)
+    throw new ScoreError(
+      `${dir}: no finished parts (shard-K-of-N.json); run \`radalign score <folder> --shard K/N --shard-dir ${dir}\` for each K first`,
+    );
   const n = headers[0].shard.count;
   const problems: string[] = [];
   const byIndex = new Map<number, PartHeader>();
   for (const h of headers) {
-    if (h.shard.count !== n) problems.push(`shard ${h.shard.index}/${h.shard.count} is from a split into ${h.shard.count}, not ${n}`);
+    if (h.shard.count !== n)
+      problems.push(`shard ${h.shard.index}/${h.shard.count} is from a split into ${h.shard.count}, not ${n}`);
     else byIndex.set(h.shard.index, h);
   }
   const missing = Array.from({ length: n }, (_, k) => k).filter((k) => !byIndex.has(k));
-  if (missing.length) problems.push(`part${missing.length === 1 ? '' : 's'} ${missing.join(', ')} of ${n} ${missing.length === 1 ? 'is' : 'are'} missing or unfinished`);
+  if (missing.length)
+    problems.push(
+      `part${missing.length === 1 ? '' : 's'} ${missing.join(', ')} of ${n} ${missing.length === 1 ? 'is' : 'are'} missing or unfinished`,
+    );
   const ordered = [...byIndex.values()].sort((a, b) => a.shard.index - b.shard.index);
   const first = ordered[0];
   for (const h of ordered.slice(1)) {
     const k = h.shard.index;
-    if (h.dataset.folder !== first.dataset.folder) problems.push(`part ${k} scored ${h.dataset.folder}, part 0 ${first.dataset.folder} (every part must see the dataset at the same path)`);
-    else if (h.dataset.pairs !== first.dataset.pairs || h.dataset.idsSha256 !== first.dataset.idsSha256) problems.push(`part ${k} found ${h.dataset.pairs} pairs in ${h.dataset.folder}, part 0 found ${first.dataset.pairs} in ${first.dataset.folder} (another dataset, or the folder changed between parts)`);
-    if (h.model.identity !== first.model.identity) problems.push(`part ${k} used model ${h.model.id} (${h.model.identity.slice(0, 12)}), part 0 ${first.model.id} (${first.model.identity.slice(0, 12)})`);
-    else if (h.settingsKey !== first.settingsKey) problems.push(`part ${k} was scored with other heatmap settings than part 0`);
+    if (h.dataset.folder !== first.dataset.folder)
+      problems.push(
+        `part ${k} scored ${h.dataset.folder}, part 0 ${first.dataset.folder} (every part must see the dataset at the same path)`,
+      );
+    else if (h.dataset.pairs !== first.dataset.pairs || h.dataset.idsSha256 !== first.dataset.idsSha256)
+      problems.push(
+        `part ${k} found ${h.dataset.pairs} pairs in ${h.dataset.folder}, part 0 found ${first.dataset.pairs} in ${first.dataset.folder} (another dataset, or the folder changed between parts)`,
+      );
+    if (h.model.identity !== first.model.identity)
+      problems.push(
+        `part ${k} used model ${h.model.id} (${h.model.identity.slice(0, 12)}), part 0 ${first.model.id} (${first.model.identity.slice(0, 12)})`,
+      );
+    else if (h.settingsKey !== first.settingsKey)
+      problems.push(`part ${k} was scored with other heatmap settings than part 0`);
   }
   for (let i = 0; i + 1 < ordered.length; i++) {
-    if (ordered[i].range.to !== ordered[i + 1].range.from) problems.push(`parts ${ordered[i].shard.index} and ${ordered[i + 1].shard.index} do not meet (${ordered[i].range.to} ≠ ${ordered[i + 1].range.from})`);
+    if (ordered[i].range.to !== ordered[i + 1].range.from)
+      problems.push(
+        `parts ${ordered[i].shard.index} and ${ordered[i + 1].shard.index} do not meet (${ordered[i].range.to} ≠ ${ordered[i + 1].range.from})`,
+      );
   }
   if (problems.length) throw new ScoreError(`${dir}: cannot merge: ${problems.join('; ')}`);
   return ordered;

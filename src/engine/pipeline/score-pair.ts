@@ -14,7 +14,13 @@ export interface PairScore {
 }
 
 /** @param smoothingPasses passes of [1 2 1] smoothing over patch heatmaps (occlusion maps are left as they are). */
-export function scorePair(images: ImageFeatures[], report: ParsedReport, features: ReportFeatures, withHeatmaps: boolean, smoothingPasses = 1): PairScore {
+export function scorePair(
+  images: ImageFeatures[],
+  report: ParsedReport,
+  features: ReportFeatures,
+  withHeatmaps: boolean,
+  smoothingPasses = 1,
+): PairScore {
   const study = meanDirection(images.map((i) => i.embed));
   const sentences = report.sentences.map((s, k): SentenceResult => {
     const emb = features.sentences[k];
@@ -22,7 +28,7 @@ export function scorePair(images: ImageFeatures[], report: ParsedReport, feature
     let score = -Infinity;
     images.forEach((img, i) => {
       const c = dot(emb, img.embed);
-      if (c > score) (score = c), (best = i);
+      if (c > score) ((score = c), (best = i));
     });
     const result: SentenceResult = {
       text: s.text,
@@ -43,13 +49,25 @@ export function scorePair(images: ImageFeatures[], report: ParsedReport, feature
   return { study, score: round(dot(study, features.embed)), sentences };
 }
 
-function sentenceHeatmap(sentence: Float32Array, img: ImageFeatures, imageIndex: number, smoothingPasses: number): Heatmap | null {
+function sentenceHeatmap(
+  sentence: Float32Array,
+  img: ImageFeatures,
+  imageIndex: number,
+  smoothingPasses: number,
+): Heatmap | null {
   if (!img.cells || !img.cellKind) return null;
   const raw =
     img.cellKind === 'patch'
       ? smoothGrid(patchSimilarity(sentence, img.cells, img.rows, img.cols), img.rows, img.cols, smoothingPasses)
       : occlusionDrop(sentence, img.embed, img.cells, img.rows * img.cols);
-  return { kind: img.cellKind, imageIndex, rows: img.rows, cols: img.cols, values: roundValues(raw), box: gridBox(img.transform) };
+  return {
+    kind: img.cellKind,
+    imageIndex,
+    rows: img.rows,
+    cols: img.cols,
+    values: roundValues(raw),
+    box: gridBox(img.transform),
+  };
 }
 
 function round(v: number): number {

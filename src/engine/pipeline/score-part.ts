@@ -44,7 +44,14 @@ export interface PartScoring {
 
 /** Settings that change every pair's scores: another value, and nothing is reused from the previous run. */
 export function settingsKey(model: ClipModel, heatmaps: 'auto' | 'always' | 'never', smoothing: number): string {
-  return hashKey('settings-v1', model.info.identity, IMAGE_PIPELINE_VERSION, REPORT_PIPELINE_VERSION, heatmaps, String(smoothing));
+  return hashKey(
+    'settings-v1',
+    model.info.identity,
+    IMAGE_PIPELINE_VERSION,
+    REPORT_PIPELINE_VERSION,
+    heatmaps,
+    String(smoothing),
+  );
 }
 
 /** Thrown when `signal` aborts the run between steps. */
@@ -59,7 +66,12 @@ export class ScoreCancelled extends Error {
  * Scores `pairs` (whose discovery-order positions start at `firstOrder`) into `out`; returns the
  * files it lists as not scored, in order, and which pairs were copied from the previous run.
  */
-export async function scorePart(pairs: Pair[], firstOrder: number, out: PairFilesWriter, s: PartScoring): Promise<{ skipped: Skipped[]; reused: number; reusedRows: Map<string, number> }> {
+export async function scorePart(
+  pairs: Pair[],
+  firstOrder: number,
+  out: PairFilesWriter,
+  s: PartScoring,
+): Promise<{ skipped: Skipped[]; reused: number; reusedRows: Map<string, number> }> {
   const skipped: Skipped[] = [];
   let reused = 0;
   /** Pair id → its row in the previous store, for pairs copied from it. */
@@ -70,13 +82,20 @@ export async function scorePart(pairs: Pair[], firstOrder: number, out: PairFile
     const batch = pairs.slice(at, at + s.step);
     const texts = await readReports(batch, skipped, s.limits);
     const usable = batch.filter((p) => texts.has(p.id));
-    for (const pair of batch) if (!texts.has(pair.id)) skipImages(pair, pair.images, 'its report could not be used', skipped);
+    for (const pair of batch)
+      if (!texts.has(pair.id)) skipImages(pair, pair.images, 'its report could not be used', skipped);
 
     // Pairs whose inputs are as the previous run saw them are copied, not scored again. The step's
     // pairs are written in discovery order, copied and scored alike.
     const keys = await inputKeys(usable, texts, s);
     const fresh: Pair[] = [];
-    const written: { order: number; pair: Omit<StoredPair, 'row' | 'heatmapAt'>; values: Float32Array; study: Float32Array; report: Float32Array }[] = [];
+    const written: {
+      order: number;
+      pair: Omit<StoredPair, 'row' | 'heatmapAt'>;
+      values: Float32Array;
+      study: Float32Array;
+      report: Float32Array;
+    }[] = [];
     for (const pair of usable) {
       const key = keys.get(pair.id);
       const old = key && s.previous?.entry(pair.id)?.inputKey === key ? await s.previous.reusable(pair.id) : undefined;
@@ -84,8 +103,23 @@ export async function scorePart(pairs: Pair[], firstOrder: number, out: PairFile
         fresh.push(pair);
         continue;
       }
-      const { row: _row, heatmapAt: _at, suspicion: _s, rank: _r, reportRank: _rr, imageRank: _ir, bestReports: _b, ...kept } = old.pair;
-      written.push({ order: orderOf.get(pair)!, pair: { ...kept, order: orderOf.get(pair)! }, values: old.values, study: old.study, report: old.report });
+      const {
+        row: _row,
+        heatmapAt: _at,
+        suspicion: _s,
+        rank: _r,
+        reportRank: _rr,
+        imageRank: _ir,
+        bestReports: _b,
+        ...kept
+      } = old.pair;
+      written.push({
+        order: orderOf.get(pair)!,
+        pair: { ...kept, order: orderOf.get(pair)! },
+        values: old.values,
+        study: old.study,
+        report: old.report,
+      });
       reused++;
       reusedRows.set(pair.id, old.pair.row);
     }
@@ -101,7 +135,7 @@ export async function scorePart(pairs: Pair[], firstOrder: number, out: PairFile
       for (const path of pair.images) {
         const f = feats.get(path);
         if (f instanceof Error || !f) skipped.push({ path, reason: f ? f.message : 'image was not processed' });
-        else imgs.push(f), imagePaths.push(path);
+        else (imgs.push(f), imagePaths.push(path));
       }
       if (!imgs.length) {
         skipped.push({ path: reportPath(pair), reason: `pair ${pair.id} skipped: none of its images could be used` });
@@ -140,7 +174,12 @@ export async function scorePart(pairs: Pair[], firstOrder: number, out: PairFile
       const { sentences, values } = splitHeatmaps(result);
       // A pair some of whose images were skipped gets no key: it is scored again next time, so its skips are listed again.
       const key = imagePaths.length === pair.images.length ? keys.get(pair.id) : undefined;
-      const stored: Omit<StoredPair, 'row' | 'heatmapAt'> = { ...result, sentences, order: orderOf.get(pair)!, inputKey: key ?? hashKey('not-reusable', pair.id) };
+      const stored: Omit<StoredPair, 'row' | 'heatmapAt'> = {
+        ...result,
+        sentences,
+        order: orderOf.get(pair)!,
+        inputKey: key ?? hashKey('not-reusable', pair.id),
+      };
       written.push({ order: stored.order, pair: stored, values, study: scored.study, report: reportFeats[i].embed });
     }
     written.sort((a, b) => a.order - b.order);
@@ -175,7 +214,8 @@ async function inputKeys(pairs: Pair[], texts: Map<string, string>, s: PartScori
 
 /** Every file of a pair is listed when the pair is not scored, each with the pair's reason. */
 function skipImages(pair: Pair, images: string[], why: string, skipped: Skipped[]): void {
-  for (const path of images) skipped.push({ path, reason: `not scored: pair ${pair.id} was skipped because ${why} (${reportPath(pair)})` });
+  for (const path of images)
+    skipped.push({ path, reason: `not scored: pair ${pair.id} was skipped because ${why} (${reportPath(pair)})` });
 }
 
 async function readReports(pairs: Pair[], skipped: Skipped[], limits: Limits): Promise<Map<string, string>> {

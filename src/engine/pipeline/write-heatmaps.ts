@@ -12,7 +12,13 @@ export function safeName(id: string): string {
   return id.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_');
 }
 
-export async function writePairHeatmaps(dir: string, pairId: string, imagePaths: string[], sentences: SentenceResult[], limits?: ImageLimits): Promise<string[]> {
+export async function writePairHeatmaps(
+  dir: string,
+  pairId: string,
+  imagePaths: string[],
+  sentences: SentenceResult[],
+  limits?: ImageLimits,
+): Promise<string[]> {
   const folder = join(dir, safeName(pairId));
   await mkdir(folder, { recursive: true });
   const decoded = new Map<number, DecodedImage>();

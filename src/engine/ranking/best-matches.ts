@@ -12,7 +12,11 @@ export interface Candidate {
  * among equals), then by score, highest first, the earlier column first among equals. The same
  * list the full ranking's one-pass selection keeps (rank-pairs.ts insertBest).
  */
-export function topDistinct(candidates: readonly Candidate[], keys: ArrayLike<string | number>, max: number): Candidate[] {
+export function topDistinct(
+  candidates: readonly Candidate[],
+  keys: ArrayLike<string | number>,
+  max: number,
+): Candidate[] {
   if (max <= 0) return [];
   const perKey = new Map<string | number, Candidate>();
   for (const c of candidates) {

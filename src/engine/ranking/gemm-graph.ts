@@ -53,9 +53,15 @@ function bytesField(field: number, body: number[] | string): number[] {
 }
 
 function floatMatrix(name: string, rowsParam: string, colsParam: string): number[] {
-  const shape = [...bytesField(Field.ShapeDim, bytesField(Field.DimParam, rowsParam)), ...bytesField(Field.ShapeDim, bytesField(Field.DimParam, colsParam))];
+  const shape = [
+    ...bytesField(Field.ShapeDim, bytesField(Field.DimParam, rowsParam)),
+    ...bytesField(Field.ShapeDim, bytesField(Field.DimParam, colsParam)),
+  ];
   const tensor = [...intField(Field.TensorElemType, ELEM_FLOAT), ...bytesField(Field.TensorShape, shape)];
-  return [...bytesField(Field.ValueInfoName, name), ...bytesField(Field.ValueInfoType, bytesField(Field.TypeTensor, tensor))];
+  return [
+    ...bytesField(Field.ValueInfoName, name),
+    ...bytesField(Field.ValueInfoType, bytesField(Field.TypeTensor, tensor)),
+  ];
 }
 
 /** Input names and output name of the graph. */
@@ -65,7 +71,11 @@ export const GEMM_C = 'c';
 
 /** ONNX model bytes for C = A · Bᵀ (opset 13, IR 8). */
 export function gemmTransposedModel(): Uint8Array {
-  const transB = [...bytesField(Field.AttributeName, 'transB'), ...intField(Field.AttributeInt, 1), ...intField(Field.AttributeType, ATTRIBUTE_INT)];
+  const transB = [
+    ...bytesField(Field.AttributeName, 'transB'),
+    ...intField(Field.AttributeInt, 1),
+    ...intField(Field.AttributeType, ATTRIBUTE_INT),
+  ];
   const node = [
     ...bytesField(Field.NodeInput, GEMM_A),
     ...bytesField(Field.NodeInput, GEMM_B),
@@ -81,5 +91,9 @@ export function gemmTransposedModel(): Uint8Array {
     ...bytesField(Field.GraphOutput, floatMatrix(GEMM_C, 'rows', 'cols')),
   ];
   const opset = intField(Field.OpsetVersion, 13);
-  return Uint8Array.from([...intField(Field.ModelIrVersion, 8), ...bytesField(Field.ModelOpsetImport, opset), ...bytesField(Field.ModelGraph, graph)]);
+  return Uint8Array.from([
+    ...intField(Field.ModelIrVersion, 8),
+    ...bytesField(Field.ModelOpsetImport, opset),
+    ...bytesField(Field.ModelGraph, graph),
+  ]);
 }

@@ -56,7 +56,9 @@ export async function rankPairs(input: RankInput, options: RankOptions = {}): Pr
   const { images, reports, dim, bestCount } = input;
   const n = input.reportKeys.length;
   if (images.length !== n * dim || reports.length !== n * dim) {
-    throw new Error(`rankPairs: ${n} pairs of ${dim} values need ${n * dim} values each, got ${images.length} image and ${reports.length} report values`);
+    throw new Error(
+      `rankPairs: ${n} pairs of ${dim} values need ${n * dim} values each, got ${images.length} image and ${reports.length} report values`,
+    );
   }
   if (n === 0) return [];
   const keys = keyIds(input.reportKeys);
@@ -82,7 +84,8 @@ export async function rankPairs(input: RankInput, options: RankOptions = {}): Pr
   try {
     const tiles: { r0: number; r1: number; c0: number; c1: number }[] = [];
     for (let r0 = 0; r0 < n; r0 += rowsPerBlock)
-      for (let c0 = 0; c0 < n; c0 += colsPerBlock) tiles.push({ r0, r1: Math.min(n, r0 + rowsPerBlock), c0, c1: Math.min(n, c0 + colsPerBlock) });
+      for (let c0 = 0; c0 < n; c0 += colsPerBlock)
+        tiles.push({ r0, r1: Math.min(n, r0 + rowsPerBlock), c0, c1: Math.min(n, c0 + colsPerBlock) });
     const compute = (t: (typeof tiles)[number]) => multiply(gemm, images, reports, dim, t);
 
     let rows: RowState[] = [];
@@ -108,7 +111,14 @@ export async function rankPairs(input: RankInput, options: RankOptions = {}): Pr
     const competitors = n - groupSize[keys[i]];
     const reportRank = competitors ? betterReports[i] / competitors : 0;
     const imageRank = competitors ? betterImages[i] / competitors : 0;
-    out[i] = { suspicion: (reportRank + imageRank) / 2, reportRank, imageRank, best: best[i], betterReports: betterReports[i], betterImages: betterImages[i] };
+    out[i] = {
+      suspicion: (reportRank + imageRank) / 2,
+      reportRank,
+      imageRank,
+      best: best[i],
+      betterReports: betterReports[i],
+      betterImages: betterImages[i],
+    };
   }
   return out;
 }
@@ -176,15 +186,35 @@ function scanBlock(
 }
 
 /** The corrections, from the exact dot product, to the GEMM value's counts when it lies within the error bound. */
-function nearTie(s: number, i: number, j: number, own: Float64Array, ownHi: Float64Array, eps: number, exact: (i: number, j: number) => number): [number, number] {
+function nearTie(
+  s: number,
+  i: number,
+  j: number,
+  own: Float64Array,
+  ownHi: Float64Array,
+  eps: number,
+  exact: (i: number, j: number) => number,
+): [number, number] {
   const e = exact(i, j);
   const row = Math.abs(s - own[i]) <= eps ? Number(e > own[i]) - Number(s > ownHi[i]) : 0;
   const col = Math.abs(s - own[j]) <= eps ? Number(e > own[j]) - Number(s > ownHi[j]) : 0;
   return [row, col];
 }
 
-async function multiply(gemm: SimilarityBlocks, images: Float32Array, reports: Float32Array, dim: number, t: { r0: number; r1: number; c0: number; c1: number }): Promise<Float32Array> {
-  return gemm.multiply(images.subarray(t.r0 * dim, t.r1 * dim), t.r1 - t.r0, reports.subarray(t.c0 * dim, t.c1 * dim), t.c1 - t.c0, dim);
+async function multiply(
+  gemm: SimilarityBlocks,
+  images: Float32Array,
+  reports: Float32Array,
+  dim: number,
+  t: { r0: number; r1: number; c0: number; c1: number },
+): Promise<Float32Array> {
+  return gemm.multiply(
+    images.subarray(t.r0 * dim, t.r1 * dim),
+    t.r1 - t.r0,
+    reports.subarray(t.c0 * dim, t.c1 * dim),
+    t.c1 - t.c0,
+    dim,
+  );
 }
 
 /**
@@ -241,12 +271,15 @@ class RowState {
     this.candidates.push({ index: j, score: s });
     if (insertBest(this.approx, { index: j, score: s }, this.max, keys) && this.approx.length === this.max) {
       this.floor = this.approx[this.max - 1].score - 2 * this.eps;
-      if (this.candidates.length > 8 * this.max + 64) this.candidates = this.candidates.filter((c) => c.score >= this.floor);
+      if (this.candidates.length > 8 * this.max + 64)
+        this.candidates = this.candidates.filter((c) => c.score >= this.floor);
     }
   }
 
   finish(keys: Int32Array, exact: (j: number) => number): Candidate[] {
-    const kept = this.candidates.filter((c) => c.score >= this.floor).map((c) => ({ index: c.index, score: exact(c.index) }));
+    const kept = this.candidates
+      .filter((c) => c.score >= this.floor)
+      .map((c) => ({ index: c.index, score: exact(c.index) }));
     return topDistinct(kept, keys, this.max);
   }
 }

@@ -17,7 +17,10 @@ export async function openSimilarityBlocks(threads = 0): Promise<SimilarityBlock
   });
   return {
     async multiply(a, rows, b, cols, dim) {
-      const feeds = { [GEMM_A]: new Tensor('float32', a, [rows, dim]), [GEMM_B]: new Tensor('float32', b, [cols, dim]) };
+      const feeds = {
+        [GEMM_A]: new Tensor('float32', a, [rows, dim]),
+        [GEMM_B]: new Tensor('float32', b, [cols, dim]),
+      };
       const out = await session.run(feeds);
       return out[GEMM_C]!.data as Float32Array;
     },

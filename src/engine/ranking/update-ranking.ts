@@ -34,7 +34,13 @@ export interface PreviousRanking extends RankedSet {
  * Ranks `next` given the ranking of `previous`; `unchanged[i]` is the index in `previous` of next
  * pair i when its image and report embeddings and report text are the same, else -1.
  */
-export function updateRanking(previous: PreviousRanking, next: RankedSet, unchanged: Int32Array, dim: number, bestCount: number): PairRanking[] {
+export function updateRanking(
+  previous: PreviousRanking,
+  next: RankedSet,
+  unchanged: Int32Array,
+  dim: number,
+  bestCount: number,
+): PairRanking[] {
   const n = next.keys.length;
   const m = previous.keys.length;
   if (unchanged.length !== n) throw new Error(`updateRanking: ${unchanged.length} entries for ${n} pairs`);
@@ -81,7 +87,9 @@ export function updateRanking(previous: PreviousRanking, next: RankedSet, unchan
       if (before.best.some((b) => nextOf[b.index] < 0)) best = bestOf(i, allIndices(n), next, key, sim, bestCount);
       else {
         const kept = before.best.map((b) => ({ index: nextOf[b.index], score: b.score }));
-        const fresh = added.filter((c) => next.keys[c] !== key).map((c) => ({ index: c, score: sim(next.images, i, next.reports, c) }));
+        const fresh = added
+          .filter((c) => next.keys[c] !== key)
+          .map((c) => ({ index: c, score: sim(next.images, i, next.reports, c) }));
         best = topDistinct([...kept, ...fresh], next.keys, bestCount);
       }
     } else {

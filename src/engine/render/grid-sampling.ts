@@ -11,7 +11,7 @@ export interface Range {
 export function valueRange(values: readonly number[]): Range {
   let min = Infinity;
   let max = -Infinity;
-  for (const v of values) (min = Math.min(min, v)), (max = Math.max(max, v));
+  for (const v of values) ((min = Math.min(min, v)), (max = Math.max(max, v)));
   return { min, max };
 }
 
@@ -38,11 +38,18 @@ export function gridCoordinate(p: number, n: number, cells: number): number {
 }
 
 /** Samples the grid at every pixel of a `width` × `height` raster covering the grid's box. */
-export function upsampleGrid(values: readonly number[], rows: number, cols: number, width: number, height: number): Float32Array {
+export function upsampleGrid(
+  values: readonly number[],
+  rows: number,
+  cols: number,
+  width: number,
+  height: number,
+): Float32Array {
   const out = new Float32Array(width * height);
   for (let y = 0; y < height; y++) {
     const gy = gridCoordinate(y, height, rows);
-    for (let x = 0; x < width; x++) out[y * width + x] = bilinearAt(values, rows, cols, gridCoordinate(x, width, cols), gy);
+    for (let x = 0; x < width; x++)
+      out[y * width + x] = bilinearAt(values, rows, cols, gridCoordinate(x, width, cols), gy);
   }
   return out;
 }

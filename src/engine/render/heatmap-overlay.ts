@@ -17,13 +17,21 @@ export interface OverlayOptions {
  * min–max-normalised value through the colour map, and blends with an opacity that grows with the
  * value so that low-evidence areas leave the radiograph visible.
  */
-export async function writeHeatmapOverlay(image: DecodedImage, map: Heatmap, outPath: string, options: OverlayOptions = {}): Promise<void> {
+export async function writeHeatmapOverlay(
+  image: DecodedImage,
+  map: Heatmap,
+  outPath: string,
+  options: OverlayOptions = {},
+): Promise<void> {
   const maxSide = options.maxSide ?? 768;
   const opacity = options.opacity ?? 0.6;
   const scale = Math.min(1, maxSide / Math.max(image.width, image.height));
   const w = Math.max(1, Math.round(image.width * scale));
   const h = Math.max(1, Math.round(image.height * scale));
-  const base = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels }, limitInputPixels: false }) // already decoded under the engine's pixel limit
+  const base = await sharp(image.data, {
+    raw: { width: image.width, height: image.height, channels: image.channels },
+    limitInputPixels: false,
+  }) // already decoded under the engine's pixel limit
     .resize(w, h, { fit: 'fill' })
     .toColourspace('srgb')
     .removeAlpha()
@@ -50,5 +58,7 @@ export async function writeHeatmapOverlay(image: DecodedImage, map: Heatmap, out
       out[o + 2] = rgb[i + 2] * (1 - a) + b * a;
     }
   }
-  await sharp(out, { raw: { width: w, height: h, channels: 3 } }).png().toFile(outPath);
+  await sharp(out, { raw: { width: w, height: h, channels: 3 } })
+    .png()
+    .toFile(outPath);
 }

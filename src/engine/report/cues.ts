@@ -16,30 +16,119 @@
 type CueKind = 'negation' | 'uncertainty' | 'pseudo';
 
 const NEGATION = [
-  'no', 'not', 'without', 'negative for', 'free of', 'absence of', 'absent', 'no evidence of',
-  'no evidence for', 'no sign of', 'no signs of', 'no longer', 'resolved', 'resolution of',
-  'ruled out', 'denies', 'denied', 'never', 'none', 'neither', 'nor', "isn't", "aren't", "wasn't",
-  "weren't", "doesn't", "didn't", "don't", "hasn't", "haven't",
+  'no',
+  'not',
+  'without',
+  'negative for',
+  'free of',
+  'absence of',
+  'absent',
+  'no evidence of',
+  'no evidence for',
+  'no sign of',
+  'no signs of',
+  'no longer',
+  'resolved',
+  'resolution of',
+  'ruled out',
+  'denies',
+  'denied',
+  'never',
+  'none',
+  'neither',
+  'nor',
+  "isn't",
+  "aren't",
+  "wasn't",
+  "weren't",
+  "doesn't",
+  "didn't",
+  "don't",
+  "hasn't",
+  "haven't",
 ];
 
 const UNCERTAINTY = [
-  'may represent', 'may reflect', 'may indicate', 'may be', 'might', 'could represent', 'could reflect',
-  'could be', 'cannot exclude', 'can not exclude', 'cannot be excluded', 'can not be excluded',
-  "can't be excluded", "can't exclude", 'cannot rule out', 'cannot be ruled out', 'can not be ruled out',
-  'not excluded', 'not be excluded', 'not ruled out', 'not be ruled out', 'rule out', 'possible', 'possibly',
-  'probable', 'probably', 'likely', 'most likely', 'unlikely', 'suggest', 'suggests', 'suggested',
-  'suggesting', 'suggestive of', 'questionable', 'question of', 'concerning for', 'concern for',
-  'suspicious for', 'suspicion of', 'suspected', 'suspect', 'versus', 'vs', 'differential', 'equivocal',
-  'indeterminate', 'uncertain', 'not certain', 'unclear', 'not clear', 'presumed', 'presumably', 'perhaps',
+  'may represent',
+  'may reflect',
+  'may indicate',
+  'may be',
+  'might',
+  'could represent',
+  'could reflect',
+  'could be',
+  'cannot exclude',
+  'can not exclude',
+  'cannot be excluded',
+  'can not be excluded',
+  "can't be excluded",
+  "can't exclude",
+  'cannot rule out',
+  'cannot be ruled out',
+  'can not be ruled out',
+  'not excluded',
+  'not be excluded',
+  'not ruled out',
+  'not be ruled out',
+  'rule out',
+  'possible',
+  'possibly',
+  'probable',
+  'probably',
+  'likely',
+  'most likely',
+  'unlikely',
+  'suggest',
+  'suggests',
+  'suggested',
+  'suggesting',
+  'suggestive of',
+  'questionable',
+  'question of',
+  'concerning for',
+  'concern for',
+  'suspicious for',
+  'suspicion of',
+  'suspected',
+  'suspect',
+  'versus',
+  'vs',
+  'differential',
+  'equivocal',
+  'indeterminate',
+  'uncertain',
+  'not certain',
+  'unclear',
+  'not clear',
+  'presumed',
+  'presumably',
+  'perhaps',
 ];
 
 /** Look like negations but assert something: "no change in the effusion" keeps the effusion. */
 const PSEUDO = [
-  'no change', 'no significant change', 'no interval change', 'no significant interval change',
-  'no definite change', 'no appreciable change', 'not changed', 'not significantly changed',
-  'without change', 'without significant change', 'without interval change', 'no increase',
-  'not only', 'whether or not', 'gram negative', 'not resolved', 'partially resolved',
-  'incompletely resolved', 'not yet resolved', 'not shown', 'no resolution', 'without resolution',
+  'no change',
+  'no significant change',
+  'no interval change',
+  'no significant interval change',
+  'no definite change',
+  'no appreciable change',
+  'not changed',
+  'not significantly changed',
+  'without change',
+  'without significant change',
+  'without interval change',
+  'no increase',
+  'not only',
+  'whether or not',
+  'gram negative',
+  'not resolved',
+  'partially resolved',
+  'incompletely resolved',
+  'not yet resolved',
+  'not shown',
+  'no resolution',
+  'without resolution',
 ];
 
 interface Trigger {
@@ -48,7 +137,10 @@ interface Trigger {
 }
 
 function phrasePattern(phrase: string): RegExp {
-  const body = phrase.split(' ').map((w) => w.replace(/[.*+?^${}()|[\]\\']/g, '\\$&')).join('\\s+');
+  const body = phrase
+    .split(' ')
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\']/g, '\\$&'))
+    .join('\\s+');
   // "No. 3" is a number, not a negation.
   const guard = phrase === 'no' ? '(?!\\.\\s*\\d)' : '';
   return new RegExp(`(?<![\\w'])${body}(?![\\w'])${guard}`, 'gi');
@@ -59,7 +151,10 @@ const TRIGGERS: Trigger[] = [
   // "clear" negates only as a predicate of the lungs/spaces: "lungs are clear", "remain clear".
   // The look-behind comes after the word so it is tried only where "clear" stands: in front, it
   // would run back over a long whitespace run from every position in it (quadratic in the run).
-  { kind: 'negation', pattern: /clear(?<=\b(?:is|are|remains?|appears?|lungs?)\s+(?:now\s+|otherwise\s+|grossly\s+)?clear)\b/gi },
+  {
+    kind: 'negation',
+    pattern: /clear(?<=\b(?:is|are|remains?|appears?|lungs?)\s+(?:now\s+|otherwise\s+|grossly\s+)?clear)\b/gi,
+  },
   ...UNCERTAINTY.map((p) => ({ kind: 'uncertainty' as const, pattern: phrasePattern(p) })),
   ...PSEUDO.map((p) => ({ kind: 'pseudo' as const, pattern: phrasePattern(p) })),
 ];

@@ -8,7 +8,12 @@ import { splitSentences } from './sentences';
 export type { ParsedReport, ReportSection, ReportSentence, SectionName } from '../types';
 
 /** Sections whose sentences describe the image; the others hold clinical context. */
-const IMAGE_SECTIONS: ReadonlySet<SectionName> = new Set<SectionName>(['findings', 'impression', 'imaging-notes', 'body']);
+const IMAGE_SECTIONS: ReadonlySet<SectionName> = new Set<SectionName>([
+  'findings',
+  'impression',
+  'imaging-notes',
+  'body',
+]);
 
 /** Whether sentences of a section describe the image (findings, impression, imaging notes, unsectioned). */
 export function sectionDescribesImage(name: SectionName): boolean {

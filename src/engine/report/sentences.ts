@@ -16,11 +16,42 @@ export interface Span {
 }
 
 /** Abbreviations whose period never ends a sentence. Lower case, without the final period. */
-const ALWAYS_ABBREVIATIONS = new Set(['dr', 'mr', 'mrs', 'ms', 'vs', 'approx', 'e.g', 'i.e', 'eg', 'ie', 'fig', 'figs', 'st', 'cf', 'incl']);
+const ALWAYS_ABBREVIATIONS = new Set([
+  'dr',
+  'mr',
+  'mrs',
+  'ms',
+  'vs',
+  'approx',
+  'e.g',
+  'i.e',
+  'eg',
+  'ie',
+  'fig',
+  'figs',
+  'st',
+  'cf',
+  'incl',
+]);
 /** Abbreviations that end a sentence unless a lower-case word follows. */
 const LOWER_FOLLOW_ABBREVIATIONS = new Set(['etc', 'cm', 'mm', 'resp', 'pt', 'esp']);
 /** Abbreviations that do not end a sentence before a number ("No. 3", "Jan. 22"). */
-const NUMBER_FOLLOW_ABBREVIATIONS = new Set(['no', 'nos', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec']);
+const NUMBER_FOLLOW_ABBREVIATIONS = new Set([
+  'no',
+  'nos',
+  'jan',
+  'feb',
+  'mar',
+  'apr',
+  'jun',
+  'jul',
+  'aug',
+  'sep',
+  'sept',
+  'oct',
+  'nov',
+  'dec',
+]);
 
 const TERMINATORS = '.?!…';
 const CLOSERS = `"'”’)]`;

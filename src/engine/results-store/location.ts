@@ -5,7 +5,14 @@
 import type { FileHandle } from 'node:fs/promises';
 import { lstat, mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createExclusive, openNoFollow, radalignFolder, RADALIGN_DIR, replaceAtomically, writeRadalignFile } from '../store/radalign-folder';
+import {
+  createExclusive,
+  openNoFollow,
+  radalignFolder,
+  RADALIGN_DIR,
+  replaceAtomically,
+  writeRadalignFile,
+} from '../store/radalign-folder';
 import { errorCode } from '../dataset/paths';
 
 export interface StoreLocation {

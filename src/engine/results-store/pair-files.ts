@@ -94,9 +94,16 @@ export class PairFilesWriter {
   }
 
   /** Appends one pair; `row` and `heatmapAt` are assigned here. Returns where its line lies. */
-  async add(pair: Omit<StoredPair, 'row' | 'heatmapAt'>, values: Float32Array, study: Float32Array, report: Float32Array): Promise<RecordSpan> {
-    if (study.length !== this.dim || report.length !== this.dim) throw new Error(`pair ${pair.id}: embeddings of ${study.length}/${report.length} values, expected ${this.dim}`);
-    if (values.length !== heatmapValueCount(pair)) throw new Error(`pair ${pair.id}: ${values.length} heatmap values for maps of ${heatmapValueCount(pair)}`);
+  async add(
+    pair: Omit<StoredPair, 'row' | 'heatmapAt'>,
+    values: Float32Array,
+    study: Float32Array,
+    report: Float32Array,
+  ): Promise<RecordSpan> {
+    if (study.length !== this.dim || report.length !== this.dim)
+      throw new Error(`pair ${pair.id}: embeddings of ${study.length}/${report.length} values, expected ${this.dim}`);
+    if (values.length !== heatmapValueCount(pair))
+      throw new Error(`pair ${pair.id}: ${values.length} heatmap values for maps of ${heatmapValueCount(pair)}`);
     const stored: StoredPair = { ...pair, row: this.count, heatmapAt: this.heatmapValues };
     const line = Buffer.from(JSON.stringify(stored) + '\n', 'utf8');
     const offset = await this.files.pairs.append(line);
@@ -109,14 +116,29 @@ export class PairFilesWriter {
 
   /** Flushes and makes the files durable. */
   async close(): Promise<PairFileSizes> {
-    await Promise.all([this.files.pairs.close(true), this.files.heatmaps.close(true), this.files.embeddings.close(true)]);
-    return { count: this.count, pairsBytes: this.files.pairs.bytes, heatmapsBytes: this.files.heatmaps.bytes, embeddingsBytes: this.files.embeddings.bytes };
+    await Promise.all([
+      this.files.pairs.close(true),
+      this.files.heatmaps.close(true),
+      this.files.embeddings.close(true),
+    ]);
+    return {
+      count: this.count,
+      pairsBytes: this.files.pairs.bytes,
+      heatmapsBytes: this.files.heatmaps.bytes,
+      embeddingsBytes: this.files.embeddings.bytes,
+    };
   }
 
   /** Closes and removes the files (a run that failed or was cancelled). */
   async abort(): Promise<void> {
-    await Promise.allSettled([this.files.pairs.close(false), this.files.heatmaps.close(false), this.files.embeddings.close(false)]);
-    await Promise.all([this.names.pairs, this.names.heatmaps, this.names.embeddings].map((n) => this.location.remove(n)));
+    await Promise.allSettled([
+      this.files.pairs.close(false),
+      this.files.heatmaps.close(false),
+      this.files.embeddings.close(false),
+    ]);
+    await Promise.all(
+      [this.names.pairs, this.names.heatmaps, this.names.embeddings].map((n) => this.location.remove(n)),
+    );
   }
 }
 
@@ -135,7 +157,13 @@ export class PairFilesReader {
    * by this process moments ago (a run's own part), so records are parsed without the schema check
    * that everything from a folder or a shard directory gets.
    */
-  static async open(location: StoreLocation, names: PairFileNames, dim: number, sizes: PairFileSizes, trusted = false): Promise<PairFilesReader> {
+  static async open(
+    location: StoreLocation,
+    names: PairFileNames,
+    dim: number,
+    sizes: PairFileSizes,
+    trusted = false,
+  ): Promise<PairFilesReader> {
     const opened: FileHandle[] = [];
     try {
       for (const [name, bytes] of [
@@ -147,13 +175,19 @@ export class PairFilesReader {
         if (!handle) throw new Error(`${location.dir}/${name}: missing`);
         opened.push(handle);
         const actual = (await handle.stat()).size;
-        if (actual !== bytes) throw new Error(`${location.dir}/${name}: ${actual} bytes, but its writer wrote ${bytes} (cut short or changed since)`);
+        if (actual !== bytes)
+          throw new Error(
+            `${location.dir}/${name}: ${actual} bytes, but its writer wrote ${bytes} (cut short or changed since)`,
+          );
       }
     } catch (e) {
       await Promise.all(opened.map((h) => h.close()));
       throw e;
     }
-    if (sizes.embeddingsBytes !== sizes.count * 2 * dim * 4) throw new Error(`${location.dir}/${names.embeddings}: ${sizes.embeddingsBytes} bytes for ${sizes.count} pairs of ${dim}-value embeddings`);
+    if (sizes.embeddingsBytes !== sizes.count * 2 * dim * 4)
+      throw new Error(
+        `${location.dir}/${names.embeddings}: ${sizes.embeddingsBytes} bytes for ${sizes.count} pairs of ${dim}-value embeddings`,
+      );
     const [pairs, heatmaps, embeddings] = opened;
     return new PairFilesReader(location, names, dim, sizes, { pairs, heatmaps, embeddings }, trusted);
   }
@@ -165,7 +199,8 @@ export class PairFilesReader {
   /** The record at `span`, validated. */
   async record(span: RecordSpan): Promise<StoredPair> {
     const where = `${this.location.dir}/${this.names.pairs} at byte ${span.offset}`;
-    if (span.offset < 0 || span.length < 0 || span.offset + span.length > this.sizes.pairsBytes) throw new Error(`${where}: record lies outside the file`);
+    if (span.offset < 0 || span.length < 0 || span.offset + span.length > this.sizes.pairsBytes)
+      throw new Error(`${where}: record lies outside the file`);
     const buf = Buffer.alloc(span.length);
     const { bytesRead } = await this.handles.pairs.read(buf, 0, span.length, span.offset);
     if (bytesRead !== span.length) throw new Error(`${where}: file ended early`);
@@ -180,7 +215,10 @@ export class PairFilesReader {
       const where = `${this.location.dir}/${this.names.pairs}, line ${line}`;
       yield { pair: this.parse(bytes.toString('utf8'), where), span: { offset, length: bytes.length } };
     }
-    if (line !== this.sizes.count) throw new Error(`${this.location.dir}/${this.names.pairs}: ${line} lines, but its writer wrote ${this.sizes.count}`);
+    if (line !== this.sizes.count)
+      throw new Error(
+        `${this.location.dir}/${this.names.pairs}: ${line} lines, but its writer wrote ${this.sizes.count}`,
+      );
   }
 
   /** The pair's heatmap values, in sentence order. */
@@ -190,7 +228,8 @@ export class PairFilesReader {
     if (!n) return out;
     const bytes = Buffer.from(out.buffer);
     const at = pair.heatmapAt * 4;
-    if (at + bytes.length > this.sizes.heatmapsBytes) throw new Error(`${this.location.dir}/${this.names.heatmaps}: pair "${pair.id}" points past the end of the file`);
+    if (at + bytes.length > this.sizes.heatmapsBytes)
+      throw new Error(`${this.location.dir}/${this.names.heatmaps}: pair "${pair.id}" points past the end of the file`);
     const { bytesRead } = await this.handles.heatmaps.read(bytes, 0, bytes.length, at);
     if (bytesRead !== bytes.length) throw new Error(`${this.location.dir}/${this.names.heatmaps}: file ended early`);
     return out;
@@ -218,7 +257,8 @@ export class PairFilesReader {
       const rows = Math.min(rowsPerRead, count - r0);
       const bytes = Buffer.from(buf.buffer, 0, rows * 2 * dim * 4);
       const { bytesRead } = await this.handles.embeddings.read(bytes, 0, bytes.length, r0 * 2 * dim * 4);
-      if (bytesRead !== bytes.length) throw new Error(`${this.location.dir}/${this.names.embeddings}: file ended early`);
+      if (bytesRead !== bytes.length)
+        throw new Error(`${this.location.dir}/${this.names.embeddings}: file ended early`);
       for (let r = 0; r < rows; r++) {
         study.set(buf.subarray(r * 2 * dim, r * 2 * dim + dim), (r0 + r) * dim);
         report.set(buf.subarray(r * 2 * dim + dim, (r + 1) * 2 * dim), (r0 + r) * dim);
@@ -236,8 +276,10 @@ export class PairFilesReader {
   }
 
   private checked(pair: StoredPair, where: string): StoredPair {
-    if (pair.row >= this.sizes.count) throw new Error(`${where}: row ${pair.row} but the embeddings file holds ${this.sizes.count}`);
-    if ((pair.heatmapAt + heatmapValueCount(pair)) * 4 > this.sizes.heatmapsBytes) throw new Error(`${where}: heatmapAt ${pair.heatmapAt} points past the end of the heatmaps file`);
+    if (pair.row >= this.sizes.count)
+      throw new Error(`${where}: row ${pair.row} but the embeddings file holds ${this.sizes.count}`);
+    if ((pair.heatmapAt + heatmapValueCount(pair)) * 4 > this.sizes.heatmapsBytes)
+      throw new Error(`${where}: heatmapAt ${pair.heatmapAt} points past the end of the heatmaps file`);
     return pair;
   }
 }
@@ -248,7 +290,7 @@ const READ_CHUNK = 1 << 20;
 async function* lines(handle: FileHandle, size: number): AsyncGenerator<{ offset: number; bytes: Buffer }> {
   let carry = Buffer.alloc(0);
   let carryAt = 0;
-  for (let pos = 0; pos < size; ) {
+  for (let pos = 0; pos < size;) {
     const chunk = Buffer.alloc(Math.min(READ_CHUNK, size - pos));
     const { bytesRead } = await handle.read(chunk, 0, chunk.length, pos);
     if (bytesRead === 0) throw new Error(`file ended at byte ${pos}, before ${size}`);

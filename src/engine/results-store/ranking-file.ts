@@ -25,7 +25,12 @@ export function encodeRankingRow(counts: RankCounts, textKey: string, bestCount:
 }
 
 /** Every row of a ranking file; throws naming `where` when a row cannot be right. */
-export function decodeRanking(buf: Buffer, count: number, bestCount: number, where: string): { counts: RankCounts[]; keys: string[] } {
+export function decodeRanking(
+  buf: Buffer,
+  count: number,
+  bestCount: number,
+  where: string,
+): { counts: RankCounts[]; keys: string[] } {
   const stride = rankingStride(bestCount);
   if (buf.length !== count * stride) throw new Error(`${where}: ${buf.length} bytes for ${count} pairs of ${stride}`);
   const counts: RankCounts[] = new Array(count);
@@ -35,12 +40,14 @@ export function decodeRanking(buf: Buffer, count: number, bestCount: number, whe
     const betterReports = buf.readUInt32LE(at);
     const betterImages = buf.readUInt32LE(at + 4);
     const n = buf.readUInt32LE(at + 8);
-    if (n > bestCount || betterReports >= count || betterImages >= count) throw new Error(`${where}: row ${r} holds counts no ranking of ${count} pairs gives`);
+    if (n > bestCount || betterReports >= count || betterImages >= count)
+      throw new Error(`${where}: row ${r} holds counts no ranking of ${count} pairs gives`);
     const best = [];
     for (let k = 0; k < n; k++) {
       const index = buf.readUInt32LE(at + 12 + 12 * k);
       const score = buf.readDoubleLE(at + 16 + 12 * k);
-      if (index >= count || index === r || !Number.isFinite(score)) throw new Error(`${where}: row ${r} names best match ${index} (score ${score})`);
+      if (index >= count || index === r || !Number.isFinite(score))
+        throw new Error(`${where}: row ${r} names best match ${index} (score ${score})`);
       best.push({ index, score });
     }
     counts[r] = { betterReports, betterImages, best };

@@ -17,7 +17,15 @@ import type { ModelSummary, PairResult, RunSummary } from '../results-schema';
 import { isOwnerGone, ownerTag, parseOwner } from '../store/owner';
 import type { StoreLocation } from './location';
 import { PairFilesReader, PairFilesWriter, type RecordSpan } from './pair-files';
-import { type IndexEntry, INDEX_FORMAT, parseJsonFile, STORE_FORMAT, StoreIndexSchema, type StoreSummary, StoreSummarySchema } from './store-schema';
+import {
+  type IndexEntry,
+  INDEX_FORMAT,
+  parseJsonFile,
+  STORE_FORMAT,
+  StoreIndexSchema,
+  type StoreSummary,
+  StoreSummarySchema,
+} from './store-schema';
 import { toPairResult, type StoredPair } from './stored-pair';
 import { decodeRanking, encodeRankingRow } from './ranking-file';
 import type { PreviousRanking, RankCounts } from '../ranking';
@@ -68,19 +76,42 @@ export class StoreWriter {
    * Appends a pair (its ranking fields set; the next store row), with its ranking's counts (best
    * matches as store rows) and the key of its report text, which the next run's update starts from.
    */
-  async add(pair: Omit<StoredPair, 'row' | 'heatmapAt'>, values: Float32Array, study: Float32Array, report: Float32Array, counts: RankCounts, textKey: string): Promise<void> {
+  async add(
+    pair: Omit<StoredPair, 'row' | 'heatmapAt'>,
+    values: Float32Array,
+    study: Float32Array,
+    report: Float32Array,
+    counts: RankCounts,
+    textKey: string,
+  ): Promise<void> {
     const rank = pair.rank;
-    if (rank === undefined || rank < 1 || this.entries[rank - 1] !== undefined) throw new Error(`pair ${pair.id}: rank ${rank} is missing or already taken`);
+    if (rank === undefined || rank < 1 || this.entries[rank - 1] !== undefined)
+      throw new Error(`pair ${pair.id}: rank ${rank} is missing or already taken`);
     this.ranking.push(encodeRankingRow(counts, textKey, BEST_COUNT));
     const span = await this.pairs.add(pair, values, study, report);
-    this.entries[rank - 1] = [pair.id, span.offset, span.length, pair.suspicion ?? 0, pair.score, pair.inputKey, pair.report, pair.images];
+    this.entries[rank - 1] = [
+      pair.id,
+      span.offset,
+      span.length,
+      pair.suspicion ?? 0,
+      pair.score,
+      pair.inputKey,
+      pair.report,
+      pair.images,
+    ];
     this.added++;
   }
 
   /** Writes the index and the skipped list, then the summary that makes this generation current. Returns the summary file. */
-  async commit(fields: { model: ModelSummary; run: RunSummary; skipped: Skipped[]; settingsKey: string }): Promise<string> {
+  async commit(fields: {
+    model: ModelSummary;
+    run: RunSummary;
+    skipped: Skipped[];
+    settingsKey: string;
+  }): Promise<string> {
     const names = fileNames('results', this.generation);
-    if (this.entries.length !== this.added) throw new Error(`ranks 1 to ${this.entries.length} given to ${this.added} pairs: some rank is missing`);
+    if (this.entries.length !== this.added)
+      throw new Error(`ranks 1 to ${this.entries.length} given to ${this.added} pairs: some rank is missing`);
     const sizes = await this.pairs.close();
     const index = JSON.stringify({ format: INDEX_FORMAT, pairs: this.entries });
     const skipped = fields.skipped.map((s) => JSON.stringify({ path: s.path, reason: s.reason }) + '\n').join('');
@@ -101,7 +132,13 @@ export class StoreWriter {
       pairs: this.entries.length,
       skipped: fields.skipped.length,
       generation: this.generation,
-      files: { ...names, ...sizes, indexBytes: Buffer.byteLength(index), skippedBytes: Buffer.byteLength(skipped), rankingBytes },
+      files: {
+        ...names,
+        ...sizes,
+        indexBytes: Buffer.byteLength(index),
+        skippedBytes: Buffer.byteLength(skipped),
+        rankingBytes,
+      },
       bestCount: BEST_COUNT,
       settingsKey: fields.settingsKey,
     };
@@ -113,7 +150,11 @@ export class StoreWriter {
   async abort(): Promise<void> {
     await this.pairs.abort();
     const names = fileNames('results', this.generation);
-    await Promise.all([this.location.remove(names.index), this.location.remove(names.skippedList), this.location.remove(names.ranking)]);
+    await Promise.all([
+      this.location.remove(names.index),
+      this.location.remove(names.skippedList),
+      this.location.remove(names.ranking),
+    ]);
   }
 }
 
@@ -127,7 +168,10 @@ export async function removeStaleGenerations(location: StoreLocation, current: s
   // The generation the summary names is never stale, whoever wrote it (readers may open it any time).
   const named = await namedGeneration(location);
   for (const name of await location.list()) {
-    const data = /^(?:results|part)\.([^.]+)\.(?:pairs\.jsonl|heatmaps\.bin|embeddings\.bin|index\.json|skipped\.jsonl|ranking\.bin)$/.exec(name);
+    const data =
+      /^(?:results|part)\.([^.]+)\.(?:pairs\.jsonl|heatmaps\.bin|embeddings\.bin|index\.json|skipped\.jsonl|ranking\.bin)$/.exec(
+        name,
+      );
     // Temporary files of small files being committed (`results.json.tmp-<host>-<pid>-<random>`).
     const temp = /^(?:results|part)\..*\.tmp-(.+)$/.exec(name);
     const owner = data?.[1] ?? temp?.[1];
@@ -136,7 +180,8 @@ export async function removeStaleGenerations(location: StoreLocation, current: s
     if (mtime === undefined) continue;
     // This process's own older generations are superseded: it is not writing them any more.
     const mine = data !== null && owner.startsWith(`${ownerTag()}-`) && current !== undefined;
-    if (mine || (data && parseOwner(owner) === undefined) || isOwnerGone(owner, mtime, DAY_MS)) await location.remove(name);
+    if (mine || (data && parseOwner(owner) === undefined) || isOwnerGone(owner, mtime, DAY_MS))
+      await location.remove(name);
   }
 }
 
@@ -172,7 +217,8 @@ export class StoredResults {
     private readonly files: PairFilesReader,
   ) {
     index.forEach((e, k) => {
-      if (this.byId.has(e[0])) throw new Error(`${location.dir}/${summary.files.index}: pair id "${e[0]}" appears twice`);
+      if (this.byId.has(e[0]))
+        throw new Error(`${location.dir}/${summary.files.index}: pair id "${e[0]}" appears twice`);
       this.byId.set(e[0], k);
     });
   }
@@ -193,7 +239,9 @@ export class StoredResults {
     const indexText = await readWhole(location, files.index, files.indexBytes);
     const index = parseJsonFile(StoreIndexSchema, indexText, `${location.dir}/${files.index}`).pairs;
     if (index.length !== summary.pairs || files.count !== summary.pairs) {
-      throw new Error(`${where}: pairs says ${summary.pairs}, the index holds ${index.length} and the pairs file ${files.count}`);
+      throw new Error(
+        `${where}: pairs says ${summary.pairs}, the index holds ${index.length} and the pairs file ${files.count}`,
+      );
     }
     const reader = await PairFilesReader.open(location, files, summary.model.embedDim, files);
     return new StoredResults(location, summary, index, reader);
@@ -228,20 +276,27 @@ export class StoredResults {
     const k = this.byId.get(id);
     if (k === undefined) return undefined;
     const pair = await this.files.record(this.span(k));
-    if (pair.id !== id || pair.rank !== k + 1) throw new Error(`${this.location.dir}/${this.summary.files.pairs}: the index says pair "${id}" ranked ${k + 1}, the record holds "${pair.id}" ranked ${pair.rank}`);
+    if (pair.id !== id || pair.rank !== k + 1)
+      throw new Error(
+        `${this.location.dir}/${this.summary.files.pairs}: the index says pair "${id}" ranked ${k + 1}, the record holds "${pair.id}" ranked ${pair.rank}`,
+      );
     return pair;
   }
 
   /** One pair in the results-file form, or undefined when no pair has that id. */
   async pair(id: string): Promise<PairResult | undefined> {
     const stored = await this.stored(id);
-    return stored && toPairResult(stored, await this.files.heatmapValues(stored), `${this.location.dir}/${this.summary.files.pairs}`);
+    return (
+      stored &&
+      toPairResult(stored, await this.files.heatmapValues(stored), `${this.location.dir}/${this.summary.files.pairs}`)
+    );
   }
 
   /** Up to `count` pairs from rank `from` (1-based), in rank order. */
   async page(from: number, count: number): Promise<PairResult[]> {
     const out: PairResult[] = [];
-    for (let k = Math.max(0, from - 1); k < Math.min(this.index.length, from - 1 + count); k++) out.push((await this.pair(this.index[k][0]))!);
+    for (let k = Math.max(0, from - 1); k < Math.min(this.index.length, from - 1 + count); k++)
+      out.push((await this.pair(this.index[k][0]))!);
     return out;
   }
 
@@ -251,7 +306,9 @@ export class StoredResults {
   }
 
   /** Stored records with their heatmap values and embeddings, for a later run that reuses unchanged pairs. */
-  async reusable(id: string): Promise<{ pair: StoredPair; values: Float32Array; study: Float32Array; report: Float32Array } | undefined> {
+  async reusable(
+    id: string,
+  ): Promise<{ pair: StoredPair; values: Float32Array; study: Float32Array; report: Float32Array } | undefined> {
     const pair = await this.stored(id);
     if (!pair) return undefined;
     const [values, emb] = await Promise.all([this.files.heatmapValues(pair), this.files.embeddingRow(pair.row)]);
@@ -268,7 +325,8 @@ export class StoredResults {
     const handle = await this.location.open(ranking);
     if (!handle) throw new Error(`${this.location.dir}/${ranking}: missing (named by ${SUMMARY_NAME})`);
     const buf = await handle.readFile().finally(() => handle.close());
-    if (buf.length !== rankingBytes) throw new Error(`${this.location.dir}/${ranking}: ${buf.length} bytes, but its writer wrote ${rankingBytes}`);
+    if (buf.length !== rankingBytes)
+      throw new Error(`${this.location.dir}/${ranking}: ${buf.length} bytes, but its writer wrote ${rankingBytes}`);
     const { counts, keys } = decodeRanking(buf, this.count, BEST_COUNT, `${this.location.dir}/${ranking}`);
     const { study, report } = await this.files.embeddings();
     return { counts, keys, images: study, reports: report };

@@ -2,13 +2,26 @@
 // names the generation of data files that is current, and the index, one entry per pair in rank
 // order, which lets a reader list, page and find pairs without reading them.
 import * as v from 'valibot';
-import { count, describeIssue, ModelSummarySchema, relativePath, reportPath, RunSummarySchema } from '../results-schema';
+import {
+  count,
+  describeIssue,
+  ModelSummarySchema,
+  relativePath,
+  reportPath,
+  RunSummarySchema,
+} from '../results-schema';
 
 export const STORE_FORMAT = 'radalign-results/2';
 export const INDEX_FORMAT = 'radalign-results-index/1';
 
 /** A data file of a store or part: a plain name of ours, never a path (the summary may come from someone else). */
-const fileName = v.pipe(v.string('expected a file name'), v.regex(/^(?:results|part|shard)[.-][A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.(?:jsonl|bin|json)$/, 'expected a file name of the form results.<generation>.<kind> (no folders)'));
+const fileName = v.pipe(
+  v.string('expected a file name'),
+  v.regex(
+    /^(?:results|part|shard)[.-][A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.(?:jsonl|bin|json)$/,
+    'expected a file name of the form results.<generation>.<kind> (no folders)',
+  ),
+);
 
 export const PairFilesSchema = v.object({
   pairs: fileName,
@@ -49,7 +62,16 @@ export type StoreSummary = v.InferOutput<typeof StoreSummarySchema>;
 
 /** One index entry: id, byte offset and length of its line, suspicion, pair cosine, input key, report, images. */
 const IndexEntrySchema = v.tuple(
-  [v.pipe(v.string(), v.minLength(1, 'expected a pair id')), count, count, v.number(), v.number(), v.string(), reportPath, v.array(relativePath)],
+  [
+    v.pipe(v.string(), v.minLength(1, 'expected a pair id')),
+    count,
+    count,
+    v.number(),
+    v.number(),
+    v.string(),
+    reportPath,
+    v.array(relativePath),
+  ],
   'expected [id, offset, length, suspicion, score, inputKey, report, images]',
 );
 

@@ -58,9 +58,16 @@ export const StoredPairSchema = v.pipe(
     const pair = dataset.value;
     pair.sentences.forEach((s, i) => {
       const at = (...keys: (string | number)[]) => pathTo(pair, ['sentences', i, ...keys]);
-      if (s.end > pair.reportText.length) addIssue({ message: `offset ${s.end} lies past the end of reportText (${pair.reportText.length} characters)`, path: at('end') });
+      if (s.end > pair.reportText.length)
+        addIssue({
+          message: `offset ${s.end} lies past the end of reportText (${pair.reportText.length} characters)`,
+          path: at('end'),
+        });
       if (s.heatmap && s.heatmap.imageIndex >= pair.images.length) {
-        addIssue({ message: `image ${s.heatmap.imageIndex} does not exist (the pair has ${pair.images.length})`, path: at('heatmap', 'imageIndex') });
+        addIssue({
+          message: `image ${s.heatmap.imageIndex} does not exist (the pair has ${pair.images.length})`,
+          path: at('heatmap', 'imageIndex'),
+        });
       }
     });
   }),
@@ -81,7 +88,9 @@ export function parseStoredPair(line: string, where: string): StoredPair {
 }
 
 /** The pair without its heatmap values, and the values as float32. */
-export function splitHeatmaps(pair: Omit<PairResult, 'suspicion' | 'rank' | 'reportRank' | 'imageRank' | 'bestReports'>): {
+export function splitHeatmaps(
+  pair: Omit<PairResult, 'suspicion' | 'rank' | 'reportRank' | 'imageRank' | 'bestReports'>,
+): {
   sentences: StoredPair['sentences'];
   values: Float32Array;
 } {
@@ -112,7 +121,13 @@ export function joinHeatmaps(sentences: StoredPair['sentences'], values: Float32
 
 /** The results-file form of a ranked stored pair. */
 export function toPairResult(pair: StoredPair, values: Float32Array, where: string): PairResult {
-  if (pair.rank === undefined || pair.suspicion === undefined || pair.reportRank === undefined || pair.imageRank === undefined || pair.bestReports === undefined) {
+  if (
+    pair.rank === undefined ||
+    pair.suspicion === undefined ||
+    pair.reportRank === undefined ||
+    pair.imageRank === undefined ||
+    pair.bestReports === undefined
+  ) {
     throw new Error(`${where}: pair "${pair.id}" has not been ranked (a scored part, not results)`);
   }
   // Key order as the results file always had it.

@@ -31,7 +31,8 @@ export function anchorFlag(flag: Anchorable, sentences: readonly SentenceSpan[])
   const wanted = squash(flag.sentenceText);
   if (!wanted) return null;
   const at = flag.start ?? sentences[flag.sentence]?.start ?? 0;
-  const nearest = (matches: number[]) => matches.reduce((best, i) => (Math.abs(sentences[i].start - at) < Math.abs(sentences[best].start - at) ? i : best));
+  const nearest = (matches: number[]) =>
+    matches.reduce((best, i) => (Math.abs(sentences[i].start - at) < Math.abs(sentences[best].start - at) ? i : best));
   const same: number[] = [];
   const containing: number[] = [];
   sentences.forEach((s, i) => {
@@ -44,7 +45,10 @@ export function anchorFlag(flag: Anchorable, sentences: readonly SentenceSpan[])
   return null;
 }
 
-export function anchorFlags<F extends Anchorable>(flags: readonly F[], sentences: readonly SentenceSpan[]): AnchoredFlags<F> {
+export function anchorFlags<F extends Anchorable>(
+  flags: readonly F[],
+  sentences: readonly SentenceSpan[],
+): AnchoredFlags<F> {
   const out: AnchoredFlags<F> = { anchored: [], orphaned: [] };
   for (const flag of flags) {
     const sentence = anchorFlag(flag, sentences);

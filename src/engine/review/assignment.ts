@@ -48,7 +48,8 @@ export function reviewerNames(reviewers: readonly string[]): string[] {
   const seen = new Set<string>();
   for (const [k, name] of names.entries()) {
     if (name === '') throw new AssignmentInputError('reviewers', `name ${k + 1} of ${names.length} is empty`);
-    if (RESERVED_NAMES.has(name)) throw new AssignmentInputError('reviewers', `"${name}" cannot be a reviewer's name; choose another`);
+    if (RESERVED_NAMES.has(name))
+      throw new AssignmentInputError('reviewers', `"${name}" cannot be a reviewer's name; choose another`);
     if (seen.has(name)) throw new AssignmentInputError('reviewers', `"${name}" is named twice`);
     seen.add(name);
   }
@@ -75,12 +76,24 @@ function ceilish(x: number): number {
  * pairs to compare, for Cohen's kappa). Ties go to whoever was dealt to longest ago, then to the
  * order named; nothing is random.
  */
-export function assignPairs(rankedIds: readonly string[], reviewers: readonly string[], overlap: number, now: Date = new Date()): Assignment {
+export function assignPairs(
+  rankedIds: readonly string[],
+  reviewers: readonly string[],
+  overlap: number,
+  now: Date = new Date(),
+): Assignment {
   const names = reviewerNames(reviewers);
   if (typeof overlap !== 'number' || !Number.isFinite(overlap) || overlap < 0 || overlap > 1) {
-    throw new AssignmentInputError('overlap', `expected a share between 0 and 1 (e.g. 0.1 for 10 % of the pairs reviewed twice), got ${overlap}`);
+    throw new AssignmentInputError(
+      'overlap',
+      `expected a share between 0 and 1 (e.g. 0.1 for 10 % of the pairs reviewed twice), got ${overlap}`,
+    );
   }
-  if (overlap > 0 && names.length < 2) throw new AssignmentInputError('overlap', `pairs reviewed twice need at least two reviewers; only "${names[0]}" is named`);
+  if (overlap > 0 && names.length < 2)
+    throw new AssignmentInputError(
+      'overlap',
+      `pairs reviewed twice need at least two reviewers; only "${names[0]}" is named`,
+    );
   const r = names.length;
   const shares: string[][] = names.map(() => []);
   const twiceCount = new Array<number>(r).fill(0); // pairs each reviewer shares with another
@@ -94,7 +107,8 @@ export function assignPairs(rankedIds: readonly string[], reviewers: readonly st
   // Negative when reviewer j comes before k for a pair given to one reviewer: the less loaded;
   // then whoever shares more pairs already (those who share fewer stay less loaded and so are
   // dealt the next pair given to two); then whoever was dealt to longer ago; then the order named.
-  const single = (j: number, k: number) => shares[j].length - shares[k].length || twiceCount[k] - twiceCount[j] || lastDealt[j] - lastDealt[k] || j - k;
+  const single = (j: number, k: number) =>
+    shares[j].length - shares[k].length || twiceCount[k] - twiceCount[j] || lastDealt[j] - lastDealt[k] || j - k;
   // Negative when the couple (j1, k1) comes before (j2, k2) for a pair given to two: the least
   // loaded two (loads stay within one of each other); then the couple that shares fewest pairs;
   // then the one whose busier member shares fewest, and fewest in all; then the longest waiting.
@@ -138,29 +152,54 @@ const nonEmpty = v.pipe(v.string('expected a string'), v.minLength(1, 'expected 
 const AssignmentSchema = v.pipe(
   v.object({
     format: v.literal(ASSIGNMENT_FORMAT, `expected "${ASSIGNMENT_FORMAT}"`),
-    createdAt: v.pipe(v.string('expected a time'), v.isoTimestamp('expected an ISO 8601 time such as 2026-11-30T10:00:00.000Z')),
+    createdAt: v.pipe(
+      v.string('expected a time'),
+      v.isoTimestamp('expected an ISO 8601 time such as 2026-11-30T10:00:00.000Z'),
+    ),
     reviewers: v.pipe(v.array(nonEmpty, 'expected a list of names'), v.minLength(1, 'expected at least one reviewer')),
-    overlap: v.pipe(v.number('expected a number'), v.finite('expected a finite number'), v.minValue(0, 'expected 0..1'), v.maxValue(1, 'expected 0..1')),
-    shares: v.record(v.string(), v.array(nonEmpty, 'expected a list of pair ids'), 'expected an object of reviewer → pair ids'),
+    overlap: v.pipe(
+      v.number('expected a number'),
+      v.finite('expected a finite number'),
+      v.minValue(0, 'expected 0..1'),
+      v.maxValue(1, 'expected 0..1'),
+    ),
+    shares: v.record(
+      v.string(),
+      v.array(nonEmpty, 'expected a list of pair ids'),
+      'expected an object of reviewer → pair ids',
+    ),
   }),
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     const a = dataset.value;
     const seen = new Set<string>();
     for (const [k, name] of a.reviewers.entries()) {
-      const problem = name.trim() !== name ? 'has spaces around it' : RESERVED_NAMES.has(name) ? 'is not a usable name' : seen.has(name) ? 'is named twice' : undefined;
+      const problem =
+        name.trim() !== name
+          ? 'has spaces around it'
+          : RESERVED_NAMES.has(name)
+            ? 'is not a usable name'
+            : seen.has(name)
+              ? 'is named twice'
+              : undefined;
       if (problem) return addIssue({ message: `"${name}" ${problem}`, path: pathTo(a, ['reviewers', k]) });
       seen.add(name);
     }
-    if (a.overlap > 0 && a.reviewers.length < 2) return addIssue({ message: 'above 0 with a single reviewer (pairs reviewed twice need two)', path: pathTo(a, ['overlap']) });
+    if (a.overlap > 0 && a.reviewers.length < 2)
+      return addIssue({
+        message: 'above 0 with a single reviewer (pairs reviewed twice need two)',
+        path: pathTo(a, ['overlap']),
+      });
     for (const name of Object.keys(a.shares)) {
-      if (!seen.has(name)) return addIssue({ message: `"${name}" is not one of the reviewers`, path: pathTo(a, ['shares', name]) });
+      if (!seen.has(name))
+        return addIssue({ message: `"${name}" is not one of the reviewers`, path: pathTo(a, ['shares', name]) });
     }
     for (const name of a.reviewers) {
       if (!Object.hasOwn(a.shares, name)) return addIssue({ message: 'missing', path: pathTo(a, ['shares', name]) });
       const ids = new Set<string>();
       for (const [k, id] of a.shares[name].entries()) {
-        if (ids.has(id)) return addIssue({ message: `"${id}" appears twice in one share`, path: pathTo(a, ['shares', name, k]) });
+        if (ids.has(id))
+          return addIssue({ message: `"${id}" appears twice in one share`, path: pathTo(a, ['shares', name, k]) });
         ids.add(id);
       }
     }
@@ -181,10 +220,13 @@ export async function readAssignment(root: string): Promise<Assignment | undefin
   } catch (e) {
     throw new Error(`${file}: not valid JSON (${(e as Error).message}); run "radalign assign" again to rewrite it`);
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error(`${file}: not a radalign assignment (expected a JSON object)`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new Error(`${file}: not a radalign assignment (expected a JSON object)`);
   const format = (json as { format?: unknown }).format;
   if (format !== ASSIGNMENT_FORMAT) {
-    throw new Error(`${file}: format: ${format === undefined ? 'missing' : `${JSON.stringify(format)} is not "${ASSIGNMENT_FORMAT}"`}, so it is not an assignment this radalign reads`);
+    throw new Error(
+      `${file}: format: ${format === undefined ? 'missing' : `${JSON.stringify(format)} is not "${ASSIGNMENT_FORMAT}"`}, so it is not an assignment this radalign reads`,
+    );
   }
   const parsed = v.safeParse(AssignmentSchema, json);
   if (!parsed.success) {

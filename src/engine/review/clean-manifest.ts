@@ -23,7 +23,18 @@ export interface CleanRow {
   adjudication: { reviewer: string; verdict: string; reason: string | null } | null;
 }
 
-export const CSV_COLUMNS = ['id', 'images', 'report', 'report_path', 'split', 'review_outcome', 'action', 'report_of', 'verdicts', 'adjudication'] as const;
+export const CSV_COLUMNS = [
+  'id',
+  'images',
+  'report',
+  'report_path',
+  'split',
+  'review_outcome',
+  'action',
+  'report_of',
+  'verdicts',
+  'adjudication',
+] as const;
 
 export function csvHeader(): string {
   return stringify([[...CSV_COLUMNS]]);
@@ -31,7 +42,8 @@ export function csvHeader(): string {
 
 /** One CSV line; every text cell neutralised against spreadsheet formulas (review-export.ts). */
 export function csvLine(row: CleanRow): string {
-  const judged = (j: { reviewer: string; verdict: string; reason: string | null }) => `${j.reviewer}:${j.verdict}${j.reason ? `(${j.reason})` : ''}`;
+  const judged = (j: { reviewer: string; verdict: string; reason: string | null }) =>
+    `${j.reviewer}:${j.verdict}${j.reason ? `(${j.reason})` : ''}`;
   const cells = [
     row.id,
     row.images.join(';'),
@@ -111,6 +123,12 @@ export function reportFile(report: string): string | null {
 export function reviewColumns(review: PairReview | undefined): Pick<CleanRow, 'reviewers' | 'adjudication'> {
   return {
     reviewers: (review?.verdicts ?? []).map((v) => ({ reviewer: v.reviewer, verdict: v.verdict!, reason: v.reason })),
-    adjudication: review?.adjudication ? { reviewer: review.adjudication.reviewer, verdict: review.adjudication.verdict!, reason: review.adjudication.reason } : null,
+    adjudication: review?.adjudication
+      ? {
+          reviewer: review.adjudication.reviewer,
+          verdict: review.adjudication.verdict!,
+          reason: review.adjudication.reason,
+        }
+      : null,
   };
 }

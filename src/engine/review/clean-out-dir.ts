@@ -31,7 +31,9 @@ export async function prepareOutDir(datasetRoot: string, outDir: string): Promis
   const rootReal = await realpath(root);
   const outReal = await realPathOfPossiblyMissing(out);
   if (isWithin(root, out) || isWithin(rootReal, outReal)) {
-    throw new CleanExportRefused(`${out}: lies inside the dataset folder ${root}${outReal !== out ? ` (it resolves to ${outReal})` : ''}; a clean export never writes into the dataset folder, choose a folder outside it`);
+    throw new CleanExportRefused(
+      `${out}: lies inside the dataset folder ${root}${outReal !== out ? ` (it resolves to ${outReal})` : ''}; a clean export never writes into the dataset folder, choose a folder outside it`,
+    );
   }
   const info = await lstat(out).catch((e) => (errorCode(e) === 'ENOENT' ? undefined : Promise.reject(e)));
   if (info !== undefined && !info.isDirectory()) throw new CleanExportRefused(`${out}: is not a folder`);
@@ -47,14 +49,21 @@ export async function prepareOutDir(datasetRoot: string, outDir: string): Promis
   });
   const shown = present.slice(0, 3).join(', ') + (present.length > 3 ? `, … (${present.length} in all)` : '');
   if (summary === undefined) {
-    throw new CleanExportRefused(`${out}: not empty (${shown}) and holds no ${SUMMARY_FILE} of an earlier clean export; radalign writes a clean export only into an empty folder or over an earlier export, choose another folder`);
+    throw new CleanExportRefused(
+      `${out}: not empty (${shown}) and holds no ${SUMMARY_FILE} of an earlier clean export; radalign writes a clean export only into an empty folder or over an earlier export, choose another folder`,
+    );
   }
   if (!isCleanSummary(summary)) {
-    throw new CleanExportRefused(`${join(out, SUMMARY_FILE)}: not a summary of format "${CLEAN_FORMAT}", so the folder does not hold an earlier clean export; choose another folder`);
+    throw new CleanExportRefused(
+      `${join(out, SUMMARY_FILE)}: not a summary of format "${CLEAN_FORMAT}", so the folder does not hold an earlier clean export; choose another folder`,
+    );
   }
   for (const name of CLEAN_FILES) {
     const target = await lstat(join(out, name)).catch(() => undefined);
-    if (target && !target.isFile()) throw new CleanExportRefused(`${join(out, name)}: is ${target.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}; radalign does not replace it (remove it, or choose another folder)`);
+    if (target && !target.isFile())
+      throw new CleanExportRefused(
+        `${join(out, name)}: is ${target.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}; radalign does not replace it (remove it, or choose another folder)`,
+      );
   }
   return out;
 }

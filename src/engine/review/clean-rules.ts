@@ -14,7 +14,13 @@ export interface CleanOptions {
 }
 
 export type DropReason = 'mismatched' | 'disagreed' | 'unsure' | 'unreviewed' | 're-pair-refused';
-export const DROP_REASONS: readonly DropReason[] = ['mismatched', 'disagreed', 'unsure', 'unreviewed', 're-pair-refused'];
+export const DROP_REASONS: readonly DropReason[] = [
+  'mismatched',
+  'disagreed',
+  'unsure',
+  'unreviewed',
+  're-pair-refused',
+];
 
 /** Who decided: the reviewers with a verdict, and the adjudicator when there is one. */
 export interface Deciders {
@@ -31,14 +37,25 @@ export type CleanDecision =
  * The decision for one pair. `known(id)`: whether a pair of that id is in the results (a re-pair
  * to an unknown pair is refused: the pair is dropped saying so).
  */
-export function decidePair(id: string, review: PairReview | undefined, options: CleanOptions, known: (id: string) => boolean): CleanDecision {
+export function decidePair(
+  id: string,
+  review: PairReview | undefined,
+  options: CleanOptions,
+  known: (id: string) => boolean,
+): CleanDecision {
   const outcome = review?.outcome ?? 'unreviewed';
   const deciders: Deciders = {
     reviewers: review?.verdicts.map((v) => v.reviewer) ?? [],
     ...(review?.adjudication ? { adjudicatedBy: review.adjudication.reviewer } : {}),
   };
   const keep = (): CleanDecision => ({ action: 'keep', outcome, ...deciders });
-  const drop = (reason: DropReason, detail?: string): CleanDecision => ({ action: 'drop', outcome, reason, ...(detail ? { detail } : {}), ...deciders });
+  const drop = (reason: DropReason, detail?: string): CleanDecision => ({
+    action: 'drop',
+    outcome,
+    reason,
+    ...(detail ? { detail } : {}),
+    ...deciders,
+  });
   switch (outcome) {
     case 'unreviewed':
       return options.reviewedOnly ? drop('unreviewed') : keep();
@@ -47,7 +64,9 @@ export function decidePair(id: string, review: PairReview | undefined, options: 
     case 'unsure':
       return options.unsure === 'drop' ? drop('unsure') : keep();
     case 'disagreed':
-      return options.disagreed === 'keep' ? keep() : drop('disagreed', 'reviewers disagree and no adjudication settles the pair');
+      return options.disagreed === 'keep'
+        ? keep()
+        : drop('disagreed', 'reviewers disagree and no adjudication settles the pair');
     case 'mismatched':
       break;
   }
@@ -56,8 +75,17 @@ export function decidePair(id: string, review: PairReview | undefined, options: 
   const choice = reportChoice(review!);
   if (choice === undefined) return withReason(drop('mismatched'));
   if ('conflict' in choice) return withReason(drop('re-pair-refused', choice.conflict));
-  if (choice.id === id) return withReason(drop('re-pair-refused', `the review names the pair's own report ("${id}") as the one that belongs to it`));
-  if (!known(choice.id)) return withReason(drop('re-pair-refused', `the review pairs it with the report of "${choice.id}", which is not in the saved results`));
+  if (choice.id === id)
+    return withReason(
+      drop('re-pair-refused', `the review names the pair's own report ("${id}") as the one that belongs to it`),
+    );
+  if (!known(choice.id))
+    return withReason(
+      drop(
+        're-pair-refused',
+        `the review pairs it with the report of "${choice.id}", which is not in the saved results`,
+      ),
+    );
   return withReason({ action: 're-pair', outcome: 'mismatched', useReportOf: choice.id, ...deciders });
 }
 
@@ -67,10 +95,13 @@ export function decidePair(id: string, review: PairReview | undefined, options: 
  * different choices are a conflict for an adjudication to settle.
  */
 function reportChoice(review: PairReview): { id: string } | { conflict: string } | undefined {
-  if (review.adjudication) return review.adjudication.useReportOf !== undefined ? { id: review.adjudication.useReportOf } : undefined;
+  if (review.adjudication)
+    return review.adjudication.useReportOf !== undefined ? { id: review.adjudication.useReportOf } : undefined;
   const named = review.verdicts.filter((v) => v.verdict === 'mismatched' && v.useReportOf !== undefined);
   const ids = [...new Set(named.map((v) => v.useReportOf!))];
   if (ids.length === 0) return undefined;
   if (ids.length === 1) return { id: ids[0] };
-  return { conflict: `reviewers pair it with different reports (${named.map((v) => `"${v.useReportOf}" by ${v.reviewer}`).join(', ')}); an adjudication settles which` };
+  return {
+    conflict: `reviewers pair it with different reports (${named.map((v) => `"${v.useReportOf}" by ${v.reviewer}`).join(', ')}); an adjudication settles which`,
+  };
 }

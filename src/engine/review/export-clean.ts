@@ -10,7 +10,19 @@ import { StoredResults } from '../results-store/results-store';
 import { openSavedResults, RESULTS_FILE, type SavedResults } from '../store/results-file';
 import { byCodeUnit } from '../dataset/walk';
 import { type CleanOptions, type CleanDecision, decidePair, DROP_REASONS, type DropReason } from './clean-rules';
-import { annotationEntry, type CleanRow, csvHeader, csvLine, isR2GenOrigin, jsonlLine, R2GEN_SPLITS, type R2GenSplit, r2genSplit, reportFile, reviewColumns } from './clean-manifest';
+import {
+  annotationEntry,
+  type CleanRow,
+  csvHeader,
+  csvLine,
+  isR2GenOrigin,
+  jsonlLine,
+  R2GEN_SPLITS,
+  type R2GenSplit,
+  r2genSplit,
+  reportFile,
+  reviewColumns,
+} from './clean-manifest';
 import { CLEAN_FORMAT, prepareOutDir, removeStale, StreamedFile, SUMMARY_FILE, writeSmallFile } from './clean-out-dir';
 import { ReviewIndex } from './review-index';
 import { REVIEW_FILE, ReviewStore } from './review-store';
@@ -85,10 +97,17 @@ const DEFAULTS: Required<CleanOptions> = { unsure: 'keep', disagreed: 'drop', re
 /** A pair's fields an export needs, read without its heatmap values. */
 type PairText = Pick<PairResult, 'id' | 'images' | 'report' | 'reportText' | 'split'>;
 
-export async function exportClean(root: string, outDir: string, options: ExportCleanOptions = {}): Promise<ExportCleanSummary> {
+export async function exportClean(
+  root: string,
+  outDir: string,
+  options: ExportCleanOptions = {},
+): Promise<ExportCleanSummary> {
   const opts: Required<CleanOptions> = { ...DEFAULTS, ...definedOnly(options) };
   const opened = await openSavedResults(root);
-  if (opened === undefined) throw new CleanExportNoResults(`${join(root, RESULTS_FILE)}: no saved results; score the folder with \`radalign score ${root} --save\` (or in VS Code) first`);
+  if (opened === undefined)
+    throw new CleanExportNoResults(
+      `${join(root, RESULTS_FILE)}: no saved results; score the folder with \`radalign score ${root} --save\` (or in VS Code) first`,
+    );
   if (!opened.ok) throw new CleanExportNoResults(opened.problem);
   const results = opened.results;
   try {
@@ -101,7 +120,14 @@ export async function exportClean(root: string, outDir: string, options: ExportC
   }
 }
 
-async function write(root: string, out: string, results: SavedResults, review: ReviewIndex, problems: string[], opts: Required<CleanOptions>): Promise<ExportCleanSummary> {
+async function write(
+  root: string,
+  out: string,
+  results: SavedResults,
+  review: ReviewIndex,
+  problems: string[],
+  opts: Required<CleanOptions>,
+): Promise<ExportCleanSummary> {
   const ids = results.ids().sort(byCodeUnit);
   const known = (id: string) => results.entry(id) !== undefined;
   const r2gen = ids.some((id) => isR2GenOrigin(results.entry(id)!.report));
@@ -118,7 +144,11 @@ async function write(root: string, out: string, results: SavedResults, review: R
       scoredAt: results.run.startedAt,
       pairs: results.count,
     },
-    review: { file: REVIEW_FILE.split('\\').join('/'), problems, pairsNotInResults: [...review.pairs()].filter((p) => !known(p.pair)).length },
+    review: {
+      file: REVIEW_FILE.split('\\').join('/'),
+      problems,
+      pairsNotInResults: [...review.pairs()].filter((p) => !known(p.pair)).length,
+    },
     options: opts,
     r2gen,
     counts: {
@@ -215,7 +245,13 @@ function record(summary: ExportCleanSummary, id: string, d: CleanDecision): void
   if (d.action === 'drop') {
     summary.counts.dropped++;
     summary.counts.droppedBy[d.reason]++;
-    summary.dropped.push({ id, reason: d.reason, ...(d.detail ? { detail: d.detail } : {}), ...(d.mismatch ? { mismatch: d.mismatch } : {}), ...who });
+    summary.dropped.push({
+      id,
+      reason: d.reason,
+      ...(d.detail ? { detail: d.detail } : {}),
+      ...(d.mismatch ? { mismatch: d.mismatch } : {}),
+      ...who,
+    });
   } else if (d.action === 're-pair') {
     summary.counts.rePaired++;
     summary.rePaired.push({ id, reportOf: d.useReportOf, ...who });

@@ -43,7 +43,11 @@ export interface ReviewSummary {
  * The summary over `rankedIds` (the results' ids, most suspicious first): pairs the review file
  * holds but the results do not (scored again without them) are left out of every figure.
  */
-export function reviewSummary(index: ReviewIndex, rankedIds: readonly string[], assignment?: Assignment): ReviewSummary {
+export function reviewSummary(
+  index: ReviewIndex,
+  rankedIds: readonly string[],
+  assignment?: Assignment,
+): ReviewSummary {
   const people = new Map<string, ReviewerProgress>();
   const person = (name: string): ReviewerProgress => {
     let p = people.get(name);
@@ -85,7 +89,12 @@ export function reviewSummary(index: ReviewIndex, rankedIds: readonly string[], 
   };
 }
 
-function countShares(index: ReviewIndex, rankedIds: readonly string[], assignment: Assignment, person: (name: string) => ReviewerProgress): void {
+function countShares(
+  index: ReviewIndex,
+  rankedIds: readonly string[],
+  assignment: Assignment,
+  person: (name: string) => ReviewerProgress,
+): void {
   // A share may name pairs the results no longer hold (scored again since): only those that are
   // in the results count. Checking that needs the set of result ids, built only here.
   const inResults = new Set(rankedIds);

@@ -68,8 +68,33 @@ export function exportRows(entries: readonly ReviewEntry[], pairs: PairResult[])
 }
 
 export function exportCsv(rows: ExportRow[]): string {
-  const columns = ['pair', 'kind', 'target', 'verdict', 'sentence', 'orphaned', 'sentenceText', 'reason', 'reasonLabel', 'note', 'useReportOf', 'reviewer', 'at', 'model', 'images', 'report', 'pairScore', 'suspicion', 'rank', 'sentenceScore'];
-  return stringify(rows as unknown as Record<string, unknown>[], { header: true, columns, cast: { number: (n) => String(n), boolean: (b) => (b ? 'true' : 'false'), string: neutraliseFormula } });
+  const columns = [
+    'pair',
+    'kind',
+    'target',
+    'verdict',
+    'sentence',
+    'orphaned',
+    'sentenceText',
+    'reason',
+    'reasonLabel',
+    'note',
+    'useReportOf',
+    'reviewer',
+    'at',
+    'model',
+    'images',
+    'report',
+    'pairScore',
+    'suspicion',
+    'rank',
+    'sentenceScore',
+  ];
+  return stringify(rows as unknown as Record<string, unknown>[], {
+    header: true,
+    columns,
+    cast: { number: (n) => String(n), boolean: (b) => (b ? 'true' : 'false'), string: neutraliseFormula },
+  });
 }
 
 /**
@@ -83,5 +108,8 @@ export function neutraliseFormula(text: string): string {
 }
 
 export function exportJson(rows: ExportRow[]): string {
-  return JSON.stringify({ format: REVIEW_EXPORT_FORMAT, exportedAt: new Date().toISOString(), entries: rows }, null, 2) + '\n';
+  return (
+    JSON.stringify({ format: REVIEW_EXPORT_FORMAT, exportedAt: new Date().toISOString(), entries: rows }, null, 2) +
+    '\n'
+  );
 }

@@ -25,8 +25,15 @@ export interface ParsedReview {
 }
 
 const text = v.string('expected text');
-const time = v.pipe(text, v.check((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO time'));
-const count = v.pipe(v.number('expected a number'), v.safeInteger('expected a whole number'), v.minValue(0, 'expected a number ≥ 0'));
+const time = v.pipe(
+  text,
+  v.check((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO time'),
+);
+const count = v.pipe(
+  v.number('expected a number'),
+  v.safeInteger('expected a whole number'),
+  v.minValue(0, 'expected a number ≥ 0'),
+);
 const reason = v.nullable(v.picklist(FLAG_REASONS, `expected one of ${FLAG_REASONS.join(', ')} or null`));
 const verdict = v.nullable(v.picklist(VERDICTS, `expected one of ${VERDICTS.join(', ')} or null`));
 const base = {
@@ -37,14 +44,27 @@ const base = {
   rev: v.optional(count, 0),
   model: v.optional(text, ''),
 };
-const judgement = { ...base, verdict, reason: v.optional(reason, null), useReportOf: v.optional(v.pipe(text, v.minLength(1, 'expected a pair id'))) };
+const judgement = {
+  ...base,
+  verdict,
+  reason: v.optional(reason, null),
+  useReportOf: v.optional(v.pipe(text, v.minLength(1, 'expected a pair id'))),
+};
 
 const EntrySchema = v.variant(
   'kind',
   [
     v.object({ kind: v.literal('verdict'), ...judgement }),
     v.object({ kind: v.literal('adjudication'), ...judgement }),
-    v.object({ kind: v.literal('flag'), ...base, sentence: count, sentenceText: v.optional(text), start: v.optional(count), end: v.optional(count), reason }),
+    v.object({
+      kind: v.literal('flag'),
+      ...base,
+      sentence: count,
+      sentenceText: v.optional(text),
+      start: v.optional(count),
+      end: v.optional(count),
+      reason,
+    }),
   ],
   'expected kind verdict, adjudication or flag',
 );
@@ -75,7 +95,10 @@ export function parseReview(fileText: string): ParsedReview {
     if ('format' in o) {
       if (o.format !== REVIEW_FORMAT) {
         newerFormat ??= String(o.format);
-        problems.push({ line: i + 1, problem: `the file is in format ${JSON.stringify(o.format)}, which this version of radalign cannot write (it reads ${REVIEW_FORMAT}): update radalign` });
+        problems.push({
+          line: i + 1,
+          problem: `the file is in format ${JSON.stringify(o.format)}, which this version of radalign cannot write (it reads ${REVIEW_FORMAT}): update radalign`,
+        });
       }
       return;
     }
@@ -91,18 +114,22 @@ export function checkEntry(o: Record<string, unknown>): ReviewEntry | string {
   const parsed = v.safeParse(EntrySchema, o);
   if (!parsed.success) return describeIssue(parsed.issues[0]);
   const e = parsed.output as ReviewEntry;
-  if (e.kind === 'flag' && e.start !== undefined && e.end !== undefined && e.end < e.start) return `end: expected end ≥ start (${e.start}), got ${e.end}`;
-  if (e.kind !== 'flag' && e.verdict !== 'mismatched' && (e.reason !== null || e.useReportOf !== undefined)) return `${e.reason !== null ? 'reason' : 'useReportOf'}: only a mismatched verdict has one`;
+  if (e.kind === 'flag' && e.start !== undefined && e.end !== undefined && e.end < e.start)
+    return `end: expected end ≥ start (${e.start}), got ${e.end}`;
+  if (e.kind !== 'flag' && e.verdict !== 'mismatched' && (e.reason !== null || e.useReportOf !== undefined))
+    return `${e.reason !== null ? 'reason' : 'useReportOf'}: only a mismatched verdict has one`;
   return e;
 }
 
 /** A line of version 1: `{pair, sentence, sentenceText?, reason, note, reviewer, at, rev?, model}`. */
 function checkVersion1(o: Record<string, unknown>): ReviewEntry | string {
   if (typeof o.pair !== 'string' || !o.pair) return "missing 'pair'";
-  if (o.sentence !== null && !(Number.isInteger(o.sentence) && (o.sentence as number) >= 0)) return "'sentence' must be a sentence index or null";
+  if (o.sentence !== null && !(Number.isInteger(o.sentence) && (o.sentence as number) >= 0))
+    return "'sentence' must be a sentence index or null";
   if (o.reason !== null && !isFlagReason(o.reason)) return `unknown reason ${JSON.stringify(o.reason)}`;
   if (typeof o.at !== 'string' || Number.isNaN(Date.parse(o.at))) return "'at' must be an ISO time";
-  if (o.rev !== undefined && !(Number.isSafeInteger(o.rev) && (o.rev as number) >= 0)) return "'rev' must be a whole number ≥ 0";
+  if (o.rev !== undefined && !(Number.isSafeInteger(o.rev) && (o.rev as number) >= 0))
+    return "'rev' must be a whole number ≥ 0";
   const common = {
     pair: o.pair,
     reviewer: typeof o.reviewer === 'string' && o.reviewer.trim() ? o.reviewer : UNKNOWN_REVIEWER,
@@ -112,8 +139,15 @@ function checkVersion1(o: Record<string, unknown>): ReviewEntry | string {
     model: typeof o.model === 'string' ? o.model : '',
   };
   const flagReason = o.reason as ReviewEntry['reason'];
-  if (o.sentence === null) return { kind: 'verdict', ...common, verdict: flagReason === null ? null : 'mismatched', reason: flagReason };
-  return { kind: 'flag', ...common, sentence: o.sentence as number, ...(typeof o.sentenceText === 'string' ? { sentenceText: o.sentenceText } : {}), reason: flagReason };
+  if (o.sentence === null)
+    return { kind: 'verdict', ...common, verdict: flagReason === null ? null : 'mismatched', reason: flagReason };
+  return {
+    kind: 'flag',
+    ...common,
+    sentence: o.sentence as number,
+    ...(typeof o.sentenceText === 'string' ? { sentenceText: o.sentenceText } : {}),
+    reason: flagReason,
+  };
 }
 
 /**
@@ -174,5 +208,11 @@ export function entryLine(e: ReviewEntry): string {
       ...tail,
     });
   }
-  return JSON.stringify({ ...head, verdict: e.verdict, reason: e.reason, ...(e.useReportOf !== undefined ? { useReportOf: e.useReportOf } : {}), ...tail });
+  return JSON.stringify({
+    ...head,
+    verdict: e.verdict,
+    reason: e.reason,
+    ...(e.useReportOf !== undefined ? { useReportOf: e.useReportOf } : {}),
+    ...tail,
+  });
 }

@@ -2,7 +2,15 @@
 // said, whether they disagree, and what settles it. Progress, agreement, the panel, the pairs view
 // and export-clean all read pairs through this one view, so they never disagree on what
 // "reviewed", "disagreed" or "mismatched" means.
-import { isLive, type AdjudicationEntry, type FlagEntry, type FlagReason, type ReviewEntry, type Verdict, type VerdictEntry } from './types';
+import {
+  isLive,
+  type AdjudicationEntry,
+  type FlagEntry,
+  type FlagReason,
+  type ReviewEntry,
+  type Verdict,
+  type VerdictEntry,
+} from './types';
 
 /**
  * A pair's standing: the adjudication when there is one; else the verdict every reviewer who gave

@@ -11,7 +11,13 @@
 // a file in a newer format is never written over. Guarantees and their reasons: docs/review-file.md.
 import { join } from 'node:path';
 import { type LockOptions, withLock } from '../store/generation-lock';
-import { radalignFolder, RADALIGN_DIR, readRadalignFile, removeAbandonedTemps, writeRadalignFile } from '../store/radalign-folder';
+import {
+  radalignFolder,
+  RADALIGN_DIR,
+  readRadalignFile,
+  removeAbandonedTemps,
+  writeRadalignFile,
+} from '../store/radalign-folder';
 import { checkEntry, mergeEntries, parseReview, serializeReview } from './review-format';
 import { entryKey, isLive, type ReviewChange, type ReviewEntry, type ReviewTargetKey } from './types';
 
@@ -73,15 +79,20 @@ export class ReviewStore {
           await removeAbandonedTemps(dir, REVIEW_NAME);
           const disk = await this.readDisk();
           if (disk.newerFormat !== undefined) {
-            throw new Error(`${this.path} is in format ${JSON.stringify(disk.newerFormat)}, written by a newer radalign; nothing was written (update radalign)`);
+            throw new Error(
+              `${this.path} is in format ${JSON.stringify(disk.newerFormat)}, written by a newer radalign; nothing was written (update radalign)`,
+            );
           }
           const known = mergeEntries(this.entries, disk.entries);
           const key = entryKey(draft);
           const previous = known.find((e) => entryKey(e) === key);
           const entry = { ...draft, rev: (previous?.rev ?? 0) + 1 } as ReviewEntry;
           const merged = mergeEntries(known, [entry]);
-          if (disk.problems.length) await writeRadalignFile(this.datasetRoot, `${REVIEW_NAME}.unreadable-${Date.now()}`, disk.text);
-          await writeRadalignFile(this.datasetRoot, REVIEW_NAME, serializeReview(merged), { beforeCommit: () => lock.assertHeld() });
+          if (disk.problems.length)
+            await writeRadalignFile(this.datasetRoot, `${REVIEW_NAME}.unreadable-${Date.now()}`, disk.text);
+          await writeRadalignFile(this.datasetRoot, REVIEW_NAME, serializeReview(merged), {
+            beforeCommit: () => lock.assertHeld(),
+          });
           this.entries = merged;
           return entry;
         },
@@ -96,10 +107,20 @@ export class ReviewStore {
     return this.entries.find((e) => entryKey(e) === k);
   }
 
-  private async readDisk(): Promise<{ entries: ReviewEntry[]; problems: string[]; text: string; newerFormat?: string }> {
+  private async readDisk(): Promise<{
+    entries: ReviewEntry[];
+    problems: string[];
+    text: string;
+    newerFormat?: string;
+  }> {
     const text = (await readRadalignFile(this.datasetRoot, REVIEW_NAME)) ?? '';
     const parsed = parseReview(text);
-    return { entries: parsed.entries, problems: parsed.problems.map((p) => `${this.path}:${p.line}: ${p.problem}`), text, newerFormat: parsed.newerFormat };
+    return {
+      entries: parsed.entries,
+      problems: parsed.problems.map((p) => `${this.path}:${p.line}: ${p.problem}`),
+      text,
+      newerFormat: parsed.newerFormat,
+    };
   }
 
   /** Runs this store's changes one after another (the lock orders them against other stores). */
@@ -109,4 +130,3 @@ export class ReviewStore {
     return next;
   }
 }
-

@@ -25,9 +25,14 @@ export async function resolveReviewerName(folder: string, configured?: string): 
 /** `git config user.name` run in `folder`, or undefined (no git, no name, too slow). */
 export function gitUserName(folder: string): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile('git', ['config', 'user.name'], { cwd: folder, timeout: GIT_TIMEOUT_MS, windowsHide: true, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }, (error, stdout) => {
-      const name = error ? '' : String(stdout).trim();
-      resolve(name || undefined);
-    });
+    execFile(
+      'git',
+      ['config', 'user.name'],
+      { cwd: folder, timeout: GIT_TIMEOUT_MS, windowsHide: true, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } },
+      (error, stdout) => {
+        const name = error ? '' : String(stdout).trim();
+        resolve(name || undefined);
+      },
+    );
   });
 }

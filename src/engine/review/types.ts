@@ -3,7 +3,14 @@
 // The file's format (radalign-review/2, and how files of version 1 are read) is in review-format.ts
 // and docs/review-file.md.
 
-export const FLAG_REASONS = ['wrong-study', 'laterality', 'finding-absent', 'finding-missing', 'wrong-view', 'other'] as const;
+export const FLAG_REASONS = [
+  'wrong-study',
+  'laterality',
+  'finding-absent',
+  'finding-missing',
+  'wrong-view',
+  'other',
+] as const;
 export type FlagReason = (typeof FLAG_REASONS)[number];
 
 export const FLAG_REASON_LABELS: Record<FlagReason, string> = {

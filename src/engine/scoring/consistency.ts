@@ -6,10 +6,11 @@
 
 /** Short function words that carry no finding; everything of 3+ letters otherwise counts. */
 const STOPWORDS = new Set(
-  ('the and with for are was were has have had this that there these those from into onto over than then ' +
+  (
+    'the and with for are was were has have had this that there these those from into onto over than then ' +
     'which who whom its his her their our your not but also any all both each some such per via upon within ' +
-    'without been being may might can could would should will shall does did done')
-    .split(' '),
+    'without been being may might can could would should will shall does did done'
+  ).split(' '),
 );
 
 export function terms(text: string): string[] {

@@ -10,7 +10,12 @@ export type { Heatmap } from '../results-schema';
  * Cosine of the unit sentence embedding with each of `rows*cols` unit patch embeddings (row-major,
  * `dim` each; normalised once per image by the caller, not once per sentence).
  */
-export function patchSimilarity(sentence: Float32Array, unitPatches: Float32Array, rows: number, cols: number): Float32Array {
+export function patchSimilarity(
+  sentence: Float32Array,
+  unitPatches: Float32Array,
+  rows: number,
+  cols: number,
+): Float32Array {
   const out = new Float32Array(rows * cols);
   for (let c = 0; c < rows * cols; c++) out[c] = dot(sentence, unitPatches, c * sentence.length);
   return out;
@@ -21,7 +26,12 @@ export function patchSimilarity(sentence: Float32Array, unitPatches: Float32Arra
  * image embedding per cell, `unitImage` the unit embedding of the whole image. Positive values
  * mark regions that support the sentence.
  */
-export function occlusionDrop(sentence: Float32Array, unitImage: Float32Array, unitOccluded: Float32Array, cells: number): Float32Array {
+export function occlusionDrop(
+  sentence: Float32Array,
+  unitImage: Float32Array,
+  unitOccluded: Float32Array,
+  cells: number,
+): Float32Array {
   const full = dot(sentence, unitImage);
   const out = new Float32Array(cells);
   for (let c = 0; c < cells; c++) out[c] = full - dot(sentence, unitOccluded, c * sentence.length);
@@ -37,8 +47,8 @@ export function smoothGrid(values: Float32Array, rows: number, cols: number, pas
       for (let c = 0; c < cols; c++) {
         let s = 2 * cur[r * cols + c];
         let w = 2;
-        if (c > 0) (s += cur[r * cols + c - 1]), w++;
-        if (c < cols - 1) (s += cur[r * cols + c + 1]), w++;
+        if (c > 0) ((s += cur[r * cols + c - 1]), w++);
+        if (c < cols - 1) ((s += cur[r * cols + c + 1]), w++);
         h[r * cols + c] = s / w;
       }
     const v = new Float32Array(rows * cols);
@@ -46,8 +56,8 @@ export function smoothGrid(values: Float32Array, rows: number, cols: number, pas
       for (let c = 0; c < cols; c++) {
         let s = 2 * h[r * cols + c];
         let w = 2;
-        if (r > 0) (s += h[(r - 1) * cols + c]), w++;
-        if (r < rows - 1) (s += h[(r + 1) * cols + c]), w++;
+        if (r > 0) ((s += h[(r - 1) * cols + c]), w++);
+        if (r < rows - 1) ((s += h[(r + 1) * cols + c]), w++);
         v[r * cols + c] = s / w;
       }
     cur = v;
@@ -57,7 +67,12 @@ export function smoothGrid(values: Float32Array, rows: number, cols: number, pas
 
 /** The model-input square mapped back to original pixel coordinates (undoes resize and crop/pad). */
 export function gridBox(t: InputToImageTransform): [number, number, number, number] {
-  return [-t.offsetX / t.scaleX, -t.offsetY / t.scaleY, (t.inputSize - t.offsetX) / t.scaleX, (t.inputSize - t.offsetY) / t.scaleY];
+  return [
+    -t.offsetX / t.scaleX,
+    -t.offsetY / t.scaleY,
+    (t.inputSize - t.offsetX) / t.scaleX,
+    (t.inputSize - t.offsetY) / t.scaleY,
+  ];
 }
 
 /** Rounds for compact JSON without losing what a colour map can show. */

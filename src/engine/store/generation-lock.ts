@@ -42,7 +42,9 @@ export class LockTimeoutError extends Error {
 /** The lock was taken over while held (this process was paused past its lease): nothing was written. */
 export class LockLostError extends Error {
   constructor(readonly lockFile: string) {
-    super(`${lockFile}: the lock was taken over by another writer while this one was paused; the change was not written`);
+    super(
+      `${lockFile}: the lock was taken over by another writer while this one was paused; the change was not written`,
+    );
     this.name = 'LockLostError';
   }
 }
@@ -58,14 +60,22 @@ const DEFAULT_WAIT_MS = 30_000;
 const DEFAULT_LEASE_MS = 30_000;
 
 /** Runs `fn` holding the lock `<dir>/<name>.lock.*`; releases it however `fn` ends. */
-export async function withLock<T>(dir: string, name: string, fn: (lock: HeldLock) => Promise<T>, options: LockOptions = {}): Promise<T> {
+export async function withLock<T>(
+  dir: string,
+  name: string,
+  fn: (lock: HeldLock) => Promise<T>,
+  options: LockOptions = {},
+): Promise<T> {
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const generation = await acquire(dir, name, options.waitMs ?? DEFAULT_WAIT_MS, leaseMs);
   const file = lockPath(dir, name, generation);
-  const heartbeat = setInterval(() => {
-    const now = new Date();
-    utimes(file, now, now).catch(() => {});
-  }, Math.max(50, Math.floor(leaseMs / 3)));
+  const heartbeat = setInterval(
+    () => {
+      const now = new Date();
+      utimes(file, now, now).catch(() => {});
+    },
+    Math.max(50, Math.floor(leaseMs / 3)),
+  );
   heartbeat.unref();
   const lock: HeldLock = {
     file,
@@ -112,7 +122,10 @@ async function acquire(dir: string, name: string, waitMs: number, leaseMs: numbe
  */
 async function createComplete(dir: string, name: string, file: string): Promise<boolean> {
   const temp = join(dir, `${name}.tmp-${ownerTag()}-${randomBytes(4).toString('hex')}.lock`);
-  await writeExclusive(temp, JSON.stringify({ owner: ownerTag(), host: hostname(), pid: process.pid, since: new Date().toISOString() }) + '\n');
+  await writeExclusive(
+    temp,
+    JSON.stringify({ owner: ownerTag(), host: hostname(), pid: process.pid, since: new Date().toISOString() }) + '\n',
+  );
   try {
     await link(temp, file);
     return true;
@@ -174,7 +187,10 @@ async function removeOlderGenerations(dir: string, name: string, generation: num
   for (const entry of old) await unlink(join(dir, entry.file)).catch(() => {});
 }
 
-async function lockEntries(dir: string, name: string): Promise<{ file: string; generation: number; marker: boolean }[]> {
+async function lockEntries(
+  dir: string,
+  name: string,
+): Promise<{ file: string; generation: number; marker: boolean }[]> {
   const pattern = new RegExp(`^${escapeRegExp(name)}\\.lock\\.(\\d+)(\\.free)?$`);
   const entries = [];
   for (const file of await readdir(dir)) {

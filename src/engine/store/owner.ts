@@ -47,5 +47,7 @@ export function isOwnerGone(tag: string, mtimeMs: number, maxAgeMs: number): boo
 export function describeOwner(tag: string): string {
   const owner = parseOwner(tag);
   if (!owner) return 'an unknown writer';
-  return owner.host === hostTag() ? `process ${owner.pid} on this machine` : `process ${owner.pid} on another machine (host tag ${owner.host})`;
+  return owner.host === hostTag()
+    ? `process ${owner.pid} on this machine`
+    : `process ${owner.pid} on another machine (host tag ${owner.host})`;
 }

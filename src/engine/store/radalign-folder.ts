@@ -21,7 +21,9 @@ export class RefusedPathError extends Error {
     readonly path: string,
     readonly problem: string,
   ) {
-    super(`${path}: ${problem}; radalign refuses to read or write through it (remove or replace it with a regular ${problem.includes('folder') ? 'folder' : 'file'})`);
+    super(
+      `${path}: ${problem}; radalign refuses to read or write through it (remove or replace it with a regular ${problem.includes('folder') ? 'folder' : 'file'})`,
+    );
     this.name = 'RefusedPathError';
   }
 }
@@ -117,7 +119,12 @@ export interface AtomicWriteOptions {
  * never half of one, and after a crash at any instant the file is one of the two. Refuses when
  * `.radalign` or the target is a link or not a regular file.
  */
-export async function writeRadalignFile(datasetRoot: string, name: string, text: string, options: AtomicWriteOptions = {}): Promise<string> {
+export async function writeRadalignFile(
+  datasetRoot: string,
+  name: string,
+  text: string,
+  options: AtomicWriteOptions = {},
+): Promise<string> {
   const dir = await radalignFolder(datasetRoot, true);
   const target = join(dir, name);
   const info = await lstatOrUndefined(target);
@@ -131,7 +138,12 @@ export async function writeRadalignFile(datasetRoot: string, name: string, text:
  * through a link) and made durable, renamed over the target, then the folder synced. The caller
  * has checked `dir` and the target.
  */
-export async function replaceAtomically(dir: string, name: string, text: string, options: AtomicWriteOptions = {}): Promise<string> {
+export async function replaceAtomically(
+  dir: string,
+  name: string,
+  text: string,
+  options: AtomicWriteOptions = {},
+): Promise<string> {
   const target = join(dir, name);
   const temp = `${target}.tmp-${ownerTag()}-${randomBytes(4).toString('hex')}`;
   try {
@@ -164,7 +176,7 @@ export async function removeAbandonedTemps(dir: string, name: string): Promise<n
     if (!n.startsWith(prefix)) continue;
     const path = join(dir, n);
     const info = await lstatOrUndefined(path);
-    if (!info || !(isOwnerGone(n.slice(prefix.length), info.mtimeMs, DAY_MS))) continue;
+    if (!info || !isOwnerGone(n.slice(prefix.length), info.mtimeMs, DAY_MS)) continue;
     try {
       if (info.isDirectory()) await rmdir(path);
       else await unlink(path);

@@ -50,7 +50,11 @@ export async function openSavedResults(datasetRoot: string): Promise<OpenedResul
   try {
     // Sized before it is read: an older single-document file can be too big to hold as one string.
     const bytes = (await handle.stat()).size;
-    if (bytes > MAX_V1_RESULTS_BYTES) return { ok: false, problem: `${file}: ${bytes} bytes, more than the ${MAX_V1_RESULTS_BYTES} read in one piece; score again to save it in the paged format` };
+    if (bytes > MAX_V1_RESULTS_BYTES)
+      return {
+        ok: false,
+        problem: `${file}: ${bytes} bytes, more than the ${MAX_V1_RESULTS_BYTES} read in one piece; score again to save it in the paged format`,
+      };
     text = await handle.readFile('utf8');
   } finally {
     await handle.close();
@@ -96,7 +100,17 @@ export class ResultsInMemory implements SavedResults {
   entry(at: number | string): RankedEntry | undefined {
     const k = typeof at === 'number' ? at - 1 : this.byId.get(at);
     const p = k === undefined ? undefined : this.ranked[k];
-    return p && { id: p.id, rank: k! + 1, suspicion: p.suspicion, score: p.score, inputKey: '', report: p.report, images: p.images };
+    return (
+      p && {
+        id: p.id,
+        rank: k! + 1,
+        suspicion: p.suspicion,
+        score: p.score,
+        inputKey: '',
+        report: p.report,
+        images: p.images,
+      }
+    );
   }
 
   async pair(id: string): Promise<PairResult | undefined> {

@@ -18,20 +18,35 @@ export interface CatalogueChoice {
   reason?: string;
 }
 
-export function catalogueChoice(entry: CatalogueEntry, catalogue: LoadedCatalogue, state: InstallState): CatalogueChoice {
+export function catalogueChoice(
+  entry: CatalogueEntry,
+  catalogue: LoadedCatalogue,
+  state: InstallState,
+): CatalogueChoice {
   const files = downloadableFiles(entry, catalogue.serverProblem ? undefined : catalogue.url);
   const size = entrySize(entry);
   const base = { id: entry.id, label: `$(cloud) ${entry.name}`, detail: entry.description };
-  if (state === 'installed') return { ...base, label: `$(check) ${entry.name}`, action: 'select', description: 'downloaded' };
+  if (state === 'installed')
+    return { ...base, label: `$(check) ${entry.name}`, action: 'select', description: 'downloaded' };
   if (files.ok) {
     const verb = state === 'outdated' ? 'Update' : 'Download';
-    return { ...base, label: `$(cloud-download) ${entry.name}`, action: 'download', description: `${verb} (${formatMB(size ?? 0)})…` };
+    return {
+      ...base,
+      label: `$(cloud-download) ${entry.name}`,
+      action: 'download',
+      description: `${verb} (${formatMB(size ?? 0)})…`,
+    };
   }
-  const reason = catalogue.serverProblem ?? (catalogue.url ? `not on the catalogue server: ${files.reason}` : 'not available yet: no catalogue server hosts it');
+  const reason =
+    catalogue.serverProblem ??
+    (catalogue.url
+      ? `not on the catalogue server: ${files.reason}`
+      : 'not available yet: no catalogue server hosts it');
   return {
     ...base,
     action: 'unavailable',
-    description: size !== undefined ? `about ${formatMB(size)}, not available to download` : 'not available to download',
+    description:
+      size !== undefined ? `about ${formatMB(size)}, not available to download` : 'not available to download',
     detail: `${reason}; ${SELF_EXPORT_HINT}`,
     reason,
   };

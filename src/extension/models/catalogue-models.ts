@@ -13,7 +13,8 @@ import { DownloadBusy } from './download-lock';
 import { DownloadProgressText } from './download-progress-text';
 import { installState, modelDirFor } from './installed';
 
-export type ObtainOutcome = { status: 'ready'; dir: string } | { status: 'cancelled' } | { status: 'failed'; message: string };
+export type ObtainOutcome =
+  { status: 'ready'; dir: string } | { status: 'cancelled' } | { status: 'failed'; message: string };
 
 const REPORT_EVERY_MS = 250;
 
@@ -32,10 +33,19 @@ export async function catalogueChoices(deps: ExtensionDeps, catalogue: LoadedCat
 
 /** The folder of catalogue model `id`: as downloaded, or after downloading it now. */
 /** @param confirm ask first, showing size and licence (false for automation). */
-export async function obtainCatalogueModel(deps: ExtensionDeps, id: string, known?: LoadedCatalogue, confirm = true): Promise<ObtainOutcome> {
+export async function obtainCatalogueModel(
+  deps: ExtensionDeps,
+  id: string,
+  known?: LoadedCatalogue,
+  confirm = true,
+): Promise<ObtainOutcome> {
   const catalogue = known ?? (await readCatalogue(deps));
   const entry = catalogue.entries.find((e) => e.id === id);
-  if (!entry) return { status: 'failed', message: `no model "${id}" in the catalogue${catalogue.serverProblem ? ` (${catalogue.serverProblem})` : ''}` };
+  if (!entry)
+    return {
+      status: 'failed',
+      message: `no model "${id}" in the catalogue${catalogue.serverProblem ? ` (${catalogue.serverProblem})` : ''}`,
+    };
   const storage = deps.context.globalStorageUri.fsPath;
   const choice = catalogueChoice(entry, catalogue, await installState(storage, entry));
   if (choice.action === 'select') return { status: 'ready', dir: modelDirFor(storage, id) };
@@ -63,7 +73,11 @@ export async function obtainCatalogueModel(deps: ExtensionDeps, id: string, know
   deps.log.info(`downloading ${entry.name} (${size}) from ${catalogue.url} into ${modelDirFor(storage, id)}`);
   try {
     const dir = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `radalign: downloading ${entry.name}`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `radalign: downloading ${entry.name}`,
+        cancellable: true,
+      },
       (progress, token) => {
         const aborter = new AbortController();
         token.onCancellationRequested(() => aborter.abort());
@@ -86,7 +100,9 @@ export async function obtainCatalogueModel(deps: ExtensionDeps, id: string, know
   } catch (e) {
     if (e instanceof DownloadCancelled) {
       deps.log.info(`download of ${entry.name} cancelled; partial files kept for a resume`);
-      void vscode.window.showInformationMessage(`radalign: download of ${entry.name} paused. Select it again to resume where it stopped.`);
+      void vscode.window.showInformationMessage(
+        `radalign: download of ${entry.name} paused. Select it again to resume where it stopped.`,
+      );
       return { status: 'cancelled' };
     }
     if (e instanceof DownloadBusy) {

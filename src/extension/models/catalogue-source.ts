@@ -17,7 +17,11 @@ const FETCH_TIMEOUT_MS = 15_000;
 /** A catalogue lists a few models: a larger document is not one (and must not fill memory). */
 export const MAX_CATALOGUE_BYTES = 1024 * 1024;
 
-export async function loadCatalogue(bundledFile: string, urlSetting: string, signal?: AbortSignal): Promise<LoadedCatalogue> {
+export async function loadCatalogue(
+  bundledFile: string,
+  urlSetting: string,
+  signal?: AbortSignal,
+): Promise<LoadedCatalogue> {
   const bundled = parseCatalogue(JSON.parse(await readFile(bundledFile, 'utf8')), bundledFile);
   if (!urlSetting.trim()) return bundled;
   const doc = catalogueDocumentUrl(urlSetting);
@@ -25,7 +29,9 @@ export async function loadCatalogue(bundledFile: string, urlSetting: string, sig
   try {
     const timeout = AbortSignal.timeout(FETCH_TIMEOUT_MS);
     // Redirects followed by hand, each hop checked like the files' (it is where the checksums come from).
-    const { response } = await requestFollowingRedirects(doc.url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+    const { response } = await requestFollowingRedirects(doc.url, {
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    });
     if (!response.ok) {
       await response.body?.cancel();
       return { ...bundled, url: doc.url, serverProblem: `${doc.url} answered ${response.status}` };
@@ -34,14 +40,24 @@ export async function loadCatalogue(bundledFile: string, urlSetting: string, sig
     return { ...mergeCatalogues(bundled, server), url: doc.url };
   } catch (e) {
     const known = ['CatalogueError', 'RefusedUrl', 'CatalogueTooLarge'].includes((e as Error).name);
-    const problem = (e as Error).name === 'TimeoutError' ? `${doc.url} did not answer within ${FETCH_TIMEOUT_MS / 1000} s` : e instanceof SyntaxError ? `${doc.url}: not JSON (${e.message})` : known ? (e as Error).message : describeNetError(e, doc.url);
+    const problem =
+      (e as Error).name === 'TimeoutError'
+        ? `${doc.url} did not answer within ${FETCH_TIMEOUT_MS / 1000} s`
+        : e instanceof SyntaxError
+          ? `${doc.url}: not JSON (${e.message})`
+          : known
+            ? (e as Error).message
+            : describeNetError(e, doc.url);
     return { ...bundled, url: doc.url, serverProblem: problem };
   }
 }
 
 /** The body as text, refused as soon as it passes `maxBytes` (with or without Content-Length). */
 async function readCapped(response: Response, maxBytes: number, url: string): Promise<string> {
-  const tooLarge = () => Object.assign(new Error(`${url}: the catalogue is larger than ${maxBytes / 1024 / 1024} MiB; refused`), { name: 'CatalogueTooLarge' });
+  const tooLarge = () =>
+    Object.assign(new Error(`${url}: the catalogue is larger than ${maxBytes / 1024 / 1024} MiB; refused`), {
+      name: 'CatalogueTooLarge',
+    });
   if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
     await response.body?.cancel();
     throw tooLarge();

@@ -62,7 +62,8 @@ export function parseCatalogue(doc: unknown, source: string): Catalogue {
     const at = `models[${i}]`;
     if (!isObject(m)) throw err(at, 'must be an object');
     const id = m.id;
-    if (typeof id !== 'string' || !ID.test(id)) throw err(`${at}.id`, 'must be lower-case letters, digits, ".", "_" or "-" (at most 64)');
+    if (typeof id !== 'string' || !ID.test(id))
+      throw err(`${at}.id`, 'must be lower-case letters, digits, ".", "_" or "-" (at most 64)');
     if (seen.has(id)) throw err(`${at}.id`, `repeats "${id}"`);
     seen.add(id);
     const text = (key: string, required: boolean): string | undefined => {
@@ -72,7 +73,8 @@ export function parseCatalogue(doc: unknown, source: string): Catalogue {
       return v;
     };
     const approxSize = m.approxSize;
-    if (approxSize !== undefined && !isSize(approxSize)) throw err(`${at}.approxSize`, 'must be a whole number of bytes');
+    if (approxSize !== undefined && !isSize(approxSize))
+      throw err(`${at}.approxSize`, 'must be a whole number of bytes');
     const files = m.files ?? [];
     if (!Array.isArray(files)) throw err(`${at}.files`, 'must be a list');
     const paths = new Set<string>();
@@ -97,12 +99,16 @@ export function parseCatalogue(doc: unknown, source: string): Catalogue {
 function parseFile(f: unknown, at: string, err: (field: string, problem: string) => CatalogueError): CatalogueFile {
   if (!isObject(f)) throw err(at, 'must be an object');
   const p = f.path;
-  if (typeof p !== 'string' || !isSafeRelativePath(p)) throw err(`${at}.path`, "must be a relative '/'-separated path inside the model folder");
+  if (typeof p !== 'string' || !isSafeRelativePath(p))
+    throw err(`${at}.path`, "must be a relative '/'-separated path inside the model folder");
   // Names the downloader uses itself (download.ts PART_SUFFIX, installed.ts MARKER_FILE).
-  if (p.endsWith('.part') || p === '.radalign-download.json') throw err(`${at}.path`, `"${p}" is a name radalign uses for its own files`);
+  if (p.endsWith('.part') || p === '.radalign-download.json')
+    throw err(`${at}.path`, `"${p}" is a name radalign uses for its own files`);
   if (f.size !== undefined && !isSize(f.size)) throw err(`${at}.size`, 'must be a whole number of bytes');
-  if (f.sha256 !== undefined && (typeof f.sha256 !== 'string' || !SHA256.test(f.sha256))) throw err(`${at}.sha256`, 'must be 64 lower-case hex digits');
-  if (f.url !== undefined && (typeof f.url !== 'string' || !f.url)) throw err(`${at}.url`, 'must be a non-empty string');
+  if (f.sha256 !== undefined && (typeof f.sha256 !== 'string' || !SHA256.test(f.sha256)))
+    throw err(`${at}.sha256`, 'must be 64 lower-case hex digits');
+  if (f.url !== undefined && (typeof f.url !== 'string' || !f.url))
+    throw err(`${at}.url`, 'must be a non-empty string');
   return {
     path: p,
     ...(f.size !== undefined ? { size: f.size as number } : {}),
@@ -138,12 +144,16 @@ export interface DownloadableFile {
  * The entry's files ready to fetch, or why not. Without a catalogue URL nothing is hosted, and
  * each file needs a size and a pinned sha256.
  */
-export function downloadableFiles(entry: CatalogueEntry, catalogueUrl: string | undefined): { ok: true; files: DownloadableFile[] } | { ok: false; reason: string } {
+export function downloadableFiles(
+  entry: CatalogueEntry,
+  catalogueUrl: string | undefined,
+): { ok: true; files: DownloadableFile[] } | { ok: false; reason: string } {
   if (!catalogueUrl) return { ok: false, reason: 'no catalogue server is configured (radalign.modelCatalogueUrl)' };
   if (!entry.files.length) return { ok: false, reason: 'the catalogue lists no files for it' };
   const files: DownloadableFile[] = [];
   for (const f of entry.files) {
-    if (f.size === undefined || f.sha256 === undefined) return { ok: false, reason: `the catalogue gives no size and sha256 for ${f.path}` };
+    if (f.size === undefined || f.sha256 === undefined)
+      return { ok: false, reason: `the catalogue gives no size and sha256 for ${f.path}` };
     const url = new URL(f.url ?? `${entry.id}/${f.path}`, catalogueUrl).href;
     const refused = refusedUrl(url);
     if (refused) return { ok: false, reason: `${f.path}: ${refused}` };
@@ -154,7 +164,8 @@ export function downloadableFiles(entry: CatalogueEntry, catalogueUrl: string | 
 
 /** Total bytes to download, else the approximate size, else undefined. */
 export function entrySize(entry: CatalogueEntry): number | undefined {
-  if (entry.files.length && entry.files.every((f) => f.size !== undefined)) return entry.files.reduce((n, f) => n + f.size!, 0);
+  if (entry.files.length && entry.files.every((f) => f.size !== undefined))
+    return entry.files.reduce((n, f) => n + f.size!, 0);
   return entry.approxSize;
 }
 

@@ -84,17 +84,24 @@ export async function fetchFile(file: DownloadableFile, part: string, options: F
     onProgress?.({ done: have, received });
     if (have === file.size) break;
     try {
-      await fetchRange(file, part, have, {
-        start: (at) => {
-          have = at;
-          onProgress?.({ done: have, received });
+      await fetchRange(
+        file,
+        part,
+        have,
+        {
+          start: (at) => {
+            have = at;
+            onProgress?.({ done: have, received });
+          },
+          bytes: (n) => {
+            received += n;
+            have += n;
+            onProgress?.({ done: have, received });
+          },
         },
-        bytes: (n) => {
-          received += n;
-          have += n;
-          onProgress?.({ done: have, received });
-        },
-      }, signal, options.maxRedirects);
+        signal,
+        options.maxRedirects,
+      );
     } catch (e) {
       if (signal?.aborted) throw new DownloadCancelled();
       if (e instanceof DownloadError) throw e;
@@ -103,7 +110,10 @@ export async function fetchFile(file: DownloadableFile, part: string, options: F
       if (isUnreachable(e)) throw new DownloadError(describeNetError(e, file.url));
       if (attempt >= retries) {
         const why = e instanceof ServerTrouble ? e.message : describeNetError(e, file.url);
-        throw new DownloadError(`${file.path}: ${why} (gave up after ${attempt + 1} attempt${attempt ? 's' : ''}; retries limit ${retries})`, file.path);
+        throw new DownloadError(
+          `${file.path}: ${why} (gave up after ${attempt + 1} attempt${attempt ? 's' : ''}; retries limit ${retries})`,
+          file.path,
+        );
       }
       await delay(backoffMs(attempt, options.retryDelayMs), signal);
     }
@@ -113,7 +123,10 @@ export async function fetchFile(file: DownloadableFile, part: string, options: F
   });
   if (actual !== file.sha256) {
     await rm(part, { force: true });
-    throw new DownloadError(`${file.path}: checksum mismatch (expected sha256 ${file.sha256}, got ${actual}); the download was deleted, try again`, file.path);
+    throw new DownloadError(
+      `${file.path}: checksum mismatch (expected sha256 ${file.sha256}, got ${actual}); the download was deleted, try again`,
+      file.path,
+    );
   }
 }
 
@@ -129,7 +142,11 @@ async function fetchRange(
   signal?: AbortSignal,
   maxRedirects?: number,
 ): Promise<void> {
-  const { response, url } = await requestFollowingRedirects(file.url, { headers: from > 0 ? { Range: `bytes=${from}-` } : {}, signal, maxRedirects });
+  const { response, url } = await requestFollowingRedirects(file.url, {
+    headers: from > 0 ? { Range: `bytes=${from}-` } : {},
+    signal,
+    maxRedirects,
+  });
   const where = safeUrl(url);
   let append: boolean;
   if (response.status === 206 && from > 0 && rangeStart(response.headers.get('content-range')) === from) append = true;
@@ -149,7 +166,10 @@ async function fetchRange(
   const length = Number(response.headers.get('content-length') ?? NaN);
   if (Number.isFinite(length) && start + length !== file.size) {
     await response.body?.cancel();
-    throw new DownloadError(`${file.path}: the server's file has ${start + length} bytes, the catalogue says ${file.size} (Content-Length from ${where}); refused before reading it`, file.path);
+    throw new DownloadError(
+      `${file.path}: the server's file has ${start + length} bytes, the catalogue says ${file.size} (Content-Length from ${where}); refused before reading it`,
+      file.path,
+    );
   }
   on.start(start); // a 200 to a resume starts the file over
   if (!response.body) throw new Error('empty response body');

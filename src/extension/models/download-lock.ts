@@ -35,7 +35,8 @@ async function takeLockFile(lockFile: string, what: string): Promise<void> {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const owner = Number((await readFile(lockFile, 'utf8').catch(() => '')).trim());
-      if (isAlive(owner)) throw new DownloadBusy(`${what} is already being downloaded (by process ${owner}, another window?)`);
+      if (isAlive(owner))
+        throw new DownloadBusy(`${what} is already being downloaded (by process ${owner}, another window?)`);
       await rm(lockFile, { force: true }); // left by a process that died mid-download
     }
   }

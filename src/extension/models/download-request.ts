@@ -17,7 +17,10 @@ export interface FileRequest {
 }
 
 /** The first non-redirect response, and the URL that gave it; throws RefusedUrl for a refused hop. */
-export async function requestFollowingRedirects(url: string, request: FileRequest = {}): Promise<{ response: Response; url: URL }> {
+export async function requestFollowingRedirects(
+  url: string,
+  request: FileRequest = {},
+): Promise<{ response: Response; url: URL }> {
   const doFetch = request.fetch ?? fetch;
   const limit = request.maxRedirects ?? MAX_REDIRECTS;
   const first = new URL(url);
@@ -33,14 +36,18 @@ export async function requestFollowingRedirects(url: string, request: FileReques
     if (!REDIRECTS.has(response.status)) return { response, url: current };
     await response.body?.cancel();
     const location = response.headers.get('location');
-    if (!location) throw new RefusedUrl(`${safeUrl(current)} answered ${response.status} (a redirect) without a Location`);
+    if (!location)
+      throw new RefusedUrl(`${safeUrl(current)} answered ${response.status} (a redirect) without a Location`);
     let next: URL;
     try {
       next = new URL(location, current);
     } catch {
       throw new RefusedUrl(`${safeUrl(current)} redirects to something that is not a URL`);
     }
-    if (hops >= limit) throw new RefusedUrl(`more than ${limit} redirects from ${safeUrl(first)} (the limit is ${limit}; the last went to ${safeUrl(next)})`);
+    if (hops >= limit)
+      throw new RefusedUrl(
+        `more than ${limit} redirects from ${safeUrl(first)} (the limit is ${limit}; the last went to ${safeUrl(next)})`,
+      );
     const why = redirectRefusal(current, next);
     if (why) throw new RefusedUrl(why);
     current = next;

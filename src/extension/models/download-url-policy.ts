@@ -13,7 +13,10 @@ export class RefusedUrl extends Error {
 export function urlRefusal(url: URL): string | undefined {
   if (url.username || url.password) return `${safeUrl(url)} carries credentials in the URL; refused`;
   if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:') return isLoopback(url.hostname) ? undefined : `${safeUrl(url)} is not https (plain http is allowed only to localhost)`;
+  if (url.protocol === 'http:')
+    return isLoopback(url.hostname)
+      ? undefined
+      : `${safeUrl(url)} is not https (plain http is allowed only to localhost)`;
   return `${safeUrl(url)} is not https (scheme ${url.protocol} is not allowed)`;
 }
 
@@ -22,7 +25,8 @@ export function redirectRefusal(from: URL, to: URL): string | undefined {
   const refused = urlRefusal(to);
   if (refused) return `redirect from ${safeUrl(from)} refused: ${refused}`;
   // Even to localhost: a remote server must not point the download at this machine's services.
-  if (from.protocol === 'https:' && to.protocol !== 'https:') return `redirect from ${safeUrl(from)} to ${safeUrl(to)} refused: it leaves https`;
+  if (from.protocol === 'https:' && to.protocol !== 'https:')
+    return `redirect from ${safeUrl(from)} to ${safeUrl(to)} refused: it leaves https`;
   return undefined;
 }
 

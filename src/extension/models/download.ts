@@ -33,7 +33,11 @@ export interface DownloadModelOptions {
 export const PART_SUFFIX = '.part';
 
 /** Resolves to the model folder; rejects with DownloadError, DownloadCancelled or DownloadBusy. */
-export async function downloadModel(entry: CatalogueEntry, files: DownloadableFile[], options: DownloadModelOptions): Promise<string> {
+export async function downloadModel(
+  entry: CatalogueEntry,
+  files: DownloadableFile[],
+  options: DownloadModelOptions,
+): Promise<string> {
   const dir = modelDirFor(options.globalStorage, entry.id);
   await mkdir(modelsRoot(options.globalStorage), { recursive: true });
   return withDownloadLock(join(modelsRoot(options.globalStorage), `${entry.id}.lock`), entry.name, async () => {
@@ -48,7 +52,14 @@ export async function downloadModel(entry: CatalogueEntry, files: DownloadableFi
       const target = join(dir, ...file.path.split('/'));
       await mkdir(dirname(target), { recursive: true });
       const report = (fileDone: number, received: number) =>
-        options.onProgress?.({ file: file.path, fileDone, fileTotal: file.size, done: before + fileDone, total, received: receivedBefore + received });
+        options.onProgress?.({
+          file: file.path,
+          fileDone,
+          fileTotal: file.size,
+          done: before + fileDone,
+          total,
+          received: receivedBefore + received,
+        });
       if (await alreadyInPlace(target, file, options.signal)) {
         report(file.size, 0);
       } else {
@@ -73,7 +84,11 @@ export async function downloadModel(entry: CatalogueEntry, files: DownloadableFi
       await rename(target + PART_SUFFIX, target);
     }
     const check = await checkModelFolder(dir);
-    if (!check.ok) throw new DownloadError(`the downloaded folder is not a usable model: ${check.file}: ${check.problem}`, check.file);
+    if (!check.ok)
+      throw new DownloadError(
+        `the downloaded folder is not a usable model: ${check.file}: ${check.problem}`,
+        check.file,
+      );
     await writeMarker(dir, entry, files);
     return dir;
   });

@@ -25,7 +25,13 @@ export class DisplayWorkerClient {
     clearTimeout(this.idleTimer);
     return new Promise<PixelImage>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      child.send({ type: 'decode', id, path, maxSide, ...(maxImagePixels ? { maxImagePixels } : {}) } satisfies DecodeRequest);
+      child.send({
+        type: 'decode',
+        id,
+        path,
+        maxSide,
+        ...(maxImagePixels ? { maxImagePixels } : {}),
+      } satisfies DecodeRequest);
     });
   }
 
@@ -52,7 +58,9 @@ export class DisplayWorkerClient {
       serialization: 'advanced',
     });
     this.stderr = '';
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.stderr = (this.stderr + chunk).slice(-STDERR_TAIL_CHARS)));
+    child.stderr
+      ?.setEncoding('utf8')
+      .on('data', (chunk: string) => (this.stderr = (this.stderr + chunk).slice(-STDERR_TAIL_CHARS)));
     child.on('message', (m: unknown) => {
       if (!isDecodeReply(m)) return;
       const entry = this.pending.get(m.id);

@@ -15,7 +15,8 @@ export interface DecodeRequest {
   maxImagePixels?: number;
 }
 
-export type DecodeReply = { type: 'decoded'; id: number; image: PixelImage } | { type: 'failed'; id: number; message: string };
+export type DecodeReply =
+  { type: 'decoded'; id: number; image: PixelImage } | { type: 'failed'; id: number; message: string };
 
 export function isDecodeRequest(v: unknown): v is DecodeRequest {
   if (typeof v !== 'object' || v === null) return false;
@@ -33,5 +34,8 @@ export function isDecodeReply(v: unknown): v is DecodeReply {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as { type?: unknown; id?: unknown; image?: unknown; message?: unknown };
   if (!Number.isInteger(r.id)) return false;
-  return (r.type === 'decoded' && typeof r.image === 'object' && r.image !== null) || (r.type === 'failed' && typeof r.message === 'string');
+  return (
+    (r.type === 'decoded' && typeof r.image === 'object' && r.image !== null) ||
+    (r.type === 'failed' && typeof r.message === 'string')
+  );
 }

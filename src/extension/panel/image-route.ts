@@ -28,12 +28,15 @@ export function routeFromHead(head: Uint8Array, path: string): ImageRoute {
 function headerSize(head: Uint8Array, format: 'png' | 'jpeg' | 'webp'): { width: number; height: number } | undefined {
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   try {
-    if (format === 'png') return head.length >= 24 ? { width: view.getUint32(16), height: view.getUint32(20) } : undefined;
+    if (format === 'png')
+      return head.length >= 24 ? { width: view.getUint32(16), height: view.getUint32(20) } : undefined;
     if (format === 'jpeg') return readJpegFrameHeader(head);
     // WebP: RIFF....WEBP then a VP8X (extended), VP8 (lossy) or VP8L (lossless) chunk.
     const chunk = String.fromCharCode(...head.subarray(12, 16));
-    if (chunk === 'VP8X' && head.length >= 30) return { width: 1 + (view.getUint32(24, true) & 0xffffff), height: 1 + (view.getUint32(27, true) & 0xffffff) };
-    if (chunk === 'VP8 ' && head.length >= 30) return { width: view.getUint16(26, true) & 0x3fff, height: view.getUint16(28, true) & 0x3fff };
+    if (chunk === 'VP8X' && head.length >= 30)
+      return { width: 1 + (view.getUint32(24, true) & 0xffffff), height: 1 + (view.getUint32(27, true) & 0xffffff) };
+    if (chunk === 'VP8 ' && head.length >= 30)
+      return { width: view.getUint16(26, true) & 0x3fff, height: view.getUint16(28, true) & 0x3fff };
     if (chunk === 'VP8L' && head.length >= 25) {
       const bits = view.getUint32(21, true);
       return { width: 1 + (bits & 0x3fff), height: 1 + ((bits >>> 14) & 0x3fff) };

@@ -4,9 +4,21 @@ import { FLAG_REASONS, FLAG_REASON_LABELS } from '../../engine/review/types';
 import type { KeyBinding } from '../../protocol/review-panel-protocol';
 
 export const DEFAULT_KEYMAP: readonly KeyBinding[] = [
-  { keys: ['a'], action: { type: 'verdict', verdict: 'aligned' }, label: 'my verdict: aligned (then the next unreviewed pair)' },
-  { keys: ['x'], action: { type: 'verdict', verdict: 'mismatched' }, label: 'my verdict: mismatched (then the next unreviewed pair)' },
-  { keys: ['?'], action: { type: 'verdict', verdict: 'unsure' }, label: 'my verdict: unsure (then the next unreviewed pair)' },
+  {
+    keys: ['a'],
+    action: { type: 'verdict', verdict: 'aligned' },
+    label: 'my verdict: aligned (then the next unreviewed pair)',
+  },
+  {
+    keys: ['x'],
+    action: { type: 'verdict', verdict: 'mismatched' },
+    label: 'my verdict: mismatched (then the next unreviewed pair)',
+  },
+  {
+    keys: ['?'],
+    action: { type: 'verdict', verdict: 'unsure' },
+    label: 'my verdict: unsure (then the next unreviewed pair)',
+  },
   { keys: ['j', 'ArrowRight'], action: { type: 'next-pair' }, label: 'next pair (less suspicious)' },
   { keys: ['k', 'ArrowLeft'], action: { type: 'previous-pair' }, label: 'previous pair' },
   { keys: ['n'], action: { type: 'next-unreviewed' }, label: 'next pair I have not judged (in my share)' },

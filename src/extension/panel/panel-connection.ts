@@ -97,7 +97,10 @@ export class PanelConnection {
   }
 
   /** Asks the webview something (test hooks). */
-  request<M extends keyof HostRequests>(method: M, params: HostRequests[M]['params']): Promise<HostRequests[M]['result']> {
+  request<M extends keyof HostRequests>(
+    method: M,
+    params: HostRequests[M]['params'],
+  ): Promise<HostRequests[M]['result']> {
     return this.requests.request(method, params);
   }
 
@@ -107,7 +110,11 @@ export class PanelConnection {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         sub.dispose();
-        reject(new Error(`the review panel did not render as expected within ${timeoutMs} ms; last: ${JSON.stringify(this.lastRender)}`));
+        reject(
+          new Error(
+            `the review panel did not render as expected within ${timeoutMs} ms; last: ${JSON.stringify(this.lastRender)}`,
+          ),
+        );
       }, timeoutMs);
       const sub = this.onDidRender((r) => {
         if (!accept(r)) return;
@@ -140,7 +147,11 @@ export class PanelConnection {
     this.routes.clear();
     this.access.clear();
     this.sessionSubscriptions = session
-      ? [session.onDidChangeSelection(() => this.schedulePush()), session.onDidChangeReview(() => this.schedulePush()), session.onDidChangeResults(() => this.schedulePush())]
+      ? [
+          session.onDidChangeSelection(() => this.schedulePush()),
+          session.onDidChangeReview(() => this.schedulePush()),
+          session.onDidChangeResults(() => this.schedulePush()),
+        ]
       : [];
     this.applyRestore();
     this.schedulePush();
@@ -150,7 +161,8 @@ export class PanelConnection {
   private applyRestore(): void {
     const session = this.session;
     if (!session || !this.restore) return;
-    if (!session.selected && session.has(this.restore.pairId)) session.select(this.restore.pairId, this.restore.sentence);
+    if (!session.selected && session.has(this.restore.pairId))
+      session.select(this.restore.pairId, this.restore.sentence);
     this.restore = undefined;
   }
 
@@ -163,7 +175,9 @@ export class PanelConnection {
     if (seq !== this.pushSeq) return; // a newer push is on its way
     if ('problem' in shown) this.deps.log.warn(`review panel: pair ${pairId} could not be read: ${shown.problem}`);
     const sentence = this.deps.mode === 'pinned' ? this.pinnedSentence : (session?.selected?.sentence ?? null);
-    const state = buildPanelState(session, { mode: this.deps.mode, pairId, sentence }, shown, (p, i) => this.imageRef(p, i));
+    const state = buildPanelState(session, { mode: this.deps.mode, pairId, sentence }, shown, (p, i) =>
+      this.imageRef(p, i),
+    );
     this.deps.port.post({ type: 'state', state });
   }
 
@@ -195,7 +209,9 @@ export class PanelConnection {
     // Not resolved (yet): the webview asks for pixels, and load-image gates the path itself.
     if (!access) return { name, source: { kind: 'pixels' } };
     if (!access.ok) return { name, source: { kind: 'unavailable', reason: access.reason } };
-    return access.route === 'uri' ? { name, source: { kind: 'uri', uri: this.deps.toWebviewUri(access.path) } } : { name, source: { kind: 'pixels' } };
+    return access.route === 'uri'
+      ? { name, source: { kind: 'uri', uri: this.deps.toWebviewUri(access.path) } }
+      : { name, source: { kind: 'pixels' } };
   }
 
   private async receive(raw: unknown): Promise<void> {
@@ -257,9 +273,19 @@ export class PanelConnection {
         await session.unflag({ pairId: m.pairId, sentence: m.sentence });
         return;
       case 'verdict':
-        await session.verdict(m.pairId, m.verdict, keptDetails(session.review.verdictOf(m.pairId, session.reviewer), m));
+        await session.verdict(
+          m.pairId,
+          m.verdict,
+          keptDetails(session.review.verdictOf(m.pairId, session.reviewer), m),
+        );
         // Only when the panel still shows that pair: a verdict that took long to write does not pull the user back.
-        if (m.advance && m.verdict !== null && this.deps.mode === 'follow' && this.deps.advanceAfterVerdict() && session.selected?.pairId === m.pairId) {
+        if (
+          m.advance &&
+          m.verdict !== null &&
+          this.deps.mode === 'follow' &&
+          this.deps.advanceAfterVerdict() &&
+          session.selected?.pairId === m.pairId
+        ) {
           session.moveToUnreviewed(1);
         }
         return;
@@ -268,7 +294,11 @@ export class PanelConnection {
         if (!pair) throw new Error(`no pair with id ${m.pairId} in ${session.folder}`);
         const matches = session
           .anchoredFlags(pair)
-          .orphaned.filter((f) => f.reviewer === session.reviewer && (m.text !== null ? f.sentenceText === m.text : f.sentenceText === undefined && f.sentence === m.sentence));
+          .orphaned.filter(
+            (f) =>
+              f.reviewer === session.reviewer &&
+              (m.text !== null ? f.sentenceText === m.text : f.sentenceText === undefined && f.sentence === m.sentence),
+          );
         for (const f of matches) await session.removeFlag(f);
         return;
       }

@@ -7,7 +7,16 @@
 import type { FlagEntry, VerdictEntry, AdjudicationEntry } from '../../engine/review/types';
 import { FLAG_REASONS, FLAG_REASON_LABELS } from '../../engine/review/types';
 import type { PairResult } from '../../engine/results';
-import type { AdjudicationView, FlagView, ImageRef, OrphanedFlagView, PairView, PanelState, ProgressView, VerdictView } from '../../protocol/review-panel-protocol';
+import type {
+  AdjudicationView,
+  FlagView,
+  ImageRef,
+  OrphanedFlagView,
+  PairView,
+  PanelState,
+  ProgressView,
+  VerdictView,
+} from '../../protocol/review-panel-protocol';
 import type { ReviewSession } from '../review/review-session';
 import { DEFAULT_KEYMAP } from './keymap';
 
@@ -22,7 +31,10 @@ export interface StateTarget {
 export type ImageRefFor = (pair: PairResult, index: number) => ImageRef;
 
 /** What the state is built from: the session's members the panel reads. */
-export type PanelSession = Pick<ReviewSession, 'count' | 'model' | 'reviewer' | 'review' | 'progress' | 'anchoredFlags' | 'assignment'>;
+export type PanelSession = Pick<
+  ReviewSession,
+  'count' | 'model' | 'reviewer' | 'review' | 'progress' | 'anchoredFlags' | 'assignment'
+>;
 
 const REASONS = FLAG_REASONS.map((id) => ({ id, label: FLAG_REASON_LABELS[id] }));
 
@@ -31,16 +43,39 @@ const NO_PROGRESS: ProgressView = { reviewed: 0, total: 0, mine: 0, share: null,
 /** The target pair's record: read (undefined when the results have no such pair), or why it could not be. */
 export type ShownPair = { pair: PairResult | undefined } | { problem: string };
 
-export function buildPanelState(session: PanelSession | undefined, target: StateTarget, shown: ShownPair, imageRef: ImageRefFor): PanelState {
+export function buildPanelState(
+  session: PanelSession | undefined,
+  target: StateTarget,
+  shown: ShownPair,
+  imageRef: ImageRefFor,
+): PanelState {
   const base = { mode: target.mode, keymap: [...DEFAULT_KEYMAP], reasons: REASONS };
   if (!session) {
-    return { ...base, pair: null, sentence: null, total: 0, reviewer: '', progress: NO_PROGRESS, modelName: '', notice: 'Nothing scored yet: run "radalign: Score pairs" on a dataset folder.' };
+    return {
+      ...base,
+      pair: null,
+      sentence: null,
+      total: 0,
+      reviewer: '',
+      progress: NO_PROGRESS,
+      modelName: '',
+      notice: 'Nothing scored yet: run "radalign: Score pairs" on a dataset folder.',
+    };
   }
-  const counts = { total: session.count, reviewer: session.reviewer, progress: progressView(session), modelName: session.model.name };
+  const counts = {
+    total: session.count,
+    reviewer: session.reviewer,
+    progress: progressView(session),
+    modelName: session.model.name,
+  };
   const pair = target.pairId === undefined || !('pair' in shown) ? undefined : shown.pair;
   if (!pair) {
     const notice =
-      target.pairId === undefined ? 'No pair selected.' : 'problem' in shown ? `Pair ${target.pairId} could not be read: ${shown.problem}` : `Pair ${target.pairId} is not in the current results.`;
+      target.pairId === undefined
+        ? 'No pair selected.'
+        : 'problem' in shown
+          ? `Pair ${target.pairId} could not be read: ${shown.problem}`
+          : `Pair ${target.pairId} is not in the current results.`;
     return { ...base, ...counts, pair: null, sentence: null, notice };
   }
   const sentence = target.sentence !== null && target.sentence < pair.sentences.length ? target.sentence : null;
@@ -67,11 +102,26 @@ function pairView(session: PanelSession, pair: PairResult, imageRef: ImageRefFor
   const { anchored, orphaned } = session.anchoredFlags(pair);
   const flags: FlagView[] = anchored
     .filter(({ flag }) => flag.reason !== null)
-    .map(({ flag, sentence }) => ({ sentence, reason: flag.reason!, note: flag.note, reviewer: flag.reviewer, at: flag.at, mine: flag.reviewer === me }))
+    .map(({ flag, sentence }) => ({
+      sentence,
+      reason: flag.reason!,
+      note: flag.note,
+      reviewer: flag.reviewer,
+      at: flag.at,
+      mine: flag.reviewer === me,
+    }))
     .sort((a, b) => a.sentence - b.sentence || compare(a.reviewer, b.reviewer));
   const orphanedFlags: OrphanedFlagView[] = orphaned
     .filter((f): f is FlagEntry & { reason: NonNullable<FlagEntry['reason']> } => f.reason !== null)
-    .map((f) => ({ text: f.sentenceText ?? null, sentence: f.sentence, reason: f.reason, note: f.note, reviewer: f.reviewer, at: f.at, mine: f.reviewer === me }))
+    .map((f) => ({
+      text: f.sentenceText ?? null,
+      sentence: f.sentence,
+      reason: f.reason,
+      note: f.note,
+      reviewer: f.reviewer,
+      at: f.at,
+      mine: f.reviewer === me,
+    }))
     .sort((a, b) => a.sentence - b.sentence || compare(a.reviewer, b.reviewer));
   return {
     id: pair.id,
@@ -95,7 +145,15 @@ function pairView(session: PanelSession, pair: PairResult, imageRef: ImageRefFor
       negated: s.negated,
       uncertain: s.uncertain,
       describesImage: s.describesImage,
-      ...(s.heatmap ? { heatmap: { ...s.heatmap, values: [...s.heatmap.values], box: [...s.heatmap.box] as [number, number, number, number] } } : {}),
+      ...(s.heatmap
+        ? {
+            heatmap: {
+              ...s.heatmap,
+              values: [...s.heatmap.values],
+              box: [...s.heatmap.box] as [number, number, number, number],
+            },
+          }
+        : {}),
     })),
     verdicts: (review?.verdicts ?? []).flatMap((v) => {
       const view = judgement(v);
@@ -110,7 +168,7 @@ function pairView(session: PanelSession, pair: PairResult, imageRef: ImageRefFor
 }
 
 /** A live verdict or adjudication as the panel shows it (a reason only on a mismatched one). */
-function judgement(e: VerdictEntry | AdjudicationEntry): Omit<VerdictView, 'mine'> & AdjudicationView | undefined {
+function judgement(e: VerdictEntry | AdjudicationEntry): (Omit<VerdictView, 'mine'> & AdjudicationView) | undefined {
   if (e.verdict === null) return undefined;
   const mismatched = e.verdict === 'mismatched';
   return {

@@ -24,7 +24,9 @@ export class ReviewPanelController implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly deps: ExtensionDeps) {
-    this.decoder = new DisplayWorkerClient(vscode.Uri.joinPath(deps.context.extensionUri, 'dist', 'display-worker.js').fsPath);
+    this.decoder = new DisplayWorkerClient(
+      vscode.Uri.joinPath(deps.context.extensionUri, 'dist', 'display-worker.js').fsPath,
+    );
     // A newly scored dataset may live outside the folders the open panels may read from.
     this.subscriptions.push(
       deps.sessions.onDidChangeSession(() => {
@@ -49,9 +51,11 @@ export class ReviewPanelController implements vscode.Disposable {
   openReview(): OpenPanel | undefined {
     const session = this.deps.sessions.current;
     if (!session) {
-      void vscode.window.showInformationMessage('radalign: nothing scored yet. Score a dataset folder first.', 'Score pairs').then((picked) => {
-        if (picked) void vscode.commands.executeCommand('radalign.scorePairs');
-      });
+      void vscode.window
+        .showInformationMessage('radalign: nothing scored yet. Score a dataset folder first.', 'Score pairs')
+        .then((picked) => {
+          if (picked) void vscode.commands.executeCommand('radalign.scorePairs');
+        });
       return undefined;
     }
     if (!session.selected && session.count && !session.moveToUnreviewed(1)) session.select(session.entry(1)!.id);
@@ -98,7 +102,12 @@ export class ReviewPanelController implements vscode.Disposable {
 
   private newPanel(title: string, column: vscode.ViewColumn, preserveFocus = false): vscode.WebviewPanel {
     // retainContextWhenHidden stays off (memory): the webview rebuilds from the host's state and its own saved view settings.
-    return vscode.window.createWebviewPanel(REVIEW_PANEL_VIEW_TYPE, title, { viewColumn: column, preserveFocus }, this.webviewOptions());
+    return vscode.window.createWebviewPanel(
+      REVIEW_PANEL_VIEW_TYPE,
+      title,
+      { viewColumn: column, preserveFocus },
+      this.webviewOptions(),
+    );
   }
 
   /** `radalign.limits.maxImagePixels` of the folder under review, when the user set it. */
@@ -112,11 +121,20 @@ export class ReviewPanelController implements vscode.Disposable {
     const folder = this.deps.sessions.current?.folder;
     return {
       enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(ext, 'dist', 'webview'), vscode.Uri.joinPath(ext, 'media'), ...(folder ? [vscode.Uri.file(folder)] : [])],
+      localResourceRoots: [
+        vscode.Uri.joinPath(ext, 'dist', 'webview'),
+        vscode.Uri.joinPath(ext, 'media'),
+        ...(folder ? [vscode.Uri.file(folder)] : []),
+      ],
     };
   }
 
-  private create(panel: vscode.WebviewPanel, mode: 'follow' | 'pinned', pinnedPairId?: string, restoreSelection?: { pairId: string; sentence: number | null }): OpenPanel {
+  private create(
+    panel: vscode.WebviewPanel,
+    mode: 'follow' | 'pinned',
+    pinnedPairId?: string,
+    restoreSelection?: { pairId: string; sentence: number | null },
+  ): OpenPanel {
     const webview = panel.webview;
     const ext = this.deps.context.extensionUri;
     webview.html = panelHtml({
@@ -130,7 +148,9 @@ export class ReviewPanelController implements vscode.Disposable {
       sessions: this.deps.sessions,
       port: {
         post: (m) => {
-          void webview.postMessage(m).then(undefined, (e: unknown) => log.warn(`review panel: postMessage failed: ${String(e)}`));
+          void webview
+            .postMessage(m)
+            .then(undefined, (e: unknown) => log.warn(`review panel: postMessage failed: ${String(e)}`));
         },
         onMessage: (listener) => webview.onDidReceiveMessage(listener),
       },
@@ -148,7 +168,10 @@ export class ReviewPanelController implements vscode.Disposable {
     });
     const open: OpenPanel = { panel, connection };
     if (mode === 'pinned' && pinnedPairId !== undefined) this.pinned.set(pinnedPairId, open);
-    const titleFollows = mode === 'follow' ? connection.onDidRender((r) => (panel.title = r.pairId ? `radalign review: ${r.pairId}` : 'radalign review')) : undefined;
+    const titleFollows =
+      mode === 'follow'
+        ? connection.onDidRender((r) => (panel.title = r.pairId ? `radalign review: ${r.pairId}` : 'radalign review'))
+        : undefined;
     panel.onDidDispose(() => {
       connection.dispose();
       titleFollows?.dispose();

@@ -14,7 +14,10 @@ export function awaitsVerdict(review: ReviewIndex, reviewer: string, pairId: str
  * (rescored without them) are left out. The share keeps the order of when it was made, and the
  * ranking may have changed since.
  */
-export function shareRanks(share: readonly string[], index: { entry(id: string): { rank: number } | undefined }): number[] {
+export function shareRanks(
+  share: readonly string[],
+  index: { entry(id: string): { rank: number } | undefined },
+): number[] {
   const ranks: number[] = [];
   for (const id of share) {
     const rank = index.entry(id)?.rank;

@@ -13,7 +13,14 @@ import { reviewSummary, type ReviewSummary } from '../../engine/review/progress'
 import { ReviewIndex } from '../../engine/review/review-index';
 import { ReviewStore } from '../../engine/review/review-store';
 import { defaultReviewerName } from '../../engine/review/reviewer';
-import { isLive, type FlagEntry, type FlagReason, type ReviewChange, type ReviewEntry, type Verdict } from '../../engine/review/types';
+import {
+  isLive,
+  type FlagEntry,
+  type FlagReason,
+  type ReviewChange,
+  type ReviewEntry,
+  type Verdict,
+} from '../../engine/review/types';
 import type { SavedResults } from '../../engine/store/results-file';
 import { Emitter } from './emitter';
 import { awaitsVerdict, shareRanks } from './my-share';
@@ -348,7 +355,10 @@ export class ReviewSession {
 
   /** Removes one flag of mine as stored, e.g. an orphaned one (its sentence is gone from the report). */
   async removeFlag(flag: FlagEntry): Promise<void> {
-    if (flag.reviewer !== this.who) throw new Error(`the flag on pair ${flag.pair} is ${flag.reviewer}'s; only they can remove it (you review as ${this.who})`);
+    if (flag.reviewer !== this.who)
+      throw new Error(
+        `the flag on pair ${flag.pair} is ${flag.reviewer}'s; only they can remove it (you review as ${this.who})`,
+      );
     await this.store.record(unflagChange(flag, this.saved.model.id));
     this.setEntries(this.store.current());
   }
@@ -359,15 +369,28 @@ export class ReviewSession {
     this.selectionChanged.dispose();
   }
 
-  private async judge(kind: 'verdict' | 'adjudication', pairId: string, verdict: Verdict | null, opts: VerdictOptions): Promise<void> {
+  private async judge(
+    kind: 'verdict' | 'adjudication',
+    pairId: string,
+    verdict: Verdict | null,
+    opts: VerdictOptions,
+  ): Promise<void> {
     if (!this.has(pairId)) throw new Error(`no pair with id ${pairId} in ${this.folder}`);
-    if (verdict !== 'mismatched' && opts.reason != null) throw new Error(`a reason is given with a mismatched verdict only (got ${verdict ?? 'a cleared verdict'} for pair ${pairId})`);
-    if (verdict !== 'mismatched' && opts.useReportOf !== undefined) throw new Error(`'useReportOf' goes with a mismatched verdict only (pair ${pairId})`);
+    if (verdict !== 'mismatched' && opts.reason != null)
+      throw new Error(
+        `a reason is given with a mismatched verdict only (got ${verdict ?? 'a cleared verdict'} for pair ${pairId})`,
+      );
+    if (verdict !== 'mismatched' && opts.useReportOf !== undefined)
+      throw new Error(`'useReportOf' goes with a mismatched verdict only (pair ${pairId})`);
     if (opts.useReportOf !== undefined && (opts.useReportOf === pairId || !this.has(opts.useReportOf))) {
-      throw new Error(`'useReportOf' must name another pair of these results (got ${JSON.stringify(opts.useReportOf)} for pair ${pairId})`);
+      throw new Error(
+        `'useReportOf' must name another pair of these results (got ${JSON.stringify(opts.useReportOf)} for pair ${pairId})`,
+      );
     }
     if (verdict === null) {
-      const current = this.store.find(kind === 'verdict' ? { kind, pair: pairId, reviewer: this.who } : { kind, pair: pairId });
+      const current = this.store.find(
+        kind === 'verdict' ? { kind, pair: pairId, reviewer: this.who } : { kind, pair: pairId },
+      );
       if (!current || !isLive(current)) return; // nothing to clear
     }
     await this.store.record({
@@ -383,7 +406,9 @@ export class ReviewSession {
     this.setEntries(this.store.current());
   }
 
-  private async sentenceOf(target: FlagTarget): Promise<{ pair: PairResult; sentence: PairResult['sentences'][number] }> {
+  private async sentenceOf(
+    target: FlagTarget,
+  ): Promise<{ pair: PairResult; sentence: PairResult['sentences'][number] }> {
     if (!this.has(target.pairId)) throw new Error(`no pair with id ${target.pairId} in ${this.folder}`);
     const pair = await this.pairDetails(target.pairId);
     const sentence = pair?.sentences[target.sentence!];

@@ -65,7 +65,10 @@ export class SessionManager implements vscode.Disposable {
     this.session = session;
     await Promise.all([this.load(session), this.identify(session)]);
     const files = [REVIEW_FILE, ASSIGNMENT_FILE].map((f) => f.split(/[\\/]/));
-    const pattern = new vscode.RelativePattern(vscode.Uri.file(scored.folder), `${files[0][0]}/{${files.map((f) => f.slice(1).join('/')).join(',')}}`);
+    const pattern = new vscode.RelativePattern(
+      vscode.Uri.file(scored.folder),
+      `${files[0][0]}/{${files.map((f) => f.slice(1).join('/')).join(',')}}`,
+    );
     const w = vscode.workspace.createFileSystemWatcher(pattern);
     const onDisk = () => void this.load(session);
     this.watcher = vscode.Disposable.from(w, w.onDidChange(onDisk), w.onDidCreate(onDisk), w.onDidDelete(onDisk));
@@ -79,7 +82,11 @@ export class SessionManager implements vscode.Disposable {
     const name = await resolveReviewerName(session.folder, configured);
     if (ticket !== this.resolving || this.session !== session) return;
     session.setReviewer(name);
-    const from = configured ? 'the radalign.reviewerName setting' : name === defaultReviewerName() ? 'the OS user; set radalign.reviewerName to choose' : 'git user.name';
+    const from = configured
+      ? 'the radalign.reviewerName setting'
+      : name === defaultReviewerName()
+        ? 'the OS user; set radalign.reviewerName to choose'
+        : 'git user.name';
     const line = `reviewing as "${name}" (from ${from})`;
     if (line !== this.logged) this.log.info(line);
     this.logged = line;
@@ -95,7 +102,8 @@ export class SessionManager implements vscode.Disposable {
           `radalign: ${unreadable.length} line(s) of ${session.reviewFile} could not be read; they are kept in a copy next to it when the file is next written.`,
         );
       }
-      for (const p of session.problems.filter((p) => !p.startsWith(session.reviewFile))) void vscode.window.showWarningMessage(`radalign: ${notificationText(p)}`);
+      for (const p of session.problems.filter((p) => !p.startsWith(session.reviewFile)))
+        void vscode.window.showWarningMessage(`radalign: ${notificationText(p)}`);
     } catch (e) {
       this.log.error((e as Error).message);
       void vscode.window.showErrorMessage(`radalign: ${notificationText((e as Error).message)}`);

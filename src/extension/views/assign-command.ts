@@ -11,7 +11,14 @@ import { notificationText } from './markdown-text';
 import { sessionOrExplain } from './review-target';
 
 export type AssignOutcome =
-  | { status: 'assigned'; path: string; reviewers: string[]; overlap: number; shares: Record<string, number>; twice: number }
+  | {
+      status: 'assigned';
+      path: string;
+      reviewers: string[];
+      overlap: number;
+      shares: Record<string, number>;
+      twice: number;
+    }
   | { status: 'cancelled' }
   | { status: 'failed'; message: string };
 
@@ -27,7 +34,9 @@ export function registerAssignCommand(deps: ExtensionDeps): vscode.Disposable {
     let reviewers: string[];
     let overlap: number;
     if (args?.reviewers !== undefined) {
-      reviewers = Array.isArray(args.reviewers) ? args.reviewers.map(String) : parseReviewerList(String(args.reviewers));
+      reviewers = Array.isArray(args.reviewers)
+        ? args.reviewers.map(String)
+        : parseReviewerList(String(args.reviewers));
       overlap = args.overlap ?? 0;
     } else {
       const known = session.assignment?.reviewers ?? [...new Set([session.reviewer, ...session.review.reviewers()])];
@@ -63,7 +72,14 @@ export function registerAssignCommand(deps: ExtensionDeps): vscode.Disposable {
       if (!args) void vscode.window.showInformationMessage(`radalign: ${notificationText(text)}.`);
       const shares = Object.fromEntries(assignment.reviewers.map((r) => [r, assignment.shares[r]?.length ?? 0]));
       const total = Object.values(shares).reduce((a, b) => a + b, 0);
-      return { status: 'assigned', path, reviewers: assignment.reviewers, overlap: assignment.overlap, shares, twice: total - new Set(Object.values(assignment.shares).flat()).size };
+      return {
+        status: 'assigned',
+        path,
+        reviewers: assignment.reviewers,
+        overlap: assignment.overlap,
+        shares,
+        twice: total - new Set(Object.values(assignment.shares).flat()).size,
+      };
     } catch (e) {
       const message = e instanceof AssignmentInputError ? `Assign pairs: ${e.message}` : (e as Error).message;
       deps.log.error(message);

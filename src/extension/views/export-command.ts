@@ -5,11 +5,22 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../deps';
-import { defaultExportPath, EXPORT_FORMATS, exportContent, isExportFormat, readFlaggedPairs, writeExport, type ExportFormat } from './export-content';
+import {
+  defaultExportPath,
+  EXPORT_FORMATS,
+  exportContent,
+  isExportFormat,
+  readFlaggedPairs,
+  writeExport,
+  type ExportFormat,
+} from './export-content';
 import { notificationText } from './markdown-text';
 import { sessionOrExplain } from './review-target';
 
-export type ExportOutcome = { status: 'written'; target: string; format: ExportFormat; rows: number } | { status: 'cancelled' } | { status: 'failed'; message: string };
+export type ExportOutcome =
+  | { status: 'written'; target: string; format: ExportFormat; rows: number }
+  | { status: 'cancelled' }
+  | { status: 'failed'; message: string };
 
 interface ExportArgs {
   format?: ExportFormat;
@@ -20,7 +31,8 @@ export function registerExportCommand(deps: ExtensionDeps): vscode.Disposable {
   return vscode.commands.registerCommand('radalign.exportReview', async (args?: ExportArgs): Promise<ExportOutcome> => {
     const session = sessionOrExplain(deps.sessions);
     if (!session) return { status: 'failed', message: 'nothing scored yet' };
-    if (args?.format !== undefined && !isExportFormat(args.format)) return fail(deps, `unknown export format ${JSON.stringify(args.format)}: use ${EXPORT_FORMATS.join(' or ')}`);
+    if (args?.format !== undefined && !isExportFormat(args.format))
+      return fail(deps, `unknown export format ${JSON.stringify(args.format)}: use ${EXPORT_FORMATS.join(' or ')}`);
 
     const format = args?.format ?? (args?.target ? formatOf(args.target) : await pickFormat(session.entries.length));
     if (!format) return { status: 'cancelled' };
@@ -31,7 +43,11 @@ export function registerExportCommand(deps: ExtensionDeps): vscode.Disposable {
     let content: { text: string; rows: number };
     try {
       // Pairs looked at recently come from the session's cache; the others are read without filling it.
-      content = exportContent(format, entries, await readFlaggedPairs(entries, { pair: async (id) => session.cachedDetails(id) ?? session.results.pair(id) }));
+      content = exportContent(
+        format,
+        entries,
+        await readFlaggedPairs(entries, { pair: async (id) => session.cachedDetails(id) ?? session.results.pair(id) }),
+      );
     } catch (e) {
       return fail(deps, `could not read the reviewed pairs: ${(e as Error).message}`);
     }
@@ -43,9 +59,14 @@ export function registerExportCommand(deps: ExtensionDeps): vscode.Disposable {
     }
     deps.log.info(`exported ${rows} review entries to ${target}`);
     if (!args) {
-      void vscode.window.showInformationMessage(`radalign: ${rows} review entr${rows === 1 ? 'y' : 'ies'} (verdicts and flags) exported to ${path.basename(target)}.`, 'Open').then((picked) => {
-        if (picked) void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(target));
-      });
+      void vscode.window
+        .showInformationMessage(
+          `radalign: ${rows} review entr${rows === 1 ? 'y' : 'ies'} (verdicts and flags) exported to ${path.basename(target)}.`,
+          'Open',
+        )
+        .then((picked) => {
+          if (picked) void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(target));
+        });
     }
     return { status: 'written', target, format, rows };
   });
@@ -61,7 +82,10 @@ async function pickFormat(entries: number): Promise<ExportFormat | undefined> {
       { label: 'CSV', description: 'one row per verdict or flag, for spreadsheets', format: 'csv' as const },
       { label: 'JSON', description: 'the same rows as a JSON array', format: 'json' as const },
     ],
-    { title: `Export review (${entries} verdict${entries === 1 ? '' : 's'}, flags and adjudications)`, placeHolder: 'Format' },
+    {
+      title: `Export review (${entries} verdict${entries === 1 ? '' : 's'}, flags and adjudications)`,
+      placeHolder: 'Format',
+    },
   );
   return picked?.format;
 }

@@ -16,7 +16,10 @@ export function isExportFormat(v: unknown): v is ExportFormat {
 }
 
 /** The pairs the live entries name that are in the results, each read once (pairs nobody reviewed are not read). */
-export async function readFlaggedPairs(entries: readonly ReviewEntry[], results: { pair(id: string): Promise<PairResult | undefined> }): Promise<PairResult[]> {
+export async function readFlaggedPairs(
+  entries: readonly ReviewEntry[],
+  results: { pair(id: string): Promise<PairResult | undefined> },
+): Promise<PairResult[]> {
   const ids = [...new Set(entries.filter(isLive).map((e) => e.pair))];
   const pairs: PairResult[] = [];
   for (const id of ids) {
@@ -26,7 +29,11 @@ export async function readFlaggedPairs(entries: readonly ReviewEntry[], results:
   return pairs;
 }
 
-export function exportContent(format: ExportFormat, entries: readonly ReviewEntry[], pairs: readonly PairResult[]): { text: string; rows: number } {
+export function exportContent(
+  format: ExportFormat,
+  entries: readonly ReviewEntry[],
+  pairs: readonly PairResult[],
+): { text: string; rows: number } {
   const rows = exportRows([...entries], [...pairs]);
   return { text: format === 'csv' ? exportCsv(rows) : exportJson(rows), rows: rows.length };
 }

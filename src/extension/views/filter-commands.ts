@@ -2,7 +2,13 @@
 // disagreed, flagged / all) and "Show more" of the pairs view. Each resolves to the ids now shown
 // (rank order, the first page or more), which keybindings ignore and tests check.
 import * as vscode from 'vscode';
-import { isReviewFilter, REVIEW_FILTER_DESCRIPTIONS, REVIEW_FILTER_LABELS, REVIEW_FILTERS, type ReviewFilter } from './pair-rows';
+import {
+  isReviewFilter,
+  REVIEW_FILTER_DESCRIPTIONS,
+  REVIEW_FILTER_LABELS,
+  REVIEW_FILTERS,
+  type ReviewFilter,
+} from './pair-rows';
 import { SHOW_MORE_COMMAND, type PairsTreeProvider } from './pairs-tree';
 
 /**
@@ -23,13 +29,20 @@ export function registerFilterCommands(provider: PairsTreeProvider): vscode.Disp
     if (text === undefined) {
       text = await vscode.window.showInputBox({
         title: 'Filter pairs',
-        prompt: 'Shows pairs whose id, report or image path, reviewer, verdict, flag reason or note contains this (case-insensitive). Empty: no text filter.',
+        prompt:
+          'Shows pairs whose id, report or image path, reviewer, verdict, flag reason or note contains this (case-insensitive). Empty: no text filter.',
         value: provider.filter.text,
         placeHolder: 'e.g. case17, s50414267, laterality, ann',
       });
       if (text === undefined) return undefined;
     }
-    const show = isReviewFilter(args?.show) ? args.show : typeof args?.flaggedOnly === 'boolean' ? (args.flaggedOnly ? 'flagged' : 'all') : provider.filter.show;
+    const show = isReviewFilter(args?.show)
+      ? args.show
+      : typeof args?.flaggedOnly === 'boolean'
+        ? args.flaggedOnly
+          ? 'flagged'
+          : 'all'
+        : provider.filter.show;
     provider.filter = { text: text.trim(), show };
     return shown();
   };
@@ -41,10 +54,19 @@ export function registerFilterCommands(provider: PairsTreeProvider): vscode.Disp
 
   /** "Show pairs by review…": a picker, or the state as argument (`"disagreed"` or `{ "show": "disagreed" }`). */
   const showByReview = async (arg?: unknown): Promise<string[] | undefined> => {
-    const given = isReviewFilter(arg) ? arg : isReviewFilter((arg as { show?: unknown } | undefined)?.show) ? (arg as { show: ReviewFilter }).show : undefined;
+    const given = isReviewFilter(arg)
+      ? arg
+      : isReviewFilter((arg as { show?: unknown } | undefined)?.show)
+        ? (arg as { show: ReviewFilter }).show
+        : undefined;
     if (given) return showOnly(given);
     const picked = await vscode.window.showQuickPick(
-      REVIEW_FILTERS.map((show) => ({ label: REVIEW_FILTER_LABELS[show], description: show === provider.filter.show ? 'current' : undefined, detail: REVIEW_FILTER_DESCRIPTIONS[show], show })),
+      REVIEW_FILTERS.map((show) => ({
+        label: REVIEW_FILTER_LABELS[show],
+        description: show === provider.filter.show ? 'current' : undefined,
+        detail: REVIEW_FILTER_DESCRIPTIONS[show],
+        show,
+      })),
       { title: 'Show pairs by review', placeHolder: 'Which pairs to list' },
     );
     return picked ? showOnly(picked.show) : undefined;

@@ -19,7 +19,8 @@ export interface FlagArgs {
 /** Accepts the documented argument, or a pairs-tree element (`{ pairId, sentence }`). */
 export function parseFlagArgs(arg: unknown): FlagArgs | { error: string } {
   if (arg === undefined || arg === null) return {};
-  if (typeof arg !== 'object' || Array.isArray(arg)) return { error: 'expected an object { reason?, note?, pairId?, sentence? }' };
+  if (typeof arg !== 'object' || Array.isArray(arg))
+    return { error: 'expected an object { reason?, note?, pairId?, sentence? }' };
   const a = arg as Record<string, unknown>;
   const out: FlagArgs = {};
   if (a.pairId !== undefined) {
@@ -27,11 +28,13 @@ export function parseFlagArgs(arg: unknown): FlagArgs | { error: string } {
     out.pairId = a.pairId;
   }
   if (a.sentence !== undefined) {
-    if (a.sentence !== null && !(Number.isInteger(a.sentence) && (a.sentence as number) >= 0)) return { error: "'sentence' must be a sentence index (0-based) or null" };
+    if (a.sentence !== null && !(Number.isInteger(a.sentence) && (a.sentence as number) >= 0))
+      return { error: "'sentence' must be a sentence index (0-based) or null" };
     out.sentence = a.sentence as number | null;
   }
   if (a.reason !== undefined) {
-    if (a.reason !== null && !isFlagReason(a.reason)) return { error: `'reason' must be one of ${FLAG_REASONS.join(', ')}, or null to unflag` };
+    if (a.reason !== null && !isFlagReason(a.reason))
+      return { error: `'reason' must be one of ${FLAG_REASONS.join(', ')}, or null to unflag` };
     out.reason = a.reason as FlagReason | null;
   }
   if (a.note !== undefined) {
@@ -56,7 +59,8 @@ export function reasonChoices(current: { reason: FlagReason | null } | undefined
     reason,
   }));
   if (!current) return reasons;
-  if (current.reason === null) return [{ label: 'Unflag', description: 'clear my verdict “mismatched”', reason: null }, ...reasons];
+  if (current.reason === null)
+    return [{ label: 'Unflag', description: 'clear my verdict “mismatched”', reason: null }, ...reasons];
   return [{ label: 'Unflag', description: `remove “${FLAG_REASON_LABELS[current.reason]}”`, reason: null }, ...reasons];
 }
 
@@ -64,5 +68,7 @@ export function reasonChoices(current: { reason: FlagReason | null } | undefined
 export function targetTitle(pairId: string, sentence: number | null, sentenceText?: string): string {
   if (sentence === null) return `Flag pair ${escapeIcons(pairId)}`;
   const text = (sentenceText ?? '').replace(/\s+/g, ' ').trim();
-  return escapeIcons(`Flag sentence ${sentence + 1} of ${pairId}${text ? `: “${text.length > 60 ? text.slice(0, 57) + '…' : text}”` : ''}`);
+  return escapeIcons(
+    `Flag sentence ${sentence + 1} of ${pairId}${text ? `: “${text.length > 60 ? text.slice(0, 57) + '…' : text}”` : ''}`,
+  );
 }

@@ -17,22 +17,30 @@ export type FlagOutcome =
   | { status: 'failed'; message: string };
 
 export function registerFlagCommands(deps: ExtensionDeps): vscode.Disposable[] {
-  const run = (mode: 'pair' | 'sentence') => async (arg?: unknown): Promise<FlagOutcome> => {
-    const session = sessionOrExplain(deps.sessions);
-    if (!session) return { status: 'failed', message: 'nothing scored yet' };
-    const args = parseFlagArgs(arg);
-    if ('error' in args) return fail(deps, `radalign.flag${mode === 'pair' ? 'Pair' : 'Sentence'}: ${args.error}`);
-    try {
-      return await flag(session, mode, args);
-    } catch (e) {
-      return fail(deps, (e as Error).message);
-    }
-  };
-  return [vscode.commands.registerCommand('radalign.flagPair', run('pair')), vscode.commands.registerCommand('radalign.flagSentence', run('sentence'))];
+  const run =
+    (mode: 'pair' | 'sentence') =>
+    async (arg?: unknown): Promise<FlagOutcome> => {
+      const session = sessionOrExplain(deps.sessions);
+      if (!session) return { status: 'failed', message: 'nothing scored yet' };
+      const args = parseFlagArgs(arg);
+      if ('error' in args) return fail(deps, `radalign.flag${mode === 'pair' ? 'Pair' : 'Sentence'}: ${args.error}`);
+      try {
+        return await flag(session, mode, args);
+      } catch (e) {
+        return fail(deps, (e as Error).message);
+      }
+    };
+  return [
+    vscode.commands.registerCommand('radalign.flagPair', run('pair')),
+    vscode.commands.registerCommand('radalign.flagSentence', run('sentence')),
+  ];
 }
 
 async function flag(session: ReviewSession, mode: 'pair' | 'sentence', args: FlagArgs): Promise<FlagOutcome> {
-  const pair = args.pairId !== undefined ? await session.pairDetails(args.pairId) : await currentPair(session, mode === 'pair' ? 'Which pair to flag?' : 'Which pair has the sentence?');
+  const pair =
+    args.pairId !== undefined
+      ? await session.pairDetails(args.pairId)
+      : await currentPair(session, mode === 'pair' ? 'Which pair to flag?' : 'Which pair has the sentence?');
   if (!pair) {
     if (args.pairId !== undefined) throw new Error(`no pair with id ${args.pairId} in ${session.folder}`);
     return { status: 'cancelled' };
@@ -43,7 +51,8 @@ async function flag(session: ReviewSession, mode: 'pair' | 'sentence', args: Fla
     if (picked === undefined) return { status: 'cancelled' };
     sentence = picked;
   }
-  if (sentence !== null && !pair.sentences[sentence]) throw new Error(`pair ${pair.id} has no sentence ${sentence + 1}`);
+  if (sentence !== null && !pair.sentences[sentence])
+    throw new Error(`pair ${pair.id} has no sentence ${sentence + 1}`);
   // Sentence flags select their sentence, so the panel and the tree show what is being flagged.
   if (sentence !== null || session.selected?.pairId !== pair.id) session.select(pair.id, sentence);
 
@@ -55,7 +64,9 @@ async function flag(session: ReviewSession, mode: 'pair' | 'sentence', args: Fla
           const v = session.review.verdictOf(pair.id, session.reviewer);
           return v?.verdict === 'mismatched' ? v : undefined;
         })()
-      : session.anchoredFlags(pair).anchored.find((a) => a.sentence === sentence && a.flag.reviewer === session.reviewer)?.flag;
+      : session
+          .anchoredFlags(pair)
+          .anchored.find((a) => a.sentence === sentence && a.flag.reviewer === session.reviewer)?.flag;
   const title = targetTitle(pair.id, sentence, sentence === null ? undefined : pair.sentences[sentence].text);
 
   let reason: FlagReason | null;
@@ -64,11 +75,18 @@ async function flag(session: ReviewSession, mode: 'pair' | 'sentence', args: Fla
     reason = args.reason;
     note = args.note ?? '';
   } else {
-    const choice = await vscode.window.showQuickPick(reasonChoices(current), { title, placeHolder: 'Why does this not match?' });
+    const choice = await vscode.window.showQuickPick(reasonChoices(current), {
+      title,
+      placeHolder: 'Why does this not match?',
+    });
     if (!choice) return { status: 'cancelled' };
     reason = choice.reason;
     if (reason !== null) {
-      const typed = await vscode.window.showInputBox({ title, prompt: 'Note (optional): what is wrong, for whoever fixes the dataset', value: current?.note ?? '' });
+      const typed = await vscode.window.showInputBox({
+        title,
+        prompt: 'Note (optional): what is wrong, for whoever fixes the dataset',
+        value: current?.note ?? '',
+      });
       if (typed === undefined) return { status: 'cancelled' };
       note = typed.trim();
     } else note = '';
@@ -89,7 +107,11 @@ async function sentenceToFlag(session: ReviewSession, pairId: string): Promise<n
   if (session.selected?.pairId === pairId && session.selected.sentence !== null) return session.selected.sentence;
   const pair = (await session.pairDetails(pairId))!;
   const picked = await vscode.window.showQuickPick(
-    pair.sentences.map((s, index) => ({ label: escapeIcons(s.text.replace(/\s+/g, ' ').trim()), description: `${s.section} · score ${s.score.toFixed(3)}`, index })),
+    pair.sentences.map((s, index) => ({
+      label: escapeIcons(s.text.replace(/\s+/g, ' ').trim()),
+      description: `${s.section} · score ${s.score.toFixed(3)}`,
+      index,
+    })),
     { placeHolder: `Which sentence of ${pairId}?`, matchOnDescription: true },
   );
   return picked?.index;

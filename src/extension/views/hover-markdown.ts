@@ -25,8 +25,11 @@ export interface SentenceHover {
 export function sentenceHoverMarkdown({ pair, index, below, flags, reviewer }: SentenceHover): string {
   const s = pair.sentences[index]!;
   const parts = [`**radalign** · sentence ${index + 1} of ${pair.sentences.length} · ${escapeMarkdown(s.section)}`];
-  parts.push(`score **${s.score.toFixed(3)}** \`${scoreBar(below)}\` higher than ${Math.round(below * 100)}% of this dataset's sentences`);
-  if (!s.describesImage) parts.push(`_Context (history, indication…): does not describe the image; its score is not evidence either way._`);
+  parts.push(
+    `score **${s.score.toFixed(3)}** \`${scoreBar(below)}\` higher than ${Math.round(below * 100)}% of this dataset's sentences`,
+  );
+  if (!s.describesImage)
+    parts.push(`_Context (history, indication…): does not describe the image; its score is not evidence either way._`);
   else if (s.negated) parts.push(`_Negated finding: a low score is expected and is not by itself a mismatch._`);
   if (s.uncertain) parts.push(`_Hedged ("possible", "cannot exclude")._`);
   if (s.heatmap) {
@@ -37,10 +40,14 @@ export function sentenceHoverMarkdown({ pair, index, below, flags, reviewer }: S
   for (const flag of flags) {
     if (!flag.reason) continue;
     const note = flag.note ? ` — ${escapeMarkdown(flag.note)}` : '';
-    parts.push(`$(flag) **${escapeMarkdown(FLAG_REASON_LABELS[flag.reason] ?? flag.reason)}**${note} (${escapeMarkdown(flag.reviewer)})`);
+    parts.push(
+      `$(flag) **${escapeMarkdown(FLAG_REASON_LABELS[flag.reason] ?? flag.reason)}**${note} (${escapeMarkdown(flag.reviewer)})`,
+    );
   }
   const mine = flags.some((f) => f.reviewer === reviewer);
   const target = [{ pairId: pair.id, sentence: index }];
-  parts.push(`${commandLink('Show heatmap', HOVER_COMMANDS[0]!, target)} · ${commandLink(mine ? 'Change flag…' : 'Flag sentence…', HOVER_COMMANDS[1]!, target)}`);
+  parts.push(
+    `${commandLink('Show heatmap', HOVER_COMMANDS[0]!, target)} · ${commandLink(mine ? 'Change flag…' : 'Flag sentence…', HOVER_COMMANDS[1]!, target)}`,
+  );
   return parts.join('\n\n');
 }

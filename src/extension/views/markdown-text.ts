@@ -19,7 +19,10 @@ const THEME_ICON = /\$\([A-Za-z0-9-]+(?:~[A-Za-z]+)?\)/g;
  * as the text `\$(name)`, which shows as `$(name)`).
  */
 export function escapeMarkdown(text: string): string {
-  return escapeIcons(text.replace(/\r\n|[\r\n\u2028\u2029\u0085]/g, ' ')).replace(/[\\`*_{}[\]()#+\-.!|<>$&:~="']/g, '\\$&');
+  return escapeIcons(text.replace(/\r\n|[\r\n\u2028\u2029\u0085]/g, ' ')).replace(
+    /[\\`*_{}[\]()#+\-.!|<>$&:~="']/g,
+    '\\$&',
+  );
 }
 
 /** For labels that are not markdown but render `$(name)` as an icon (code lens titles, quick picks). */
@@ -32,7 +35,10 @@ export function escapeIcons(text: string): string {
  * `)` in a pair id would end the link target early, so those are encoded as well.
  */
 export function commandLink(label: string, command: string, args: unknown[]): string {
-  const encoded = encodeURIComponent(JSON.stringify(args)).replace(/[()!'*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  const encoded = encodeURIComponent(JSON.stringify(args)).replace(
+    /[()!'*~]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
   return `[${escapeMarkdown(label)}](command:${command}?${encoded})`;
 }
 

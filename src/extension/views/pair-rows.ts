@@ -8,7 +8,12 @@ import type { PairResult } from '../../engine/results';
 import type { RankedEntry } from '../../engine/results-store/results-store';
 import type { AnchoredFlags } from '../../engine/review/anchor';
 import type { PairOutcome, PairReview, ReviewIndex } from '../../engine/review/review-index';
-import { FLAG_REASON_LABELS, type AdjudicationEntry, type FlagEntry, type VerdictEntry } from '../../engine/review/types';
+import {
+  FLAG_REASON_LABELS,
+  type AdjudicationEntry,
+  type FlagEntry,
+  type VerdictEntry,
+} from '../../engine/review/types';
 import { shareRanks } from '../review/my-share';
 import { formatCount } from './status-text';
 
@@ -126,7 +131,11 @@ function inState(review: PairReview, show: ReviewFilter): boolean {
     case 'disagreed':
       return review.disagreed;
     case 'flagged':
-      return review.flags.length > 0 || review.verdicts.some((v) => v.verdict === 'mismatched') || review.adjudication?.verdict === 'mismatched';
+      return (
+        review.flags.length > 0 ||
+        review.verdicts.some((v) => v.verdict === 'mismatched') ||
+        review.adjudication?.verdict === 'mismatched'
+      );
     default:
       return true;
   }
@@ -176,7 +185,11 @@ export function pairRows(index: PairIndex, reviews: PairReviews, matches: Matche
   return rows;
 }
 
-const OUTCOME_MARK: Record<Exclude<PairOutcome, 'unreviewed' | 'disagreed'>, string> = { aligned: '✓', mismatched: '✗', unsure: '?' };
+const OUTCOME_MARK: Record<Exclude<PairOutcome, 'unreviewed' | 'disagreed'>, string> = {
+  aligned: '✓',
+  mismatched: '✗',
+  unsure: '?',
+};
 
 /** "mismatched: laterality (left/right)", "aligned". */
 function verdictWords(v: VerdictEntry | AdjudicationEntry): string {
@@ -211,8 +224,12 @@ export function reviewText(review: PairReview | undefined): string {
 
 /** One pair's row; with its record (`details`, read when the tooltip is opened) the tooltip tells why it ranks there. */
 export function pairRow(entry: RankedEntry, review: PairReview | undefined, details?: PairResult): PairRow {
-  const description = [`suspicion ${entry.suspicion.toFixed(2)}`, `score ${entry.score.toFixed(3)}`, reviewText(review)].filter(Boolean).join(' · ');
-  const why = details ? ` (reports fitting the image better: ${percent(details.reportRank)}, images fitting the report better: ${percent(details.imageRank)})` : '';
+  const description = [`suspicion ${entry.suspicion.toFixed(2)}`, `score ${entry.score.toFixed(3)}`, reviewText(review)]
+    .filter(Boolean)
+    .join(' · ');
+  const why = details
+    ? ` (reports fitting the image better: ${percent(details.reportRank)}, images fitting the report better: ${percent(details.imageRank)})`
+    : '';
   const said = (v: VerdictEntry | AdjudicationEntry) =>
     `${verdictWords(v)}${v.useReportOf ? ` — report of ${v.useReportOf} belongs here` : ''}${v.note ? ` — ${v.note}` : ''}`;
   const tooltip = [
@@ -224,7 +241,9 @@ export function pairRow(entry: RankedEntry, review: PairReview | undefined, deta
     ...(details ? [`${details.sentences.length} sentence${details.sentences.length === 1 ? '' : 's'}`] : []),
     ...(review?.verdicts ?? []).map((v) => `${v.reviewer}: ${said(v)}`),
     ...(review?.adjudication ? [`⚖ adjudicated by ${review.adjudication.reviewer}: ${said(review.adjudication)}`] : []),
-    ...(review?.flags ?? []).map((f) => `⚑ ${flagPlace(f)}: ${FLAG_REASON_LABELS[f.reason!]}${f.note ? ` — ${f.note}` : ''} (${f.reviewer})`),
+    ...(review?.flags ?? []).map(
+      (f) => `⚑ ${flagPlace(f)}: ${FLAG_REASON_LABELS[f.reason!]}${f.note ? ` — ${f.note}` : ''} (${f.reviewer})`,
+    ),
   ].join('\n');
   return {
     entry,
@@ -249,7 +268,11 @@ function flagPlace(f: FlagEntry): string {
 export function sentenceRows(pair: PairResult, anchored: AnchoredFlags<FlagEntry>): SentenceRow[] {
   return pair.sentences.map((s, index) => {
     const flags = anchored.anchored.filter((a) => a.sentence === index).map((a) => a.flag);
-    const notes = [s.negated ? 'negated' : '', s.uncertain ? 'uncertain' : '', s.describesImage ? '' : 'not about the image'].filter(Boolean);
+    const notes = [
+      s.negated ? 'negated' : '',
+      s.uncertain ? 'uncertain' : '',
+      s.describesImage ? '' : 'not about the image',
+    ].filter(Boolean);
     const flagText = flags.map((f) => `⚑ ${FLAG_REASON_LABELS[f.reason!]} (${f.reviewer})`).join(' · ');
     const description = [`score ${s.score.toFixed(3)}`, ...notes, flagText].filter(Boolean).join(' · ');
     const flagNotes = flags.filter((f) => f.note).map((f) => `${f.reviewer}: ${f.note}`);
@@ -258,7 +281,9 @@ export function sentenceRows(pair: PairResult, anchored: AnchoredFlags<FlagEntry
       index,
       label: s.text.replace(/\s+/g, ' ').trim(),
       description,
-      tooltip: [`${s.section} · sentence ${index + 1} of ${pair.sentences.length}`, description, ...flagNotes].join('\n'),
+      tooltip: [`${s.section} · sentence ${index + 1} of ${pair.sentences.length}`, description, ...flagNotes].join(
+        '\n',
+      ),
       flags,
     };
   });
@@ -267,7 +292,10 @@ export function sentenceRows(pair: PairResult, anchored: AnchoredFlags<FlagEntry
 /** The view's message line: what is filtered, and how many pairs match. Undefined when not filtering. */
 export function filterMessage(filter: PairFilter, matching: number, total: number): string | undefined {
   if (!isFiltering(filter)) return undefined;
-  const parts = [filter.text.trim() ? `“${filter.text.trim()}”` : '', filter.show !== 'all' ? REVIEW_FILTER_LABELS[filter.show] : ''].filter(Boolean);
+  const parts = [
+    filter.text.trim() ? `“${filter.text.trim()}”` : '',
+    filter.show !== 'all' ? REVIEW_FILTER_LABELS[filter.show] : '',
+  ].filter(Boolean);
   return `Filter: ${parts.join(' · ')} — ${formatCount(matching)} of ${formatCount(total)} pairs`;
 }
 

@@ -57,9 +57,22 @@ export class PairsTreeProvider implements vscode.TreeDataProvider<PairsTreeNode>
   private nodes = new Map<string, PairNode>();
   private rowsById = new Map<string, PairRow>();
   /** The matches of the current filter, kept until the session, its results, its review (or reviewer, or assignment) or the filter change. */
-  private matchCache: { session: ReviewSession; results: unknown; review: unknown; reviewer: string; assignment: unknown; filter: PairFilter; matches: Matches } | undefined;
+  private matchCache:
+    | {
+        session: ReviewSession;
+        results: unknown;
+        review: unknown;
+        reviewer: string;
+        assignment: unknown;
+        filter: PairFilter;
+        matches: Matches;
+      }
+    | undefined;
   /** What the page limit and the nodes belong to. */
-  private pagedFor: { session: ReviewSession | undefined; results: unknown } = { session: undefined, results: undefined };
+  private pagedFor: { session: ReviewSession | undefined; results: unknown } = {
+    session: undefined,
+    results: undefined,
+  };
   private readonly changed = new vscode.EventEmitter<PairsTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly filterChanged = new vscode.EventEmitter<PairFilter>();
@@ -144,7 +157,13 @@ export class PairsTreeProvider implements vscode.TreeDataProvider<PairsTreeNode>
     const details = await session.pairDetails(entry.id).catch(() => undefined);
     const row = pairRow(entry, session.review.get(entry.id), details);
     const orphaned = details ? session.anchoredFlags(details).orphaned : [];
-    item.tooltip = [row.tooltip, ...orphaned.map((f) => `⚑ orphaned (its sentence is no longer in the report): “${f.sentenceText ?? ''}” — ${f.reason} (${f.reviewer})`)].join('\n');
+    item.tooltip = [
+      row.tooltip,
+      ...orphaned.map(
+        (f) =>
+          `⚑ orphaned (its sentence is no longer in the report): “${f.sentenceText ?? ''}” — ${f.reason} (${f.reviewer})`,
+      ),
+    ].join('\n');
     return item;
   }
 
@@ -202,7 +221,14 @@ export class PairsTreeProvider implements vscode.TreeDataProvider<PairsTreeNode>
 
   private matches(session: ReviewSession): Matches {
     const c = this.matchCache;
-    const key = { session, results: session.results, review: session.review, reviewer: session.reviewer, assignment: session.assignment, filter: this.filterState };
+    const key = {
+      session,
+      results: session.results,
+      review: session.review,
+      reviewer: session.reviewer,
+      assignment: session.assignment,
+      filter: this.filterState,
+    };
     if (c && (Object.keys(key) as (keyof typeof key)[]).every((k) => c[k] === key[k])) return c.matches;
     const matches = matchingRanks(session, session, this.filterState);
     this.matchCache = { ...key, matches };
@@ -211,7 +237,10 @@ export class PairsTreeProvider implements vscode.TreeDataProvider<PairsTreeNode>
 
   private pairItem(session: ReviewSession, element: PairNode): vscode.TreeItem {
     const cached = this.rowsById.get(element.pairId);
-    const row = cached && cached.review === session.review.get(element.pairId) ? cached : pairRow(session.entry(element.pairId)!, session.review.get(element.pairId));
+    const row =
+      cached && cached.review === session.review.get(element.pairId)
+        ? cached
+        : pairRow(session.entry(element.pairId)!, session.review.get(element.pairId));
     const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `pair:${element.pairId}`;
     item.description = row.description;
@@ -230,8 +259,12 @@ export class PairsTreeProvider implements vscode.TreeDataProvider<PairsTreeNode>
     item.id = `sentence:${element.pairId}:${element.sentence}`;
     item.description = row.description;
     item.tooltip = row.tooltip;
-    item.iconPath = row.flags.length ? new vscode.ThemeIcon('flag', new vscode.ThemeColor('list.warningForeground')) : undefined;
-    item.contextValue = row.flags.some((f) => f.reviewer === session.reviewer) ? 'radalign.sentence.flagged' : 'radalign.sentence';
+    item.iconPath = row.flags.length
+      ? new vscode.ThemeIcon('flag', new vscode.ThemeColor('list.warningForeground'))
+      : undefined;
+    item.contextValue = row.flags.some((f) => f.reviewer === session.reviewer)
+      ? 'radalign.sentence.flagged'
+      : 'radalign.sentence';
     item.command = { command: 'radalign.openPair', title: 'Open in review', arguments: [element] };
     return item;
   }
@@ -254,7 +287,10 @@ export interface PairsView extends vscode.Disposable {
 
 /** Creates the view and keeps it, its message and its context keys in step with the session. */
 export function createPairsView(sessions: SessionManager, provider: PairsTreeProvider): PairsView {
-  const view = vscode.window.createTreeView<PairsTreeNode>(PAIRS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
+  const view = vscode.window.createTreeView<PairsTreeNode>(PAIRS_VIEW_ID, {
+    treeDataProvider: provider,
+    showCollapseAll: true,
+  });
   const update = () => {
     const session = sessions.current;
     view.message = provider.message();
@@ -276,25 +312,37 @@ export function createPairsView(sessions: SessionManager, provider: PairsTreePro
   const follow = (session: ReviewSession | undefined) => {
     sessionEvents?.dispose();
     sessionEvents = session
-      ? vscode.Disposable.from(session.onDidChangeResults(update), session.onDidChangeReview(update), session.onDidChangeSelection(reveal))
+      ? vscode.Disposable.from(
+          session.onDidChangeResults(update),
+          session.onDidChangeReview(update),
+          session.onDidChangeSelection(reveal),
+        )
       : undefined;
     update();
   };
   follow(sessions.current);
 
-  const subscriptions = vscode.Disposable.from(view, sessions.onDidChangeSession(follow), provider.onDidChangeFilter(update), { dispose: () => sessionEvents?.dispose() });
+  const subscriptions = vscode.Disposable.from(
+    view,
+    sessions.onDidChangeSession(follow),
+    provider.onDidChangeFilter(update),
+    { dispose: () => sessionEvents?.dispose() },
+  );
   return { view, dispose: () => subscriptions.dispose() };
 }
 
 /** "3,000 pairs" until the review starts (a verdict, or an assignment), then its progress: "12 / 40 reviewed · mine 5 / 14". */
 function viewDescription(session: ReviewSession): string {
   const progress = session.progress();
-  return progress.reviewed || session.assignment ? progressText(progress, session.reviewer) : `${formatCount(session.count)} pairs`;
+  return progress.reviewed || session.assignment
+    ? progressText(progress, session.reviewer)
+    : `${formatCount(session.count)} pairs`;
 }
 
 /** The pair's icon by its standing: aligned, mismatched, unsure, disagreed, adjudicated; flagged sentences; nothing yet. */
 function outcomeIcon(row: PairRow): vscode.ThemeIcon {
-  const icon = (id: string, color?: string) => new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
+  const icon = (id: string, color?: string) =>
+    new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
   if (row.adjudicated) return icon('law', row.outcome === 'mismatched' ? 'list.errorForeground' : undefined);
   switch (row.outcome) {
     case 'aligned':
@@ -312,5 +360,9 @@ function outcomeIcon(row: PairRow): vscode.ThemeIcon {
 
 /** `radalign.pair[.reviewed][.disagreed]`: what the row's context menu offers (package.json menus). */
 function pairContext(row: PairRow): string {
-  return ['radalign.pair', row.review?.verdicts.length || row.adjudicated ? '.reviewed' : '', row.disagreed ? '.disagreed' : ''].join('');
+  return [
+    'radalign.pair',
+    row.review?.verdicts.length || row.adjudicated ? '.reviewed' : '',
+    row.disagreed ? '.disagreed' : '',
+  ].join('');
 }

@@ -32,7 +32,12 @@ export function registerReviewViews(deps: ExtensionDeps): vscode.Disposable[] {
   const pairsView = createPairsView(deps.sessions, tree);
   const testHook =
     deps.context.extensionMode !== vscode.ExtensionMode.Production
-      ? [vscode.commands.registerCommand(PAIRS_VIEW_TEST_HOOK_COMMAND, () => ({ provider: tree, view: pairsView.view }))]
+      ? [
+          vscode.commands.registerCommand(PAIRS_VIEW_TEST_HOOK_COMMAND, () => ({
+            provider: tree,
+            view: pairsView.view,
+          })),
+        ]
       : [];
   return [
     tree,

@@ -49,7 +49,9 @@ export class ReportDecorations implements vscode.Disposable {
   private pending: NodeJS.Timeout | undefined;
 
   constructor(private readonly sessions: SessionManager) {
-    for (const grade of GRADES) for (const style of ['finding', 'negated', 'context'] as const) this.types.set(key(style, grade), decorationType(style, grade));
+    for (const grade of GRADES)
+      for (const style of ['finding', 'negated', 'context'] as const)
+        this.types.set(key(style, grade), decorationType(style, grade));
     this.subscriptions.push(
       sessions.onDidChangeSession((s) => this.follow(s)),
       vscode.window.onDidChangeVisibleTextEditors(() => this.refreshAll()),
@@ -100,7 +102,8 @@ export class ReportDecorations implements vscode.Disposable {
     this.runs.set(editor, run);
     const session = this.sessions.current;
     const byType = new Map<vscode.TextEditorDecorationType, vscode.DecorationOptions[]>();
-    const add = (type: vscode.TextEditorDecorationType, option: vscode.DecorationOptions) => byType.set(type, [...(byType.get(type) ?? []), option]);
+    const add = (type: vscode.TextEditorDecorationType, option: vscode.DecorationOptions) =>
+      byType.set(type, [...(byType.get(type) ?? []), option]);
     try {
       const found = await reportDocument(session, editor.document);
       if (session && found?.layout.status === 'changed') {
@@ -110,13 +113,18 @@ export class ReportDecorations implements vscode.Disposable {
         const grades = await gradesFor(session.results);
         const selected = session.selected?.pairId === found.pair.id ? session.selected.sentence : null;
         const flagged = new Map<number, string[]>();
-        for (const a of session.anchoredFlags(found.pair).anchored) flagged.set(a.sentence, [...(flagged.get(a.sentence) ?? []), a.flag.reviewer]);
+        for (const a of session.anchoredFlags(found.pair).anchored)
+          flagged.set(a.sentence, [...(flagged.get(a.sentence) ?? []), a.flag.reviewer]);
         for (const s of found.layout.sentences) {
           const range = new vscode.Range(editor.document.positionAt(s.start), editor.document.positionAt(s.end));
           add(this.types.get(key(sentenceStyle(s.sentence), grades.grade(s.sentence.score)))!, { range });
           if (s.index === selected) add(this.selectedType, { range });
           const who = flagged.get(s.index);
-          if (who) add(this.flaggedType, { range, renderOptions: { after: { contentText: `⚑ ${[...new Set(who)].join(', ')}` } } });
+          if (who)
+            add(this.flaggedType, {
+              range,
+              renderOptions: { after: { contentText: `⚑ ${[...new Set(who)].join(', ')}` } },
+            });
         }
       }
     } catch {
@@ -125,7 +133,8 @@ export class ReportDecorations implements vscode.Disposable {
     }
     if (this.runs.get(editor) !== run) return; // a newer call decorates this editor
     // Every type is set, empty ones included, so stale decorations disappear.
-    for (const type of [...this.types.values(), this.selectedType, this.flaggedType, this.changedType]) editor.setDecorations(type, byType.get(type) ?? []);
+    for (const type of [...this.types.values(), this.selectedType, this.flaggedType, this.changedType])
+      editor.setDecorations(type, byType.get(type) ?? []);
   }
 }
 
@@ -139,10 +148,15 @@ function key(style: SentenceStyle, grade: Grade): string {
  */
 function decorationType(style: SentenceStyle, grade: Grade): vscode.TextEditorDecorationType {
   const color = GRADE_COLORS[grade] ? new vscode.ThemeColor(GRADE_COLORS[grade]!) : undefined;
-  const ruler = grade === 0 && style === 'finding' ? { overviewRulerColor: color, overviewRulerLane: vscode.OverviewRulerLane.Right } : {};
+  const ruler =
+    grade === 0 && style === 'finding'
+      ? { overviewRulerColor: color, overviewRulerLane: vscode.OverviewRulerLane.Right }
+      : {};
   if (style === 'context') return vscode.window.createTextEditorDecorationType({ opacity: '0.7', fontStyle: 'italic' });
   if (style === 'negated') {
-    return vscode.window.createTextEditorDecorationType(color ? { borderWidth: '0 0 2px 0', borderStyle: 'dotted', borderColor: color } : {});
+    return vscode.window.createTextEditorDecorationType(
+      color ? { borderWidth: '0 0 2px 0', borderStyle: 'dotted', borderColor: color } : {},
+    );
   }
   return vscode.window.createTextEditorDecorationType({ backgroundColor: color, borderRadius: '2px', ...ruler });
 }

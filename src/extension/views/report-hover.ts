@@ -19,9 +19,18 @@ export class ReportHoverProvider implements vscode.HoverProvider {
     const at = sentenceAt(found.layout, document.offsetAt(position));
     if (!at) return undefined;
     const range = new vscode.Range(document.positionAt(at.start), document.positionAt(at.end));
-    const flags = session.anchoredFlags(found.pair).anchored.filter((a) => a.sentence === at.index).map((a) => a.flag);
+    const flags = session
+      .anchoredFlags(found.pair)
+      .anchored.filter((a) => a.sentence === at.index)
+      .map((a) => a.flag);
     const grades = await gradesFor(session.results);
-    const text = sentenceHoverMarkdown({ pair: found.pair, index: at.index, below: grades.percentile(at.sentence.score), flags, reviewer: session.reviewer });
+    const text = sentenceHoverMarkdown({
+      pair: found.pair,
+      index: at.index,
+      below: grades.percentile(at.sentence.score),
+      flags,
+      reviewer: session.reviewer,
+    });
     const md = new vscode.MarkdownString(text, true);
     md.isTrusted = { enabledCommands: HOVER_COMMANDS };
     return new vscode.Hover(md, range);

@@ -52,16 +52,41 @@ export class ReportLensProvider implements vscode.CodeLensProvider, vscode.Dispo
         arguments: [node],
       }),
       new vscode.CodeLens(top, { title: 'Open review', command: 'radalign.openPair', arguments: [node] }),
-      new vscode.CodeLens(top, { title: mine?.verdict === 'mismatched' ? 'Change flag…' : 'Flag pair…', command: 'radalign.flagPair', arguments: target }),
+      new vscode.CodeLens(top, {
+        title: mine?.verdict === 'mismatched' ? 'Change flag…' : 'Flag pair…',
+        command: 'radalign.flagPair',
+        arguments: target,
+      }),
     ];
-    if (mine?.verdict !== 'aligned') lenses.push(new vscode.CodeLens(top, { title: 'Aligned', tooltip: `Mark aligned (as ${session.reviewer})`, command: 'radalign.markAligned', arguments: target }));
-    if (mine?.verdict !== 'unsure') lenses.push(new vscode.CodeLens(top, { title: 'Unsure', tooltip: `Mark unsure (as ${session.reviewer})`, command: 'radalign.markUnsure', arguments: target }));
+    if (mine?.verdict !== 'aligned')
+      lenses.push(
+        new vscode.CodeLens(top, {
+          title: 'Aligned',
+          tooltip: `Mark aligned (as ${session.reviewer})`,
+          command: 'radalign.markAligned',
+          arguments: target,
+        }),
+      );
+    if (mine?.verdict !== 'unsure')
+      lenses.push(
+        new vscode.CodeLens(top, {
+          title: 'Unsure',
+          tooltip: `Mark unsure (as ${session.reviewer})`,
+          command: 'radalign.markUnsure',
+          arguments: target,
+        }),
+      );
     const { orphaned } = session.anchoredFlags(pair);
     if (orphaned.length) {
       lenses.push(
         new vscode.CodeLens(top, {
           title: `⚑ ${orphaned.length} flag${orphaned.length === 1 ? '' : 's'} on sentences no longer in the report`,
-          tooltip: orphaned.map((f) => `“${f.sentenceText ?? `sentence ${f.sentence + 1}`}”: ${f.reason ? FLAG_REASON_LABELS[f.reason] : ''}${f.note ? ` — ${f.note}` : ''} (${f.reviewer})`).join('\n'),
+          tooltip: orphaned
+            .map(
+              (f) =>
+                `“${f.sentenceText ?? `sentence ${f.sentence + 1}`}”: ${f.reason ? FLAG_REASON_LABELS[f.reason] : ''}${f.note ? ` — ${f.note}` : ''} (${f.reviewer})`,
+            )
+            .join('\n'),
           command: 'radalign.openPair',
           arguments: [node],
         }),
@@ -79,7 +104,9 @@ export class ReportLensProvider implements vscode.CodeLensProvider, vscode.Dispo
   private follow(session: ReviewSession | undefined): void {
     this.sessionEvents?.dispose();
     const fire = () => this.changed.fire();
-    this.sessionEvents = session ? vscode.Disposable.from(session.onDidChangeResults(fire), session.onDidChangeReview(fire)) : undefined;
+    this.sessionEvents = session
+      ? vscode.Disposable.from(session.onDidChangeResults(fire), session.onDidChangeReview(fire))
+      : undefined;
     fire();
   }
 }

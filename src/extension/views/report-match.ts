@@ -84,13 +84,23 @@ export type ReportLayout =
 export function layoutReport(pair: PairResult, documentText: string): ReportLayout {
   const map = offsetMap(pair.reportText, documentText);
   if (!map) return { status: 'changed' };
-  return { status: 'match', sentences: pair.sentences.map((sentence, index) => ({ index, sentence, start: map(sentence.start), end: map(sentence.end) })) };
+  return {
+    status: 'match',
+    sentences: pair.sentences.map((sentence, index) => ({
+      index,
+      sentence,
+      start: map(sentence.start),
+      end: map(sentence.end),
+    })),
+  };
 }
 
 /** The sentence under a document offset, if any. */
 export function sentenceAt(layout: ReportLayout, offset: number): SentenceRange | undefined {
   if (layout.status !== 'match') return undefined;
-  return layout.sentences.find((s) => offset >= s.start && offset < s.end) ?? layout.sentences.find((s) => offset === s.end);
+  return (
+    layout.sentences.find((s) => offset >= s.start && offset < s.end) ?? layout.sentences.find((s) => offset === s.end)
+  );
 }
 
 /**

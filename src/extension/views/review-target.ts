@@ -32,7 +32,10 @@ export interface ReportDocument {
 }
 
 /** The scored pair whose report `document` is (read from disk unless cached), with its sentence ranges in the text as it is now. */
-export async function reportDocument(session: ReviewSession | undefined, document: vscode.TextDocument): Promise<ReportDocument | undefined> {
+export async function reportDocument(
+  session: ReviewSession | undefined,
+  document: vscode.TextDocument,
+): Promise<ReportDocument | undefined> {
   if (!session || document.uri.scheme !== 'file') return undefined;
   const id = reportIndex(session).pairIdFor(document.uri.fsPath);
   if (id === undefined) return undefined;
@@ -41,7 +44,9 @@ export async function reportDocument(session: ReviewSession | undefined, documen
 }
 
 /** The report editor in front, when it shows a scored pair: the pair and the sentence at the cursor. */
-export async function activeReport(session: ReviewSession): Promise<{ pair: PairResult; sentence: number | null } | undefined> {
+export async function activeReport(
+  session: ReviewSession,
+): Promise<{ pair: PairResult; sentence: number | null } | undefined> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) return undefined;
   const found = await reportDocument(session, editor.document);

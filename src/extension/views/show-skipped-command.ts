@@ -12,7 +12,10 @@ export function registerShowSkippedCommand(deps: ExtensionDeps): vscode.Disposab
     const scored = deps.sessions.current ? deps.store.get(deps.sessions.current.folder) : deps.store.latest;
     if (!scored) return void vscode.window.showInformationMessage('radalign: nothing scored yet.');
     const { skipped } = scored;
-    if (!skipped.length) return void vscode.window.showInformationMessage(`radalign: no files were skipped in ${path.basename(scored.folder)}.`);
+    if (!skipped.length)
+      return void vscode.window.showInformationMessage(
+        `radalign: no files were skipped in ${path.basename(scored.folder)}.`,
+      );
 
     const asText = { label: '$(output) Show the whole list as text', skipped: undefined as Skipped | undefined };
     // Quick pick text renders `$(icon)`: dataset text is escaped.
@@ -31,12 +34,16 @@ export function registerShowSkippedCommand(deps: ExtensionDeps): vscode.Disposab
     if (!picked) return;
     if (!picked.skipped) {
       const text = skipped.map((s) => `${displayPath(scored.folder, s.path)}\n    ${s.reason}`).join('\n');
-      const doc = await vscode.workspace.openTextDocument({ content: `Skipped in ${scored.folder}:\n\n${text}\n`, language: 'plaintext' });
+      const doc = await vscode.workspace.openTextDocument({
+        content: `Skipped in ${scored.folder}:\n\n${text}\n`,
+        language: 'plaintext',
+      });
       return void vscode.window.showTextDocument(doc, { preview: true });
     }
     // The path comes from the results file: opened only when the dataset path gate lets it through.
     const file = await datasetFile(scored.folder, skippedFile(picked.skipped.path));
-    if (!file.ok) return void vscode.window.showWarningMessage(`radalign: not opened: ${notificationText(file.reason)}`);
+    if (!file.ok)
+      return void vscode.window.showWarningMessage(`radalign: not opened: ${notificationText(file.reason)}`);
     const uri = vscode.Uri.file(file.path);
     await vscode.commands.executeCommand('revealInExplorer', uri);
     await vscode.commands.executeCommand('vscode.open', uri);

@@ -28,7 +28,13 @@ export interface StatusReview {
  * assignment names the reviewer, "disagreed" counts disagreements no adjudication settles (shown
  * when there are any). Without a review session yet: "$(checklist) 40 scored".
  */
-export function statusText(folder: string, results: StatusCounts, skipped: number, review: StatusReview | undefined, resultsFile: string): StatusText {
+export function statusText(
+  folder: string,
+  results: StatusCounts,
+  skipped: number,
+  review: StatusReview | undefined,
+  resultsFile: string,
+): StatusText {
   const total = results.count;
   const s = review?.summary;
   const parts = review ? [progressText(review.summary, review.reviewer)] : [`${formatCount(total)} scored`];
@@ -50,7 +56,8 @@ export function statusText(folder: string, results: StatusCounts, skipped: numbe
 export function progressText(s: ReviewSummary, reviewer: string): string {
   const mine = s.reviewers[reviewer];
   const parts = [`${formatCount(s.reviewed)} / ${formatCount(s.total)} reviewed`];
-  if (mine?.assigned !== undefined) parts.push(`mine ${formatCount(mine.assignedReviewed ?? 0)} / ${formatCount(mine.assigned)}`);
+  if (mine?.assigned !== undefined)
+    parts.push(`mine ${formatCount(mine.assignedReviewed ?? 0)} / ${formatCount(mine.assigned)}`);
   if (s.disagreed.length) parts.push(`${formatCount(s.disagreed.length)} disagreed`);
   return parts.join(' · ');
 }
@@ -58,20 +65,34 @@ export function progressText(s: ReviewSummary, reviewer: string): string {
 /** The tooltip's review part: outcomes, each reviewer's counts and share, agreement, disagreements. */
 function reviewLines(s: ReviewSummary, me: string): string[] {
   const o = s.outcomes;
-  const lines = [`Reviewed: ${formatCount(s.reviewed)} of ${formatCount(s.total)} (${formatCount(o.aligned)} aligned · ${formatCount(o.mismatched)} mismatched · ${formatCount(o.unsure)} unsure)`];
+  const lines = [
+    `Reviewed: ${formatCount(s.reviewed)} of ${formatCount(s.total)} (${formatCount(o.aligned)} aligned · ${formatCount(o.mismatched)} mismatched · ${formatCount(o.unsure)} unsure)`,
+  ];
   const names = Object.keys(s.reviewers);
   if (!names.includes(me)) lines.push(`You review as ${me}: no verdicts yet.`);
   for (const name of names) {
     const r = s.reviewers[name]!;
-    const share = r.assigned !== undefined ? ` · share ${formatCount(r.assignedReviewed ?? 0)} / ${formatCount(r.assigned)} done` : '';
-    lines.push(`${name === me ? '▸ ' : '  '}${name}: ${formatCount(r.reviewed)} reviewed (${formatCount(r.aligned)} aligned · ${formatCount(r.mismatched)} mismatched · ${formatCount(r.unsure)} unsure)${share}`);
+    const share =
+      r.assigned !== undefined
+        ? ` · share ${formatCount(r.assignedReviewed ?? 0)} / ${formatCount(r.assigned)} done`
+        : '';
+    lines.push(
+      `${name === me ? '▸ ' : '  '}${name}: ${formatCount(r.reviewed)} reviewed (${formatCount(r.aligned)} aligned · ${formatCount(r.mismatched)} mismatched · ${formatCount(r.unsure)} unsure)${share}`,
+    );
   }
   const a = s.agreement;
   if (a.pairs) {
-    const kappas = a.kappa.map((k) => `κ ${k.a}–${k.b} ${figure(k.kappa)} (${formatCount(k.pairs)} pair${k.pairs === 1 ? '' : 's'})`);
-    lines.push(`Agreement over ${formatCount(a.pairs)} pair${a.pairs === 1 ? '' : 's'} judged by two or more: α ${figure(a.alpha)}${kappas.length ? ` · ${kappas.join(' · ')}` : ''}`);
+    const kappas = a.kappa.map(
+      (k) => `κ ${k.a}–${k.b} ${figure(k.kappa)} (${formatCount(k.pairs)} pair${k.pairs === 1 ? '' : 's'})`,
+    );
+    lines.push(
+      `Agreement over ${formatCount(a.pairs)} pair${a.pairs === 1 ? '' : 's'} judged by two or more: α ${figure(a.alpha)}${kappas.length ? ` · ${kappas.join(' · ')}` : ''}`,
+    );
   }
-  if (s.disagreed.length || s.adjudicated.length) lines.push(`Disagreed: ${formatCount(s.disagreed.length)} not settled · ${formatCount(s.adjudicated.length)} adjudicated`);
+  if (s.disagreed.length || s.adjudicated.length)
+    lines.push(
+      `Disagreed: ${formatCount(s.disagreed.length)} not settled · ${formatCount(s.adjudicated.length)} adjudicated`,
+    );
   return lines;
 }
 

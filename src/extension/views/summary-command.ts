@@ -7,23 +7,27 @@ import type { ExtensionDeps } from '../deps';
 import { sessionOrExplain } from './review-target';
 import { summaryMarkdown } from './summary-markdown';
 
-export type SummaryOutcome = { status: 'shown' | 'built'; summary: ReviewSummary; markdown: string } | { status: 'failed'; message: string };
+export type SummaryOutcome =
+  { status: 'shown' | 'built'; summary: ReviewSummary; markdown: string } | { status: 'failed'; message: string };
 
 export function registerSummaryCommand(deps: ExtensionDeps): vscode.Disposable {
-  return vscode.commands.registerCommand('radalign.reviewSummary', async (args?: { open?: boolean }): Promise<SummaryOutcome> => {
-    const session = sessionOrExplain(deps.sessions);
-    if (!session) return { status: 'failed', message: 'nothing scored yet' };
-    const summary = session.progress();
-    const markdown = summaryMarkdown(summary, { folder: session.folder, reviewer: session.reviewer });
-    if (args?.open === false) return { status: 'built', summary, markdown };
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
-    try {
-      await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
-    } catch (e) {
-      // No markdown preview (the built-in extension disabled): the document itself, then.
-      deps.log.warn(`markdown preview unavailable (${(e as Error).message}); showing the summary as text`);
-      await vscode.window.showTextDocument(doc);
-    }
-    return { status: 'shown', summary, markdown };
-  });
+  return vscode.commands.registerCommand(
+    'radalign.reviewSummary',
+    async (args?: { open?: boolean }): Promise<SummaryOutcome> => {
+      const session = sessionOrExplain(deps.sessions);
+      if (!session) return { status: 'failed', message: 'nothing scored yet' };
+      const summary = session.progress();
+      const markdown = summaryMarkdown(summary, { folder: session.folder, reviewer: session.reviewer });
+      if (args?.open === false) return { status: 'built', summary, markdown };
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
+      try {
+        await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+      } catch (e) {
+        // No markdown preview (the built-in extension disabled): the document itself, then.
+        deps.log.warn(`markdown preview unavailable (${(e as Error).message}); showing the summary as text`);
+        await vscode.window.showTextDocument(doc);
+      }
+      return { status: 'shown', summary, markdown };
+    },
+  );
 }

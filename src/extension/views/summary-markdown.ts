@@ -14,20 +14,37 @@ export function summaryMarkdown(s: ReviewSummary, context: { folder: string; rev
   const pct = (n: number, of: number) => (of ? ` (${Math.round((100 * n) / of)} %)` : '');
   lines.push(`# Review summary: ${escapeMarkdown(context.folder)}`, '');
   lines.push(`${(context.at ?? new Date()).toISOString()} · you review as **${escapeMarkdown(context.reviewer)}**`, '');
-  lines.push(`**${formatCount(s.reviewed)} of ${formatCount(s.total)}** pairs reviewed${pct(s.reviewed, s.total)}.`, '');
+  lines.push(
+    `**${formatCount(s.reviewed)} of ${formatCount(s.total)}** pairs reviewed${pct(s.reviewed, s.total)}.`,
+    '',
+  );
   lines.push('| outcome | pairs |', '|---|---:|');
-  lines.push(`| aligned | ${formatCount(s.outcomes.aligned)} |`, `| mismatched | ${formatCount(s.outcomes.mismatched)} |`, `| unsure | ${formatCount(s.outcomes.unsure)} |`);
-  lines.push(`| disagreed, not settled | ${formatCount(s.disagreed.length)} |`, `| adjudicated | ${formatCount(s.adjudicated.length)} |`, '');
+  lines.push(
+    `| aligned | ${formatCount(s.outcomes.aligned)} |`,
+    `| mismatched | ${formatCount(s.outcomes.mismatched)} |`,
+    `| unsure | ${formatCount(s.outcomes.unsure)} |`,
+  );
+  lines.push(
+    `| disagreed, not settled | ${formatCount(s.disagreed.length)} |`,
+    `| adjudicated | ${formatCount(s.adjudicated.length)} |`,
+    '',
+  );
 
   const names = Object.keys(s.reviewers);
   lines.push('## Reviewers', '');
   if (!names.length) lines.push('No verdicts yet.', '');
   else {
-    lines.push('| reviewer | reviewed | aligned | mismatched | unsure | share done |', '|---|---:|---:|---:|---:|---:|');
+    lines.push(
+      '| reviewer | reviewed | aligned | mismatched | unsure | share done |',
+      '|---|---:|---:|---:|---:|---:|',
+    );
     for (const name of names) {
       const r = s.reviewers[name]!;
-      const share = r.assigned !== undefined ? `${formatCount(r.assignedReviewed ?? 0)} / ${formatCount(r.assigned)}` : '—';
-      lines.push(`| ${escapeMarkdown(name)} | ${formatCount(r.reviewed)} | ${formatCount(r.aligned)} | ${formatCount(r.mismatched)} | ${formatCount(r.unsure)} | ${share} |`);
+      const share =
+        r.assigned !== undefined ? `${formatCount(r.assignedReviewed ?? 0)} / ${formatCount(r.assigned)}` : '—';
+      lines.push(
+        `| ${escapeMarkdown(name)} | ${formatCount(r.reviewed)} | ${formatCount(r.aligned)} | ${formatCount(r.mismatched)} | ${formatCount(r.unsure)} | ${share} |`,
+      );
     }
     lines.push('');
   }
@@ -36,13 +53,23 @@ export function summaryMarkdown(s: ReviewSummary, context: { folder: string; rev
   lines.push('## Agreement', '');
   if (!a.pairs) lines.push('No pair has verdicts of two reviewers yet: nothing to compare.', '');
   else {
-    lines.push(`Over the **${formatCount(a.pairs)}** pair${a.pairs === 1 ? '' : 's'} judged by two or more reviewers (adjudications not counted):`, '');
+    lines.push(
+      `Over the **${formatCount(a.pairs)}** pair${a.pairs === 1 ? '' : 's'} judged by two or more reviewers (adjudications not counted):`,
+      '',
+    );
     lines.push(`- Krippendorff's alpha (nominal): **${figure(a.alpha)}**`);
     if (a.kappa.length) {
       lines.push('', "| reviewers | pairs in common | Cohen's kappa |", '|---|---:|---:|');
-      for (const k of a.kappa) lines.push(`| ${escapeMarkdown(k.a)} – ${escapeMarkdown(k.b)} | ${formatCount(k.pairs)} | ${figure(k.kappa)} |`);
+      for (const k of a.kappa)
+        lines.push(
+          `| ${escapeMarkdown(k.a)} – ${escapeMarkdown(k.b)} | ${formatCount(k.pairs)} | ${figure(k.kappa)} |`,
+        );
     }
-    if (a.alpha === null || a.kappa.some((k) => k.kappa === null)) lines.push('', '_n/a: every verdict compared is the same single one, so agreement cannot be told apart from chance._');
+    if (a.alpha === null || a.kappa.some((k) => k.kappa === null))
+      lines.push(
+        '',
+        '_n/a: every verdict compared is the same single one, so agreement cannot be told apart from chance._',
+      );
     lines.push('');
   }
 
@@ -50,7 +77,10 @@ export function summaryMarkdown(s: ReviewSummary, context: { folder: string; rev
   if (!s.disagreed.length) lines.push('None.', '');
   else {
     for (const id of s.disagreed.slice(0, LISTED_DISAGREEMENTS)) lines.push(`- ${escapeMarkdown(id)}`);
-    if (s.disagreed.length > LISTED_DISAGREEMENTS) lines.push(`- … and ${formatCount(s.disagreed.length - LISTED_DISAGREEMENTS)} more (radalign: Show disagreed pairs)`);
+    if (s.disagreed.length > LISTED_DISAGREEMENTS)
+      lines.push(
+        `- … and ${formatCount(s.disagreed.length - LISTED_DISAGREEMENTS)} more (radalign: Show disagreed pairs)`,
+      );
     lines.push('');
   }
   return lines.join('\n');

@@ -4,7 +4,15 @@
 // Free of `vscode`.
 import type { PairResult } from '../../engine/results';
 import type { PairReview } from '../../engine/review/review-index';
-import { FLAG_REASONS, isFlagReason, isVerdict, VERDICT_LABELS, VERDICTS, type FlagReason, type Verdict } from '../../engine/review/types';
+import {
+  FLAG_REASONS,
+  isFlagReason,
+  isVerdict,
+  VERDICT_LABELS,
+  VERDICTS,
+  type FlagReason,
+  type Verdict,
+} from '../../engine/review/types';
 import { escapeIcons } from './markdown-text';
 
 /**
@@ -26,7 +34,8 @@ export interface VerdictArgs {
 
 export function parseVerdictArgs(arg: unknown): VerdictArgs | { error: string } {
   if (arg === undefined || arg === null) return {};
-  if (typeof arg !== 'object' || Array.isArray(arg)) return { error: 'expected an object { pairId?, verdict?, reason?, note?, useReportOf? }' };
+  if (typeof arg !== 'object' || Array.isArray(arg))
+    return { error: 'expected an object { pairId?, verdict?, reason?, note?, useReportOf? }' };
   const a = arg as Record<string, unknown>;
   const out: VerdictArgs = {};
   if (a.pairId !== undefined) {
@@ -34,11 +43,13 @@ export function parseVerdictArgs(arg: unknown): VerdictArgs | { error: string } 
     out.pairId = a.pairId;
   }
   if (a.verdict !== undefined) {
-    if (a.verdict !== null && !isVerdict(a.verdict)) return { error: `'verdict' must be one of ${VERDICTS.join(', ')}, or null to clear` };
+    if (a.verdict !== null && !isVerdict(a.verdict))
+      return { error: `'verdict' must be one of ${VERDICTS.join(', ')}, or null to clear` };
     out.verdict = a.verdict as Verdict | null;
   }
   if (a.reason !== undefined) {
-    if (a.reason !== null && !isFlagReason(a.reason)) return { error: `'reason' must be one of ${FLAG_REASONS.join(', ')}, or null for none` };
+    if (a.reason !== null && !isFlagReason(a.reason))
+      return { error: `'reason' must be one of ${FLAG_REASONS.join(', ')}, or null for none` };
     out.reason = a.reason as FlagReason | null;
   }
   if (a.note !== undefined) {
@@ -46,7 +57,8 @@ export function parseVerdictArgs(arg: unknown): VerdictArgs | { error: string } 
     out.note = a.note;
   }
   if (a.useReportOf !== undefined) {
-    if (a.useReportOf !== null && (typeof a.useReportOf !== 'string' || !a.useReportOf)) return { error: "'useReportOf' must be a pair id, or null for none" };
+    if (a.useReportOf !== null && (typeof a.useReportOf !== 'string' || !a.useReportOf))
+      return { error: "'useReportOf' must be a pair id, or null for none" };
     out.useReportOf = a.useReportOf as string | null;
   }
   return out;
@@ -64,8 +76,17 @@ export interface ReportChoice {
  * "Which report belongs to these images?": none first, then the reports that fit the pair's
  * images best (its best reports, other pairs only), the one chosen before marked.
  */
-export function bestReportChoices(pair: PairResult, entry: (id: string) => { rank: number; report: string } | undefined, current?: string): ReportChoice[] {
-  const none: ReportChoice = { label: 'None of these', description: current === undefined ? 'current' : undefined, detail: 'leave the pair out of a clean export', pairId: undefined };
+export function bestReportChoices(
+  pair: PairResult,
+  entry: (id: string) => { rank: number; report: string } | undefined,
+  current?: string,
+): ReportChoice[] {
+  const none: ReportChoice = {
+    label: 'None of these',
+    description: current === undefined ? 'current' : undefined,
+    detail: 'leave the pair out of a clean export',
+    pairId: undefined,
+  };
   const others = pair.bestReports
     .filter((b) => b.id !== pair.id)
     .flatMap((b) => {
@@ -95,9 +116,18 @@ export function adjudicationChoices(review: PairReview | undefined): Adjudicatio
   const choices: AdjudicationChoice[] = VERDICTS.map((verdict) => {
     const by = (review?.verdicts ?? []).filter((v) => v.verdict === verdict).map((v) => v.reviewer);
     const current = review?.adjudication?.verdict === verdict ? ' · current adjudication' : '';
-    return { label: VERDICT_LABELS[verdict], description: `${by.length ? `said by ${by.map(escapeIcons).join(', ')}` : 'said by nobody'}${current}`, verdict };
+    return {
+      label: VERDICT_LABELS[verdict],
+      description: `${by.length ? `said by ${by.map(escapeIcons).join(', ')}` : 'said by nobody'}${current}`,
+      verdict,
+    };
   });
-  return review?.adjudication ? [{ label: 'Clear adjudication', description: `by ${escapeIcons(review.adjudication.reviewer)}`, verdict: null }, ...choices] : choices;
+  return review?.adjudication
+    ? [
+        { label: 'Clear adjudication', description: `by ${escapeIcons(review.adjudication.reviewer)}`, verdict: null },
+        ...choices,
+      ]
+    : choices;
 }
 
 /** "ann: aligned · ben: mismatched (laterality)", for the adjudication picker's title. */

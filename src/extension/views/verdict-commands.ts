@@ -10,7 +10,13 @@ import { FLAG_REASON_LABELS, FLAG_REASONS, type FlagReason, type Verdict } from 
 import type { ExtensionDeps } from '../deps';
 import type { ReviewSession } from '../review/review-session';
 import { advanceAfterVerdict } from '../settings';
-import { adjudicationChoices, bestReportChoices, parseVerdictArgs, verdictsInWords, type VerdictArgs } from './verdict-choices';
+import {
+  adjudicationChoices,
+  bestReportChoices,
+  parseVerdictArgs,
+  verdictsInWords,
+  type VerdictArgs,
+} from './verdict-choices';
 import { escapeIcons, notificationText } from './markdown-text';
 import { currentPair, sessionOrExplain } from './review-target';
 
@@ -54,29 +60,62 @@ export function registerVerdictCommands(deps: ExtensionDeps): vscode.Disposable[
 }
 
 /** The pair named, else the current one (report in front, else the selection, else asked). */
-async function targetPair(session: ReviewSession, args: VerdictArgs, placeHolder: string): Promise<PairResult | undefined> {
+async function targetPair(
+  session: ReviewSession,
+  args: VerdictArgs,
+  placeHolder: string,
+): Promise<PairResult | undefined> {
   if (args.pairId === undefined) return currentPair(session, placeHolder);
   const pair = await session.pairDetails(args.pairId);
   if (!pair) throw new Error(`no pair with id ${args.pairId} in ${session.folder}`);
   return pair;
 }
 
-async function simpleVerdict(session: ReviewSession, args: VerdictArgs, verdict: 'aligned' | 'unsure' | null): Promise<VerdictOutcome> {
-  const pair = await targetPair(session, args, verdict ? `Which pair is ${verdict}?` : 'Clear your verdict on which pair?');
+async function simpleVerdict(
+  session: ReviewSession,
+  args: VerdictArgs,
+  verdict: 'aligned' | 'unsure' | null,
+): Promise<VerdictOutcome> {
+  const pair = await targetPair(
+    session,
+    args,
+    verdict ? `Which pair is ${verdict}?` : 'Clear your verdict on which pair?',
+  );
   if (!pair) return { status: 'cancelled' };
   const note = verdict ? (args.note ?? '') : '';
   await session.verdict(pair.id, verdict, { note });
-  return recorded(session, 'verdict', pair.id, verdict, null, note, undefined, verdict !== null && args.pairId === undefined);
+  return recorded(
+    session,
+    'verdict',
+    pair.id,
+    verdict,
+    null,
+    note,
+    undefined,
+    verdict !== null && args.pairId === undefined,
+  );
 }
 
 async function markMismatched(session: ReviewSession, args: VerdictArgs): Promise<VerdictOutcome> {
   const pair = await targetPair(session, args, 'Which pair is mismatched?');
   if (!pair) return { status: 'cancelled' };
   const current = session.review.verdictOf(pair.id, session.reviewer);
-  const asked = args.reason !== undefined ? { reason: args.reason, note: args.note ?? '', useReportOf: args.useReportOf ?? undefined } : await askMismatch(session, pair, `Mark pair ${escapeIcons(pair.id)} mismatched`, current);
+  const asked =
+    args.reason !== undefined
+      ? { reason: args.reason, note: args.note ?? '', useReportOf: args.useReportOf ?? undefined }
+      : await askMismatch(session, pair, `Mark pair ${escapeIcons(pair.id)} mismatched`, current);
   if (!asked) return { status: 'cancelled' };
   await session.verdict(pair.id, 'mismatched', asked);
-  return recorded(session, 'verdict', pair.id, 'mismatched', asked.reason, asked.note, asked.useReportOf, args.pairId === undefined);
+  return recorded(
+    session,
+    'verdict',
+    pair.id,
+    'mismatched',
+    asked.reason,
+    asked.note,
+    asked.useReportOf,
+    args.pairId === undefined,
+  );
 }
 
 async function adjudicate(session: ReviewSession, args: VerdictArgs): Promise<VerdictOutcome> {
@@ -87,10 +126,16 @@ async function adjudicate(session: ReviewSession, args: VerdictArgs): Promise<Ve
   let opts: { reason: FlagReason | null; note: string; useReportOf?: string };
   if (args.verdict !== undefined) {
     verdict = args.verdict;
-    opts = verdict === 'mismatched' ? { reason: args.reason ?? null, note: args.note ?? '', useReportOf: args.useReportOf ?? undefined } : { reason: null, note: verdict ? (args.note ?? '') : '' };
+    opts =
+      verdict === 'mismatched'
+        ? { reason: args.reason ?? null, note: args.note ?? '', useReportOf: args.useReportOf ?? undefined }
+        : { reason: null, note: verdict ? (args.note ?? '') : '' };
   } else {
     const title = escapeIcons(`Adjudicate ${pair.id}: ${verdictsInWords(review)}`);
-    const choice = await vscode.window.showQuickPick(adjudicationChoices(review), { title, placeHolder: 'The verdict that settles this pair' });
+    const choice = await vscode.window.showQuickPick(adjudicationChoices(review), {
+      title,
+      placeHolder: 'The verdict that settles this pair',
+    });
     if (!choice) return { status: 'cancelled' };
     verdict = choice.verdict;
     if (verdict === 'mismatched') {
@@ -98,7 +143,11 @@ async function adjudicate(session: ReviewSession, args: VerdictArgs): Promise<Ve
       if (!asked) return { status: 'cancelled' };
       opts = asked;
     } else if (verdict !== null) {
-      const note = await vscode.window.showInputBox({ title, prompt: 'Note (optional): why this verdict settles the pair', value: review?.adjudication?.note ?? '' });
+      const note = await vscode.window.showInputBox({
+        title,
+        prompt: 'Note (optional): why this verdict settles the pair',
+        value: review?.adjudication?.note ?? '',
+      });
       if (note === undefined) return { status: 'cancelled' };
       opts = { reason: null, note: note.trim() };
     } else opts = { reason: null, note: '' };
@@ -116,17 +165,33 @@ async function askMismatch(
 ): Promise<{ reason: FlagReason | null; note: string; useReportOf?: string } | undefined> {
   const was = current?.verdict === 'mismatched' ? current : undefined;
   const reasons = [
-    { label: 'No reason given', description: was && was.reason === null ? 'current' : undefined, reason: null as FlagReason | null },
-    ...FLAG_REASONS.map((reason) => ({ label: FLAG_REASON_LABELS[reason], description: reason === was?.reason ? `${reason} · current` : reason, reason })),
+    {
+      label: 'No reason given',
+      description: was && was.reason === null ? 'current' : undefined,
+      reason: null as FlagReason | null,
+    },
+    ...FLAG_REASONS.map((reason) => ({
+      label: FLAG_REASON_LABELS[reason],
+      description: reason === was?.reason ? `${reason} · current` : reason,
+      reason,
+    })),
   ];
   const picked = await vscode.window.showQuickPick(reasons, { title, placeHolder: 'Why does this pair not match?' });
   if (!picked) return undefined;
-  const note = await vscode.window.showInputBox({ title, prompt: 'Note (optional): what is wrong, for whoever fixes the dataset', value: was?.note ?? '' });
+  const note = await vscode.window.showInputBox({
+    title,
+    prompt: 'Note (optional): what is wrong, for whoever fixes the dataset',
+    value: was?.note ?? '',
+  });
   if (note === undefined) return undefined;
   const choices = bestReportChoices(pair, (id) => session.entry(id), was?.useReportOf);
   let useReportOf: string | undefined;
   if (choices.length > 1) {
-    const report = await vscode.window.showQuickPick(choices, { title, placeHolder: 'Does one of these reports belong to these images? (a clean export then pairs them)', matchOnDetail: true });
+    const report = await vscode.window.showQuickPick(choices, {
+      title,
+      placeHolder: 'Does one of these reports belong to these images? (a clean export then pairs them)',
+      matchOnDetail: true,
+    });
     if (!report) return undefined;
     useReportOf = report.pairId;
   }

@@ -6,5 +6,9 @@ import * as path from 'node:path';
 import { runMochaInHost } from '../run-mocha-in-host';
 
 export function run(): Promise<void> {
-  return runMochaInHost([path.join(__dirname, 'installed-vsix.vsixtest.js')], process.env.RADALIGN_ITEST_LOG, 'installed-VSIX tests');
+  return runMochaInHost(
+    [path.join(__dirname, 'installed-vsix.vsixtest.js')],
+    process.env.RADALIGN_ITEST_LOG,
+    'installed-VSIX tests',
+  );
 }

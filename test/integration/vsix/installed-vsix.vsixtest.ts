@@ -43,24 +43,44 @@ describe('radalign installed from its VSIX', () => {
     api = await extension.activate();
   });
 
-  it('is the copy installed from the VSIX, with only this platform\'s native binaries', () => {
+  it("is the copy installed from the VSIX, with only this platform's native binaries", () => {
     const dir = extension.extensionPath;
-    log(`      [host] VS Code ${vscode.version}, Node ${process.version}, ${process.platform}-${process.arch}; ${EXTENSION_ID} ${extension.packageJSON.version} at ${dir}`);
+    log(
+      `      [host] VS Code ${vscode.version}, Node ${process.version}, ${process.platform}-${process.arch}; ${EXTENSION_ID} ${extension.packageJSON.version} at ${dir}`,
+    );
     assert.ok(isInside(dir, env('RADALIGN_ITEST_EXTENSIONS_DIR')), `${dir} is in the extensions folder`);
     assert.ok(!isInside(dir, env('RADALIGN_ITEST_REPO')), 'not the repository (development) copy');
     assert.equal(extension.isActive, true);
-    const repoManifest = JSON.parse(readFileSync(join(env('RADALIGN_ITEST_REPO'), 'package.json'), 'utf8')) as { version: string };
+    const repoManifest = JSON.parse(readFileSync(join(env('RADALIGN_ITEST_REPO'), 'package.json'), 'utf8')) as {
+      version: string;
+    };
     assert.equal(extension.packageJSON.version, repoManifest.version);
     // What the VSIX carries: bundles, no sources or maps; one platform's onnxruntime.
-    for (const f of ['dist/extension.js', 'dist/score-worker.js', 'dist/display-worker.js', 'dist/webview/review-panel.js', 'media/icon.png']) {
+    for (const f of [
+      'dist/extension.js',
+      'dist/score-worker.js',
+      'dist/display-worker.js',
+      'dist/webview/review-panel.js',
+      'media/icon.png',
+    ]) {
       assert.ok(existsSync(join(dir, f)), `${f} is installed`);
     }
-    assert.ok(!existsSync(join(dir, 'src')) && !existsSync(join(dir, 'dist', 'extension.js.map')), 'no sources or source maps');
+    assert.ok(
+      !existsSync(join(dir, 'src')) && !existsSync(join(dir, 'dist', 'extension.js.map')),
+      'no sources or source maps',
+    );
     const ortBin = join(dir, 'node_modules', 'onnxruntime-node', 'bin');
-    const platforms = readdirSync(ortBin).flatMap((napi) => readdirSync(join(ortBin, napi)).flatMap((os) => readdirSync(join(ortBin, napi, os)).map((arch) => `${os}/${arch}`)));
+    const platforms = readdirSync(ortBin).flatMap((napi) =>
+      readdirSync(join(ortBin, napi)).flatMap((os) =>
+        readdirSync(join(ortBin, napi, os)).map((arch) => `${os}/${arch}`),
+      ),
+    );
     assert.deepEqual(platforms, [`${process.platform}/${process.arch}`]);
     const img = readdirSync(join(dir, 'node_modules', '@img')).filter((n) => n.startsWith('sharp-'));
-    assert.deepEqual(img.sort(), [`sharp-${process.platform}-${process.arch}`, `sharp-libvips-${process.platform}-${process.arch}`].sort());
+    assert.deepEqual(
+      img.sort(),
+      [`sharp-${process.platform}-${process.arch}`, `sharp-libvips-${process.platform}-${process.arch}`].sort(),
+    );
   });
 
   it('"Score pairs" scores the workspace in the installed worker and writes .radalign/results.json', async () => {
@@ -70,17 +90,26 @@ describe('radalign installed from its VSIX', () => {
     if (outcome.status !== 'done') return;
     assert.equal(outcome.pairs, 6);
     assert.equal(outcome.resultsFile, join(workspaceFolder(), '.radalign', 'results.json'));
-    assert.equal((JSON.parse(readFileSync(outcome.resultsFile, 'utf8')) as { format: string }).format, 'radalign-results/2');
+    assert.equal(
+      (JSON.parse(readFileSync(outcome.resultsFile, 'utf8')) as { format: string }).format,
+      'radalign-results/2',
+    );
     const opened = await openSavedResults(workspaceFolder());
     assert.ok(opened?.ok, JSON.stringify(opened));
     try {
       const results = opened.results;
       const pairs = [];
       for await (const p of results.all()) pairs.push(p);
-      assert.deepEqual(pairs.map((p) => p.rank), [1, 2, 3, 4, 5, 6]);
+      assert.deepEqual(
+        pairs.map((p) => p.rank),
+        [1, 2, 3, 4, 5, 6],
+      );
       for (const p of pairs) {
         assert.ok(Number.isFinite(p.score) && p.suspicion >= 0 && p.suspicion <= 1, `pair ${p.id} is scored`);
-        assert.ok(p.sentences.some((s) => s.heatmap), `pair ${p.id} has heatmaps`);
+        assert.ok(
+          p.sentences.some((s) => s.heatmap),
+          `pair ${p.id} has heatmaps`,
+        );
       }
       assert.equal(results.model.name, 'Tiny random CLIP (test fixture)', 'the model named by radalign.modelPath');
       assert.deepEqual(api.results.latest?.results.ids(), results.ids());
@@ -93,7 +122,9 @@ describe('radalign installed from its VSIX', () => {
   it('"Open review" opens the review panel, whose installed webview script renders the top pair', async () => {
     await vscode.commands.executeCommand('radalign.openReview');
     const reviewTab = () =>
-      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('radalign.review'));
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('radalign.review'));
     await until('the review panel tab', reviewTab);
     // The panel's title names the pair once the webview script (dist/webview/review-panel.js
     // from the VSIX) has reported a render.

@@ -36,15 +36,20 @@ function stemPairs(listing: FolderListing, candidates: Candidate[], skips: Skip[
   for (const report of listing.reports) group(stemOf(report)).reports.push(report);
 
   const refusedByStem = unusableByStem(listing);
-  const unusable = (stemName: string, kind: FileKind) => refusedByStem?.get(stemName)?.find((name) => fileKind(name) === kind);
+  const unusable = (stemName: string, kind: FileKind) =>
+    refusedByStem?.get(stemName)?.find((name) => fileKind(name) === kind);
   for (const [stemName, g] of groups) {
     if (g.reports.length === 0) {
       const refused = unusable(stemName, 'report');
-      const why = refused ? `${refused} beside it cannot be used, see its own entry` : `expected ${stemName}.txt or ${stemName}.md beside it; for several images per report use a study folder or a manifest`;
+      const why = refused
+        ? `${refused} beside it cannot be used, see its own entry`
+        : `expected ${stemName}.txt or ${stemName}.md beside it; for several images per report use a study folder or a manifest`;
       for (const image of g.images) skips.push(fileSkip(listing, image, `${NO_REPORT} (${why})`));
     } else if (g.images.length === 0) {
       const refused = unusable(stemName, 'image');
-      const why = refused ? `${refused} beside it cannot be used, see its own entry` : `expected an image named ${stemName}.png, .jpg, .dcm, ... beside it`;
+      const why = refused
+        ? `${refused} beside it cannot be used, see its own entry`
+        : `expected an image named ${stemName}.png, .jpg, .dcm, ... beside it`;
       for (const report of g.reports) skips.push(fileSkip(listing, report, `${NO_IMAGE} (${why})`));
     } else if (g.reports.length > 1) {
       const reason = `several reports share the stem "${stemName}" (${g.reports.join(', ')}); keep only one`;

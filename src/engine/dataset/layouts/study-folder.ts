@@ -18,7 +18,9 @@ export const studyFolder: Layout = {
     // Names the walk could not list count too: `case1.png` beside a `case1.txt` that links outside is a stem folder.
     const unlisted = [...(listing.unlisted ?? [])];
     const reportStems = new Set([...reports, ...unlisted.filter((n) => fileKind(n) === 'report')].map(stemOf));
-    return ![...images, ...unlisted.filter((n) => fileKind(n) === 'image')].some((image) => reportStems.has(stemOf(image)));
+    return ![...images, ...unlisted.filter((n) => fileKind(n) === 'image')].some((image) =>
+      reportStems.has(stemOf(image)),
+    );
   },
   async pairs(listings) {
     const candidates: Candidate[] = [];
@@ -47,7 +49,10 @@ function studyPair(listing: FolderListing, candidates: Candidate[], skips: Skip[
   const named = reports.filter(isNamedReport);
   const chosen = named.length === 1 ? named[0] : reports.length === 1 ? reports[0] : undefined;
   if (chosen === undefined) {
-    const why = named.length > 1 ? `both ${named.join(' and ')}` : `several candidate reports (${reports.join(', ')}) and none named report.txt`;
+    const why =
+      named.length > 1
+        ? `both ${named.join(' and ')}`
+        : `several candidate reports (${reports.join(', ')}) and none named report.txt`;
     all(`${where} has ${why}; rename the right one to report.txt`);
     return;
   }

@@ -7,20 +7,30 @@ import type { Candidate, LayoutContext, LayoutResult, Skip } from './types';
 
 /** The reason a found table is not used, by how it failed. */
 function notUsedReason(read: Extract<ManifestRead, { ok: false }>): string {
-  return read.kind === 'not-a-manifest' ? `not a manifest: ${read.problem} (left alone)` : `not read as a manifest: ${read.problem}`;
+  return read.kind === 'not-a-manifest'
+    ? `not a manifest: ${read.problem} (left alone)`
+    : `not read as a manifest: ${read.problem}`;
 }
 
 /**
  * Reads the tables `pick` chooses in `listings`, one after another (each streams its rows).
  * A symlink to a table already read (`latest.csv` → `v2.csv`) is not read a second time.
  */
-export async function readTables(listings: FolderListing[], pick: (name: string) => boolean, ctx: LayoutContext): Promise<LayoutResult> {
+export async function readTables(
+  listings: FolderListing[],
+  pick: (name: string) => boolean,
+  ctx: LayoutContext,
+): Promise<LayoutResult> {
   const files: Array<{ path: string; real: string; link: boolean }> = [];
   for (const listing of listings) {
     for (const name of listing.tables) {
       if (!pick(name)) continue;
       const link = listing.links?.get(name);
-      files.push({ path: childPath(listing.dir, name), real: link ?? childPath(listing.real, name), link: link !== undefined });
+      files.push({
+        path: childPath(listing.dir, name),
+        real: link ?? childPath(listing.real, name),
+        link: link !== undefined,
+      });
     }
   }
   // Plain files first, so a link is the one "read already" whichever sorts first.
@@ -31,7 +41,10 @@ export async function readTables(listings: FolderListing[], pick: (name: string)
   for (const file of files) {
     const first = readAs.get(file.real);
     if (first !== undefined) {
-      skips.push({ path: file.path, reason: `not read again: symlink to ${displayRelative(ctx.root, first)}, which is read already` });
+      skips.push({
+        path: file.path,
+        reason: `not read again: symlink to ${displayRelative(ctx.root, first)}, which is read already`,
+      });
       continue;
     }
     readAs.set(file.real, file.path);

@@ -24,12 +24,18 @@ export function treeCandidate(
 ): Candidate {
   const sorted = [...images].sort();
   const candidate: Candidate = {
-    pair: { id, images: sorted.map((name) => childPath(imageFolder.dir, name)), report: { kind: 'file', path: childPath(reportFolder.dir, report) }, layout },
+    pair: {
+      id,
+      images: sorted.map((name) => childPath(imageFolder.dir, name)),
+      report: { kind: 'file', path: childPath(reportFolder.dir, report) },
+      layout,
+    },
     origin,
   };
   // Keys differ from paths only for symlinks or a dataset folder reached through a link.
   const keyed = (folder: FolderListing) => folder.real !== folder.dir || folder.links !== undefined;
-  if (keyed(imageFolder) || keyed(reportFolder)) candidate.files = [...sorted.map((name) => fileKey(imageFolder, name)), fileKey(reportFolder, report)];
+  if (keyed(imageFolder) || keyed(reportFolder))
+    candidate.files = [...sorted.map((name) => fileKey(imageFolder, name)), fileKey(reportFolder, report)];
   return candidate;
 }
 

@@ -66,7 +66,8 @@ export function readPixelAttributes(ds: DataSet): PixelAttributes {
 function readWindow(ds: DataSet): PixelAttributes['window'] {
   const center = ds.floatString('x00281050', 0);
   const width = ds.floatString('x00281051', 0);
-  if (center === undefined || width === undefined || !Number.isFinite(center) || !Number.isFinite(width)) return undefined;
+  if (center === undefined || width === undefined || !Number.isFinite(center) || !Number.isFinite(width))
+    return undefined;
   const fnText = (ds.string('x00281056') ?? 'LINEAR').toUpperCase();
   const fn: VoiFunction = fnText === 'SIGMOID' || fnText === 'LINEAR_EXACT' ? fnText : 'LINEAR';
   // PS3.3 C.11.2.1.2: width >= 1 for LINEAR, > 0 otherwise.

@@ -7,7 +7,15 @@ import sharp from 'sharp';
 import type { DecodedImage } from '../../types';
 import { hasDicmMarker } from '../detect';
 import { ImageError, describeThrown } from '../errors';
-import { type ImageLimits, FRAME_BYTES_PER_PIXEL, RAISE_PIXEL_LIMIT, checkFrameSize, isAllocationFailure, maxPixelsOf, megapixels } from '../pixel-limit';
+import {
+  type ImageLimits,
+  FRAME_BYTES_PER_PIXEL,
+  RAISE_PIXEL_LIMIT,
+  checkFrameSize,
+  isAllocationFailure,
+  maxPixelsOf,
+  megapixels,
+} from '../pixel-limit';
 import { type PixelAttributes, readPixelAttributes } from './attributes';
 import { readFirstEncapsulatedFrame } from './encapsulated';
 import { readJpegFrameHeader } from './jpeg-frame-header';
@@ -22,8 +30,14 @@ const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
 
 export async function decodeDicom(path: string, bytes: Buffer, limits?: ImageLimits): Promise<DecodedImage> {
   const frame = await readDicomFirstFrame(path, bytes, limits);
-  const base = { width: frame.attrs.columns, height: frame.attrs.rows, format: 'dicom', sourceBits: frame.attrs.bitsStored };
-  if (frame.attrs.samplesPerPixel === 3) return { ...base, data: renderColour(frame.samples, frame.attrs), channels: 3 };
+  const base = {
+    width: frame.attrs.columns,
+    height: frame.attrs.rows,
+    format: 'dicom',
+    sourceBits: frame.attrs.bitsStored,
+  };
+  if (frame.attrs.samplesPerPixel === 3)
+    return { ...base, data: renderColour(frame.samples, frame.attrs), channels: 3 };
   const rendered = renderMonochrome(frame.samples, frame.attrs);
   return { ...base, data: rendered.data, channels: 1, window: rendered.window };
 }
@@ -49,7 +63,11 @@ export async function readDicomFirstFrame(path: string, bytes: Buffer, limits?: 
   const pixelData = ds.elements.x7fe00010;
   if (!pixelData) {
     const floatData = ds.elements.x7fe00008 ?? ds.elements.x7fe00009;
-    fail(floatData ? 'unsupported float pixel data (7FE0,0008/0009)' : 'DICOM file has no pixel data (7FE0,0010); not an image');
+    fail(
+      floatData
+        ? 'unsupported float pixel data (7FE0,0008/0009)'
+        : 'DICOM file has no pixel data (7FE0,0010); not an image',
+    );
   }
   let attrs: PixelAttributes;
   try {
@@ -58,7 +76,12 @@ export async function readDicomFirstFrame(path: string, bytes: Buffer, limits?: 
     return fail(describeThrown(thrown));
   }
   // Only the first frame is decoded, so NumberOfFrames does not multiply what decoding allocates.
-  const geometry = { width: attrs.columns, height: attrs.rows, samplesPerPixel: attrs.samplesPerPixel, bitsAllocated: attrs.bitsAllocated };
+  const geometry = {
+    width: attrs.columns,
+    height: attrs.rows,
+    samplesPerPixel: attrs.samplesPerPixel,
+    bitsAllocated: attrs.bitsAllocated,
+  };
   checkFrameSize(path, geometry, maxPixels);
 
   try {
@@ -110,7 +133,8 @@ async function decodeFirstFrame(
     case 'rle': {
       const encoded = readFirstEncapsulatedFrame(ds, pixelData, attrs.numberOfFrames);
       const native = ts.encoding === 'rle' ? decodeRleFrame(encoded, attrs) : encoded;
-      if (native.length < nativeFrameLength(attrs)) throw new Error(`frame holds ${native.length} bytes, fewer than its size needs`);
+      if (native.length < nativeFrameLength(attrs))
+        throw new Error(`frame holds ${native.length} bytes, fewer than its size needs`);
       // RLE segments are always planes of one sample, which decodeRleFrame has interleaved.
       const layout = ts.encoding === 'rle' ? { ...attrs, planarConfiguration: 0 as const } : attrs;
       return { samples: readNativeSamples(native, layout, false), attrs: layout };
@@ -119,9 +143,15 @@ async function decodeFirstFrame(
       const encoded = readFirstEncapsulatedFrame(ds, pixelData, attrs.numberOfFrames);
       // The decoder allocates for the size the JPEG stream declares, which need not be the header's.
       const header = readJpegFrameHeader(encoded);
-      checkFrameSize(context.path, { ...header, samplesPerPixel: header.components, bitsAllocated: header.precision > 8 ? 16 : 8 }, context.maxPixels);
+      checkFrameSize(
+        context.path,
+        { ...header, samplesPerPixel: header.components, bitsAllocated: header.precision > 8 ? 16 : 8 },
+        context.maxPixels,
+      );
       if (header.width !== attrs.columns || header.height !== attrs.rows) {
-        throw new Error(`JPEG Lossless frame is ${header.width}x${header.height} but the header says ${attrs.columns}x${attrs.rows}`);
+        throw new Error(
+          `JPEG Lossless frame is ${header.width}x${header.height} but the header says ${attrs.columns}x${attrs.rows}`,
+        );
       }
       const samples = decodeJpegLosslessFrame(encoded, attrs);
       // Colour JPEG Lossless comes out interleaved whatever PlanarConfiguration says.
@@ -146,7 +176,9 @@ async function decodeJpegFrame(encoded: Uint8Array, attrs: PixelAttributes, maxP
   // Refused from the JPEG's own header before libjpeg allocates: the header's Rows/Columns passed the limit already.
   const header = readJpegFrameHeader(encoded);
   if (header.width !== attrs.columns || header.height !== attrs.rows) {
-    throw new Error(`JPEG frame is ${header.width}x${header.height} but the header says ${attrs.columns}x${attrs.rows}`);
+    throw new Error(
+      `JPEG frame is ${header.width}x${header.height} but the header says ${attrs.columns}x${attrs.rows}`,
+    );
   }
   const { data, info } = await sharp(encoded, { limitInputPixels: maxPixels })
     .toColourspace(channels === 1 ? 'b-w' : 'srgb')
@@ -177,13 +209,19 @@ function parse(bytes: Buffer, fail: (problem: string) => never, maxPixels: numbe
   try {
     return dicomParser.parseDicom(bytes, {
       // Files without the Part 10 header (a bare dataset saved as .dcm): guess the VR style from the first element.
-      ...(part10 ? {} : { TransferSyntaxUID: looksExplicit(bytes) ? EXPLICIT_VR_LITTLE_ENDIAN : IMPLICIT_VR_LITTLE_ENDIAN }),
+      ...(part10
+        ? {}
+        : { TransferSyntaxUID: looksExplicit(bytes) ? EXPLICIT_VR_LITTLE_ENDIAN : IMPLICIT_VR_LITTLE_ENDIAN }),
       inflater: (deflated: Uint8Array, position: number) => inflateDeflatedDataset(deflated, position, maxPixels, fail),
     });
   } catch (thrown) {
     if (thrown instanceof ImageError) throw thrown;
     const reason = describeThrown(thrown);
-    return fail(part10 ? `cannot parse DICOM (truncated or corrupt): ${reason}` : `not a DICOM file (no 'DICM' marker at byte 128) and not a readable bare dataset: ${reason}`);
+    return fail(
+      part10
+        ? `cannot parse DICOM (truncated or corrupt): ${reason}`
+        : `not a DICOM file (no 'DICM' marker at byte 128) and not a readable bare dataset: ${reason}`,
+    );
   }
 }
 
@@ -195,7 +233,12 @@ const DEFLATED_ATTRIBUTE_BYTES = 64 * 1024 * 1024;
  * inside the stream, so the size check comes first as a bound on the inflated bytes: one frame at the limit
  * plus room for attributes (a small file can inflate to gigabytes).
  */
-function inflateDeflatedDataset(bytes: Uint8Array, position: number, maxPixels: number, fail: (problem: string) => never): Uint8Array {
+function inflateDeflatedDataset(
+  bytes: Uint8Array,
+  position: number,
+  maxPixels: number,
+  fail: (problem: string) => never,
+): Uint8Array {
   const maxOutputLength = maxPixels * FRAME_BYTES_PER_PIXEL + DEFLATED_ATTRIBUTE_BYTES;
   let inflated: Buffer;
   try {
@@ -203,7 +246,9 @@ function inflateDeflatedDataset(bytes: Uint8Array, position: number, maxPixels: 
   } catch (thrown) {
     if ((thrown as { code?: string }).code !== 'ERR_BUFFER_TOO_LARGE') throw thrown;
     const mb = Math.round(maxOutputLength / 1e6);
-    return fail(`deflated dataset inflates to more than ${mb} MB, more than one image within the ${megapixels(maxPixels)} limit needs (${RAISE_PIXEL_LIMIT})`);
+    return fail(
+      `deflated dataset inflates to more than ${mb} MB, more than one image within the ${megapixels(maxPixels)} limit needs (${RAISE_PIXEL_LIMIT})`,
+    );
   }
   const whole = Buffer.alloc(position + inflated.length);
   whole.set(bytes.subarray(0, position), 0);

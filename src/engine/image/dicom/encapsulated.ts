@@ -16,8 +16,10 @@ export function readFirstEncapsulatedFrame(ds: DataSet, pixelData: Element, numb
   if (offsets.length > 0) return dicomParser.readEncapsulatedImageFrame(ds, pixelData, 0);
   // Without an offset table: a single frame spans all fragments; one fragment per frame is the usual multi-frame
   // layout (and the required one for RLE); otherwise a multi-frame JPEG is split at its end-of-image markers.
-  if (numberOfFrames <= 1) return dicomParser.readEncapsulatedPixelDataFromFragments(ds, pixelData, 0, fragments.length);
-  if (fragments.length === numberOfFrames) return dicomParser.readEncapsulatedPixelDataFromFragments(ds, pixelData, 0, 1);
+  if (numberOfFrames <= 1)
+    return dicomParser.readEncapsulatedPixelDataFromFragments(ds, pixelData, 0, fragments.length);
+  if (fragments.length === numberOfFrames)
+    return dicomParser.readEncapsulatedPixelDataFromFragments(ds, pixelData, 0, 1);
   const table = dicomParser.createJPEGBasicOffsetTable(ds, pixelData);
   return dicomParser.readEncapsulatedImageFrame(ds, pixelData, 0, table);
 }

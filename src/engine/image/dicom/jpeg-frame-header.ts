@@ -22,7 +22,8 @@ function standsAlone(marker: number): boolean {
 
 /** The frame header of a JPEG stream; throws a plain message (the caller names the file) when there is none to read. */
 export function readJpegFrameHeader(jpeg: Uint8Array): JpegFrameHeader {
-  if (jpeg.length < 4 || jpeg[0] !== 0xff || jpeg[1] !== 0xd8) throw new Error('the JPEG frame does not start with a JPEG start-of-image marker');
+  if (jpeg.length < 4 || jpeg[0] !== 0xff || jpeg[1] !== 0xd8)
+    throw new Error('the JPEG frame does not start with a JPEG start-of-image marker');
   let at = 2;
   while (at < jpeg.length) {
     if (jpeg[at] !== 0xff) throw new Error(`the JPEG frame has no marker at byte ${at} before its frame header`);
@@ -41,8 +42,12 @@ export function readJpegFrameHeader(jpeg: Uint8Array): JpegFrameHeader {
         width: (jpeg[at + 5]! << 8) | jpeg[at + 6]!,
         components: jpeg[at + 7]!,
       };
-      if (header.height === 0) throw new Error('the JPEG frame leaves its height to a DNL marker, which is not supported');
-      if (header.width === 0 || header.components === 0) throw new Error(`the JPEG frame header says ${header.width} × ${header.height} pixels with ${header.components} components`);
+      if (header.height === 0)
+        throw new Error('the JPEG frame leaves its height to a DNL marker, which is not supported');
+      if (header.width === 0 || header.components === 0)
+        throw new Error(
+          `the JPEG frame header says ${header.width} × ${header.height} pixels with ${header.components} components`,
+        );
       return header;
     }
     if (length < 2) throw new Error(`the JPEG frame has a marker segment of length ${length} at byte ${at}`);

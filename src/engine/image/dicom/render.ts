@@ -15,7 +15,10 @@ import type { PixelAttributes } from './attributes';
  * WindowCenter/Width, else a percentile window over the image; MONOCHROME1 (white = low) is inverted last.
  * The returned window is in modality units.
  */
-export function renderMonochrome(samples: Int32Array, attrs: PixelAttributes): { data: Buffer; window: IntensityWindow } {
+export function renderMonochrome(
+  samples: Int32Array,
+  attrs: PixelAttributes,
+): { data: Buffer; window: IntensityWindow } {
   const { rescaleSlope: slope, rescaleIntercept: intercept } = attrs;
   const modality = (stored: number): number => stored * slope + intercept;
   const range = sampleRange(samples);

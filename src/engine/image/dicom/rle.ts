@@ -9,7 +9,8 @@ const MAX_BYTES_PER_CODED_BYTE = 64;
 
 /** Decodes one RLE frame to native little-endian, interleaved bytes, ready for readNativeSamples. */
 export function decodeRleFrame(frame: Uint8Array, attrs: PixelAttributes): Uint8Array {
-  if (frame.length < HEADER_BYTES) throw new Error(`RLE frame is ${frame.length} bytes, shorter than its 64-byte header`);
+  if (frame.length < HEADER_BYTES)
+    throw new Error(`RLE frame is ${frame.length} bytes, shorter than its 64-byte header`);
   const header = new DataView(frame.buffer, frame.byteOffset, HEADER_BYTES);
   const segmentCount = header.getUint32(0, true);
   const bytesPerSample = attrs.bitsAllocated / 8;
@@ -23,7 +24,8 @@ export function decodeRleFrame(frame: Uint8Array, attrs: PixelAttributes): Uint8
   for (let s = 0; s < segmentCount; s++) {
     const start = header.getUint32(4 + s * 4, true);
     const end = s + 1 < segmentCount ? header.getUint32(8 + s * 4, true) : frame.length;
-    if (start < HEADER_BYTES || start > end || end > frame.length) throw new Error(`RLE segment ${s + 1} has bad offsets ${start}..${end}`);
+    if (start < HEADER_BYTES || start > end || end > frame.length)
+      throw new Error(`RLE segment ${s + 1} has bad offsets ${start}..${end}`);
     // Checked before allocating the frame: a segment too short for the pixels is a cut or lying file.
     if ((end - start) * MAX_BYTES_PER_CODED_BYTE < pixels) {
       throw new Error(
@@ -55,7 +57,14 @@ export function decodePackBits(segment: Uint8Array, length: number, segmentNumbe
 }
 
 /** PackBits decoding of `count` bytes into `out[base]`, `out[base + stride]`, …; throws when the segment runs out first. */
-function unpackBitsInto(segment: Uint8Array, out: Uint8Array, count: number, stride: number, base: number, segmentNumber: number): void {
+function unpackBitsInto(
+  segment: Uint8Array,
+  out: Uint8Array,
+  count: number,
+  stride: number,
+  base: number,
+  segmentNumber: number,
+): void {
   let o = 0;
   let i = 0;
   while (o < count && i < segment.length) {

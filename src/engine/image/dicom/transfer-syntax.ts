@@ -19,7 +19,10 @@ export interface TransferSyntax {
 const KNOWN: Record<string, Omit<TransferSyntax, 'uid'>> = {
   '1.2.840.10008.1.2': { name: 'Implicit VR Little Endian', encoding: 'native' },
   '1.2.840.10008.1.2.1': { name: 'Explicit VR Little Endian', encoding: 'native' },
-  '1.2.840.10008.1.2.1.98': { name: 'Encapsulated Uncompressed Explicit VR Little Endian', encoding: 'encapsulated-native' },
+  '1.2.840.10008.1.2.1.98': {
+    name: 'Encapsulated Uncompressed Explicit VR Little Endian',
+    encoding: 'encapsulated-native',
+  },
   '1.2.840.10008.1.2.1.99': { name: 'Deflated Explicit VR Little Endian', encoding: 'native' },
   '1.2.840.10008.1.2.2': { name: 'Explicit VR Big Endian', encoding: 'native-big-endian' },
   '1.2.840.10008.1.2.5': { name: 'RLE Lossless', encoding: 'rle' },
