@@ -1,20 +1,24 @@
-// Lint rules (typescript-eslint's recommended set) for the TypeScript sources; formatting is
-// prettier's job (.prettierrc.json), checked by `npm run lint` too. Run by `npm test`.
+// Lint rules (typescript-eslint's recommended set); formatting is prettier's (.prettierrc.json).
+// `npm run lint` runs both and `npm test` runs lint.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const NODE_GLOBALS = Object.fromEntries(
+  [
+    'process',
+    'console',
+    'URL',
+    'Buffer',
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+    'setImmediate',
+  ].map((n) => [n, 'readonly']),
+);
+
 export default tseslint.config(
-  {
-    ignores: [
-      'out/**',
-      'dist/**',
-      'node_modules/**',
-      '.vscode-test/**',
-      'media/**',
-      'test/fixtures/**',
-      'tools/**/*.py',
-    ],
-  },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-test/**', 'media/**', 'test/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -27,20 +31,14 @@ export default tseslint.config(
       ],
     },
   },
+  { files: ['**/*.mjs'], languageOptions: { globals: NODE_GLOBALS } },
   {
-    files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
+    // CommonJS entry points and scripts.
+    files: ['bin/**/*.js', 'training/**/*.js'],
     languageOptions: {
-      globals: {
-        process: 'readonly',
-        console: 'readonly',
-        URL: 'readonly',
-        Buffer: 'readonly',
-        setTimeout: 'readonly',
-        clearTimeout: 'readonly',
-        __dirname: 'readonly',
-        require: 'readonly',
-        module: 'writable',
-      },
+      sourceType: 'commonjs',
+      globals: { ...NODE_GLOBALS, require: 'readonly', module: 'writable', __dirname: 'readonly' },
     },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -207,6 +207,7 @@ async function cli(a: Args): Promise<object> {
   });
   process.argv = [process.argv[0], 'radalign', ...(a.argv as string[])];
   const entry = resolve(__dirname, '../../dist/cli/radalign.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- runs the built CLI in this process
   require(entry);
   return new Promise(() => {}); // the CLI ends the process
 }

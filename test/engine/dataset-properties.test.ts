@@ -322,6 +322,7 @@ describe('dataset properties: manifest rows', function () {
     );
     const line = fc
       .oneof({ weight: 5, arbitrary: objectLine }, { weight: 1, arbitrary: oddLine })
+      // eslint-disable-next-line no-control-regex -- line breaks of every kind, control characters included
       .filter((l) => l.trim() !== '' && !/[\r\n\u2028\u2029\u0085\u000b\u000c\u001c-\u001e]/.test(l));
     const first = fc.record({ image: imageValue, report: reportValue }).map((o) => JSON.stringify(o));
     const lookup = await known();

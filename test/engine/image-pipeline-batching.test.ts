@@ -27,6 +27,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /** Counts image files opened (fs/promises `open`, as the engine reads them) while `work` runs. */
 async function countingOpens<T>(dir: string, work: (opened: () => number) => Promise<T>): Promise<T> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object itself, to wrap its `open`
   const promises = require('node:fs/promises') as { open: typeof fsp.open };
   const original = promises.open;
   let count = 0;

@@ -58,7 +58,7 @@ async function modelErrorFrom(fn: () => Promise<unknown>): Promise<ModelError> {
     await fn();
   } catch (err) {
     if (err instanceof ModelError) return err;
-    throw new Error(`expected a ModelError, got: ${String(err)}`);
+    throw new Error(`expected a ModelError, got: ${String(err)}`, { cause: err });
   }
   throw new Error('expected a ModelError, but it succeeded');
 }
@@ -80,8 +80,9 @@ describe('model loading', function () {
     return dir;
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests edit arbitrary places of model.json
   async function editJson(file: string, edit: (json: Record<string, any>) => void): Promise<void> {
-    const json = JSON.parse(await readFile(file, 'utf8')) as Record<string, any>;
+    const json = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
     edit(json);
     await writeFile(file, JSON.stringify(json));
   }

@@ -160,8 +160,12 @@ describe('ranking (rankPairs)', () => {
       const img = near(centres[i % 12], 0.3);
       images.push(i % 5 === 0 ? (images[Math.max(0, i - 5)] ?? img) : img);
       if (i % 8 < 3) {
-        (reports.push(shared[i % 40]), keys.push(`shared ${i % 40}`));
-      } else (reports.push(near(centres[i % 12], 0.3)), keys.push(`own ${i}`));
+        reports.push(shared[i % 40]);
+        keys.push(`shared ${i % 40}`);
+      } else {
+        reports.push(near(centres[i % 12], 0.3));
+        keys.push(`own ${i}`);
+      }
     }
     const got = await rankPairs(
       { images: pack(images), reports: pack(reports), dim, reportKeys: keys, bestCount: 3 },

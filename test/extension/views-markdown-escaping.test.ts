@@ -31,7 +31,7 @@ const unescape = (md: string) => md.replace(/\\([\s\S])/g, '$1');
 /** The markdown with every backslash-escaped character taken out: what is left is live syntax. */
 const live = (md: string) => md.replace(/\\[\s\S]/g, '');
 /** VS Code's notification link syntax (src/vs/base/common/linkedText.ts). */
-const NOTIFICATION_LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^\)\s]+)(?: (["'])(.+?)(\3))?\)/gi;
+const NOTIFICATION_LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/gi;
 /** VS Code's theme icon syntax, unescaped (src/vs/base/common/iconLabels.ts). */
 const LIVE_ICON = /(?<!\\)\$\([A-Za-z0-9-]+(?:~[A-Za-z]+)?\)/;
 

@@ -6,6 +6,7 @@ import type * as fsp from 'node:fs/promises';
  * bundle calls the module's `open` property at call time, so replacing it sees every call).
  */
 export function countOpens(dir: string): { count: () => number; paths: string[]; restore: () => void } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object itself, to wrap its `open`
   const promises = require('node:fs/promises') as { open: typeof fsp.open };
   const original = promises.open;
   const paths: string[] = [];

@@ -192,9 +192,14 @@ export async function writeMessyDataset(
 
     // ---- broken and unusual files (about 300 per copy)
     const junk = join(root, `junk${c}`);
-    for (let k = 0; k < 40; k++) (await put(join(junk, 'orphan-images', `o${k}.png`), await png(900 + k)), broken++);
-    for (let k = 0; k < 30; k++)
-      (await put(join(junk, 'orphan-reports', `r${k}.txt`), 'A report without an image.\n'), broken++);
+    for (let k = 0; k < 40; k++) {
+      await put(join(junk, 'orphan-images', `o${k}.png`), await png(900 + k));
+      broken++;
+    }
+    for (let k = 0; k < 30; k++) {
+      await put(join(junk, 'orphan-reports', `r${k}.txt`), 'A report without an image.\n');
+      broken++;
+    }
     for (let k = 0; k < 30; k++) {
       await put(join(junk, 'empty-images', `e${k}.png`), Buffer.alloc(0));
       await put(join(junk, 'empty-images', `e${k}.txt`), 'Report of an empty image.\n');

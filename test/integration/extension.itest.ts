@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { openSavedResults } from '../../src/engine/store/results-file';
 import type { RadalignApi } from '../../src/extension/extension';
 import type { ScorePairsOutcome } from '../../src/extension/score-pairs-command';
+import { mochaLog } from './itest-helpers';
 
 const EXTENSION_ID = 'radalign.radalign';
 
@@ -36,7 +37,7 @@ describe('radalign in a real extension host', () => {
 
   it('activates', () => {
     assert.equal(extension.isActive, true);
-    require('mocha').reporters.Base.consoleLog(
+    mochaLog(
       `      [host] VS Code ${vscode.version} (${vscode.env.appHost}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''}), Node ${process.version}`,
     );
   });

@@ -2,6 +2,12 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** Writes a line to the mocha reporter's output (the extension host's console is not visible from outside). */
+export function mochaLog(line: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the mocha instance running these tests, loaded lazily
+  (require('mocha') as typeof import('mocha')).reporters.Base.consoleLog(line);
+}
+
 /** Polls `probe` every 50 ms until it returns a truthy value. */
 export async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
   const t0 = Date.now();

@@ -5,7 +5,7 @@
 // after being hidden or restored.
 import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { screenshot, until } from './itest-helpers';
+import { mochaLog, screenshot, until } from './itest-helpers';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { TransferSyntaxes, buildDicom } from '../helpers/dicom-writer';
@@ -19,7 +19,7 @@ import type { ScorePairsOutcome } from '../../src/extension/score-pairs-command'
 import type { RenderReport } from '../../src/protocol/review-panel-protocol';
 
 const EXTENSION_ID = 'radalign.radalign';
-const log = (line: string): void => require('mocha').reporters.Base.consoleLog(`      ${line}`);
+const log = (line: string): void => mochaLog(`      ${line}`);
 
 describe('review panel (webview) in a real extension host', () => {
   let api: RadalignApi;
@@ -157,7 +157,7 @@ describe('review panel (webview) in a real extension host', () => {
     await panel().connection.request('simulate-input', {
       steps: [{ click: '.settle-button[data-verdict="mismatched"]' }],
     });
-    r = await render((x) => x.pairId === pairId && x.adjudicationShown === 'mismatched');
+    await render((x) => x.pairId === pairId && x.adjudicationShown === 'mismatched');
     assert.equal(session.review.get(pairId)?.outcome, 'mismatched');
     const line = reviewLines()
       .filter((e) => e.kind === 'adjudication' && e.pair === pairId)

@@ -5,13 +5,13 @@ import * as assert from 'node:assert/strict';
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { screenshot } from './itest-helpers';
+import { mochaLog, screenshot } from './itest-helpers';
 import type { RadalignApi } from '../../src/extension/extension';
 import { PANEL_TEST_HOOK_COMMAND } from '../../src/extension/panel/register-panel';
 import type { ReviewPanelController } from '../../src/extension/panel/review-panel-controller';
 import type { ScorePairsOutcome } from '../../src/extension/score-pairs-command';
 
-const log = (line: string): void => require('mocha').reporters.Base.consoleLog(`      ${line}`);
+const log = (line: string): void => mochaLog(`      ${line}`);
 
 describe('real data (covid-cxr) in a real extension host', function () {
   this.timeout(180_000);

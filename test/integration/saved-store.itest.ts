@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PNG } from 'pngjs';
 import * as vscode from 'vscode';
-import { screenshot, until } from './itest-helpers';
+import { mochaLog, screenshot, until } from './itest-helpers';
 import type { RadalignApi } from '../../src/extension/extension';
 import { PANEL_TEST_HOOK_COMMAND } from '../../src/extension/panel/register-panel';
 import type { ReviewPanelController } from '../../src/extension/panel/review-panel-controller';
@@ -21,7 +21,7 @@ import { SYNTHETIC_REPORT, syntheticId, writeSyntheticStore } from '../extension
 const PAIRS = 3000;
 const PAGE = 200;
 const DEEP_RANK = 2345;
-const log = (line: string): void => require('mocha').reporters.Base.consoleLog(`      ${line}`);
+const log = (line: string): void => mochaLog(`      ${line}`);
 
 /** An 8-bit grey PNG the webview can load by URL. */
 function png(): Buffer {

@@ -15,10 +15,10 @@ import type { ReviewPanelController } from '../../src/extension/panel/review-pan
 import type { ReviewSession } from '../../src/extension/review/review-session';
 import type { ScorePairsOutcome } from '../../src/extension/score-pairs-command';
 import type { RenderReport } from '../../src/protocol/review-panel-protocol';
-import { screenshot, until } from './itest-helpers';
+import { mochaLog, screenshot, until } from './itest-helpers';
 
 const EXTENSION_ID = 'radalign.radalign';
-const log = (line: string): void => require('mocha').reporters.Base.consoleLog(`      ${line}`);
+const log = (line: string): void => mochaLog(`      ${line}`);
 const repo = resolve(__dirname, '..', '..', '..');
 
 describe('team review in a real extension host: two reviewers, agreement, adjudication, clean export', function () {

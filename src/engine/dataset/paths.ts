@@ -19,7 +19,7 @@ export async function openRoot(folder: string): Promise<DatasetRoot> {
   try {
     real = await realpath(path);
   } catch (err) {
-    throw new Error(`dataset folder not found: ${path} (${errorCode(err)})`);
+    throw new Error(`dataset folder not found: ${path} (${errorCode(err)})`, { cause: err });
   }
   if (!(await stat(real)).isDirectory()) throw new Error(`dataset path is not a folder: ${path}`);
   return { path, real, realDirs: new Map() };

@@ -59,7 +59,7 @@ async function orCannotRead<T>(path: string, step: () => Promise<T>): Promise<T>
   try {
     return await step();
   } catch (err) {
-    throw new Error(`cannot read report ${path} (${errorCode(err)})`);
+    throw new Error(`cannot read report ${path} (${errorCode(err)})`, { cause: err });
   }
 }
 

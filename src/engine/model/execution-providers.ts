@@ -88,6 +88,7 @@ export async function currentEnvironment(): Promise<ProviderEnvironment> {
   let listError: string | undefined;
   try {
     // require, not import(): the same CommonJS instance the sessions use, resolved as they are.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
     const ort = require('onnxruntime-node') as typeof import('onnxruntime-node');
     backends = ort.listSupportedBackends();
   } catch (err) {

@@ -278,7 +278,9 @@ export class ImageFeatureStore {
       pre = await slots['one-pipeline'].use(() => oneJob.run(spec));
     } else {
       // Nothing may keep the first read alive while waiting: not the bytes, not the job that holds them.
+      // eslint-disable-next-line no-useless-assignment -- dropping the references is the point
       bytes = null;
+      // eslint-disable-next-line no-useless-assignment -- as above
       job = null;
       pre = await slots.decoded.use(async () => {
         const again = await this.readChecked(path, keys, occlusion);

@@ -184,8 +184,10 @@ function unchangedIndices(places: PairPlace[], before: RankingBefore): Int32Arra
   let kept = 0;
   places.forEach((p, i) => {
     const row = before.unchangedRow.get(p.id);
-    if (row !== undefined && row < before.ranking.keys.length && before.ranking.keys[row] === p.textKey)
-      ((out[i] = row), kept++);
+    if (row !== undefined && row < before.ranking.keys.length && before.ranking.keys[row] === p.textKey) {
+      out[i] = row;
+      kept++;
+    }
   });
   return places.length - kept <= UPDATE_AT_MOST * places.length ? out : undefined;
 }

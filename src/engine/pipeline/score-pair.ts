@@ -28,7 +28,10 @@ export function scorePair(
     let score = -Infinity;
     images.forEach((img, i) => {
       const c = dot(emb, img.embed);
-      if (c > score) ((score = c), (best = i));
+      if (c > score) {
+        score = c;
+        best = i;
+      }
     });
     const result: SentenceResult = {
       text: s.text,

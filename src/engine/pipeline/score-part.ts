@@ -135,7 +135,10 @@ export async function scorePart(
       for (const path of pair.images) {
         const f = feats.get(path);
         if (f instanceof Error || !f) skipped.push({ path, reason: f ? f.message : 'image was not processed' });
-        else (imgs.push(f), imagePaths.push(path));
+        else {
+          imgs.push(f);
+          imagePaths.push(path);
+        }
       }
       if (!imgs.length) {
         skipped.push({ path: reportPath(pair), reason: `pair ${pair.id} skipped: none of its images could be used` });

@@ -4,6 +4,7 @@
 // does the O(N²·D) work instead of a JavaScript loop.
 
 /** Field numbers from onnx.proto (ModelProto, GraphProto, NodeProto, AttributeProto, ValueInfoProto, TypeProto). */
+/* eslint-disable @typescript-eslint/no-duplicate-enum-values -- each message numbers its fields from 1 */
 const enum Field {
   ModelIrVersion = 1,
   ModelGraph = 7,
@@ -28,6 +29,7 @@ const enum Field {
   ShapeDim = 1,
   DimParam = 2,
 }
+/* eslint-enable @typescript-eslint/no-duplicate-enum-values */
 
 const ATTRIBUTE_INT = 2;
 const ELEM_FLOAT = 1;

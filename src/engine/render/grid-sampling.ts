@@ -11,7 +11,10 @@ export interface Range {
 export function valueRange(values: readonly number[]): Range {
   let min = Infinity;
   let max = -Infinity;
-  for (const v of values) ((min = Math.min(min, v)), (max = Math.max(max, v)));
+  for (const v of values) {
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+  }
   return { min, max };
 }
 

@@ -249,7 +249,9 @@ function tidy(text: string, pieces: Span[]): Span[] {
   const sentences: Span[] = [];
   let pendingStart: number | null = null; // a punctuation-only piece waiting for a following sentence
   for (const piece of pieces) {
-    let { start, end } = trim(text, piece);
+    const trimmed = trim(text, piece);
+    let start = trimmed.start;
+    const end = trimmed.end;
     const marker = LIST_MARKER.exec(text.slice(start, end));
     if (marker) start += marker[0].length;
     if (start >= end) continue;

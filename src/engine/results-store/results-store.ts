@@ -359,7 +359,7 @@ function safeJson(line: string, where: string): unknown {
   try {
     return JSON.parse(line);
   } catch (e) {
-    throw new Error(`${where}: not valid JSON (${(e as Error).message})`);
+    throw new Error(`${where}: not valid JSON (${(e as Error).message})`, { cause: e });
   }
 }
 

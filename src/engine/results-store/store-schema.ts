@@ -90,7 +90,7 @@ export function parseJsonFile<T extends v.GenericSchema>(schema: T, text: string
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+    throw new Error(`${file}: not valid JSON (${(e as Error).message})`, { cause: e });
   }
   const parsed = v.safeParse(schema, json);
   if (!parsed.success) throw new Error(`${file}: ${describeIssue(parsed.issues[0])}`);

@@ -218,7 +218,9 @@ export async function readAssignment(root: string): Promise<Assignment | undefin
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file}: not valid JSON (${(e as Error).message}); run "radalign assign" again to rewrite it`);
+    throw new Error(`${file}: not valid JSON (${(e as Error).message}); run "radalign assign" again to rewrite it`, {
+      cause: e,
+    });
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json))
     throw new Error(`${file}: not a radalign assignment (expected a JSON object)`);

@@ -47,8 +47,14 @@ export function smoothGrid(values: Float32Array, rows: number, cols: number, pas
       for (let c = 0; c < cols; c++) {
         let s = 2 * cur[r * cols + c];
         let w = 2;
-        if (c > 0) ((s += cur[r * cols + c - 1]), w++);
-        if (c < cols - 1) ((s += cur[r * cols + c + 1]), w++);
+        if (c > 0) {
+          s += cur[r * cols + c - 1];
+          w++;
+        }
+        if (c < cols - 1) {
+          s += cur[r * cols + c + 1];
+          w++;
+        }
         h[r * cols + c] = s / w;
       }
     const v = new Float32Array(rows * cols);
@@ -56,8 +62,14 @@ export function smoothGrid(values: Float32Array, rows: number, cols: number, pas
       for (let c = 0; c < cols; c++) {
         let s = 2 * h[r * cols + c];
         let w = 2;
-        if (r > 0) ((s += h[(r - 1) * cols + c]), w++);
-        if (r < rows - 1) ((s += h[(r + 1) * cols + c]), w++);
+        if (r > 0) {
+          s += h[(r - 1) * cols + c];
+          w++;
+        }
+        if (r < rows - 1) {
+          s += h[(r + 1) * cols + c];
+          w++;
+        }
         v[r * cols + c] = s / w;
       }
     cur = v;

@@ -131,7 +131,7 @@ async function createComplete(dir: string, name: string, file: string): Promise<
     return true;
   } catch (e) {
     if (errorCode(e) === 'EEXIST') return false;
-    throw new Error(`${file}: cannot create the lock (${errorCode(e)})`);
+    throw new Error(`${file}: cannot create the lock (${errorCode(e)})`, { cause: e });
   } finally {
     await unlink(temp).catch(() => {});
   }

@@ -49,7 +49,8 @@ export async function radalignFolder(datasetRoot: string, create: boolean): Prom
     try {
       await mkdir(dir); // not recursive: the dataset folder itself must exist
     } catch (e) {
-      if (errorCode(e) !== 'EEXIST') throw new Error(`${dir}: cannot create radalign's folder (${errorCode(e)})`);
+      if (errorCode(e) !== 'EEXIST')
+        throw new Error(`${dir}: cannot create radalign's folder (${errorCode(e)})`, { cause: e });
       return radalignFolder(datasetRoot, create); // another writer made it meanwhile
     }
     await writeExclusive(join(dir, '.gitignore'), GITIGNORE).catch(() => {});
@@ -79,7 +80,7 @@ export async function openNoFollow(path: string): Promise<FileHandle | undefined
     const code = errorCode(e);
     if (code === 'ENOENT') return undefined;
     if (code === 'ELOOP') throw new RefusedPathError(path, 'is a symbolic link, not a file');
-    throw new Error(`${path}: cannot read (${code})`);
+    throw new Error(`${path}: cannot read (${code})`, { cause: e });
   }
   const info = await handle.stat();
   if (!info.isFile()) {
@@ -219,6 +220,6 @@ async function lstatOrUndefined(path: string) {
     return await lstat(path);
   } catch (e) {
     if (errorCode(e) === 'ENOENT') return undefined;
-    throw new Error(`${path}: cannot inspect (${errorCode(e)})`);
+    throw new Error(`${path}: cannot inspect (${errorCode(e)})`, { cause: e });
   }
 }

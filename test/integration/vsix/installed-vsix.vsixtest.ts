@@ -10,10 +10,10 @@ import * as vscode from 'vscode';
 import { openSavedResults } from '../../../src/engine/store/results-file';
 import type { RadalignApi } from '../../../src/extension/extension';
 import type { ScorePairsOutcome } from '../../../src/extension/score-pairs-command';
-import { screenshot, until } from '../itest-helpers';
+import { mochaLog, screenshot, until } from '../itest-helpers';
 
 const EXTENSION_ID = 'radalign.radalign';
-const log = (s: string) => (require('mocha') as typeof import('mocha')).reporters.Base.consoleLog(s);
+const log = (s: string) => mochaLog(s);
 
 function env(name: string): string {
   const v = process.env[name];
