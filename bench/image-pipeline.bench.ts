@@ -27,7 +27,7 @@ import {
   ImageFeatureStore,
   ONE_PIPELINE_CONCURRENCY,
 } from '../src/engine/pipeline/image-features';
-import { mapLimit, Slots } from '../src/engine/pipeline/map-limit';
+import { createLimiter, mapLimit } from '../src/engine/concurrency';
 import { writeSyntheticDataset } from '../src/sample/synthetic-dataset';
 import type { ImagePreprocessSpec } from '../src/engine/types';
 
@@ -74,17 +74,17 @@ async function benchSet(label: string, paths: string[], model: ClipModel, tmp: s
   const two1 = await seconds(() => serial(twoStep));
   const one1 = await seconds(() => serial(one));
   // The store's concurrency: FILES_IN_FLIGHT files, decodes in the slots of their route.
-  const heavy = new Slots(DECODE_CONCURRENCY);
-  const light = new Slots(ONE_PIPELINE_CONCURRENCY);
+  const heavy = createLimiter(DECODE_CONCURRENCY);
+  const light = createLimiter(ONE_PIPELINE_CONCURRENCY);
   const oldTensors: Float32Array[] = new Array(n);
   const twoN = await seconds(() =>
-    mapLimit(paths, FILES_IN_FLIGHT, async (p, i) => void (oldTensors[i] = (await heavy.use(() => twoStep(p))).tensor)),
+    mapLimit(paths, FILES_IN_FLIGHT, async (p, i) => void (oldTensors[i] = (await heavy(() => twoStep(p))).tensor)),
   );
   const tensors: Float32Array[] = new Array(n);
   const routes = { 'one-pipeline': 0, decoded: 0 };
   const oneN = await seconds(() =>
     mapLimit(paths, FILES_IN_FLIGHT, async (p, i) => {
-      const pre = await light.use(() => one(p));
+      const pre = await light(() => one(p));
       tensors[i] = pre.tensor;
       routes[pre.route]++;
     }),

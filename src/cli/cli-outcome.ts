@@ -2,6 +2,7 @@
 // instead of printing, so their contract (exit 0 once done, 2 with a message) is one place.
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { describeError } from '../engine/describe-error';
 
 export interface CliOutcome {
   code: number;
@@ -9,13 +10,15 @@ export interface CliOutcome {
   stderr?: string;
 }
 
-export function cliFailure(message: string): CliOutcome {
+/** Exit 2 with the problem on stderr: a message, or anything caught (described as describeError does). */
+export function cliFailure(problem: unknown): CliOutcome {
+  const message = typeof problem === 'string' ? problem : describeError(problem);
   return { code: 2, stderr: `radalign: ${message}\n` };
 }
 
 /** For commands that print as they go: writes the failure as cliFailure would and returns its exit code. */
-export function printFailure(message: string): number {
-  const outcome = cliFailure(message);
+export function printFailure(problem: unknown): number {
+  const outcome = cliFailure(problem);
   process.stderr.write(outcome.stderr!);
   return outcome.code;
 }

@@ -11,6 +11,7 @@ import { runScore } from './score-command';
 import { runExportClean } from './export-clean-command';
 import { DEVICE_CHOICES, parseDeviceChoice } from '../engine/model/execution-providers';
 import type { DeviceChoice } from '../engine/model/types';
+import { LAYOUT_CHOICES } from '../engine/types';
 
 function finish(outcome: CliOutcome): void {
   if (outcome.stdout) process.stdout.write(outcome.stdout);
@@ -82,7 +83,7 @@ program
   .option('--top <n>', 'rows of the table of most suspicious pairs', positiveInt, 10)
   .option('--cache-dir <dir>', 'embedding cache folder (default: the per-user cache, or $RADALIGN_CACHE_DIR)')
   .option('--no-cache', 'do not read or write the embedding cache')
-  .option('--layout <name>', 'dataset layout: auto, stem, study-folder, manifest, r2gen, mimic', 'auto')
+  .option('--layout <name>', `dataset layout: ${LAYOUT_CHOICES.join(', ')}`, 'auto')
   .option(
     '--manifest <file>',
     'score only the pairs this manifest lists (CSV, JSONL, JSON or R2Gen annotation.json, e.g. from export-clean); its paths are read inside <folder>; not with --save',

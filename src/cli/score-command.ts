@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { scoreShard, scoreToStore, type ScoreOptions, type StoredResults } from '../engine';
 import type { DeviceChoice } from '../engine/model/types';
 import { writeResultsJson } from '../engine/results-store/results-json';
-import type { LayoutName } from '../engine/types';
+import { LAYOUT_CHOICES, type LayoutChoice } from '../engine/types';
 import { bundledModelDir } from './default-model';
 import { printFailure } from './cli-outcome';
 import { createProgressReporter } from './progress';
@@ -34,15 +34,13 @@ export interface ScoreCommandOptions {
   incremental: boolean;
 }
 
-const LAYOUTS = ['auto', 'stem', 'study-folder', 'manifest', 'r2gen', 'mimic'];
-
 /** Returns the process exit code: 0 when the run finished (skips included), 2 when it could not run or `--save` was refused. */
 export async function runScore(folder: string, opts: ScoreCommandOptions): Promise<number> {
   const root = resolve(folder);
   const st = await stat(root).catch(() => null);
   if (!st?.isDirectory()) return printFailure(`dataset folder not found: ${root}`);
-  if (!LAYOUTS.includes(opts.layout))
-    return printFailure(`unknown layout "${opts.layout}" (expected one of ${LAYOUTS.join(', ')})`);
+  if (!(LAYOUT_CHOICES as readonly string[]).includes(opts.layout))
+    return printFailure(`unknown layout "${opts.layout}" (expected one of ${LAYOUT_CHOICES.join(', ')})`);
   if (opts.shard && !opts.shardDir)
     return printFailure('--shard needs --shard-dir <dir>, the folder (shared by every part) the parts are written to');
   if (opts.shardDir && !opts.shard) return printFailure('--shard-dir needs --shard K/N');
@@ -72,7 +70,7 @@ export async function runScore(folder: string, opts: ScoreCommandOptions): Promi
     batchSize: opts.batchSize,
     threads: opts.threads,
     device: opts.device,
-    layout: opts.layout as LayoutName | 'auto',
+    layout: opts.layout as LayoutChoice,
     manifest,
     limits: {
       maxImagePixels: opts.maxImagePixels,

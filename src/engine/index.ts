@@ -1,4 +1,10 @@
-// The engine's public face for the CLI, the extension, tests and benchmarks. Never imports `vscode`.
+// Scoring a dataset: the entry points of the pipeline (and the model and report parser it runs,
+// which benchmarks call alone), with the types they take and give, for the programs that score:
+// the CLI, the score worker, tests and benchmarks. Not the whole engine:
+// the review, the results files, the dataset layouts and the image decoders are imported from
+// their own modules, by what they are. Importing any value from here loads onnxruntime and sharp,
+// so the extension host never does (it reaches scoring only through the score worker). Never
+// imports `vscode`.
 export {
   mergeShards,
   resultsInMemory,
@@ -11,11 +17,9 @@ export {
   type ScoreProgress,
 } from './pipeline/score-dataset';
 export { StoredResults } from './results-store/results-store';
-export { folderLocation, radalignLocation, type StoreLocation } from './results-store/location';
 export type * from './results';
 export type * from './types';
-export { discover, reportText } from './dataset';
+export { discover } from './dataset';
 export { parseReport } from './report';
 export { loadModel } from './model';
 export { ModelError, type ClipModel, type ModelInfo } from './model/types';
-export { defaultCacheDir } from './cache/default-dir';

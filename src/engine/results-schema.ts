@@ -4,31 +4,15 @@
 // fills in. A dataset folder comes from someone else, so a saved results file is untrusted input:
 // every number must be finite, offsets must lie in their text, and every path it names must stay
 // relative to the dataset folder (the extension still gates each path before opening it).
-import { posix, win32 } from 'node:path';
+// Free of Node: the review panel's webview validates its slice of these schemas too.
 import * as v from 'valibot';
-import type { SectionName } from './types';
+import { SECTION_NAMES } from './report/section-names';
+import { isManifestOrigin } from './report-origin';
 
 /** Written as `format` by every run; a file without it (or with another) is not read. */
 export const RESULTS_FORMAT = 'radalign-results/1';
 
 // ------------------------------------------------------------------ leaves
-
-const SECTION_NAMES = [
-  'findings',
-  'impression',
-  'indication',
-  'history',
-  'comparison',
-  'technique',
-  'presentation',
-  'imaging-notes',
-  'discussion',
-  'recommendation',
-  'body',
-] as const satisfies readonly SectionName[];
-/** Fails to compile when types.ts gains a section name the list above lacks. */
-const everySectionListed: [Exclude<SectionName, (typeof SECTION_NAMES)[number]>] extends [never] ? true : never = true;
-void everySectionListed;
 
 export const HEATMAP_KINDS = ['patch', 'occlusion'] as const;
 
@@ -42,12 +26,19 @@ const positiveCount = v.pipe(count, v.minValue(1, 'expected 1 or more'));
 /** 0..1; a little slack above 1 for rounded cosines. */
 export const fraction = v.pipe(finite, v.minValue(0, 'expected 0..1'), v.maxValue(1 + 1e-5, 'expected 0..1'));
 
+/**
+ * Absolute on POSIX or Windows, or naming a drive: what path.posix.isAbsolute, path.win32.isAbsolute
+ * and a drive letter test say together (a leading slash or backslash, or a letter and a colon).
+ */
+function isAbsoluteAnywhere(p: string): boolean {
+  return /^([\\/]|[a-zA-Z]:)/.test(p);
+}
+
 /** Why `p` is not a path relative to the dataset folder that stays inside it; undefined when it is. */
 export function relativePathProblem(p: string): string | undefined {
   if (p === '') return 'empty path';
   if (p.includes('\0')) return 'path holds a NUL character';
-  if (posix.isAbsolute(p) || win32.isAbsolute(p) || /^[a-zA-Z]:/.test(p))
-    return `"${p}" is absolute; expected a path relative to the dataset folder`;
+  if (isAbsoluteAnywhere(p)) return `"${p}" is absolute; expected a path relative to the dataset folder`;
   if (p.split(/[\\/]/).includes('..')) return `"${p}" has a ".." segment; expected a path inside the dataset folder`;
   return undefined;
 }
@@ -59,25 +50,6 @@ export const relativePath = v.pipe(
     (issue) => relativePathProblem(String(issue.input)) ?? 'not a relative path',
   ),
 );
-
-/**
- * The engine's label for report text given inline in a manifest: the manifest's path relative to
- * the dataset folder, `#`, and the row as manifest-read.ts names it ("row 12", or "train row 3" in
- * an R2Gen split). A label, never opened; with `--manifest` the table may lie outside the folder,
- * so its path may start with "..".
- */
-const MANIFEST_ORIGIN = /^([^#]+)#(?:[A-Za-z]+ )?row [1-9]\d*$/;
-
-export function isManifestOrigin(report: string): boolean {
-  const m = MANIFEST_ORIGIN.exec(report);
-  return (
-    m !== null &&
-    !posix.isAbsolute(m[1]!) &&
-    !win32.isAbsolute(m[1]!) &&
-    !/^[a-zA-Z]:/.test(m[1]!) &&
-    !m[1]!.includes('\0')
-  );
-}
 
 export const reportPath = v.pipe(
   v.string('expected a path'),

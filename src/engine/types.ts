@@ -1,5 +1,6 @@
 // Plain data shared by the engine's rooms (dataset, report, image, model, scoring, cache).
 // Nothing here imports `vscode`: the CLI, the extension, tests and benchmarks all use it.
+import type { SectionName } from './report/section-names';
 
 /** A file or row the engine could not use, and why. Never aborts a run. */
 export interface Skipped {
@@ -10,7 +11,16 @@ export interface Skipped {
 
 // ---------------------------------------------------------------- dataset
 
-export type LayoutName = 'stem' | 'study-folder' | 'manifest' | 'r2gen' | 'mimic';
+/**
+ * The dataset layouts (dataset/layouts/, one module each), listed once: the CLI's --layout, the
+ * setting radalign.layout (package.json repeats it, checked by a test) and the scoring worker's
+ * request take them from here.
+ */
+export const LAYOUT_NAMES = ['stem', 'study-folder', 'manifest', 'r2gen', 'mimic'] as const;
+export type LayoutName = (typeof LAYOUT_NAMES)[number];
+/** What a run may be told: one layout, or 'auto' (every layout, mixed within one folder). */
+export const LAYOUT_CHOICES = ['auto', ...LAYOUT_NAMES] as const;
+export type LayoutChoice = (typeof LAYOUT_CHOICES)[number];
 
 /** Where a pair's report text comes from. */
 export type ReportSource =
@@ -39,18 +49,7 @@ export interface Discovery {
 
 // ---------------------------------------------------------------- report
 
-export type SectionName =
-  | 'findings'
-  | 'impression'
-  | 'indication'
-  | 'history'
-  | 'comparison'
-  | 'technique'
-  | 'presentation'
-  | 'imaging-notes'
-  | 'discussion'
-  | 'recommendation'
-  | 'body'; // unsectioned text
+export type { SectionName };
 
 export interface ReportSection {
   name: SectionName;

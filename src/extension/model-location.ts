@@ -3,10 +3,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { l10n } from './l10n';
 
 export type ModelLocation = { ok: true; dir: string } | { ok: false; message: string };
 
-/** Where the extension package carries its default model (not shipped yet). */
+/** Where the extension package carries its default model (media/models/default). */
 export function bundledModelDir(extensionPath: string): string {
   return join(extensionPath, 'media', 'models', 'default');
 }
@@ -22,14 +23,15 @@ export function locateModel(setting: string, extensionPath: string, baseDir: str
     if (isFolder(dir)) return { ok: true, dir };
     return {
       ok: false,
-      message:
-        'This build of radalign carries no default model yet. Set "radalign.modelPath" to a model folder (model.json or the Transformers.js CLIP layout).',
+      message: l10n.t(
+        'This build of radalign carries no default model. Set "radalign.modelPath" to a model folder (model.json or the Transformers.js CLIP layout).',
+      ),
     };
   }
   const expanded = trimmed === '~' || trimmed.startsWith('~/') ? join(homedir(), trimmed.slice(1)) : trimmed;
   const dir = isAbsolute(expanded) ? expanded : resolve(baseDir, expanded);
   if (isFolder(dir)) return { ok: true, dir };
-  return { ok: false, message: `The model folder set in "radalign.modelPath" does not exist: ${dir}` };
+  return { ok: false, message: l10n.t('The model folder set in "radalign.modelPath" does not exist: {0}', dir) };
 }
 
 function isFolder(path: string): boolean {

@@ -1,5 +1,6 @@
 // Turns the engine's progress events into notification text: pairs done/total, rate and ETA.
-import type { ScoreProgress } from '../engine';
+import type { ScoreProgress } from '../engine/pipeline/score-dataset';
+import { l10n } from './l10n';
 
 export interface ProgressUpdate {
   message: string;
@@ -7,12 +8,18 @@ export interface ProgressUpdate {
   increment: number;
 }
 
-const PHASE_TEXT: Record<Exclude<ScoreProgress['phase'], 'scoring'>, string> = {
-  discovering: 'finding pairs…',
-  'loading-model': 'loading the model…',
-  ranking: 'ranking…',
-  done: 'done',
-};
+function phaseText(phase: Exclude<ScoreProgress['phase'], 'scoring'>): string {
+  switch (phase) {
+    case 'discovering':
+      return l10n.t('finding pairs…');
+    case 'loading-model':
+      return l10n.t('loading the model…');
+    case 'ranking':
+      return l10n.t('ranking…');
+    case 'done':
+      return l10n.t('done');
+  }
+}
 
 export class ProgressText {
   private startedAt: number | undefined;
@@ -22,15 +29,15 @@ export class ProgressText {
 
   update(p: ScoreProgress): ProgressUpdate {
     if (p.phase !== 'scoring')
-      return { message: PHASE_TEXT[p.phase], increment: p.phase === 'done' ? this.advanceTo(100) : 0 };
+      return { message: phaseText(p.phase), increment: p.phase === 'done' ? this.advanceTo(100) : 0 };
     // The rate counts from the first scoring event: discovery and model loading are not pairs.
     this.startedAt ??= this.now();
     const seconds = (this.now() - this.startedAt) / 1000;
     const rate = seconds > 0 && p.done > 0 ? p.done / seconds : undefined;
-    const parts = [`${p.done}/${p.total} pairs`];
+    const parts = [l10n.t('{0}/{1} pairs', p.done, p.total)];
     if (rate !== undefined) {
-      parts.push(`${rate < 10 ? rate.toFixed(1) : Math.round(rate)} pairs/s`);
-      parts.push(`ETA ${formatDuration((p.total - p.done) / rate)}`);
+      parts.push(l10n.t('{0} pairs/s', rate < 10 ? rate.toFixed(1) : Math.round(rate)));
+      parts.push(l10n.t('ETA {0}', formatDuration((p.total - p.done) / rate)));
     }
     return { message: parts.join(' · '), increment: this.advanceTo(p.total > 0 ? (100 * p.done) / p.total : 0) };
   }

@@ -5,8 +5,23 @@
 // else: read only through the engine's link-refusing reader and validated (results-schema.ts,
 // results-store/); a file that fails is reported with the reason and not used. Free of `vscode`.
 import { join } from 'node:path';
+import { describeError } from '../engine/describe-error';
 import { openSavedResults, RESULTS_FILE, type SavedResults } from '../engine/store/results-file';
-import type { ScoredFolder } from './results-store';
+import type { Skipped } from '../engine/types';
+
+/** Results open for review, as the SessionManager keeps them (from a run, or from this folder's saved results). */
+export interface ScoredFolder {
+  /** Absolute dataset folder. */
+  folder: string;
+  /** Where these results were saved (`<folder>/.radalign/results.json`), or would have been when saving was refused. */
+  resultsFile: string;
+  /** The saved results, open: read pairs through them while they are current. */
+  results: SavedResults;
+  /** Files the run could not use, with why (a short list, read when the results were opened). */
+  skipped: Skipped[];
+  /** Closes the results' files and removes a temporary store; the SessionManager calls it once they are replaced. */
+  release(): Promise<void>;
+}
 
 export function resultsFileFor(folder: string): string {
   return join(folder, RESULTS_FILE);
@@ -15,7 +30,7 @@ export function resultsFileFor(folder: string): string {
 export type SavedResultsOutcome =
   /** The folder was never scored (no `.radalign/results.json`). */
   | { status: 'none'; folder: string }
-  /** Open: whoever receives it owns `saved` and calls `saved.release()` when done (ResultsStore does). */
+  /** Open: whoever receives it owns `saved` and calls `saved.release()` when done (SessionManager.show does). */
   | { status: 'loaded'; saved: ScoredFolder }
   /** The file is there but not used: `problem` names the file and what is wrong (a link, bad JSON, a field). */
   | { status: 'refused'; folder: string; resultsFile: string; problem: string };
@@ -26,7 +41,7 @@ export async function readSavedResults(folder: string): Promise<SavedResultsOutc
     status: 'refused',
     folder,
     resultsFile,
-    problem: e instanceof Error ? e.message : String(e),
+    problem: describeError(e),
   });
   let opened;
   try {
@@ -45,7 +60,7 @@ export async function readSavedResults(folder: string): Promise<SavedResultsOutc
 }
 
 /**
- * Open results as the ResultsStore keeps them: the skipped list read (short), and a release that
+ * Open results as the SessionManager keeps them: the skipped list read (short), and a release that
  * closes the files, then runs `cleanUp` (e.g. removes a temporary store). Closes them on failure.
  */
 export async function scoredFolder(

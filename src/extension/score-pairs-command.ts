@@ -2,12 +2,15 @@
 // progress notification, then shows the results the worker wrote (opened, read a pair at a time).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { fail, type Failed } from './command-outcome';
+import { l10n } from './l10n';
+import { messages } from './messages';
 import { locateModel } from './model-location';
+import { offer, showInfo, showWarning } from './notify';
 import { pickDatasetFolder } from './pick-dataset-folder';
 import { ProgressText } from './progress-text';
-import type { ResultsStore } from './results-store';
+import type { SessionManager } from './review/session-manager';
 import { readSettings } from './settings';
-import { notificationText } from './views/markdown-text';
 import { scoreInWorker, type WorkerOutcome } from './worker-client';
 
 /** What the command resolves to: for callers such as tests; the user sees notifications. */
@@ -15,13 +18,13 @@ export type ScorePairsOutcome =
   /** `notSaved`: why the results are shown but were not written (e.g. `.radalign` is a planted link). */
   | { status: 'done'; folder: string; resultsFile: string; pairs: number; skipped: number; notSaved?: string }
   | { status: 'cancelled' | 'no-folder' | 'busy' }
-  | { status: 'failed'; message: string };
+  | Failed;
 
 export interface ScorePairsDeps {
   extensionPath: string;
   /** The bundled worker script (dist/score-worker.js). */
   workerScript: string;
-  store: ResultsStore;
+  sessions: Pick<SessionManager, 'show'>;
   log: vscode.LogOutputChannel;
 }
 
@@ -33,7 +36,7 @@ export function createScorePairsCommand(deps: ScorePairsDeps): (invokedOn?: vsco
     if (!uri) return { status: 'no-folder' };
     const folder = uri.fsPath;
     if (running.has(folder)) {
-      void vscode.window.showInformationMessage(`radalign is already scoring ${path.basename(folder)}.`);
+      void showInfo(l10n.t('already scoring {0}.', path.basename(folder)));
       return { status: 'busy' };
     }
 
@@ -42,7 +45,7 @@ export function createScorePairsCommand(deps: ScorePairsDeps): (invokedOn?: vsco
       warnUntrustedModelPath(deps.log, settings.ignoredWorkspaceModelPath);
     const baseDir = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? folder;
     const model = locateModel(settings.modelPath, deps.extensionPath, baseDir);
-    if (!model.ok) return fail(deps.log, model.message, true);
+    if (!model.ok) return failOfferingModelSetting(deps.log, model.message);
 
     running.add(folder);
     try {
@@ -50,7 +53,7 @@ export function createScorePairsCommand(deps: ScorePairsDeps): (invokedOn?: vsco
       const outcome = await vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Notification,
-          title: `radalign: scoring ${path.basename(folder)}`,
+          title: l10n.t('radalign: scoring {0}', path.basename(folder)),
           cancellable: true,
         },
         (progress, token) => {
@@ -88,11 +91,12 @@ function settle(deps: ScorePairsDeps, folder: string, outcome: WorkerOutcome): S
   if (outcome.status === 'failed') {
     const { kind, message, stack } = outcome.error;
     if (stack) deps.log.error(stack);
-    return fail(deps.log, kind === 'internal' ? `Scoring failed: ${message}` : message, kind === 'model');
+    const shown = kind === 'internal' ? l10n.t('Scoring failed: {0}', message) : message;
+    return kind === 'model' ? failOfferingModelSetting(deps.log, shown) : fail(deps.log, shown);
   }
   const { scored, saved } = outcome;
   const { resultsFile, results, skipped } = scored;
-  deps.store.set(scored);
+  deps.sessions.show(scored);
   deps.log.info(
     `${results.count} pairs scored, ${skipped.length} skipped, in ${results.run.seconds.toFixed(1)} s → ${saved.ok ? resultsFile : 'not saved (shown from a temporary folder until replaced)'}`,
   );
@@ -101,9 +105,7 @@ function settle(deps: ScorePairsDeps, folder: string, outcome: WorkerOutcome): S
   for (const s of skipped) deps.log.warn(`skipped ${s.path}: ${s.reason}`);
   if (!saved.ok) {
     deps.log.error(saved.problem);
-    void vscode.window.showWarningMessage(
-      `radalign: the results are shown but not saved, and flags cannot be written: ${notificationText(saved.problem)}`,
-    );
+    void showWarning(l10n.t('the results are shown but not saved, and flags cannot be written: {0}', saved.problem));
   }
   return {
     status: 'done',
@@ -117,21 +119,22 @@ function settle(deps: ScorePairsDeps, folder: string, outcome: WorkerOutcome): S
 
 /** Restricted setting (package.json `capabilities.untrustedWorkspaces`): say why it had no effect. */
 function warnUntrustedModelPath(log: vscode.LogOutputChannel, ignored: string): void {
-  const message = `This workspace is not trusted, so its "radalign.modelPath" (${ignored}) is ignored: a model folder is code that gets run. Scoring with your user setting or the bundled model instead.`;
-  log.warn(message);
-  void vscode.window.showWarningMessage(`radalign: ${message}`, 'Manage Workspace Trust').then((picked) => {
-    if (picked) void vscode.commands.executeCommand('workbench.trust.manage');
-  });
+  log.warn(
+    `this workspace is not trusted, so its "radalign.modelPath" (${ignored}) is ignored; scoring with the user setting or the bundled model`,
+  );
+  const message = l10n.t(
+    'This workspace is not trusted, so its "radalign.modelPath" ({0}) is ignored: a model folder is code that gets run. Scoring with your user setting or the bundled model instead.',
+    ignored,
+  );
+  offer(showWarning, message, l10n.t('Manage Workspace Trust'), () =>
+    vscode.commands.executeCommand('workbench.trust.manage'),
+  );
 }
 
-/** Shows the error without waiting for it to be dismissed (a command must not hang on a toast). */
-function fail(log: vscode.LogOutputChannel, message: string, offerModelSetting: boolean): ScorePairsOutcome {
-  log.error(message);
-  const action = offerModelSetting ? 'Open Settings' : undefined;
-  void vscode.window
-    .showErrorMessage(`radalign: ${notificationText(message)}`, ...(action ? [action] : []))
-    .then((picked) => {
-      if (picked === action) void vscode.commands.executeCommand('workbench.action.openSettings', 'radalign.modelPath');
-    });
-  return { status: 'failed', message };
+/** A model that cannot be used: the error with a button to the radalign.modelPath setting. */
+function failOfferingModelSetting(log: vscode.LogOutputChannel, message: string): Failed {
+  return fail(log, message, {
+    title: messages.openSettingsAction(),
+    run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'radalign.modelPath'),
+  });
 }

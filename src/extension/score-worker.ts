@@ -5,19 +5,23 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as v from 'valibot';
 import { ModelError, ScoreError, scoreToStore } from '../engine';
 import { folderLocation, radalignLocation } from '../engine/results-store/location';
 import { radalignFolder } from '../engine/store/radalign-folder';
+import { answer, describeIssues, type Reply } from '../protocol/request-reply';
 import {
-  isScoreRequest,
+  ScoreRequestSchema,
   type SaveOutcome,
-  type ScoreRequest,
+  type ScoreParams,
+  type ScoreResult,
   type StoreAt,
   type WorkerError,
   type WorkerMessage,
 } from '../protocol/score-worker-protocol';
+import { describeError } from '../engine/describe-error';
 
-function send(message: WorkerMessage): Promise<void> {
+function send(message: WorkerMessage | Reply): Promise<void> {
   return new Promise((resolve) => {
     if (!process.send) return resolve();
     process.send(message, undefined, undefined, () => resolve());
@@ -31,7 +35,7 @@ function describe(e: unknown): WorkerError {
   return { kind: 'internal', message: err.message, stack: err.stack };
 }
 
-async function run(request: ScoreRequest): Promise<void> {
+async function run(request: ScoreParams): Promise<ScoreResult> {
   try {
     // Never through a link planted in the dataset: a refused `.radalign` still shows this run's
     // results, from a temporary folder, unsaved, with the reason.
@@ -42,7 +46,7 @@ async function run(request: ScoreRequest): Promise<void> {
       saved = { ok: true, file: join(request.folder, '.radalign', 'results.json') };
       store = { in: 'dataset' };
     } catch (e) {
-      saved = { ok: false, problem: e instanceof Error ? e.message : String(e) };
+      saved = { ok: false, problem: describeError(e) };
       store = { in: 'temporary', dir: await mkdtemp(join(tmpdir(), 'radalign-unsaved-')) };
     }
     const stored = await scoreToStore(
@@ -60,11 +64,10 @@ async function run(request: ScoreRequest): Promise<void> {
       },
     );
     await stored.close();
-    await send({ type: 'result', store, saved });
+    return { status: 'done', store, saved };
   } catch (e) {
-    await send({ type: 'error', error: describe(e) });
+    return { status: 'failed', error: describe(e) };
   }
-  process.disconnect?.();
 }
 
 if (!process.send) {
@@ -72,11 +75,18 @@ if (!process.send) {
   process.exit(2);
 }
 process.once('message', (m: unknown) => {
-  if (isScoreRequest(m)) void run(m);
-  else
-    void send({ type: 'error', error: { kind: 'internal', message: 'score-worker: unexpected request' } }).then(() =>
-      process.exit(2),
-    );
+  const request = v.safeParse(ScoreRequestSchema, m);
+  if (request.success) {
+    void answer(request.output.requestId, () => run(request.output.params))
+      .then(send)
+      .then(() => process.disconnect?.());
+    return;
+  }
+  const requestId = (m as { requestId?: unknown } | null)?.requestId;
+  const error = `score-worker: unexpected request (${describeIssues(request.issues)})`;
+  void send({ type: 'reply', requestId: typeof requestId === 'number' ? requestId : 0, ok: false, error }).then(() =>
+    process.exit(2),
+  );
 });
 // The host went away (window closed, extension host restarted): stop scoring.
 process.on('disconnect', () => process.exit(0));

@@ -3,11 +3,10 @@ import * as vscode from 'vscode';
 import type { Limits } from '../engine/limits';
 import { DEFAULT_DEVICE, isDeviceChoice } from '../engine/model/execution-providers';
 import type { DeviceChoice } from '../engine/model/types';
-import type { LayoutName } from '../engine/types';
+import { LAYOUT_CHOICES, type LayoutChoice } from '../engine/types';
 import { modelPathFor } from './model-location';
 
-export type LayoutSetting = LayoutName | 'auto';
-export const LAYOUT_SETTINGS: readonly LayoutSetting[] = ['auto', 'stem', 'study-folder', 'manifest', 'r2gen', 'mimic'];
+export type LayoutSetting = LayoutChoice;
 
 export interface RadalignSettings {
   /** '' = the bundled default model. A workspace's value is ignored in untrusted workspaces. */
@@ -40,7 +39,7 @@ export function readSettings(scope?: vscode.Uri): RadalignSettings {
     batchSize: positiveOrUndefined(config.get<number>('batchSize')),
     threads: positiveOrUndefined(config.get<number>('threads')),
     device: deviceSetting(config.get<string>('device', DEFAULT_DEVICE)),
-    layout: (LAYOUT_SETTINGS as readonly string[]).includes(layout) ? (layout as LayoutSetting) : 'auto',
+    layout: (LAYOUT_CHOICES as readonly string[]).includes(layout) ? (layout as LayoutSetting) : 'auto',
     heatmapSmoothing:
       Number.isInteger(smoothing) && smoothing >= 0
         ? Math.min(smoothing, MAX_HEATMAP_SMOOTHING)

@@ -7,22 +7,27 @@
 import { fork } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import * as v from 'valibot';
 import type { ScoreProgress } from '../engine/pipeline/score-dataset';
 import { folderLocation } from '../engine/results-store/location';
 import { StoredResults, SUMMARY_NAME } from '../engine/results-store/results-store';
 import { openSavedResults, type SavedResults } from '../engine/store/results-file';
+import { PendingRequests } from '../protocol/request-reply';
 import {
-  isWorkerMessage,
+  SCORE_METHODS,
+  WorkerMessageSchema,
   type SaveOutcome,
-  type ScoreRequest,
+  type ScoreParams,
+  type ScoreResult,
   type StoreAt,
   type WorkerError,
 } from '../protocol/score-worker-protocol';
-import type { ScoredFolder } from './results-store';
+import type { ScoredFolder } from './saved-results';
 import { resultsFileFor, scoredFolder } from './saved-results';
+import { describeError } from '../engine/describe-error';
 
 export type WorkerOutcome =
-  /** `scored` is open: the receiver owns it and calls `scored.release()` when done with it (ResultsStore does). */
+  /** `scored` is open: the receiver owns it and calls `scored.release()` when done with it (the SessionManager does). */
   | { status: 'done'; scored: ScoredFolder; store: StoreAt; saved: SaveOutcome }
   | { status: 'cancelled' }
   | { status: 'failed'; error: WorkerError };
@@ -38,7 +43,7 @@ const STDERR_TAIL_CHARS = 2000;
 
 export function scoreInWorker(
   workerScript: string,
-  request: Omit<ScoreRequest, 'type'>,
+  request: ScoreParams,
   options: WorkerRunOptions = {},
 ): Promise<WorkerOutcome> {
   if (options.signal?.aborted) return Promise.resolve({ status: 'cancelled' });
@@ -51,8 +56,10 @@ export function scoreInWorker(
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
+    /** Decided before the worker is gone: it failed, or it was cancelled; later messages are ignored. */
     let outcome: WorkerOutcome | undefined;
-    let reply: { store: StoreAt; saved: SaveOutcome } | undefined;
+    let done: Extract<ScoreResult, { status: 'done' }> | undefined;
+    let finished = false;
     let stderr = '';
     child.stderr
       ?.setEncoding('utf8')
@@ -64,33 +71,47 @@ export function scoreInWorker(
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
+    // No timeout: a run takes as long as the dataset needs; a worker that dies fails the request.
+    const requests = new PendingRequests((m) => child.send(m), { methods: SCORE_METHODS });
     child.on('message', (m: unknown) => {
-      if (!isWorkerMessage(m) || outcome) return;
-      if (m.type === 'progress') options.onProgress?.(m.progress);
-      else if (m.type === 'result') reply = { store: m.store, saved: m.saved };
-      else outcome = { status: 'failed', error: m.error };
+      const message = v.safeParse(WorkerMessageSchema, m);
+      if (!message.success || outcome) return;
+      if (message.output.type === 'progress') options.onProgress?.(message.output.progress);
+      else requests.receive(message.output);
     });
+    const replied = requests.request('score', request).then(
+      (result) => {
+        if (result.status === 'done') done = result;
+        else outcome ??= result;
+      },
+      (e: Error) => void (outcome ??= { status: 'failed', error: { kind: 'internal', message: e.message } }),
+    );
     const finish = (why: string) => {
+      if (finished) return;
+      finished = true;
       options.signal?.removeEventListener('abort', onAbort);
-      const message = `the scoring worker ${why} before replying${stderr.trim() ? `:\n${stderr.trim()}` : ''}`;
-      if (outcome || !reply) return resolve(outcome ?? { status: 'failed', error: { kind: 'internal', message } });
-      const { store, saved } = reply;
-      void openStore(request.folder, store, saved).then(
-        (scored) => resolve({ status: 'done', scored, store, saved }),
-        (e: unknown) =>
-          resolve({
-            status: 'failed',
-            error: {
-              kind: 'internal',
-              message: `the results the scoring worker wrote cannot be read: ${e instanceof Error ? e.message : String(e)}`,
-            },
-          }),
-      );
+      requests.rejectAll(`the scoring worker ${why} before replying${stderr.trim() ? `:\n${stderr.trim()}` : ''}`);
+      void replied.then(() => {
+        // `replied` has settled, with the result or (rejected above when none came) the failure.
+        if (!done) return resolve(outcome!);
+        if (outcome) return resolve(outcome); // cancelled after the reply
+        const { store, saved } = done;
+        openStore(request.folder, store, saved).then(
+          (scored) => resolve({ status: 'done', scored, store, saved }),
+          (e: unknown) =>
+            resolve({
+              status: 'failed',
+              error: {
+                kind: 'internal',
+                message: `the results the scoring worker wrote cannot be read: ${describeError(e)}`,
+              },
+            }),
+        );
+      });
     };
     child.on('error', (e) => finish(`failed (${e.message})`));
     // 'close', not 'exit': it waits for the IPC channel to drain, so the last message is never lost.
     child.on('close', (code, signal) => finish(signal ? `was killed by ${signal}` : `exited with code ${code}`));
-    child.send({ type: 'score', ...request } satisfies ScoreRequest);
   });
 }
 

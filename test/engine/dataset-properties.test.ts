@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import fc from 'fast-check';
 import type { Skip } from '../../src/engine/dataset/layouts/types';
-import { createLimiter } from '../../src/engine/dataset/limiter';
+import { createLimiter } from '../../src/engine/concurrency';
 import { readManifestFile } from '../../src/engine/dataset/manifest-file';
 import {
   type DatasetRoot,

@@ -16,7 +16,8 @@ import {
   ImageFeatureStore,
   type ImageFeatures,
 } from '../../src/engine/pipeline/image-features';
-import { BatchQueue, mapLimit, Slots } from '../../src/engine/pipeline/map-limit';
+import { createLimiter, mapLimit } from '../../src/engine/concurrency';
+import { BatchQueue } from '../../src/engine/pipeline/batch-queue';
 import { tinyClipDir } from '../helpers/fixture-models';
 import { makeTempDir } from '../helpers/image-fixtures';
 
@@ -176,9 +177,9 @@ describe('engine/pipeline: decoding overlapped with batched inference', function
   });
 });
 
-describe('engine/pipeline: Slots and BatchQueue', () => {
-  it('Slots lets at most `count` run at once and serves waiters in order', async () => {
-    const slots = new Slots(2);
+describe('engine/pipeline: the limiter and BatchQueue', () => {
+  it('the limiter lets at most `count` run at once and serves waiters in order', async () => {
+    const slot = createLimiter(2);
     let running = 0;
     let peak = 0;
     const order: number[] = [];
@@ -186,7 +187,7 @@ describe('engine/pipeline: Slots and BatchQueue', () => {
       Array.from({ length: 10 }, (_, i) => i),
       10,
       (i) =>
-        slots.use(async () => {
+        slot(async () => {
           running++;
           peak = Math.max(peak, running);
           order.push(i);

@@ -6,7 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scoreDataset, type ScoreResults } from '../../src/engine';
-import { isManifestOrigin, parseResults, relativePathProblem, RESULTS_FORMAT } from '../../src/engine/results-schema';
+import { parseResults, relativePathProblem, RESULTS_FORMAT } from '../../src/engine/results-schema';
+import { isManifestOrigin } from '../../src/engine/report-origin';
 import { writeSyntheticDataset } from '../../src/sample/synthetic-dataset';
 import { tinyClipDir } from '../helpers/fixture-models';
 

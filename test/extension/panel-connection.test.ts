@@ -269,7 +269,10 @@ describe('review panel connection (host side)', () => {
     webview.send({ type: 'unflag', pairId: 'zzz', sentence: null });
     await settle();
     assert.equal(session.entries.length, 0);
-    assert.match(warnings[0]!, /ignored a message from the webview \(flag: flag reason\)/);
+    assert.match(
+      warnings[0]!,
+      /ignored a message from the webview \(flag message: reason: expected one of .*, got "vibes"\)/,
+    );
     assert.match(warnings[1]!, /message is not an object/);
     assert.ok(
       warnings.some((w) => w.startsWith('shown: no pair with id zzz')),
@@ -316,9 +319,10 @@ describe('review panel connection (host side)', () => {
       heatmapDrawn: true,
       imageIndex: 0,
       imageLoaded: true,
+      reportShown: 'Right effusion. No pneumothorax.',
       flagsShown: [],
       orphanedFlagsShown: [],
-      verdictsShown: [{ reviewer: 'dr-test', verdict: 'aligned', mine: true }],
+      verdictsShown: [{ reviewer: 'dr-test', verdict: 'aligned', mine: true, text: 'dr-test you aligned' }],
       adjudicationShown: null,
       disagreedShown: false,
       settleShown: [],
@@ -459,9 +463,12 @@ describe('review panel connection (host side)', () => {
     await settle();
     assert.equal(session.entries.length, 0);
     assert.equal(session.selected?.pairId, 'a');
-    assert.match(warnings[0]!, /ignored a message from the webview \(verdict: verdict verdict\)/);
-    assert.match(warnings[1]!, /verdict: verdict reason \(only for mismatched\)/);
-    assert.match(warnings[2]!, /adjudicate: adjudicate verdict/);
+    assert.match(
+      warnings[0]!,
+      /ignored a message from the webview \(verdict message: verdict: expected one of .*, got "maybe"\)/,
+    );
+    assert.match(warnings[1]!, /verdict message: reason: only a mismatched verdict has one/);
+    assert.match(warnings[2]!, /adjudicate message: verdict: expected one of .*, got "disagreed"/);
     assert.ok(
       warnings.some((w) => w.startsWith('shown: no pair with id zzz')),
       'a failed intent is shown to the user',

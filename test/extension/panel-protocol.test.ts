@@ -1,15 +1,16 @@
 // The review panel's message protocol: every message is validated on arrival, on both sides.
 import assert from 'node:assert/strict';
+import { readPersistedState } from '../../src/protocol/panel-persisted-state';
+import { PendingRequests } from '../../src/protocol/request-reply';
 import {
-  PendingRequests,
+  HOST_METHODS,
   checkHostToWebview,
   checkWebviewToHost,
-  readPersistedState,
-  type HostRequests,
+  type Inspection,
   type PanelState,
   type RenderReport,
 } from '../../src/protocol/review-panel-protocol';
-import { DEFAULT_KEYMAP } from '../../src/extension/panel/keymap';
+import { defaultKeymap } from '../../src/extension/panel/keymap';
 
 const report: RenderReport = {
   pairId: 'a',
@@ -19,11 +20,12 @@ const report: RenderReport = {
   heatmapDrawn: true,
   imageIndex: 0,
   imageLoaded: true,
-  flagsShown: [{ sentence: 0, reason: 'laterality', reviewer: 'dr-a' }],
+  reportShown: 'No effusion.',
+  flagsShown: [{ sentence: 0, reason: 'laterality', reviewer: 'dr-a', text: '⚑ sentence 1 laterality dr-a' }],
   orphanedFlagsShown: [{ text: 'Left effusion.', reason: 'other', reviewer: 'dr-b' }],
   verdictsShown: [
-    { reviewer: 'dr-a', verdict: 'aligned', mine: true },
-    { reviewer: 'dr-b', verdict: 'mismatched', mine: false },
+    { reviewer: 'dr-a', verdict: 'aligned', mine: true, text: 'dr-a you aligned' },
+    { reviewer: 'dr-b', verdict: 'mismatched', mine: false, text: 'dr-b mismatched' },
   ],
   adjudicationShown: null,
   disagreedShown: true,
@@ -40,7 +42,7 @@ function state(): PanelState {
     reviewer: 'dr-a',
     progress: { reviewed: 1, total: 3, mine: 1, share: { reviewed: 1, assigned: 2 }, disagreed: 1 },
     modelName: 'm',
-    keymap: [...DEFAULT_KEYMAP],
+    keymap: [...defaultKeymap()],
     reasons: [{ id: 'other', label: 'other' }],
     pair: {
       id: 'a',
@@ -106,7 +108,8 @@ function state(): PanelState {
 
 describe('review panel protocol', () => {
   it('accepts well-formed host messages, including a full state and replies', () => {
-    assert.equal(checkHostToWebview({ type: 'state', state: state() }).ok, true);
+    const full = checkHostToWebview({ type: 'state', state: state() });
+    assert.deepEqual(full, { ok: true, message: { type: 'state', state: state() } }, 'every field comes through');
     assert.equal(checkHostToWebview({ type: 'state', state: { ...state(), pair: null, notice: 'nothing' } }).ok, true);
     const plain = state();
     Object.assign(plain.pair!, {
@@ -144,16 +147,22 @@ describe('review panel protocol', () => {
     };
     bad(null, /not an object/);
     bad({ type: 'explode' }, /unknown message type "explode"/);
-    bad({ type: 'state', state: { ...state(), mode: 'sideways' } }, /state mode/);
+    bad(
+      { type: 'state', state: { ...state(), mode: 'sideways' } },
+      /^state message: state\.mode: expected "follow" \| "pinned", got "sideways"$/,
+    );
     const s = state();
     s.pair!.sentences[0]!.heatmap!.values = [1, 2, 3]; // rows*cols is 4
-    bad({ type: 'state', state: s }, /pair sentences/);
+    bad(
+      { type: 'state', state: s },
+      /state\.pair\.sentences\[0\]\.heatmap\.values: expected rows × cols = 4 values, got 3/,
+    );
     const c = state();
     (c.pair!.sentences[0] as { consistency: unknown }).consistency = 'high';
-    bad({ type: 'state', state: c }, /pair sentences/);
+    bad({ type: 'state', state: c }, /state\.pair\.sentences\[0\]\.consistency: expected a number, got "high"/);
     const f = state();
     (f.pair!.flags[0] as { reason: string }).reason = 'boring';
-    bad({ type: 'state', state: f }, /pair flags/);
+    bad({ type: 'state', state: f }, /state\.pair\.flags\[0\]\.reason: expected one of .*, got "boring"/);
     // Verdicts, adjudication, outcome, flags and progress of the team-review model.
     const mutate = (change: (s: PanelState) => void): PanelState => {
       const x = state();
@@ -161,27 +170,72 @@ describe('review panel protocol', () => {
       return x;
     };
     const set = (obj: object, key: string, value: unknown) => ((obj as Record<string, unknown>)[key] = value);
-    bad({ type: 'state', state: mutate((x) => set(x.pair!.verdicts[0]!, 'verdict', 'maybe')) }, /pair verdicts/);
-    bad({ type: 'state', state: mutate((x) => set(x.pair!.verdicts[0]!, 'reason', 'laterality')) }, /pair verdicts/); // a reason on an aligned verdict
-    bad({ type: 'state', state: mutate((x) => set(x.pair!.verdicts[1]!, 'mine', 'no')) }, /pair verdicts/);
-    bad({ type: 'state', state: mutate((x) => set(x.pair!.verdicts[1]!, 'useReportOf', 7)) }, /pair verdicts/);
-    bad({ type: 'state', state: mutate((x) => set(x.pair!, 'verdicts', undefined)) }, /pair verdicts/);
-    bad({ type: 'state', state: mutate((x) => set(x.pair!.adjudication!, 'verdict', null)) }, /pair adjudication/);
-    bad({ type: 'state', state: mutate((x) => set(x.pair!, 'adjudication', undefined)) }, /pair adjudication/);
-    bad({ type: 'state', state: mutate((x) => set(x.pair!, 'outcome', 'settled')) }, /pair outcome/);
-    bad({ type: 'state', state: mutate((x) => set(x.pair!, 'disagreed', 1)) }, /pair outcome/);
-    bad({ type: 'state', state: mutate((x) => set(x.pair!.flags[0]!, 'sentence', null)) }, /pair flags/); // flags are on sentences now
-    bad({ type: 'state', state: mutate((x) => set(x.pair!.flags[0]!, 'mine', undefined)) }, /pair flags/);
-    bad({ type: 'state', state: mutate((x) => set(x.pair!.orphanedFlags[0]!, 'text', 3)) }, /pair orphanedFlags/);
-    bad({ type: 'state', state: mutate((x) => set(x.pair!, 'orphanedFlags', undefined)) }, /pair orphanedFlags/);
-    bad({ type: 'state', state: mutate((x) => set(x, 'reviewer', undefined)) }, /state reviewer/);
-    bad({ type: 'state', state: mutate((x) => set(x.progress, 'reviewed', 4)) }, /state progress/); // more than total
+    bad(
+      { type: 'state', state: mutate((x) => set(x.pair!.verdicts[0]!, 'verdict', 'maybe')) },
+      /pair\.verdicts\[0\]\.verdict: expected one of/,
+    );
+    bad(
+      { type: 'state', state: mutate((x) => set(x.pair!.verdicts[0]!, 'reason', 'laterality')) },
+      /pair\.verdicts\[0\]\.reason: only a mismatched verdict has one/,
+    ); // a reason on an aligned verdict
+    bad(
+      { type: 'state', state: mutate((x) => set(x.pair!.verdicts[1]!, 'mine', 'no')) },
+      /pair\.verdicts\[1\]\.mine: expected true or false/,
+    );
+    bad(
+      { type: 'state', state: mutate((x) => set(x.pair!.verdicts[1]!, 'useReportOf', 7)) },
+      /pair\.verdicts\[1\]\.useReportOf: expected text, got 7/,
+    );
+    bad(
+      { type: 'state', state: mutate((x) => set(x.pair!, 'verdicts', undefined)) },
+      /pair\.verdicts: expected an array/,
+    );
+    bad(
+      { type: 'state', state: mutate((x) => set(x.pair!.adjudication!, 'verdict', null)) },
+      /pair\.adjudication\.verdict: expected one of .*, got null/,
+    );
+    bad(
+      { type: 'state', state: mutate((x) => set(x.pair!, 'adjudication', undefined)) },
+      /pair\.adjudication: expected/,
+    );
+    bad(
+      { type: 'state', state: mutate((x) => set(x.pair!, 'outcome', 'settled')) },
+      /pair\.outcome: expected .*, got "settled"/,
+    );
+    bad(
+      { type: 'state', state: mutate((x) => set(x.pair!, 'disagreed', 1)) },
+      /pair\.disagreed: expected true or false, got 1/,
+    );
+    bad(
+      { type: 'state', state: mutate((x) => set(x.pair!.flags[0]!, 'sentence', null)) },
+      /pair\.flags\[0\]\.sentence: expected a number, got null/,
+    ); // flags are on sentences now
+    bad(
+      { type: 'state', state: mutate((x) => set(x.pair!.flags[0]!, 'mine', undefined)) },
+      /pair\.flags\[0\]\.mine: expected true or false/,
+    );
+    bad(
+      { type: 'state', state: mutate((x) => set(x.pair!.orphanedFlags[0]!, 'text', 3)) },
+      /pair\.orphanedFlags\[0\]\.text: expected text, got 3/,
+    );
+    bad(
+      { type: 'state', state: mutate((x) => set(x.pair!, 'orphanedFlags', undefined)) },
+      /pair\.orphanedFlags: expected an array/,
+    );
+    bad({ type: 'state', state: mutate((x) => set(x, 'reviewer', undefined)) }, /state\.reviewer: expected text/);
+    bad(
+      { type: 'state', state: mutate((x) => set(x.progress, 'reviewed', 4)) },
+      /state\.progress\.reviewed: expected reviewed ≤ total/,
+    ); // more than total
     bad(
       { type: 'state', state: mutate((x) => set(x.progress, 'share', { reviewed: 3, assigned: 2 })) },
-      /state progress/,
+      /state\.progress\.share\.reviewed: expected reviewed ≤ assigned/,
     );
-    bad({ type: 'state', state: mutate((x) => set(x.progress, 'disagreed', -1)) }, /state progress/);
-    bad({ type: 'state', state: mutate((x) => set(x, 'progress', undefined)) }, /state progress/);
+    bad(
+      { type: 'state', state: mutate((x) => set(x.progress, 'disagreed', -1)) },
+      /state\.progress\.disagreed: expected 0 or more, got -1/,
+    );
+    bad({ type: 'state', state: mutate((x) => set(x, 'progress', undefined)) }, /state\.progress: expected/);
     bad(
       {
         type: 'state',
@@ -189,13 +243,22 @@ describe('review panel protocol', () => {
           (x) => (x.keymap = [{ keys: ['a'], label: 'a', action: { type: 'verdict', verdict: 'great' as 'aligned' } }]),
         ),
       },
-      /state keymap/,
+      /state\.keymap\[0\]\.action\.verdict: expected one of .*, got "great"/,
     );
-    bad({ type: 'request', requestId: 1, method: 'format-disk', params: {} }, /unknown request method/);
-    bad({ type: 'request', requestId: 1, method: 'simulate-input', params: { steps: [{ keys: 1 }] } }, /bad params/);
-    bad({ type: 'request', requestId: 1, method: 'simulate-input', params: { steps: [{ click: 1 }] } }, /bad params/);
-    bad({ type: 'reply', requestId: -1, ok: true, result: 1 }, /requestId/);
-    bad({ type: 'toString' }, /unknown message type/); // not fooled by inherited properties
+    bad({ type: 'request', requestId: 1, method: 'format-disk', params: {} }, /^unknown request method "format-disk"$/);
+    bad(
+      { type: 'request', requestId: 1, method: 'simulate-input', params: { steps: [{ keys: 1 }] } },
+      /^request simulate-input: params\.steps\[0\]: expected a step/,
+    );
+    bad(
+      { type: 'request', requestId: 1, method: 'simulate-input', params: { steps: [{ click: 1 }] } },
+      /^request simulate-input: params\.steps\[0\]: expected a step/,
+    );
+    bad(
+      { type: 'reply', requestId: -1, ok: true, result: 1 },
+      /^reply message: requestId: expected 0 or more, got -1$/,
+    );
+    bad({ type: 'toString' }, /^unknown message type "toString"$/); // not fooled by inherited properties
   });
 
   it('accepts webview intents and rejects malformed ones', () => {
@@ -219,44 +282,87 @@ describe('review panel protocol', () => {
     ];
     for (const m of good) assert.equal(checkWebviewToHost(m).ok, true, JSON.stringify(m));
     const rejected: [unknown, RegExp][] = [
-      [{ type: 'verdict', pairId: 'a', verdict: 'maybe' }, /verdict verdict/],
-      [{ type: 'verdict', pairId: 'a' }, /verdict verdict/],
-      [{ type: 'verdict', pairId: 7, verdict: 'aligned' }, /verdict pairId/],
-      [{ type: 'verdict', pairId: 'a', verdict: 'aligned', reason: 'laterality' }, /only for mismatched/],
-      [{ type: 'verdict', pairId: 'a', verdict: 'mismatched', reason: 'vibes' }, /verdict reason/],
-      [{ type: 'verdict', pairId: 'a', verdict: 'mismatched', note: 3 }, /verdict note/],
-      [{ type: 'verdict', pairId: 'a', verdict: 'aligned', useReportOf: 'b' }, /useReportOf/],
-      [{ type: 'verdict', pairId: 'a', verdict: 'mismatched', useReportOf: 2 }, /useReportOf/],
-      [{ type: 'verdict', pairId: 'a', verdict: 'aligned', advance: 'yes' }, /verdict advance/],
-      [{ type: 'adjudicate', pairId: 'a', verdict: 'disagreed' }, /adjudicate verdict/],
-      [{ type: 'adjudicate', pairId: 'a', verdict: null, reason: 'other' }, /only for mismatched/],
-      [{ type: 'adjudicate', pairId: 'a', verdict: 'unsure', note: null }, /adjudicate note/],
-      [{ type: 'adjudicate', verdict: 'unsure' }, /adjudicate pairId/],
-      [{ type: 'remove-orphaned-flag', pairId: 'a', text: 1, sentence: 0 }, /remove-orphaned-flag target/],
-      [{ type: 'remove-orphaned-flag', pairId: 'a', text: 'x', sentence: -1 }, /remove-orphaned-flag target/],
       [
-        { type: 'rendered', report: { ...report, verdictsShown: [{ reviewer: 'dr-a', verdict: 'fine', mine: true }] } },
-        /report verdictsShown/,
+        { type: 'verdict', pairId: 'a', verdict: 'maybe' },
+        /^verdict message: verdict: expected one of .*, got "maybe"$/,
+      ],
+      [{ type: 'verdict', pairId: 'a' }, /^verdict message: verdict: missing$/],
+      [{ type: 'verdict', pairId: 7, verdict: 'aligned' }, /^verdict message: pairId: expected text, got 7$/],
+      [
+        { type: 'verdict', pairId: 'a', verdict: 'aligned', reason: 'laterality' },
+        /reason: only a mismatched verdict has one/,
       ],
       [
-        { type: 'rendered', report: { ...report, verdictsShown: [{ reviewer: 'dr-a', verdict: 'aligned' }] } },
-        /report verdictsShown/,
+        { type: 'verdict', pairId: 'a', verdict: 'mismatched', reason: 'vibes' },
+        /verdict message: reason: expected one of/,
+      ],
+      [{ type: 'verdict', pairId: 'a', verdict: 'mismatched', note: 3 }, /verdict message: note: expected text, got 3/],
+      [
+        { type: 'verdict', pairId: 'a', verdict: 'aligned', useReportOf: 'b' },
+        /useReportOf: only a mismatched verdict has one/,
+      ],
+      [{ type: 'verdict', pairId: 'a', verdict: 'mismatched', useReportOf: 2 }, /useReportOf: expected text, got 2/],
+      [
+        { type: 'verdict', pairId: 'a', verdict: 'aligned', advance: 'yes' },
+        /verdict message: advance: expected true or false/,
+      ],
+      [{ type: 'adjudicate', pairId: 'a', verdict: 'disagreed' }, /adjudicate message: verdict: expected one of/],
+      [
+        { type: 'adjudicate', pairId: 'a', verdict: null, reason: 'other' },
+        /reason: only a mismatched verdict has one/,
       ],
       [
-        { type: 'rendered', report: { ...report, flagsShown: [{ sentence: 0, reason: 'other' }] } },
-        /report flagsShown/,
+        { type: 'adjudicate', pairId: 'a', verdict: 'unsure', note: null },
+        /adjudicate message: note: expected text, got null/,
+      ],
+      [{ type: 'adjudicate', verdict: 'unsure' }, /adjudicate message: pairId: missing/],
+      [
+        { type: 'remove-orphaned-flag', pairId: 'a', text: 1, sentence: 0 },
+        /remove-orphaned-flag message: text: expected text/,
+      ],
+      [
+        { type: 'remove-orphaned-flag', pairId: 'a', text: 'x', sentence: -1 },
+        /remove-orphaned-flag message: sentence: expected 0 or more/,
+      ],
+      [
+        {
+          type: 'rendered',
+          report: { ...report, verdictsShown: [{ reviewer: 'dr-a', verdict: 'fine', mine: true, text: 'dr-a fine' }] },
+        },
+        /^rendered message: report\.verdictsShown\[0\]\.verdict: expected one of .*, got "fine"$/,
+      ],
+      [
+        {
+          type: 'rendered',
+          report: { ...report, verdictsShown: [{ reviewer: 'dr-a', verdict: 'aligned', text: 'dr-a aligned' }] },
+        },
+        /^rendered message: report\.verdictsShown\[0\]\.mine: missing$/,
+      ],
+      [
+        {
+          type: 'rendered',
+          report: { ...report, flagsShown: [{ sentence: 0, reason: 'other', text: '⚑ sentence 1' }] },
+        },
+        /^rendered message: report\.flagsShown\[0\]\.reviewer: missing$/,
       ],
       [
         {
           type: 'rendered',
           report: { ...report, orphanedFlagsShown: [{ text: null, reason: 'other', reviewer: 'x' }] },
         },
-        /report orphanedFlagsShown/,
+        /report\.orphanedFlagsShown\[0\]\.text: expected text, got null/,
       ],
-      [{ type: 'rendered', report: { ...report, adjudicationShown: 'disagreed' } }, /report adjudication/],
-      [{ type: 'rendered', report: { ...report, disagreedShown: undefined } }, /report adjudication/],
-      [{ type: 'rendered', report: { ...report, settleShown: ['later'] } }, /report settle/],
-      [{ type: 'rendered', report: { ...report, progressShown: 3 } }, /report settle\/progress/],
+      [
+        { type: 'rendered', report: { ...report, adjudicationShown: 'disagreed' } },
+        /report\.adjudicationShown: expected/,
+      ],
+      [{ type: 'rendered', report: { ...report, disagreedShown: undefined } }, /report\.disagreedShown: expected true/],
+      [
+        { type: 'rendered', report: { ...report, settleShown: ['later'] } },
+        /report\.settleShown\[0\]: expected one of/,
+      ],
+      [{ type: 'rendered', report: { ...report, progressShown: 3 } }, /report\.progressShown: expected text, got 3/],
+      [{ type: 'rendered', report: { ...report, reportShown: undefined } }, /report\.reportShown: expected text/],
     ];
     for (const [m, problem] of rejected) {
       const r = checkWebviewToHost(m);
@@ -276,9 +382,10 @@ describe('review panel protocol', () => {
     for (const m of bad) assert.equal(checkWebviewToHost(m).ok, false, JSON.stringify(m));
   });
 
-  it('matches replies to requests, checks their results, and times out', async () => {
+  it('matches replies to requests, checks their results, times out, and fails what is open on close', async () => {
     const sent: unknown[] = [];
-    const pending = new PendingRequests<HostRequests>((m) => sent.push(m), 50);
+    const pending = new PendingRequests((m) => sent.push(m), { methods: HOST_METHODS, timeoutMs: 50 });
+    const inspection: Inspection = { ...report, heatmapPixels: 120, viewerPixels: 4000 };
     const inspected = pending.request('inspect', {});
     const malformed = pending.request('inspect', {});
     const failed = pending.request('simulate-input', { steps: [] });
@@ -287,14 +394,22 @@ describe('review panel protocol', () => {
       sent.map((m) => (m as { requestId: number }).requestId),
       [1, 2, 3, 4],
     );
-    assert.equal(pending.receive({ type: 'reply', requestId: 1, ok: true, result: report }), true);
-    assert.equal(pending.receive({ type: 'reply', requestId: 2, ok: true, result: { pairId: 7 } }), true);
+    assert.equal(pending.receive({ type: 'reply', requestId: 1, ok: true, result: inspection }), true);
+    assert.equal(
+      pending.receive({ type: 'reply', requestId: 2, ok: true, result: { ...inspection, pairId: 7 } }),
+      true,
+    );
     assert.equal(pending.receive({ type: 'reply', requestId: 3, ok: false, error: 'boom' }), true);
     assert.equal(pending.receive({ type: 'reply', requestId: 99, ok: true, result: report }), false);
-    assert.deepEqual(await inspected, report);
-    await assert.rejects(malformed, /inspect: ill-formed result \(report pairId\)/);
-    await assert.rejects(failed, /simulate-input: boom/);
-    await assert.rejects(lost, /no reply within 50 ms/);
+    assert.deepEqual(await inspected, inspection);
+    await assert.rejects(malformed, /^Error: inspect: ill-formed result \(pairId: expected text, got 7\)$/);
+    await assert.rejects(failed, /^Error: boom$/, 'the answering side’s message, as it said it');
+    await assert.rejects(lost, /inspect: no reply within 50 ms/);
+    const closed = pending.request('inspect', {});
+    assert.equal(pending.size, 1);
+    pending.rejectAll('the panel was closed');
+    await assert.rejects(closed, /^Error: the panel was closed$/);
+    assert.equal(pending.size, 0);
   });
 
   it('reads saved webview state leniently', () => {

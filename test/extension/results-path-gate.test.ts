@@ -202,7 +202,10 @@ describe('results paths: the dataset path gate', () => {
     >;
     assert.ok(checkHostToWebview(state).ok);
     delete (state.state.pair!.images[0]!.source as { reason?: string }).reason;
-    assert.deepEqual(checkHostToWebview(state), { ok: false, problem: 'state: pair images' });
+    assert.deepEqual(checkHostToWebview(state), {
+      ok: false,
+      problem: 'state message: state.pair.images[0].source.reason: missing',
+    });
   });
 
   it('the report index matches only report files inside the folder, never labels or paths out', () => {

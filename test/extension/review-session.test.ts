@@ -111,8 +111,8 @@ describe('review session', () => {
       ['mismatched', 'wrong-study', 'not this patient'],
     );
     assert.equal(s.review.outcome('a'), 'unreviewed', 'a sentence flag is no verdict');
-    assert.equal(s.moveToUnreviewed(1)?.id, 'a');
-    assert.equal(s.moveToUnreviewed(1)?.id, 'c', 'skips b, which has my verdict');
+    assert.equal(s.moveToAwaitingMyVerdict(1)?.id, 'a');
+    assert.equal(s.moveToAwaitingMyVerdict(1)?.id, 'c', 'skips b, which has my verdict');
     await s.unflag({ pairId: 'a', sentence: 1 });
     assert.deepEqual(s.flagsFor('a'), []);
     await s.unflag({ pairId: 'b', sentence: null });
@@ -234,7 +234,7 @@ describe('review session', () => {
     );
   });
 
-  it('walks my share of the assignment for "next unreviewed", skipping pairs with my verdict or an adjudication', async () => {
+  it('walks my share of the assignment for "next awaiting my verdict", skipping pairs with my verdict or an adjudication', async () => {
     const six = results(undefined, {}, 6);
     const ann = new ReviewSession(dir, six, { reviewer: 'ann' });
     await ann.load();
@@ -247,13 +247,13 @@ describe('review session', () => {
     );
     await ann.verdict(mine[1]!, 'aligned');
     const order: (string | undefined)[] = [];
-    for (let k = 0; k < 3; k++) order.push(ann.moveToUnreviewed(1)?.id);
+    for (let k = 0; k < 3; k++) order.push(ann.moveToAwaitingMyVerdict(1)?.id);
     assert.deepEqual(order, [mine[0], mine[2], undefined], "rank 3 has my verdict; ranks 2, 4, 6 are ben's");
-    assert.equal(ann.moveToUnreviewed(-1)?.id, mine[0]);
+    assert.equal(ann.moveToAwaitingMyVerdict(-1)?.id, mine[0]);
     await ann.adjudicate(mine[2]!, 'unsure');
     ann.select(undefined);
-    assert.equal(ann.moveToUnreviewed(1)?.id, mine[0]);
-    assert.equal(ann.moveToUnreviewed(1), undefined, 'the adjudicated pair awaits nobody');
+    assert.equal(ann.moveToAwaitingMyVerdict(1)?.id, mine[0]);
+    assert.equal(ann.moveToAwaitingMyVerdict(1), undefined, 'the adjudicated pair awaits nobody');
     assert.deepEqual([ann.isMine(mine[0]!), ann.isMine(assignment.shares.ben![0]!)], [true, false]);
 
     // Another session reads the assignment; a reviewer it does not name walks every pair.
@@ -263,8 +263,8 @@ describe('review session', () => {
     assert.equal(ben.progress().reviewers.ben?.assigned, 3);
     ben.setReviewer('cy');
     assert.equal(ben.myShare(), undefined);
-    assert.equal(ben.moveToUnreviewed(1)?.rank, 1);
-    assert.equal(ben.moveToUnreviewed(1)?.rank, 2);
+    assert.equal(ben.moveToAwaitingMyVerdict(1)?.rank, 1);
+    assert.equal(ben.moveToAwaitingMyVerdict(1)?.rank, 2);
 
     // A damaged assignment is reported, and the one read before kept.
     await writeFile(path, '{"format":"radalign-assignment/1","reviewers":[]}');
@@ -321,7 +321,7 @@ describe('review session over a store of 3,000 pairs', () => {
     assert.equal(s.move(-1)?.rank, 2499);
     await s.flag({ pairId: syntheticId(2500, N), sentence: null }, 'other', '');
     await s.verdict(syntheticId(2501, N), 'aligned');
-    assert.equal(s.moveToUnreviewed(1)?.rank, 2502, 'skips the pairs with my verdict');
+    assert.equal(s.moveToAwaitingMyVerdict(1)?.rank, 2502, 'skips the pairs with my verdict');
     assert.equal(s.progress().reviewed, 2);
     assert.deepEqual(counted.reads, [], 'moving, verdicts, a pair flag and the progress read no pair');
 

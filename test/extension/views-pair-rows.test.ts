@@ -12,6 +12,7 @@ import {
   NO_FILTER,
   pairRow,
   pairRows,
+  reviewFilterFrom,
   sentenceRows,
   showMoreLabel,
   type PairFilter,
@@ -102,7 +103,7 @@ describe('views: pair rows of the tree', () => {
     assert.match(four.tooltip, /^⚑ sentence 1 “Clear lungs\.”: finding absent in image \(ann\)$/m);
   });
 
-  it('filters by review state: unreviewed by me (in my share), mismatched, unsure, disagreed (settled too), flagged', () => {
+  it('filters by review state: awaiting my verdict (in my share), mismatched, unsure, disagreed (settled too), flagged', () => {
     const entries = [
       verdict('case1', 'ann', 'aligned'),
       verdict('case1', 'ben', 'mismatched'),
@@ -114,14 +115,18 @@ describe('views: pair rows of the tree', () => {
       verdict('elsewhere', 'ann', 'mismatched'), // not in the results
     ];
     assert.deepEqual(
-      ids(entries, { show: 'unreviewed' }),
+      ids(entries, { show: 'awaiting-my-verdict' }),
       ['case2', 'case4'],
       "case3 is adjudicated; case2 has only ben's verdict",
     );
-    assert.deepEqual(ids(entries, { show: 'unreviewed' }, 'ben'), ['case4']);
-    assert.deepEqual(ids(entries, { show: 'unreviewed' }, 'ann', ['case4', 'case1']), ['case4'], 'my share only');
+    assert.deepEqual(ids(entries, { show: 'awaiting-my-verdict' }, 'ben'), ['case4']);
     assert.deepEqual(
-      ids(entries, { show: 'unreviewed' }, 'dan', ['case2', 'case1', 'gone']),
+      ids(entries, { show: 'awaiting-my-verdict' }, 'ann', ['case4', 'case1']),
+      ['case4'],
+      'my share only',
+    );
+    assert.deepEqual(
+      ids(entries, { show: 'awaiting-my-verdict' }, 'dan', ['case2', 'case1', 'gone']),
       ['case1', 'case2'],
       'rank order, unknown ids left out',
     );
@@ -180,9 +185,16 @@ describe('views: pair rows of the tree', () => {
       'Filter: “effusion” · flagged — 1 of 40 pairs',
     );
     assert.equal(
-      filterMessage({ text: '', show: 'unreviewed' }, 0, 227_000),
-      'Filter: unreviewed by me — 0 of 227,000 pairs',
+      filterMessage({ text: '', show: 'awaiting-my-verdict' }, 0, 227_000),
+      'Filter: awaiting my verdict — 0 of 227,000 pairs',
     );
+    assert.equal(reviewFilterFrom('awaiting-my-verdict'), 'awaiting-my-verdict');
+    assert.equal(
+      reviewFilterFrom('unreviewed'),
+      'awaiting-my-verdict',
+      'the older spelling of a keybinding still works',
+    );
+    assert.equal(reviewFilterFrom('nope'), undefined);
     assert.equal(showMoreLabel(200, 227_000), 'Show 200 more… (200 of 227,000 shown)');
     assert.equal(showMoreLabel(400, 450), 'Show 50 more… (400 of 450 shown)');
   });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { manifestRowLabel } from '../../src/engine/report-origin';
 import { layoutReport, offsetMap, pathKey, ReportIndex, sentenceAt } from '../../src/extension/views/report-match';
 import { CountingResults, pair, saved } from './views-fixtures';
 
@@ -18,6 +19,34 @@ describe('views: report files and sentence ranges', () => {
     assert.equal(index.pairIdFor('/data/set/B.txt'), undefined, 'case matters off Windows');
     assert.equal(index.pairIdFor('/data/set/table.csv'), undefined, 'an inline manifest report has no file of its own');
     assert.equal(index.pairIdFor('/data/other/b.txt'), undefined);
+  });
+
+  it('tells a manifest row label from a report file, whatever "#" the manifest\'s path or a file name holds', () => {
+    const folder = join('/data', 'set');
+    const index = new ReportIndex(folder, [
+      // Report files with a "#" in their path, not shaped like a row label.
+      pair('f', 1, 'F.', [], { report: join('notes', 'case#1.txt') }),
+      pair('g', 2, 'G.', [], { report: join('ward#row 3', 'report.txt') }),
+      // Inline text: rows of manifests in a folder holding a "#", of a manifest named with one, in an R2Gen split.
+      pair('m', 3, 'M.', [], { report: join('export#2', 'table.csv#row 3') }),
+      pair('n', 4, 'N.', [], { report: 'annotation#v2.json#train row 12' }),
+      pair('o', 5, 'O.', [], { report: join('export#2', 'annotation.json#test row 1') }),
+    ]);
+    assert.equal(index.pairIdFor('/data/set/notes/case#1.txt'), 'f');
+    assert.equal(index.pairIdFor('/data/set/ward#row 3/report.txt'), 'g');
+    for (const label of [
+      'export#2/table.csv#row 3',
+      'annotation#v2.json#train row 12',
+      'export#2/annotation.json#test row 1',
+    ])
+      assert.equal(index.pairIdFor(join(folder, label)), undefined, `${label} is a manifest row, no file`);
+    assert.deepEqual(manifestRowLabel('export#2/annotation.json#test row 1'), {
+      manifest: 'export#2/annotation.json',
+      split: 'test',
+      row: 1,
+    });
+    assert.equal(manifestRowLabel('ward#row 3/report.txt'), undefined);
+    assert.equal(manifestRowLabel('/abs/table.csv#row 3'), undefined, 'the engine writes labels relative');
   });
 
   it("is built from the results' index entries, without reading a pair", () => {

@@ -87,8 +87,8 @@ describe('radalign in a real extension host', () => {
         }
         assert.equal(saved.run.folder, workspaceFolder());
         // Open for the views (the status bar shows its count): the same index.
-        assert.equal(api.results.latest?.folder, workspaceFolder());
-        assert.deepEqual(api.results.latest?.results.ids(), saved.ids());
+        assert.equal(api.sessions.scored?.folder, workspaceFolder());
+        assert.deepEqual(api.sessions.scored?.results.ids(), saved.ids());
       } finally {
         await opened.results.close();
       }

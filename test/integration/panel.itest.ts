@@ -2,7 +2,8 @@
 // pair with a heatmap, turns keystrokes into flags and verdicts that reach the review file (and
 // moves on to the next pair awaiting mine), shows another reviewer's verdict and settles the
 // disagreement with a click, follows the session, shows host-decoded DICOM pixels, and comes back
-// after being hidden or restored.
+// after being hidden or restored. What it asserts is what the page shows: the text of the report
+// pane and of the flag and verdict rows read from the webview's DOM, and the heatmap layer's pixels.
 import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mochaLog, screenshot, until } from './itest-helpers';
@@ -13,7 +14,7 @@ import type { RadalignApi } from '../../src/extension/extension';
 import { PANEL_TEST_HOOK_COMMAND } from '../../src/extension/panel/register-panel';
 import type { ReviewPanelController } from '../../src/extension/panel/review-panel-controller';
 import type { PairResult } from '../../src/engine/results';
-import type { FlagEntry } from '../../src/engine/review/types';
+import { FLAG_REASON_LABELS, type FlagEntry } from '../../src/engine/review/types';
 import type { ReviewSession } from '../../src/extension/review/review-session';
 import type { ScorePairsOutcome } from '../../src/extension/score-pairs-command';
 import type { RenderReport } from '../../src/protocol/review-panel-protocol';
@@ -64,6 +65,8 @@ describe('review panel (webview) in a real extension host', () => {
     const r = await render((x) => x.pairId === top.id && x.imageLoaded);
     assert.equal(r.sentences, top.sentences.length);
     assert.equal(r.selectedSentence, null);
+    assert.ok(top.reportText.trim(), 'the fixture report has text');
+    assert.equal(r.reportShown, top.reportText, 'the report pane shows the report as written');
     assert.equal(panel().panel.viewType, 'radalign.review');
   });
 
@@ -76,6 +79,15 @@ describe('review panel (webview) in a real extension host', () => {
     const r = await render((x) => x.selectedSentence === first && x.heatmapDrawn);
     assert.equal(r.heatmapSentence, first);
     assert.deepEqual(session.selected, { pairId: top.id, sentence: first }, 'the selection lives in the session');
+    // The heatmap layer's own pixels: coloured where the map lies, none once the overlay is off.
+    const drawn = await panel().connection.request('inspect', {});
+    assert.ok(drawn.heatmapPixels > 0, `heatmap pixels drawn: ${drawn.heatmapPixels} of ${drawn.viewerPixels}`);
+    assert.ok(drawn.heatmapPixels < drawn.viewerPixels, 'over the image, not the whole viewer');
+    await panel().connection.request('simulate-input', { steps: [{ key: 'h' }] });
+    const hidden = await panel().connection.request('inspect', {});
+    assert.deepEqual([hidden.view.overlay, hidden.heatmapDrawn, hidden.heatmapPixels], [false, false, 0]);
+    await panel().connection.request('simulate-input', { steps: [{ key: 'h' }] });
+    assert.ok((await panel().connection.request('inspect', {})).heatmapPixels > 0, 'drawn again');
     await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar').then(undefined, () => undefined);
     await panel().connection.request('inspect', {}); // one round trip: the webview has laid out the wider view
     const png = await screenshot('review-panel');
@@ -99,10 +111,18 @@ describe('review panel (webview) in a real extension host', () => {
       'the flag keeps its sentence’s text',
     );
     const r = await render((x) => x.flagsShown.some((f) => f.sentence === sentence));
-    assert.deepEqual(
-      r.flagsShown.find((f) => f.sentence === sentence),
-      { sentence, reason: 'laterality', reviewer: session.reviewer },
-    );
+    const row = r.flagsShown.find((f) => f.sentence === sentence);
+    assert.ok(row, 'the flag is listed');
+    const { text, ...listed } = row;
+    assert.deepEqual(listed, { sentence, reason: 'laterality', reviewer: session.reviewer });
+    // The row as the page shows it: which sentence, why, the note, and who.
+    for (const part of [
+      `sentence ${sentence! + 1}`,
+      FLAG_REASON_LABELS.laterality,
+      '“says left, image shows right”',
+      session.reviewer,
+    ])
+      assert.ok(text.includes(part), `the flag row shows ${JSON.stringify(part)}: ${JSON.stringify(text)}`);
   });
 
   it('pressing a records my verdict "aligned" and moves on to the next pair awaiting my verdict', async () => {
@@ -126,7 +146,13 @@ describe('review panel (webview) in a real extension host', () => {
     );
     session.select(from);
     const r = await render((x) => x.pairId === from && x.verdictsShown.length > 0);
-    assert.deepEqual(r.verdictsShown, [{ reviewer: session.reviewer, verdict: 'aligned', mine: true }]);
+    assert.deepEqual(
+      r.verdictsShown.map(({ reviewer, verdict, mine }) => ({ reviewer, verdict, mine })),
+      [{ reviewer: session.reviewer, verdict: 'aligned', mine: true }],
+    );
+    const mine = r.verdictsShown[0]!.text;
+    for (const part of [session.reviewer, 'you', 'aligned'])
+      assert.ok(mine.includes(part), `my verdict's row shows ${JSON.stringify(part)}: ${JSON.stringify(mine)}`);
     assert.match(r.progressShown, /reviewed \d+ \/ \d+/);
   });
 
@@ -142,12 +168,17 @@ describe('review panel (webview) in a real extension host', () => {
     }
     let r = await render((x) => x.pairId === pairId && x.verdictsShown.length === 2);
     assert.deepEqual(
-      [...r.verdictsShown].sort((a, b) => Number(b.mine) - Number(a.mine)),
+      [...r.verdictsShown]
+        .sort((a, b) => Number(b.mine) - Number(a.mine))
+        .map(({ reviewer, verdict, mine }) => ({ reviewer, verdict, mine })),
       [
         { reviewer: me, verdict: 'aligned', mine: true },
         { reviewer: other, verdict: 'mismatched', mine: false },
       ],
     );
+    const theirs = r.verdictsShown.find((x) => !x.mine)!.text;
+    for (const part of [other, 'mismatched', FLAG_REASON_LABELS.laterality, '“left/right swapped”'])
+      assert.ok(theirs.includes(part), `their verdict's row shows ${JSON.stringify(part)}: ${JSON.stringify(theirs)}`);
     assert.equal(r.disagreedShown, true);
     assert.deepEqual(r.settleShown, ['aligned', 'mismatched', 'unsure']);
     assert.equal(r.adjudicationShown, null);

@@ -88,7 +88,7 @@ describe('radalign views and review commands', () => {
     rmSync(join(workspaceFolder(), '.radalign', 'assignment.json'), { force: true });
     const outcome = await vscode.commands.executeCommand<ScorePairsOutcome>('radalign.scorePairs');
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
-    const latest = api.results.latest!.results;
+    const latest = api.sessions.scored!.results;
     session = await until('the session to follow the new results', () =>
       api.sessions.current?.results === latest ? api.sessions.current : undefined,
     );

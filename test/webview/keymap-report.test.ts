@@ -1,12 +1,12 @@
 // Keyboard dispatch against the host's key map, and the report's runs, tints and caveats.
 import assert from 'node:assert/strict';
-import { DEFAULT_KEYMAP } from '../../src/extension/panel/keymap';
+import { defaultKeymap } from '../../src/extension/panel/keymap';
 import { actionForKey, keyLabel, visibleBindings } from '../../webview/review-panel/keymap-dispatch';
 import { reportRuns, sentenceCaveat, sentenceTints } from '../../webview/review-panel/report-layout';
 
 describe('webview keymap dispatch', () => {
   it('maps keys to actions, including reasons 1–6 in FLAG_REASONS order', () => {
-    const act = (key: string) => actionForKey(DEFAULT_KEYMAP, { key }, 'follow');
+    const act = (key: string) => actionForKey(defaultKeymap(), { key }, 'follow');
     assert.deepEqual(act('j'), { type: 'next-pair' });
     assert.deepEqual(act('ArrowLeft'), { type: 'previous-pair' });
     assert.deepEqual(act('S'), { type: 'previous-sentence' });
@@ -21,36 +21,36 @@ describe('webview keymap dispatch', () => {
 
   it('gives each verdict one key: a aligned, x mismatched, ? unsure; they work in pinned panels too', () => {
     for (const mode of ['follow', 'pinned'] as const) {
-      const act = (key: string) => actionForKey(DEFAULT_KEYMAP, { key }, mode);
+      const act = (key: string) => actionForKey(defaultKeymap(), { key }, mode);
       assert.deepEqual(act('a'), { type: 'verdict', verdict: 'aligned' });
       assert.deepEqual(act('x'), { type: 'verdict', verdict: 'mismatched' });
       assert.deepEqual(act('?'), { type: 'verdict', verdict: 'unsure' });
     }
-    const verdictBindings = DEFAULT_KEYMAP.filter((b) => b.action.type === 'verdict');
+    const verdictBindings = defaultKeymap().filter((b) => b.action.type === 'verdict');
     assert.deepEqual(
       verdictBindings.map((b) => b.keys),
       [['a'], ['x'], ['?']],
     );
     assert.equal(keyLabel('?'), '?', 'a shifted symbol is written as typed');
     assert.ok(
-      visibleBindings(DEFAULT_KEYMAP, 'pinned').some((b) => b.action.type === 'verdict'),
+      visibleBindings(defaultKeymap(), 'pinned').some((b) => b.action.type === 'verdict'),
       'the legend of a pinned panel shows them',
     );
   });
 
   it('leaves chords to VS Code and pair navigation out of pinned panels', () => {
-    assert.equal(actionForKey(DEFAULT_KEYMAP, { key: 'j', ctrlKey: true }, 'follow'), undefined);
-    assert.equal(actionForKey(DEFAULT_KEYMAP, { key: 'j' }, 'pinned'), undefined);
-    assert.deepEqual(actionForKey(DEFAULT_KEYMAP, { key: 'h' }, 'pinned'), { type: 'toggle-overlay' });
+    assert.equal(actionForKey(defaultKeymap(), { key: 'j', ctrlKey: true }, 'follow'), undefined);
+    assert.equal(actionForKey(defaultKeymap(), { key: 'j' }, 'pinned'), undefined);
+    assert.deepEqual(actionForKey(defaultKeymap(), { key: 'h' }, 'pinned'), { type: 'toggle-overlay' });
     assert.ok(
-      visibleBindings(DEFAULT_KEYMAP, 'pinned').every(
+      visibleBindings(defaultKeymap(), 'pinned').every(
         (b) => !['next-pair', 'previous-pair', 'next-unreviewed'].includes(b.action.type),
       ),
     );
   });
 
   it('has no key bound twice, and writes keys readably', () => {
-    const keys = DEFAULT_KEYMAP.flatMap((b) => b.keys);
+    const keys = defaultKeymap().flatMap((b) => b.keys);
     assert.equal(new Set(keys).size, keys.length);
     assert.equal(keyLabel('ArrowDown'), '↓');
     assert.equal(keyLabel('S'), 'Shift+s');

@@ -1,7 +1,7 @@
 // Colour maps as 256-entry lookup tables for the heatmap overlay and its colour bar. turbo and hot
 // are the engine's (the CLI's heatmap PNGs look the same); grey is for colour-blind-safe reading.
 import { colormap } from '../../src/engine/render/colormap';
-import type { ColormapName } from '../../src/protocol/review-panel-protocol';
+import type { ColormapName } from '../../src/protocol/panel-persisted-state';
 
 const cache = new Map<ColormapName, Uint8Array>();
 

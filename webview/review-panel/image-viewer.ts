@@ -1,10 +1,14 @@
-// The image viewer: one canvas showing the active image with the heatmap overlay, zoom on the
-// wheel, pan by dragging, window/level by Shift+drag (host-decoded images only).
-import type { ColormapName, HeatmapView } from '../../src/protocol/review-panel-protocol';
+// The image viewer: the active image on one canvas and the heatmap overlay on a second, transparent
+// one above it (so the overlay's pixels can be read back: an image loaded by URL would taint a
+// shared canvas), zoom on the wheel, pan by dragging, window/level by Shift+drag (host-decoded
+// images only).
+import type { ColormapName } from '../../src/protocol/panel-persisted-state';
+import type { HeatmapView } from '../../src/protocol/review-panel-protocol';
 import { colormapLut } from './colormaps';
 import { overlayPlacement, overlayRgba, overlaySize, upsampleGrid, valueAt, valueRange } from './heatmap-raster';
 import { renderWindow, type LoadedImage } from './image-store';
 import { fitTransform, panBy, screenToImage, wheelZoomFactor, zoomAt, type ViewTransform } from './view-transform';
+import { l10n } from './l10n';
 import { dragWindow } from './window-level';
 
 export interface OverlaySettings {
@@ -16,6 +20,8 @@ export interface OverlaySettings {
 
 export class ImageViewer {
   readonly canvas = document.createElement('canvas');
+  /** The heatmap layer: transparent but for the overlay; lets pointer events through to `canvas`. */
+  private readonly layer = document.createElement('canvas');
   private image: LoadedImage | undefined;
   /** Set once the user zooms or pans; until then the image is fitted to the viewport, whatever its size. */
   private transform: ViewTransform | undefined;
@@ -33,7 +39,9 @@ export class ImageViewer {
   ) {
     this.canvas.className = 'viewer-canvas';
     this.canvas.tabIndex = -1;
-    host.appendChild(this.canvas);
+    this.layer.className = 'viewer-canvas viewer-overlay';
+    this.layer.style.pointerEvents = 'none';
+    host.append(this.canvas, this.layer);
     new ResizeObserver(() => this.requestDraw()).observe(host);
     this.listen();
   }
@@ -57,6 +65,15 @@ export class ImageViewer {
   /** Whether the last frame drew a heatmap. */
   get overlayDrawn(): boolean {
     return this.drawnOverlay;
+  }
+
+  /** Read from the heatmap layer: its pixels that are not transparent, and all of them. */
+  overlayPixels(): { drawn: number; total: number } {
+    const { width, height } = this.layer;
+    const data = this.layer.getContext('2d')!.getImageData(0, 0, width, height).data;
+    let drawn = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) drawn++;
+    return { drawn, total: width * height };
   }
 
   resetView(): void {
@@ -88,15 +105,20 @@ export class ImageViewer {
     const dpr = window.devicePixelRatio || 1;
     const w = Math.max(1, this.host.clientWidth);
     const h = Math.max(1, this.host.clientHeight);
-    if (this.canvas.width !== Math.round(w * dpr) || this.canvas.height !== Math.round(h * dpr)) {
-      this.canvas.width = Math.round(w * dpr);
-      this.canvas.height = Math.round(h * dpr);
-      this.canvas.style.width = `${w}px`;
-      this.canvas.style.height = `${h}px`;
+    for (const canvas of [this.canvas, this.layer]) {
+      if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
+        canvas.width = Math.round(w * dpr);
+        canvas.height = Math.round(h * dpr);
+        canvas.style.width = `${w}px`;
+        canvas.style.height = `${h}px`;
+      }
     }
     const ctx = this.canvas.getContext('2d')!;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    const octx = this.layer.getContext('2d')!;
+    octx.setTransform(1, 0, 0, 1, 0, 0);
+    octx.clearRect(0, 0, this.layer.width, this.layer.height);
     this.drawnOverlay = false;
     const image = this.image;
     if (!image) return;
@@ -111,13 +133,15 @@ export class ImageViewer {
     const raster = this.overlayRaster(map);
     const { dest, clip } = overlayPlacement(map.box, image.width, image.height);
     if (clip.width <= 0 || clip.height <= 0) return;
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(clip.x, clip.y, clip.width, clip.height);
-    ctx.clip();
-    ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(raster, dest.x, dest.y, dest.width, dest.height);
-    ctx.restore();
+    octx.save();
+    octx.setTransform(t.scale * dpr, 0, 0, t.scale * dpr, t.tx * dpr, t.ty * dpr);
+    octx.beginPath();
+    octx.rect(clip.x, clip.y, clip.width, clip.height);
+    octx.clip();
+    octx.imageSmoothingEnabled = true;
+    octx.imageSmoothingQuality = 'high';
+    octx.drawImage(raster, dest.x, dest.y, dest.width, dest.height);
+    octx.restore();
     this.drawnOverlay = true;
   }
 
@@ -218,7 +242,8 @@ export class ImageViewer {
     const value = inside && map && this.overlay.visible ? valueAt(map, p.x, p.y) : undefined;
     this.onReadout(
       inside
-        ? `x ${Math.floor(p.x)}, y ${Math.floor(p.y)}${value !== undefined ? ` · heatmap ${value.toFixed(3)}` : ''}`
+        ? l10n.t('x {0}, y {1}', Math.floor(p.x), Math.floor(p.y)) +
+            (value !== undefined ? l10n.t(' · heatmap {0}', value.toFixed(3)) : '')
         : '',
     );
   }

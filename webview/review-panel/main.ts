@@ -1,16 +1,16 @@
 // Entry of the review panel's webview script (bundled to dist/webview/review-panel.js): checks
 // every message from the host, answers the host's requests, asks the host for image pixels, and
 // hands state to the PanelApp.
+import { readPersistedState, type PersistedPanelState } from '../../src/protocol/panel-persisted-state';
+import { PendingRequests, answer } from '../../src/protocol/request-reply';
 import {
-  PendingRequests,
+  WEBVIEW_METHODS,
   checkHostToWebview,
-  readPersistedState,
   type HostToWebview,
-  type PersistedPanelState,
-  type WebviewRequests,
   type WebviewToHost,
 } from '../../src/protocol/review-panel-protocol';
 import { ImageStore } from './image-store';
+import { useBundle } from './l10n';
 import { PanelApp } from './panel-app';
 
 interface VsCodeApi {
@@ -20,11 +20,13 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
+const root = document.getElementById('app')!;
+useBundle(root.dataset.l10n);
 const vscode = acquireVsCodeApi();
 const post = (m: WebviewToHost): void => vscode.postMessage(m);
 const saved = readPersistedState(vscode.getState());
-const requests = new PendingRequests<WebviewRequests>((m) => post(m as WebviewToHost), 60_000);
-const app = new PanelApp(document.getElementById('app')!, {
+const requests = new PendingRequests(post, { methods: WEBVIEW_METHODS, timeoutMs: 60_000 });
+const app = new PanelApp(root, {
   post,
   save: (s) => vscode.setState(s),
   images: new ImageStore((pairId, index) => requests.request('load-image', { pairId, index })),
@@ -33,13 +35,13 @@ const app = new PanelApp(document.getElementById('app')!, {
 // Until the host's first state arrives, keep what was saved (a reload before it comes keeps it too).
 vscode.setState(saved);
 
-function answer(m: Extract<HostToWebview, { type: 'request' }>): void {
-  try {
-    if (m.method === 'simulate-input') app.simulate(m.params.steps);
-    post({ type: 'reply', requestId: m.requestId, ok: true, result: app.report() });
-  } catch (e) {
-    post({ type: 'reply', requestId: m.requestId, ok: false, error: e instanceof Error ? e.message : String(e) });
-  }
+/** The host's requests (test hooks): perform input, or read back what the page shows. */
+function perform(m: Extract<HostToWebview, { type: 'request' }>): void {
+  void answer(m.requestId, () => {
+    if (m.method === 'inspect') return app.inspect();
+    app.simulate(m.params.steps);
+    return app.report();
+  }).then(post);
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
@@ -52,7 +54,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (m.type === 'state') app.setState(m.state);
   else if (m.type === 'reply') {
     if (!requests.receive(m)) post({ type: 'problem', message: `a reply to unknown request ${m.requestId}` });
-  } else answer(m);
+  } else perform(m);
 });
 
 post({ type: 'ready' });

@@ -2,20 +2,20 @@
 // opacity, overlay) in the webview's saved state, turns keys and clicks into intents for the host,
 // and reports what it drew (read back from its own DOM, so tests see what the page shows).
 import { isFlagReason, isVerdict, type Verdict } from '../../src/engine/review/types';
+import { COLORMAP_NAMES, type PersistedPanelState, type ViewSettings } from '../../src/protocol/panel-persisted-state';
 import type {
+  InputStep,
+  Inspection,
   KeyAction,
   PanelState,
-  PersistedPanelState,
   RenderReport,
-  ViewSettings,
   WebviewToHost,
-  InputStep,
 } from '../../src/protocol/review-panel-protocol';
-import { COLORMAP_NAMES } from '../../src/protocol/review-panel-protocol';
 import { colormapGradient } from './colormaps';
 import { clear, el } from './dom';
 import { ImageStore, type LoadedImage } from './image-store';
 import { ImageViewer } from './image-viewer';
+import { l10n } from './l10n';
 import { valueRange } from './heatmap-raster';
 import { actionForKey } from './keymap-dispatch';
 import {
@@ -28,6 +28,7 @@ import {
   type FlagDraft,
   type Intents,
 } from './sections';
+import { describeError } from '../../src/engine/describe-error';
 
 export interface AppDeps {
   post(message: WebviewToHost): void;
@@ -137,10 +138,18 @@ export class PanelApp {
       heatmapDrawn: this.viewer.overlayDrawn,
       imageIndex: this.activeImage,
       imageLoaded: this.imageLoaded,
+      reportShown: shownText(this.side.querySelector('.report-text')),
       flagsShown: all('.flag-list:not(.orphan-list) > .flag-item').flatMap((item) => {
         const reason = reasonOf(item);
         return isFlagReason(reason)
-          ? [{ sentence: index(item.getAttribute('data-sentence')), reason, reviewer: text(item, '.flag-reviewer') }]
+          ? [
+              {
+                sentence: index(item.getAttribute('data-sentence')),
+                reason,
+                reviewer: text(item, '.flag-reviewer'),
+                text: item.textContent ?? '',
+              },
+            ]
           : [];
       }),
       orphanedFlagsShown: all('.orphan-list > .flag-item').flatMap((item) => {
@@ -152,7 +161,14 @@ export class PanelApp {
       verdictsShown: all('.verdict-list > .verdict-item').flatMap((item) => {
         const verdict = verdictOf(item);
         return verdict
-          ? [{ reviewer: text(item, '.verdict-reviewer'), verdict, mine: item.querySelector('.you-badge') !== null }]
+          ? [
+              {
+                reviewer: text(item, '.verdict-reviewer'),
+                verdict,
+                mine: item.querySelector('.you-badge') !== null,
+                text: item.textContent ?? '',
+              },
+            ]
           : [];
       }),
       adjudicationShown: verdictOf(this.side.querySelector('.adjudication')),
@@ -164,6 +180,13 @@ export class PanelApp {
       progressShown: this.header.querySelector('.progress')?.textContent ?? '',
       view: { ...this.view },
     };
+  }
+
+  /** The render report and the heatmap layer's pixels (read only on request: it costs a frame's worth). */
+  inspect(): Inspection {
+    this.viewer.drawNow();
+    const { drawn, total } = this.viewer.overlayPixels();
+    return { ...this.report(), heatmapPixels: drawn, viewerPixels: total };
   }
 
   // ---------------------------------------------------------------- rendering
@@ -223,8 +246,8 @@ export class PanelApp {
       },
       (e: unknown) => {
         if (this.state?.pair?.id !== pair.id || this.activeImage !== index) return;
-        const message = e instanceof Error ? e.message : String(e);
-        this.status.textContent = `Cannot show ${ref.name}: ${message}`;
+        const message = describeError(e);
+        this.status.textContent = l10n.t('Cannot show {0}: {1}', ref.name, message);
         this.deps.post({ type: 'problem', message: `image ${ref.name}: ${message}` });
         this.showImage(undefined);
       },
@@ -242,7 +265,7 @@ export class PanelApp {
   private renderTabs(): void {
     const pair = this.state!.pair!;
     if (pair.images.length < 2) {
-      this.tabs.replaceChildren(el('span', { class: 'image-name', text: pair.images[0]?.name ?? 'no image' }));
+      this.tabs.replaceChildren(el('span', { class: 'image-name', text: pair.images[0]?.name ?? l10n.t('no image') }));
       return;
     }
     this.tabs.replaceChildren(
@@ -264,22 +287,22 @@ export class PanelApp {
     const map = pair && sentence !== null ? pair.sentences[sentence]!.heatmap : undefined;
     const overlay = el(
       'label',
-      { class: 'toggle', title: 'Heatmap on/off (h)' },
+      { class: 'toggle', title: l10n.t('Heatmap on/off (h)') },
       el('input', { attrs: { type: 'checkbox' } }),
-      ' heatmap',
+      l10n.t(' heatmap'),
     );
     const box = overlay.querySelector('input')!;
     box.checked = this.view.overlay;
     box.addEventListener('change', () => this.updateView({ overlay: box.checked }));
 
-    const select = el('select', { title: 'Colour map (c)', attrs: { 'aria-label': 'Colour map' } });
+    const select = el('select', { title: l10n.t('Colour map (c)'), attrs: { 'aria-label': l10n.t('Colour map') } });
     for (const name of COLORMAP_NAMES) select.append(el('option', { text: name, attrs: { value: name } }));
     select.value = this.view.colormap;
     select.addEventListener('change', () => this.updateView({ colormap: select.value as ViewSettings['colormap'] }));
 
     const opacity = el('input', {
-      title: 'Heatmap opacity',
-      attrs: { type: 'range', min: '0', max: '1', step: '0.05', 'aria-label': 'Heatmap opacity' },
+      title: l10n.t('Heatmap opacity'),
+      attrs: { type: 'range', min: '0', max: '1', step: '0.05', 'aria-label': l10n.t('Heatmap opacity') },
     });
     opacity.value = String(this.view.opacity);
     opacity.addEventListener('input', () => this.updateView({ opacity: Number(opacity.value) }, false));
@@ -293,14 +316,17 @@ export class PanelApp {
         class: 'colour-scale',
         title: map
           ? map.kind === 'patch'
-            ? 'Cosine of the sentence with each image patch'
-            : 'Drop of the sentence score when the region is hidden'
-          : 'Hover or select a sentence to see its heatmap',
+            ? l10n.t('Cosine of the sentence with each image patch')
+            : l10n.t('Drop of the sentence score when the region is hidden')
+          : l10n.t('Hover or select a sentence to see its heatmap'),
       },
       el('span', { text: range ? range.min.toFixed(3) : '–' }),
       bar,
       el('span', { text: range ? range.max.toFixed(3) : '–' }),
-      el('span', { class: 'hint', text: map ? `${map.kind} · sentence ${sentence! + 1}` : 'no sentence' }),
+      el('span', {
+        class: 'hint',
+        text: map ? l10n.t('{0} · sentence {1}', map.kind, sentence! + 1) : l10n.t('no sentence'),
+      }),
     );
     const parts: HTMLElement[] = [overlay, select, opacity, scale];
     const image = this.viewer.currentImage;
@@ -317,8 +343,11 @@ export class PanelApp {
     const width = (image.window.width * scale).toFixed(digits);
     return el(
       'span',
-      { class: 'window', title: 'Window / level: Shift+drag on the image (right: wider, down: brighter); 0 resets' },
-      `W ${width} · L ${level}`,
+      {
+        class: 'window',
+        title: l10n.t('Window / level: Shift+drag on the image (right: wider, down: brighter); 0 resets'),
+      },
+      l10n.t('W {0} · L {1}', width, level),
     );
   }
 
@@ -519,4 +548,14 @@ export class PanelApp {
       openOther: (id) => this.deps.post({ type: 'open-other', pairId: id }),
     };
   }
+}
+
+/** The text of `root` as read on the page: its text nodes, less the badges (⚑, ¬, i) set among them. */
+function shownText(root: Element | null): string {
+  if (!root) return '';
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  let out = '';
+  for (let node = walker.nextNode(); node; node = walker.nextNode())
+    if (!node.parentElement?.closest('.badge')) out += node.nodeValue ?? '';
+  return out;
 }

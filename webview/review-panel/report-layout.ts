@@ -1,6 +1,7 @@
 // The report as written, cut into plain runs and sentence runs by the sentences' offsets, and the
 // tint of each sentence: its score relative to the report's other sentences.
 import type { SentenceView } from '../../src/protocol/review-panel-protocol';
+import { l10n } from './l10n';
 
 export interface ReportRun {
   text: string;
@@ -39,8 +40,10 @@ export function sentenceTints(sentences: readonly Pick<SentenceView, 'score' | '
 
 /** Why a low score on this sentence is not by itself a mismatch, or undefined when it could be. */
 export function sentenceCaveat(s: Pick<SentenceView, 'negated' | 'describesImage' | 'section'>): string | undefined {
-  if (!s.describesImage) return `Not about the image (${s.section}): a low score here is not a mismatch.`;
+  if (!s.describesImage) return l10n.t('Not about the image ({0}): a low score here is not a mismatch.', s.section);
   if (s.negated)
-    return 'Negated ("no …"): CLIP models score absent findings poorly, so a low score here is not by itself a mismatch.';
+    return l10n.t(
+      'Negated ("no …"): CLIP models score absent findings poorly, so a low score here is not by itself a mismatch.',
+    );
   return undefined;
 }

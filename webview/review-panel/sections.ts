@@ -18,6 +18,7 @@ import type {
   VerdictView,
 } from '../../src/protocol/review-panel-protocol';
 import { el, kbd } from './dom';
+import { l10n } from './l10n';
 import { keyLabel, keysFor, visibleBindings } from './keymap-dispatch';
 import { reportRuns, sentenceCaveat, sentenceTints } from './report-layout';
 
@@ -63,21 +64,23 @@ export function renderHeader(state: PanelState, intents: Intents): HTMLElement {
       ? el(
           'div',
           { class: 'nav' },
-          button('‹ Previous', () => intents.navigate('previous'), 'Previous pair (k, ←)'),
-          button('Next ›', () => intents.navigate('next'), 'Next pair (j, →)'),
+          button(l10n.t('‹ Previous'), () => intents.navigate('previous'), l10n.t('Previous pair (k, ←)')),
+          button(l10n.t('Next ›'), () => intents.navigate('next'), l10n.t('Next pair (j, →)')),
           button(
-            'Next unreviewed',
+            l10n.t('Next unreviewed'),
             () => intents.navigate('next-unreviewed'),
-            `Next pair without my verdict${state.progress.share ? ', in my share' : ''} (n)`,
+            state.progress.share
+              ? l10n.t('Next pair without my verdict, in my share (n)')
+              : l10n.t('Next pair without my verdict (n)'),
           ),
         )
-      : el('div', { class: 'nav pinned-note', text: 'pinned for comparison' });
+      : el('div', { class: 'nav pinned-note', text: l10n.t('pinned for comparison') });
   const progress = state.reviewer ? renderProgress(state.reviewer, state.progress) : null;
   if (!pair)
     return el(
       'header',
       { class: 'header' },
-      el('div', { class: 'notice', text: state.notice ?? 'Nothing to show.' }),
+      el('div', { class: 'notice', text: state.notice ?? l10n.t('Nothing to show.') }),
       progress,
       nav,
     );
@@ -87,15 +90,19 @@ export function renderHeader(state: PanelState, intents: Intents): HTMLElement {
     el(
       'div',
       { class: 'headline' },
-      el('h1', { class: 'pair-id', text: pair.id, title: 'Pair id' }),
-      metric('rank', `${pair.rank} / ${state.total}`, '1 = most suspicious pair in this dataset'),
+      el('h1', { class: 'pair-id', text: pair.id, title: l10n.t('Pair id') }),
+      metric(l10n.t('rank'), `${pair.rank} / ${state.total}`, l10n.t('1 = most suspicious pair in this dataset')),
       metric(
-        'suspicion',
+        l10n.t('suspicion'),
         pct(pair.suspicion),
-        'Dataset-relative: how many other reports fit this image better, and other images this report',
+        l10n.t('Dataset-relative: how many other reports fit this image better, and other images this report'),
       ),
-      metric('score', pair.score.toFixed(3), 'Cosine of the study image embedding with the report embedding'),
-      state.modelName ? metric('model', state.modelName, 'Model the scores come from') : null,
+      metric(
+        l10n.t('score'),
+        pair.score.toFixed(3),
+        l10n.t('Cosine of the study image embedding with the report embedding'),
+      ),
+      state.modelName ? metric(l10n.t('model'), state.modelName, l10n.t('Model the scores come from')) : null,
     ),
     progress,
     nav,
@@ -105,24 +112,28 @@ export function renderHeader(state: PanelState, intents: Intents): HTMLElement {
 /** "reviewed 12 / 40 · my share 5 / 14 · disagreed 2 · as NAME" (the render report reads its text). */
 function renderProgress(reviewer: string, p: ProgressView): HTMLElement {
   const parts = [
-    metric('reviewed', `${p.reviewed} / ${p.total}`, 'Pairs with a verdict of any reviewer (or an adjudication)'),
+    metric(
+      l10n.t('reviewed'),
+      `${p.reviewed} / ${p.total}`,
+      l10n.t('Pairs with a verdict of any reviewer (or an adjudication)'),
+    ),
     p.share
       ? metric(
-          'my share',
+          l10n.t('my share'),
           `${p.share.reviewed} / ${p.share.assigned}`,
-          `Pairs of ${reviewer}'s share with ${reviewer}'s verdict`,
+          l10n.t("Pairs of {0}'s share with {0}'s verdict", reviewer),
         )
-      : metric('mine', `${p.mine}`, `Pairs with ${reviewer}'s verdict (no share assigned to ${reviewer})`),
+      : metric(l10n.t('mine'), `${p.mine}`, l10n.t("Pairs with {0}'s verdict (no share assigned to {0})", reviewer)),
     metric(
-      'disagreed',
+      l10n.t('disagreed'),
       `${p.disagreed}`,
-      'Pairs whose reviewers disagree and that no adjudication settles',
+      l10n.t('Pairs whose reviewers disagree and that no adjudication settles'),
       p.disagreed ? 'metric attention' : 'metric',
     ),
     metric(
-      'as',
+      l10n.t('as'),
       reviewer,
-      'Verdicts and flags made here are recorded as this reviewer (setting radalign.reviewerName)',
+      l10n.t('Verdicts and flags made here are recorded as this reviewer (setting radalign.reviewerName)'),
     ),
   ];
   return el('div', { class: 'progress' }, ...parts.flatMap((m, i) => (i ? [' · ', m] : [m])));
@@ -170,10 +181,14 @@ export function renderReport(
       i === selected ? 'selected' : '',
       i === hovered ? 'hovered' : '',
     ];
-    const evidence = `image ${s.imageScore.toFixed(3)} · fits report ${s.consistency === null ? '–' : s.consistency.toFixed(2)}`;
+    const evidence = l10n.t(
+      'image {0} · fits report {1}',
+      s.imageScore.toFixed(3),
+      s.consistency === null ? '–' : s.consistency.toFixed(2),
+    );
     const title = [
-      `Sentence ${i + 1} · score ${s.score.toFixed(3)} (${evidence}) · ${s.section}`,
-      s.heatmap ? `heatmap on image ${s.heatmap.imageIndex + 1}` : 'no heatmap',
+      l10n.t('Sentence {0} · score {1} ({2}) · {3}', i + 1, s.score.toFixed(3), evidence, s.section),
+      s.heatmap ? l10n.t('heatmap on image {0}', s.heatmap.imageIndex + 1) : l10n.t('no heatmap'),
       caveat,
     ]
       .filter(Boolean)
@@ -187,7 +202,7 @@ export function renderReport(
     span.style.setProperty('--tint', `${Math.round(tints[i]! * (caveat ? 25 : 50))}%`);
     if (caveat) span.append(caveatBadge(s.describesImage ? 'negated' : 'no-image', caveat));
     if (flagged.has(i))
-      span.append(el('span', { class: 'badge flag-badge', text: '⚑', attrs: { 'aria-label': 'flagged' } }));
+      span.append(el('span', { class: 'badge flag-badge', text: '⚑', attrs: { 'aria-label': l10n.t('flagged') } }));
     span.append(run.text);
     span.addEventListener('mouseenter', () => intents.hoverSentence(i));
     span.addEventListener('mouseleave', () => intents.hoverSentence(null));
@@ -197,19 +212,19 @@ export function renderReport(
   const legend = el(
     'div',
     { class: 'tint-legend' },
-    el('span', { text: 'sentence score, relative within this report:' }),
+    el('span', { text: l10n.t('sentence score, relative within this report:') }),
     el(
       'span',
       { class: 'tint-scale' },
-      el('span', { text: 'lowest' }),
+      el('span', { text: l10n.t('lowest') }),
       el('span', { class: 'tint-bar' }),
-      el('span', { text: 'highest' }),
+      el('span', { text: l10n.t('highest') }),
     ),
-    el('span', { class: 'legend-item' }, caveatBadge('negated'), 'negated'),
-    el('span', { class: 'legend-item' }, caveatBadge('no-image'), 'not about the image'),
-    el('span', { class: 'legend-hint', text: 'a low score on these is not by itself a mismatch' }),
+    el('span', { class: 'legend-item' }, caveatBadge('negated'), l10n.t('negated')),
+    el('span', { class: 'legend-item' }, caveatBadge('no-image'), l10n.t('not about the image')),
+    el('span', { class: 'legend-hint', text: l10n.t('a low score on these is not by itself a mismatch') }),
   );
-  return el('section', { class: 'report' }, el('h2', { text: `Report · ${pair.reportName}` }), text, legend);
+  return el('section', { class: 'report' }, el('h2', { text: l10n.t('Report · {0}', pair.reportName) }), text, legend);
 }
 
 /** '¬' for negated sentences, a circled 'i' (drawn in CSS: fonts lack ⓘ) for sentences not about the image. */
@@ -230,7 +245,7 @@ const when = (at: string): string => at.replace('T', ' ').slice(0, 16);
 
 export function renderVerdicts(state: PanelState, pair: PairView, intents: Intents): HTMLElement {
   const mine = pair.verdicts.find((v) => v.mine);
-  const children: (HTMLElement | null)[] = [el('h2', { text: 'Verdicts' }), outcomeLine(pair)];
+  const children: (HTMLElement | null)[] = [el('h2', { text: l10n.t('Verdicts') }), outcomeLine(pair)];
   if (pair.verdicts.length) {
     const list = el('ul', { class: 'verdict-list' });
     for (const v of pair.verdicts) list.append(verdictItem(v));
@@ -242,18 +257,18 @@ export function renderVerdicts(state: PanelState, pair: PairView, intents: Inten
       el(
         'div',
         { class: 'adjudication' },
-        el('span', { class: 'adjudication-label', text: 'Settled as ' }),
+        el('span', { class: 'adjudication-label', text: l10n.t('Settled as ') }),
         verdictValue(a.verdict),
         a.reason ? el('span', { class: 'verdict-reason', text: FLAG_REASON_LABELS[a.reason] }) : null,
         a.useReportOf !== undefined
-          ? el('span', { class: 'verdict-use', text: `report of ${a.useReportOf} belongs here` })
+          ? el('span', { class: 'verdict-use', text: l10n.t('report of {0} belongs here', a.useReportOf) })
           : null,
         a.note ? el('span', { class: 'verdict-note', text: `“${a.note}”` }) : null,
-        el('span', { class: 'verdict-by', text: `by ${a.reviewer}, ${when(a.at)}` }),
+        el('span', { class: 'verdict-by', text: l10n.t('by {0}, {1}', a.reviewer, when(a.at)) }),
         button(
-          'Unsettle',
+          l10n.t('Unsettle'),
           () => intents.adjudicate(null),
-          "Remove the adjudication (the reviewers' verdicts decide again)",
+          l10n.t("Remove the adjudication (the reviewers' verdicts decide again)"),
           'secondary small',
         ),
       ),
@@ -270,17 +285,20 @@ function outcomeLine(pair: PairView): HTMLElement {
     line.append(
       el('span', {
         class: 'disagreed-marker',
-        text: 'disagreed',
-        title: "The reviewers' verdicts on this pair differ",
+        text: l10n.t('disagreed'),
+        title: l10n.t("The reviewers' verdicts on this pair differ"),
       }),
       ' ',
     );
-  if (pair.outcome === 'unreviewed') line.append(el('span', { class: 'empty', text: 'No verdicts yet.' }));
+  if (pair.outcome === 'unreviewed') line.append(el('span', { class: 'empty', text: l10n.t('No verdicts yet.') }));
   else if (pair.outcome === 'disagreed')
-    line.append(el('span', { class: 'hint', text: 'Not settled: settle it below.' }));
+    line.append(el('span', { class: 'hint', text: l10n.t('Not settled: settle it below.') }));
   else
     line.append(
-      el('span', { class: 'outcome-label', text: pair.adjudication ? 'outcome (settled): ' : 'outcome: ' }),
+      el('span', {
+        class: 'outcome-label',
+        text: pair.adjudication ? l10n.t('outcome (settled): ') : l10n.t('outcome: '),
+      }),
       el('strong', { text: pair.outcome }),
     );
   return line;
@@ -291,11 +309,11 @@ function verdictItem(v: VerdictView): HTMLElement {
     'li',
     { class: v.mine ? 'verdict-item mine' : 'verdict-item', attrs: { 'data-reviewer': v.reviewer } },
     el('span', { class: 'verdict-reviewer', text: v.reviewer }),
-    v.mine ? el('span', { class: 'you-badge', text: 'you' }) : null,
+    v.mine ? el('span', { class: 'you-badge', text: l10n.t('you') }) : null,
     verdictValue(v.verdict),
     v.reason ? el('span', { class: 'verdict-reason', text: FLAG_REASON_LABELS[v.reason] }) : null,
     v.useReportOf !== undefined
-      ? el('span', { class: 'verdict-use', text: `report of ${v.useReportOf} belongs here` })
+      ? el('span', { class: 'verdict-use', text: l10n.t('report of {0} belongs here', v.useReportOf) })
       : null,
     v.note ? el('span', { class: 'verdict-note', text: `“${v.note}”` }) : null,
     el('span', { class: 'verdict-by', text: when(v.at) }),
@@ -315,16 +333,19 @@ function settleButtons(pair: PairView, intents: Intents): HTMLElement {
   const row = el(
     'div',
     { class: 'settle' },
-    el('span', { class: 'settle-label', text: pair.adjudication ? 'Settle again as:' : 'Settle as:' }),
+    el('span', {
+      class: 'settle-label',
+      text: pair.adjudication ? l10n.t('Settle again as:') : l10n.t('Settle as:'),
+    }),
   );
   for (const v of VERDICTS) {
-    const label = v === 'mismatched' && reason ? `mismatched: ${FLAG_REASON_LABELS[reason]}` : v;
+    const label = v === 'mismatched' && reason ? l10n.t('mismatched: {0}', FLAG_REASON_LABELS[reason]) : v;
     const details = v === 'mismatched' ? { reason, ...(useReportOf !== undefined ? { useReportOf } : {}) } : {};
     const active = pair.adjudication?.verdict === v;
     const b = button(
       label,
       () => intents.adjudicate(v, details),
-      `Adjudicate: this pair is ${VERDICT_LABELS[v]}, whatever the reviewers said`,
+      l10n.t('Adjudicate: this pair is {0}, whatever the reviewers said', VERDICT_LABELS[v]),
       active ? 'settle-button active' : 'settle-button',
     );
     b.setAttribute('data-verdict', v);
@@ -337,14 +358,17 @@ function myVerdict(state: PanelState, mine: VerdictView | undefined, intents: In
   const row = el(
     'div',
     { class: 'my-verdict' },
-    el('span', { class: 'my-verdict-label', text: `Your verdict (${state.reviewer}):` }),
+    el('span', { class: 'my-verdict-label', text: l10n.t('Your verdict ({0}):', state.reviewer) }),
   );
   for (const v of VERDICTS) {
     const key = keysFor(state.keymap, (a) => a.type === 'verdict' && a.verdict === v)[0];
     const b = button(
       '',
       () => intents.verdict(v, { advance: true }),
-      `My verdict: ${VERDICT_LABELS[v]} (then the next unreviewed pair, unless radalign.advanceAfterVerdict is off)`,
+      l10n.t(
+        'My verdict: {0} (then the next unreviewed pair, unless radalign.advanceAfterVerdict is off)',
+        VERDICT_LABELS[v],
+      ),
       mine?.verdict === v ? `verdict-button v-${v} active` : `verdict-button v-${v}`,
     );
     if (key) b.append(kbd(keyLabel(key)), ' ');
@@ -354,9 +378,9 @@ function myVerdict(state: PanelState, mine: VerdictView | undefined, intents: In
   }
   if (mine) {
     const key = keysFor(state.keymap, (a) => a.type === 'unflag')[0];
-    const b = button('', () => intents.verdict(null), 'Clear my verdict', 'secondary');
+    const b = button('', () => intents.verdict(null), l10n.t('Clear my verdict'), 'secondary');
     if (key) b.append(kbd(keyLabel(key)), ' ');
-    b.append('clear');
+    b.append(l10n.t('clear'));
     row.append(b);
   }
   return row;
@@ -370,32 +394,36 @@ export function renderFlags(
 ): HTMLElement {
   const sentence = state.sentence;
   const target =
-    sentence === null ? null : `sentence ${sentence + 1}: “${truncate(pair.sentences[sentence]!.text, 60)}”`;
+    sentence === null
+      ? null
+      : l10n.t('sentence {0}: “{1}”', sentence + 1, truncate(pair.sentences[sentence]!.text, 60));
   const reasons = el('div', { class: 'reasons' });
   for (const r of state.reasons) {
     const key = keysFor(state.keymap, (a) => a.type === 'flag' && a.reason === r.id)[0];
-    const title = target ? `Flag ${target} as: ${r.label}` : `My verdict: mismatched, because: ${r.label}`;
+    const title = target
+      ? l10n.t('Flag {0} as: {1}', target, r.label)
+      : l10n.t('My verdict: mismatched, because: {0}', r.label);
     const b = button('', () => intents.startFlag(r.id), title, draft?.reason === r.id ? 'reason active' : 'reason');
     if (key) b.append(kbd(keyLabel(key)), ' ');
     b.append(r.label);
     reasons.append(b);
   }
   const children: (HTMLElement | null)[] = [
-    el('h2', { text: 'Sentence flags' }),
+    el('h2', { text: l10n.t('Sentence flags') }),
     target
       ? el(
           'div',
           { class: 'flag-target' },
-          'Flag ',
+          l10n.t('Flag '),
           el('strong', { text: target }),
-          el('span', { class: 'hint', text: ' (Esc: no sentence)' }),
+          el('span', { class: 'hint', text: l10n.t(' (Esc: no sentence)') }),
         )
       : el(
           'div',
           { class: 'flag-target' },
-          'No sentence selected: a reason marks ',
-          el('strong', { text: 'the pair mismatched' }),
-          el('span', { class: 'hint', text: ' (s or ↓ selects a sentence)' }),
+          l10n.t('No sentence selected: a reason marks '),
+          el('strong', { text: l10n.t('the pair mismatched') }),
+          el('span', { class: 'hint', text: l10n.t(' (s or ↓ selects a sentence)') }),
         ),
     reasons,
   ];
@@ -404,8 +432,8 @@ export function renderFlags(
       class: 'note-input',
       attrs: {
         type: 'text',
-        placeholder: 'Note (optional) — Enter saves, Esc cancels',
-        'aria-label': draft.sentence === null ? 'Verdict note' : 'Flag note',
+        placeholder: l10n.t('Note (optional) — Enter saves, Esc cancels'),
+        'aria-label': draft.sentence === null ? l10n.t('Verdict note') : l10n.t('Flag note'),
       },
     });
     note.value = draft.note;
@@ -422,21 +450,23 @@ export function renderFlags(
     });
     const what =
       draft.sentence === null
-        ? `pair mismatched: ${FLAG_REASON_LABELS[draft.reason]}`
-        : `${FLAG_REASON_LABELS[draft.reason]} → sentence ${draft.sentence + 1}`;
+        ? l10n.t('pair mismatched: {0}', FLAG_REASON_LABELS[draft.reason])
+        : l10n.t('{0} → sentence {1}', FLAG_REASON_LABELS[draft.reason], draft.sentence + 1);
     children.push(
       el(
         'div',
         { class: 'draft' },
         el('span', { text: what }),
         note,
-        button('Save', () => intents.commitFlag(note.value)),
-        button('Cancel', () => intents.cancelFlag(), undefined, 'secondary'),
+        button(l10n.t('Save'), () => intents.commitFlag(note.value)),
+        button(l10n.t('Cancel'), () => intents.cancelFlag(), undefined, 'secondary'),
       ),
     );
   }
   children.push(
-    pair.flags.length ? flagList(pair, intents) : el('p', { class: 'empty', text: 'No sentence flags on this pair.' }),
+    pair.flags.length
+      ? flagList(pair, intents)
+      : el('p', { class: 'empty', text: l10n.t('No sentence flags on this pair.') }),
   );
   if (pair.orphanedFlags.length) {
     const list = el('ul', { class: 'flag-list orphan-list' });
@@ -444,8 +474,8 @@ export function renderFlags(
     children.push(
       el('h3', {
         class: 'orphan-heading',
-        text: 'Flags on sentences no longer in the report',
-        title: 'The report changed since: these flags stay with the text they were made on',
+        text: l10n.t('Flags on sentences no longer in the report'),
+        title: l10n.t('The report changed since: these flags stay with the text they were made on'),
       }),
       list,
     );
@@ -467,21 +497,21 @@ function flagItem(pair: PairView, f: FlagView, intents: Intents): HTMLElement {
       attrs: { 'data-sentence': String(f.sentence), 'data-reason': f.reason },
       title: pair.sentences[f.sentence]?.text ?? '',
     },
-    el('span', { class: 'flag-what', text: `⚑ sentence ${f.sentence + 1}` }),
+    el('span', { class: 'flag-what', text: l10n.t('⚑ sentence {0}', f.sentence + 1) }),
     el('span', { class: 'flag-reason', text: FLAG_REASON_LABELS[f.reason] }),
     f.note ? el('span', { class: 'flag-note', text: `“${f.note}”` }) : null,
     el(
       'span',
       { class: 'flag-by' },
       el('span', { class: 'flag-reviewer', text: f.reviewer }),
-      f.mine ? el('span', { class: 'you-badge', text: 'you' }) : null,
+      f.mine ? el('span', { class: 'you-badge', text: l10n.t('you') }) : null,
       `, ${when(f.at)}`,
     ),
     f.mine
       ? button(
-          'Unflag',
+          l10n.t('Unflag'),
           () => intents.unflag(f.sentence),
-          `Remove my flag (u removes mine on the selected sentence)`,
+          l10n.t('Remove my flag (u removes mine on the selected sentence)'),
           'secondary small',
         )
       : null,
@@ -492,23 +522,23 @@ function orphanItem(f: OrphanedFlagView, intents: Intents): HTMLElement {
   return el(
     'li',
     { class: f.mine ? 'flag-item orphan mine' : 'flag-item orphan', attrs: { 'data-reason': f.reason } },
-    el('span', { class: 'flag-what', text: `⚑ was sentence ${f.sentence + 1}` }),
-    el('span', { class: 'orphan-text', text: f.text ?? '(text not recorded)' }),
+    el('span', { class: 'flag-what', text: l10n.t('⚑ was sentence {0}', f.sentence + 1) }),
+    el('span', { class: 'orphan-text', text: f.text ?? l10n.t('(text not recorded)') }),
     el('span', { class: 'flag-reason', text: FLAG_REASON_LABELS[f.reason] }),
     f.note ? el('span', { class: 'flag-note', text: `“${f.note}”` }) : null,
     el(
       'span',
       { class: 'flag-by' },
       el('span', { class: 'flag-reviewer', text: f.reviewer }),
-      f.mine ? el('span', { class: 'you-badge', text: 'you' }) : null,
+      f.mine ? el('span', { class: 'you-badge', text: l10n.t('you') }) : null,
       `, ${when(f.at)}`,
     ),
-    el('span', { class: 'hint', text: 'sentence no longer in the report' }),
+    el('span', { class: 'hint', text: l10n.t('sentence no longer in the report') }),
     f.mine
       ? button(
-          'Remove',
+          l10n.t('Remove'),
           () => intents.removeOrphan(f),
-          'Remove my flag (its sentence is no longer in the report)',
+          l10n.t('Remove my flag (its sentence is no longer in the report)'),
           'secondary small',
         )
       : null,
@@ -517,25 +547,25 @@ function orphanItem(f: OrphanedFlagView, intents: Intents): HTMLElement {
 
 export function renderOthers(pair: PairView, intents: Intents): HTMLElement {
   const mine = pair.verdicts.find((v) => v.mine);
-  const section = el('section', { class: 'others' }, el('h2', { text: 'Reports that fit this image best' }));
+  const section = el('section', { class: 'others' }, el('h2', { text: l10n.t('Reports that fit this image best') }));
   if (!pair.bestReports.length) {
-    section.append(el('p', { class: 'empty', text: 'None recorded.' }));
+    section.append(el('p', { class: 'empty', text: l10n.t('None recorded.') }));
     return section;
   }
   const list = el('ol', { class: 'other-list' });
   for (const b of pair.bestReports) {
-    const link = button(b.id, () => intents.openOther(b.id), `Open pair ${b.id} beside this one`, 'link');
+    const link = button(b.id, () => intents.openOther(b.id), l10n.t('Open pair {0} beside this one', b.id), 'link');
     const chosen = mine?.useReportOf === b.id;
     // Records my verdict mismatched, naming the pair whose report belongs to these images (export-clean pairs them).
     const belongs =
       b.id === pair.id
         ? null
         : chosen
-          ? el('span', { class: 'belongs-chosen', text: 'my choice' })
+          ? el('span', { class: 'belongs-chosen', text: l10n.t('my choice') })
           : button(
-              'belongs here',
+              l10n.t('belongs here'),
               () => intents.verdict('mismatched', { useReportOf: b.id }),
-              `My verdict: mismatched, and the report of ${b.id} belongs to these images`,
+              l10n.t('My verdict: mismatched, and the report of {0} belongs to these images', b.id),
               'secondary small',
             );
     list.append(el('li', {}, link, el('span', { class: 'other-score', text: b.score.toFixed(3) }), belongs));
@@ -544,7 +574,9 @@ export function renderOthers(pair: PairView, intents: Intents): HTMLElement {
     list,
     el('p', {
       class: 'hint',
-      text: 'Click an id to open that pair beside this one; "belongs here" records that its report is the one for these images.',
+      text: l10n.t(
+        'Click an id to open that pair beside this one; "belongs here" records that its report is the one for these images.',
+      ),
     }),
   );
   return section;
@@ -558,14 +590,14 @@ export function renderKeys(state: PanelState): HTMLElement {
     table.append(keys, el('dd', { text: b.label }));
   }
   table.append(
-    el('dt', {}, kbd('wheel')),
-    el('dd', { text: 'zoom' }),
-    el('dt', {}, kbd('drag')),
-    el('dd', { text: 'pan' }),
-    el('dt', {}, kbd('Shift+drag')),
-    el('dd', { text: 'window / level (16-bit, DICOM)' }),
+    el('dt', {}, kbd(l10n.t('wheel'))),
+    el('dd', { text: l10n.t('zoom') }),
+    el('dt', {}, kbd(l10n.t('drag'))),
+    el('dd', { text: l10n.t('pan') }),
+    el('dt', {}, kbd(l10n.t('Shift+drag'))),
+    el('dd', { text: l10n.t('window / level (16-bit, DICOM)') }),
   );
-  return el('section', { class: 'key-legend' }, el('h2', { text: 'Keys' }), table);
+  return el('section', { class: 'key-legend' }, el('h2', { text: l10n.t('Keys') }), table);
 }
 
 function truncate(s: string, n: number): string {

@@ -10,7 +10,7 @@ import { knownNonManifest } from './file-kinds';
 import { finalise } from './finalise';
 import { LAYOUTS, type Layout } from './layouts';
 import type { LayoutContext } from './layouts/types';
-import { createLimiter } from './limiter';
+import { createLimiter } from '../concurrency';
 import { readManifestFile } from './manifest-file';
 import { checkFile, displayRelative, isWithin, openRoot } from './paths';
 import { type FolderListing, knownFiles, walkTree } from './walk';

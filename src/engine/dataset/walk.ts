@@ -11,7 +11,7 @@ import { readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, sep } from 'node:path';
 import type { Skipped } from '../types';
 import { fileKind, isIgnoredName, MANIFEST_EXTENSIONS } from './file-kinds';
-import type { Limiter } from './limiter';
+import type { Limiter } from '../concurrency';
 import { type DatasetRoot, type KnownFiles, errorCode, linkTarget } from './paths';
 
 export interface FolderListing {

@@ -12,7 +12,8 @@ import { imageEntryShape, occlusionEntryShape } from '../cache/entry-shapes';
 import { FileIdentityIndex, stampOf } from '../cache/file-identity';
 import { normalize, normalizeRows } from '../scoring/vectors';
 import type { InputToImageTransform, PreprocessedImage } from '../types';
-import { BatchQueue, mapLimit, Slots } from './map-limit';
+import { createLimiter, mapLimit, type Limiter } from '../concurrency';
+import { BatchQueue } from './batch-queue';
 
 /**
  * Bump when decoding or preprocessing changes what tensors an image yields.
@@ -151,7 +152,10 @@ export class ImageFeatureStore {
     const encoder = new BatchQueue<ReadyImage>(this.batchSize, (BATCHES_WAITING + 1) * this.batchSize, (batch) =>
       this.encodeBatch(batch, out),
     );
-    const slots = { decoded: new Slots(DECODE_CONCURRENCY), 'one-pipeline': new Slots(ONE_PIPELINE_CONCURRENCY) };
+    const slots = {
+      decoded: createLimiter(DECODE_CONCURRENCY),
+      'one-pipeline': createLimiter(ONE_PIPELINE_CONCURRENCY),
+    };
     await mapLimit(paths, FILES_IN_FLIGHT, async (path) => {
       if (encoder.failed) return;
       let ready: ReadyImage;
@@ -264,7 +268,7 @@ export class ImageFeatureStore {
     path: string,
     miss: CacheKeys & { bytes: Buffer | null },
     occlusion: boolean,
-    slots: Record<'decoded' | 'one-pipeline', Slots>,
+    slots: Record<'decoded' | 'one-pipeline', Limiter>,
   ): Promise<ReadyImage> {
     let keys: CacheKeys = miss;
     let bytes = miss.bytes;
@@ -275,14 +279,14 @@ export class ImageFeatureStore {
     let pre: PreprocessedImage;
     if (job.route === 'one-pipeline') {
       const oneJob = job;
-      pre = await slots['one-pipeline'].use(() => oneJob.run(spec));
+      pre = await slots['one-pipeline'](() => oneJob.run(spec));
     } else {
       // Nothing may keep the first read alive while waiting: not the bytes, not the job that holds them.
       // eslint-disable-next-line no-useless-assignment -- dropping the references is the point
       bytes = null;
       // eslint-disable-next-line no-useless-assignment -- as above
       job = null;
-      pre = await slots.decoded.use(async () => {
+      pre = await slots.decoded(async () => {
         const again = await this.readChecked(path, keys, occlusion);
         keys = again.keys;
         const decodeJob = await planModelInput(path, again.bytes, imageFormatOf(path, again.bytes), this.limits);

@@ -3,7 +3,7 @@
 // (manifest-columns.ts: `images`, `report`, `report_path`, `split`) and no review column is taken
 // for an image, report or id column. Docs: docs/clean-export.md.
 import { stringify } from 'csv-stringify/sync';
-import { isManifestOrigin } from '../results-schema';
+import { isManifestOrigin, manifestRowLabel } from '../report-origin';
 import { neutraliseFormula } from './review-export';
 import type { PairOutcome, PairReview } from './review-index';
 
@@ -109,9 +109,12 @@ export function r2genSplit(split: string | null | undefined): R2GenSplit | undef
  * train/val/test arrays, which is exactly what it reads as the r2gen layout (manifest-file.ts).
  */
 export function isR2GenOrigin(report: string): boolean {
-  if (!isManifestOrigin(report)) return false;
-  const m = /^(.+)#([A-Za-z]+) row [1-9]\d*$/.exec(report);
-  return m !== null && m[1].toLowerCase().endsWith('.json') && r2genSplit(m[2]) !== undefined;
+  const label = manifestRowLabel(report);
+  return (
+    label?.split !== undefined &&
+    label.manifest.toLowerCase().endsWith('.json') &&
+    r2genSplit(label.split) !== undefined
+  );
 }
 
 /** The report file a pair names, or null when its text was inline (a manifest row label). */

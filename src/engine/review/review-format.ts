@@ -4,8 +4,8 @@
 // Files of version 1 (no header, lines without `kind`) are read too: a pair flag becomes the
 // reviewer's "mismatched" verdict, a sentence flag a flag; the next write stores them as version 2.
 import * as v from 'valibot';
-import { describeIssue } from '../results-schema';
-import { entryKey, FLAG_REASONS, isFlagReason, isLive, VERDICTS, type ReviewEntry } from './types';
+import { describeIssue, endBeforeStart } from '../results-schema';
+import { entryKey, FLAG_REASONS, isFlagReason, isLive, VERDICTS } from './types';
 
 export const REVIEW_FORMAT = 'radalign-review/2';
 const HEADER_LINE = JSON.stringify({ format: REVIEW_FORMAT });
@@ -34,40 +34,119 @@ const count = v.pipe(
   v.safeInteger('expected a whole number'),
   v.minValue(0, 'expected a number ≥ 0'),
 );
+const pairId = v.pipe(text, v.minLength(1, 'expected a pair id'));
 const reason = v.nullable(v.picklist(FLAG_REASONS, `expected one of ${FLAG_REASONS.join(', ')} or null`));
 const verdict = v.nullable(v.picklist(VERDICTS, `expected one of ${VERDICTS.join(', ')} or null`));
-const base = {
-  pair: v.pipe(text, v.minLength(1, 'expected a pair id')),
+
+/** Fields every entry has. */
+export const EntryBaseSchema = v.object({
+  /** Pair id. */
+  pair: pairId,
+  /** Who made the change (the reviewer is part of the key of verdicts and flags). */
   reviewer: v.pipe(text, v.minLength(1, 'expected a reviewer name')),
   note: v.optional(text, ''),
+  /** ISO 8601 time of this change (for people; ordering uses `rev` first). */
   at: time,
+  /**
+   * Revision of this target: one more than the revision it replaced, assigned under the review
+   * file's lock, so a later change wins even within the same millisecond or against a skewed
+   * clock. 0 in files written before revisions existed.
+   */
   rev: v.optional(count, 0),
+  /** Model id the reviewer saw scores from. */
   model: v.optional(text, ''),
-};
-const judgement = {
-  ...base,
-  verdict,
-  reason: v.optional(reason, null),
-  useReportOf: v.optional(v.pipe(text, v.minLength(1, 'expected a pair id'))),
-};
+});
 
-const EntrySchema = v.variant(
+/** A verdict's or an adjudication's fields. */
+export const JudgementSchema = v.object({
+  ...EntryBaseSchema.entries,
+  /** null records a cleared verdict (a tombstone), so that a merge keeps whichever change is newer. */
+  verdict,
+  /** Why the pair is mismatched (null when not said, and for other verdicts). */
+  reason: v.optional(reason, null),
+  /**
+   * For a mismatched pair: the id of the pair whose report the reviewer says belongs to this
+   * pair's images (from the best-matching reports). `radalign export-clean` pairs them.
+   */
+  useReportOf: v.optional(pairId),
+});
+
+/** What the rule below reads of a judgement (a verdict, an adjudication, or their panel views). */
+interface Judged {
+  verdict: string | null;
+  reason?: string | null;
+  useReportOf?: string;
+  [key: string]: unknown;
+}
+
+/** A reason and a reported pair belong to mismatched verdicts only: checks for a judgement's pipe. */
+export function mismatchedOnly<T extends Judged>(): [
+  v.BaseValidation<T, T, v.CheckIssue<T>>,
+  v.BaseValidation<T, T, v.CheckIssue<T>>,
+] {
+  const message = 'only a mismatched verdict has one';
+  return [
+    v.forward(
+      v.check<T, string>((j) => j.reason == null || j.verdict === 'mismatched', message),
+      ['reason'] as never,
+    ),
+    v.forward(
+      v.check<T, string>((j) => j.useReportOf === undefined || j.verdict === 'mismatched', message),
+      ['useReportOf'] as never,
+    ),
+  ];
+}
+
+const verdictObject = v.object({ kind: v.literal('verdict'), ...JudgementSchema.entries });
+const adjudicationObject = v.object({ kind: v.literal('adjudication'), ...JudgementSchema.entries });
+
+/** A reviewer's verdict on a pair. */
+export const VerdictEntrySchema = v.pipe(verdictObject, ...mismatchedOnly<v.InferOutput<typeof verdictObject>>());
+
+/** The verdict that settles a pair reviewers disagree on; one per pair, whoever adjudicates. */
+export const AdjudicationEntrySchema = v.pipe(
+  adjudicationObject,
+  ...mismatchedOnly<v.InferOutput<typeof adjudicationObject>>(),
+);
+
+/**
+ * A reviewer's flag on one sentence of a pair's report; `reason: null` records an unflag. The
+ * flag holds the sentence's text and offsets as they were when flagged, so that it follows its
+ * sentence when the report is parsed anew or edited (anchor.ts), and is shown as orphaned when
+ * the sentence is gone, never moved to another one.
+ */
+export const FlagEntrySchema = v.pipe(
+  v.object({
+    kind: v.literal('flag'),
+    ...EntryBaseSchema.entries,
+    /** Sentence index when flagged (a hint; the text decides). */
+    sentence: count,
+    /** The sentence's text when flagged; absent only in version-1 files that did not record it. */
+    sentenceText: v.optional(text),
+    /** Offsets of the sentence in the report text when flagged (end exclusive), when known. */
+    start: v.optional(count),
+    end: v.optional(count),
+    reason,
+  }),
+  v.forward(
+    v.check(
+      (f) => f.start === undefined || f.end === undefined || f.end >= f.start,
+      (issue) => endBeforeStart(issue.input as { start: number; end: number }),
+    ),
+    ['end'],
+  ),
+);
+
+export const ReviewEntrySchema = v.variant(
   'kind',
-  [
-    v.object({ kind: v.literal('verdict'), ...judgement }),
-    v.object({ kind: v.literal('adjudication'), ...judgement }),
-    v.object({
-      kind: v.literal('flag'),
-      ...base,
-      sentence: count,
-      sentenceText: v.optional(text),
-      start: v.optional(count),
-      end: v.optional(count),
-      reason,
-    }),
-  ],
+  [VerdictEntrySchema, AdjudicationEntrySchema, FlagEntrySchema],
   'expected kind verdict, adjudication or flag',
 );
+
+export type VerdictEntry = v.InferOutput<typeof VerdictEntrySchema>;
+export type AdjudicationEntry = v.InferOutput<typeof AdjudicationEntrySchema>;
+export type FlagEntry = v.InferOutput<typeof FlagEntrySchema>;
+export type ReviewEntry = v.InferOutput<typeof ReviewEntrySchema>;
 
 /**
  * Parses the file leniently. Git conflict markers are skipped and both sides' lines are kept
@@ -111,14 +190,8 @@ export function parseReview(fileText: string): ParsedReview {
 
 /** The entry as the file would hold it, or why it cannot be stored (field named). */
 export function checkEntry(o: Record<string, unknown>): ReviewEntry | string {
-  const parsed = v.safeParse(EntrySchema, o);
-  if (!parsed.success) return describeIssue(parsed.issues[0]);
-  const e = parsed.output as ReviewEntry;
-  if (e.kind === 'flag' && e.start !== undefined && e.end !== undefined && e.end < e.start)
-    return `end: expected end ≥ start (${e.start}), got ${e.end}`;
-  if (e.kind !== 'flag' && e.verdict !== 'mismatched' && (e.reason !== null || e.useReportOf !== undefined))
-    return `${e.reason !== null ? 'reason' : 'useReportOf'}: only a mismatched verdict has one`;
-  return e;
+  const parsed = v.safeParse(ReviewEntrySchema, o);
+  return parsed.success ? parsed.output : describeIssue(parsed.issues[0]);
 }
 
 /** A line of version 1: `{pair, sentence, sentenceText?, reason, note, reviewer, at, rev?, model}`. */

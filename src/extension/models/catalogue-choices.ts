@@ -4,7 +4,8 @@
 import { type CatalogueEntry, downloadableFiles, entrySize } from './catalogue';
 import type { LoadedCatalogue } from './catalogue-source';
 import type { InstallState } from './installed';
-import { SELF_EXPORT_HINT } from './net-errors';
+import { l10n } from '../l10n';
+import { selfExportHint } from './net-errors';
 
 export type CatalogueAction = 'select' | 'download' | 'unavailable';
 
@@ -27,27 +28,29 @@ export function catalogueChoice(
   const size = entrySize(entry);
   const base = { id: entry.id, label: `$(cloud) ${entry.name}`, detail: entry.description };
   if (state === 'installed')
-    return { ...base, label: `$(check) ${entry.name}`, action: 'select', description: 'downloaded' };
+    return { ...base, label: `$(check) ${entry.name}`, action: 'select', description: l10n.t('downloaded') };
   if (files.ok) {
-    const verb = state === 'outdated' ? 'Update' : 'Download';
+    const mb = formatMB(size ?? 0);
     return {
       ...base,
       label: `$(cloud-download) ${entry.name}`,
       action: 'download',
-      description: `${verb} (${formatMB(size ?? 0)})…`,
+      description: state === 'outdated' ? l10n.t('Update ({0})…', mb) : l10n.t('Download ({0})…', mb),
     };
   }
   const reason =
     catalogue.serverProblem ??
     (catalogue.url
-      ? `not on the catalogue server: ${files.reason}`
-      : 'not available yet: no catalogue server hosts it');
+      ? l10n.t('not on the catalogue server: {0}', files.reason)
+      : l10n.t('not available yet: no catalogue server hosts it'));
   return {
     ...base,
     action: 'unavailable',
     description:
-      size !== undefined ? `about ${formatMB(size)}, not available to download` : 'not available to download',
-    detail: `${reason}; ${SELF_EXPORT_HINT}`,
+      size !== undefined
+        ? l10n.t('about {0}, not available to download', formatMB(size))
+        : l10n.t('not available to download'),
+    detail: `${reason}; ${selfExportHint()}`,
     reason,
   };
 }

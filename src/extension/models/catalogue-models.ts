@@ -3,7 +3,11 @@
 // notification when needed. The work itself is in the vscode-free modules next to this one.
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { describeError } from '../../engine/describe-error';
+import { fail, type Failed } from '../command-outcome';
 import type { ExtensionDeps } from '../deps';
+import { l10n } from '../l10n';
+import { offer, showInfo, showWarning } from '../notify';
 import { downloadableFiles } from './catalogue';
 import { type CatalogueChoice, catalogueChoice, formatMB } from './catalogue-choices';
 import { type LoadedCatalogue, loadCatalogue } from './catalogue-source';
@@ -13,8 +17,7 @@ import { DownloadBusy } from './download-lock';
 import { DownloadProgressText } from './download-progress-text';
 import { installState, modelDirFor } from './installed';
 
-export type ObtainOutcome =
-  { status: 'ready'; dir: string } | { status: 'cancelled' } | { status: 'failed'; message: string };
+export type ObtainOutcome = { status: 'ready'; dir: string } | { status: 'cancelled' } | Failed;
 
 const REPORT_EVERY_MS = 250;
 
@@ -44,38 +47,47 @@ export async function obtainCatalogueModel(
   if (!entry)
     return {
       status: 'failed',
-      message: `no model "${id}" in the catalogue${catalogue.serverProblem ? ` (${catalogue.serverProblem})` : ''}`,
+      message: catalogue.serverProblem
+        ? l10n.t('no model "{0}" in the catalogue ({1})', id, catalogue.serverProblem)
+        : l10n.t('no model "{0}" in the catalogue', id),
     };
   const storage = deps.context.globalStorageUri.fsPath;
   const choice = catalogueChoice(entry, catalogue, await installState(storage, entry));
   if (choice.action === 'select') return { status: 'ready', dir: modelDirFor(storage, id) };
   const files = downloadableFiles(entry, catalogue.serverProblem ? undefined : catalogue.url);
   if (!files.ok) {
-    const message = `${entry.name} is ${choice.reason ?? files.reason}. Export it yourself with tools/export (see docs/models.md), then choose its folder.`;
+    const message = l10n.t(
+      '{0} is {1}. Export it yourself with tools/export (see docs/models.md), then choose its folder.',
+      entry.name,
+      choice.reason ?? files.reason,
+    );
     deps.log.warn(`Select model: ${message}`);
-    if (entry.export) {
-      void vscode.window.showWarningMessage(`radalign: ${message}`, 'Copy export command').then((picked) => {
-        if (picked) void vscode.env.clipboard.writeText(entry.export!);
-      });
-    } else void vscode.window.showWarningMessage(`radalign: ${message}`);
+    const command = entry.export;
+    if (command)
+      offer(showWarning, message, l10n.t('Copy export command'), () => vscode.env.clipboard.writeText(command));
+    else void showWarning(message);
     return { status: 'failed', message };
   }
 
   const size = formatMB(files.files.reduce((n, f) => n + f.size, 0));
   if (confirm) {
+    const download = l10n.t('Download');
     const go = await vscode.window.showInformationMessage(
-      `Download ${entry.name} (${size}) into radalign's storage?`,
-      { modal: true, detail: `${entry.description}\n\nLicence: ${entry.licence}\n\nFrom: ${catalogue.url}` },
-      'Download',
+      l10n.t("Download {0} ({1}) into radalign's storage?", entry.name, size),
+      {
+        modal: true,
+        detail: `${entry.description}\n\n${l10n.t('Licence: {0}', entry.licence)}\n\n${l10n.t('From: {0}', String(catalogue.url))}`,
+      },
+      download,
     );
-    if (go !== 'Download') return { status: 'cancelled' };
+    if (go !== download) return { status: 'cancelled' };
   }
   deps.log.info(`downloading ${entry.name} (${size}) from ${catalogue.url} into ${modelDirFor(storage, id)}`);
   try {
     const dir = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: `radalign: downloading ${entry.name}`,
+        title: l10n.t('radalign: downloading {0}', entry.name),
         cancellable: true,
       },
       (progress, token) => {
@@ -100,18 +112,13 @@ export async function obtainCatalogueModel(
   } catch (e) {
     if (e instanceof DownloadCancelled) {
       deps.log.info(`download of ${entry.name} cancelled; partial files kept for a resume`);
-      void vscode.window.showInformationMessage(
-        `radalign: download of ${entry.name} paused. Select it again to resume where it stopped.`,
-      );
+      void showInfo(l10n.t('download of {0} paused. Select it again to resume where it stopped.', entry.name));
       return { status: 'cancelled' };
     }
     if (e instanceof DownloadBusy) {
-      void vscode.window.showInformationMessage(`radalign: ${e.message}.`);
+      void showInfo(`${e.message}.`);
       return { status: 'failed', message: e.message };
     }
-    const message = `downloading ${entry.name} failed: ${(e as Error).message}`;
-    deps.log.error(message);
-    void vscode.window.showErrorMessage(`radalign: ${message}`);
-    return { status: 'failed', message };
+    return fail(deps.log, l10n.t('downloading {0} failed: {1}', entry.name, describeError(e)));
   }
 }

@@ -2,6 +2,7 @@
 // catalogue.json on top. An unreachable or broken server is reported, not fatal: the bundled
 // entries still show, marked as not downloadable.
 import { readFile } from 'node:fs/promises';
+import { describeError } from '../../engine/describe-error';
 import { type Catalogue, catalogueDocumentUrl, mergeCatalogues, parseCatalogue } from './catalogue';
 import { requestFollowingRedirects } from './download-request';
 import { describeNetError } from './net-errors';
@@ -46,7 +47,7 @@ export async function loadCatalogue(
         : e instanceof SyntaxError
           ? `${doc.url}: not JSON (${e.message})`
           : known
-            ? (e as Error).message
+            ? describeError(e)
             : describeNetError(e, doc.url);
     return { ...bundled, url: doc.url, serverProblem: problem };
   }

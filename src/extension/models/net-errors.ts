@@ -1,17 +1,21 @@
 // Turns Node fetch (undici) failures into messages a user can act on. fetch rejects with
 // TypeError('fetch failed') whose `cause` carries the system error code.
+import { describeError } from '../../engine/describe-error';
+import { l10n } from '../l10n';
 
 /** Codes meaning "the host cannot be reached at all": no point retrying at once. */
-const UNREACHABLE: Record<string, string> = {
-  ENOTFOUND: 'host name not found',
-  EAI_AGAIN: 'name lookup failed',
-  ECONNREFUSED: 'connection refused',
-  ENETUNREACH: 'network unreachable',
-  EHOSTUNREACH: 'host unreachable',
-  ENETDOWN: 'network down',
+const UNREACHABLE: Record<string, () => string> = {
+  ENOTFOUND: () => l10n.t('host name not found'),
+  EAI_AGAIN: () => l10n.t('name lookup failed'),
+  ECONNREFUSED: () => l10n.t('connection refused'),
+  ENETUNREACH: () => l10n.t('network unreachable'),
+  EHOSTUNREACH: () => l10n.t('host unreachable'),
+  ENETDOWN: () => l10n.t('network down'),
 };
 
-export const SELF_EXPORT_HINT = 'export the model yourself with tools/export (see docs/models.md)';
+export function selfExportHint(): string {
+  return l10n.t('export the model yourself with tools/export (see docs/models.md)');
+}
 
 /** The system error code behind a fetch failure, if any. */
 export function errorCode(e: unknown): string | undefined {
@@ -32,9 +36,14 @@ export function describeNetError(e: unknown, url: string): string {
   const host = new URL(url).host;
   const code = errorCode(e);
   if (code && code in UNREACHABLE) {
-    return `cannot reach ${host} (${UNREACHABLE[code]}): you seem to be offline or the server is down; ${SELF_EXPORT_HINT} or try again when online`;
+    return l10n.t(
+      'cannot reach {0} ({1}): you seem to be offline or the server is down; {2} or try again when online',
+      host,
+      UNREACHABLE[code]!(),
+      selfExportHint(),
+    );
   }
   const cause = (e as { cause?: { message?: string } }).cause?.message;
-  const message = (e as Error).message ?? String(e);
-  return `download from ${host} failed: ${cause && cause !== message ? `${message} (${cause})` : message}`;
+  const message = describeError(e);
+  return l10n.t('download from {0} failed: {1}', host, cause && cause !== message ? `${message} (${cause})` : message);
 }

@@ -5,6 +5,7 @@
 // swapped for a link since the last look is seen. Applies in trusted workspaces too (a tampered
 // results file can arrive by git pull). Free of `vscode`.
 import { openRoot, resolveDatasetFile, type Resolved } from '../../engine/dataset/paths';
+import { describeError } from '../../engine/describe-error';
 
 /**
  * `value` (relative to `folder`, as results name images; or absolute and inside it, as skipped
@@ -15,7 +16,7 @@ export async function datasetFile(folder: string, value: string): Promise<Resolv
   try {
     root = await openRoot(folder);
   } catch (e) {
-    return { ok: false, reason: e instanceof Error ? e.message : String(e) };
+    return { ok: false, reason: describeError(e) };
   }
   return resolveDatasetFile(root, value, [root.path]);
 }

@@ -1,16 +1,18 @@
 // Decodes images for display in a forked worker process, started on first use and stopped when
 // idle. Free of `vscode`, so plain-Node tests drive it against the real bundled worker.
 import { fork, type ChildProcess } from 'node:child_process';
+import * as v from 'valibot';
 import type { PixelImage } from '../../protocol/review-panel-protocol';
-import { isDecodeReply, type DecodeRequest } from './display-worker-protocol';
+import { PendingRequests, ReplySchema } from '../../protocol/request-reply';
+import { DISPLAY_METHODS } from './display-worker-protocol';
 
 const IDLE_STOP_MS = 60_000;
 const STDERR_TAIL_CHARS = 2000;
 
 export class DisplayWorkerClient {
   private child: ChildProcess | undefined;
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (image: PixelImage) => void; reject: (e: Error) => void }>();
+  /** No timeout: a large image may take long; a worker that dies fails its requests. */
+  private readonly requests = new PendingRequests((m) => this.child?.send(m), { methods: DISPLAY_METHODS });
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private stderr = '';
 
@@ -19,20 +21,14 @@ export class DisplayWorkerClient {
     private readonly idleStopMs = IDLE_STOP_MS,
   ) {}
 
-  decode(path: string, maxSide: number, maxImagePixels?: number): Promise<PixelImage> {
-    const child = this.ensureStarted();
-    const id = this.nextId++;
+  async decode(path: string, maxSide: number, maxImagePixels?: number): Promise<PixelImage> {
+    this.ensureStarted();
     clearTimeout(this.idleTimer);
-    return new Promise<PixelImage>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      child.send({
-        type: 'decode',
-        id,
-        path,
-        maxSide,
-        ...(maxImagePixels ? { maxImagePixels } : {}),
-      } satisfies DecodeRequest);
-    });
+    try {
+      return await this.requests.request('decode', { path, maxSide, ...(maxImagePixels ? { maxImagePixels } : {}) });
+    } finally {
+      if (!this.requests.size) this.scheduleIdleStop();
+    }
   }
 
   /** Whether a worker process is running (for tests). */
@@ -43,7 +39,7 @@ export class DisplayWorkerClient {
   dispose(): void {
     clearTimeout(this.idleTimer);
     this.child?.kill();
-    this.failAll('the display worker was stopped');
+    this.requests.rejectAll('the display worker was stopped');
     this.child = undefined;
   }
 
@@ -62,18 +58,13 @@ export class DisplayWorkerClient {
       ?.setEncoding('utf8')
       .on('data', (chunk: string) => (this.stderr = (this.stderr + chunk).slice(-STDERR_TAIL_CHARS)));
     child.on('message', (m: unknown) => {
-      if (!isDecodeReply(m)) return;
-      const entry = this.pending.get(m.id);
-      if (!entry) return;
-      this.pending.delete(m.id);
-      if (m.type === 'decoded') entry.resolve(m.image);
-      else entry.reject(new Error(m.message));
-      if (!this.pending.size) this.scheduleIdleStop();
+      const reply = v.safeParse(ReplySchema, m);
+      if (reply.success) this.requests.receive(reply.output);
     });
     const gone = (why: string) => {
       if (this.child !== child) return;
       this.child = undefined;
-      this.failAll(`the display worker ${why}${this.stderr.trim() ? `: ${this.stderr.trim()}` : ''}`);
+      this.requests.rejectAll(`the display worker ${why}${this.stderr.trim() ? `: ${this.stderr.trim()}` : ''}`);
     };
     child.on('error', (e) => gone(`failed (${e.message})`));
     child.on('exit', (code, signal) => gone(signal ? `was killed by ${signal}` : `exited with code ${code}`));
@@ -84,16 +75,11 @@ export class DisplayWorkerClient {
   private scheduleIdleStop(): void {
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
-      if (this.pending.size) return;
+      if (this.requests.size) return;
       const child = this.child;
       this.child = undefined;
       child?.kill();
     }, this.idleStopMs);
     this.idleTimer.unref?.();
-  }
-
-  private failAll(why: string): void {
-    for (const entry of this.pending.values()) entry.reject(new Error(why));
-    this.pending.clear();
   }
 }

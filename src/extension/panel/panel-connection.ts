@@ -10,20 +10,25 @@
 import type { PairResult } from '../../engine/results';
 import type { FlagReason, Verdict } from '../../engine/review/types';
 import {
-  PendingRequests,
+  HOST_METHODS,
   checkWebviewToHost,
   type HostRequests,
   type HostToWebview,
   type ImageRef,
   type PixelImage,
   type RenderReport,
+  type WebviewRequests,
   type WebviewToHost,
 } from '../../protocol/review-panel-protocol';
+import { PendingRequests, answer } from '../../protocol/request-reply';
+import { l10n } from '../l10n';
+import { messages } from '../messages';
 import { Emitter, type Event } from '../review/emitter';
 import type { ReviewSession } from '../review/review-session';
 import { datasetFile } from './dataset-files';
 import type { ImageRoute } from './image-route';
 import { buildPanelState, type ShownPair } from './panel-state';
+import { describeError } from '../../engine/describe-error';
 
 type Disposable = { dispose(): void };
 
@@ -71,7 +76,7 @@ export class PanelConnection {
   private access = new Map<string, ImageAccess>();
   private pushSeq = 0;
   private pushScheduled = false;
-  private readonly requests: PendingRequests<HostRequests>;
+  private readonly requests: PendingRequests<typeof HOST_METHODS>;
   private readonly rendered = new Emitter<RenderReport>();
   /** Fires with every report of what the webview drew. */
   readonly onDidRender = this.rendered.event;
@@ -79,7 +84,7 @@ export class PanelConnection {
 
   constructor(private readonly deps: PanelConnectionDeps) {
     this.restore = deps.restoreSelection;
-    this.requests = new PendingRequests<HostRequests>((m) => deps.port.post(m as HostToWebview));
+    this.requests = new PendingRequests((m) => deps.port.post(m), { methods: HOST_METHODS, timeoutMs: 30_000 });
     this.subscriptions.push(
       deps.port.onMessage((m) => void this.receive(m)),
       deps.sessions.onDidChangeSession((s) => this.attach(s)),
@@ -137,7 +142,7 @@ export class PanelConnection {
 
   dispose(): void {
     for (const d of [...this.sessionSubscriptions, ...this.subscriptions]) d.dispose();
-    this.requests.dispose();
+    this.requests.rejectAll('the panel was closed');
     this.rendered.dispose();
   }
 
@@ -187,7 +192,7 @@ export class PanelConnection {
     try {
       return { pair: await session.pairDetails(pairId) };
     } catch (e) {
-      return { problem: e instanceof Error ? e.message : String(e) };
+      return { problem: describeError(e) };
     }
   }
 
@@ -223,7 +228,7 @@ export class PanelConnection {
     try {
       await this.handle(checked.message);
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
+      const message = describeError(e);
       this.deps.log.error(`review panel: ${message}`);
       this.deps.showError(message);
     }
@@ -246,7 +251,7 @@ export class PanelConnection {
         if (!this.requests.receive(m)) this.deps.log.warn(`review panel: a reply to unknown request ${m.requestId}`);
         return;
       case 'request':
-        await this.answerLoadImage(m.requestId, m.params);
+        this.deps.port.post(await answer(m.requestId, () => this.loadImage(m.params)));
         return;
       case 'open-other':
         this.deps.openOther(m.pairId);
@@ -263,7 +268,7 @@ export class PanelConnection {
         return;
       case 'navigate':
         if (this.deps.mode === 'pinned') return; // a comparison panel stays on its pair
-        if (m.to === 'next-unreviewed') session.moveToUnreviewed(1);
+        if (m.to === 'next-unreviewed') session.moveToAwaitingMyVerdict(1);
         else session.move(m.to === 'next' ? 1 : -1);
         return;
       case 'flag':
@@ -286,12 +291,12 @@ export class PanelConnection {
           this.deps.advanceAfterVerdict() &&
           session.selected?.pairId === m.pairId
         ) {
-          session.moveToUnreviewed(1);
+          session.moveToAwaitingMyVerdict(1);
         }
         return;
       case 'remove-orphaned-flag': {
         const pair = await session.pairDetails(m.pairId);
-        if (!pair) throw new Error(`no pair with id ${m.pairId} in ${session.folder}`);
+        if (!pair) throw new Error(messages.noPairWithId(m.pairId, session.folder));
         const matches = session
           .anchoredFlags(pair)
           .orphaned.filter(
@@ -308,27 +313,21 @@ export class PanelConnection {
     }
   }
 
-  private async answerLoadImage(requestId: number, params: { pairId: string; index: number }): Promise<void> {
-    const post = (reply: HostToWebview) => this.deps.port.post(reply);
+  /** The pixels of one of the shown pair's images; fails with why it cannot be shown. */
+  private async loadImage({ pairId, index }: WebviewRequests['load-image']['params']): Promise<PixelImage> {
     const session = this.session;
-    const rel = session?.entry(params.pairId)?.images[params.index];
-    if (!session || rel === undefined) {
-      post({ type: 'reply', requestId, ok: false, error: `no image ${params.index} for pair ${params.pairId}` });
-      return;
-    }
+    const rel = session?.entry(pairId)?.images[index];
+    if (!session || rel === undefined) throw new Error(l10n.t('no image {0} for pair {1}', index, pairId));
     const gated = await datasetFile(session.folder, rel);
     if (!gated.ok) {
       this.deps.log.warn(`review panel: image not shown: ${gated.reason}`);
-      post({ type: 'reply', requestId, ok: false, error: gated.reason });
-      return;
+      throw new Error(gated.reason);
     }
     try {
-      const image = await this.deps.decodeImage(gated.path);
-      post({ type: 'reply', requestId, ok: true, result: image });
+      return await this.deps.decodeImage(gated.path);
     } catch (e) {
-      const error = e instanceof Error ? e.message : String(e);
-      this.deps.log.warn(`review panel: ${error}`);
-      post({ type: 'reply', requestId, ok: false, error });
+      this.deps.log.warn(`review panel: ${describeError(e)}`);
+      throw e;
     }
   }
 }

@@ -1,6 +1,7 @@
 // The review panel's HTML shell: a strict Content-Security-Policy (no inline script or style
 // without the per-load nonce, images only from the extension/dataset or generated in the
-// webview), then the bundled script and stylesheet. Free of `vscode` for unit tests.
+// webview), then the bundled script and stylesheet. The webview's translations travel as data
+// (an attribute the script reads), never as script. Free of `vscode` for unit tests.
 import { randomBytes } from 'node:crypto';
 
 export interface PanelHtmlParts {
@@ -10,6 +11,11 @@ export interface PanelHtmlParts {
   styleUri: string;
   title: string;
   nonce?: string;
+  /** `vscode.l10n.bundle`: the webview's strings in the display language (none: English). */
+  l10n?: Record<string, string>;
+  /** The display language (`vscode.env.language`) and what the page says until the script renders. */
+  lang?: string;
+  loading?: string;
 }
 
 export function makeNonce(): string {
@@ -33,7 +39,7 @@ const escapeAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g,
 export function panelHtml(parts: PanelHtmlParts): string {
   const nonce = parts.nonce ?? makeNonce();
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeAttr(parts.lang ?? 'en')}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(parts.cspSource, nonce))}">
@@ -42,7 +48,7 @@ export function panelHtml(parts: PanelHtmlParts): string {
 <title>${escapeAttr(parts.title)}</title>
 </head>
 <body>
-<div id="app" aria-live="polite">Loading…</div>
+<div id="app" aria-live="polite" data-l10n="${escapeAttr(JSON.stringify(parts.l10n ?? {}))}">${escapeAttr(parts.loading ?? 'Loading…')}</div>
 <script nonce="${nonce}" src="${escapeAttr(parts.scriptUri)}"></script>
 </body>
 </html>`;

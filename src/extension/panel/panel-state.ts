@@ -15,10 +15,11 @@ import type {
   PairView,
   PanelState,
   ProgressView,
-  VerdictView,
 } from '../../protocol/review-panel-protocol';
 import type { ReviewSession } from '../review/review-session';
-import { DEFAULT_KEYMAP } from './keymap';
+import { l10n } from '../l10n';
+import { messages } from '../messages';
+import { defaultKeymap } from './keymap';
 
 export interface StateTarget {
   mode: 'follow' | 'pinned';
@@ -49,7 +50,7 @@ export function buildPanelState(
   shown: ShownPair,
   imageRef: ImageRefFor,
 ): PanelState {
-  const base = { mode: target.mode, keymap: [...DEFAULT_KEYMAP], reasons: REASONS };
+  const base = { mode: target.mode, keymap: defaultKeymap(), reasons: REASONS };
   if (!session) {
     return {
       ...base,
@@ -59,7 +60,7 @@ export function buildPanelState(
       reviewer: '',
       progress: NO_PROGRESS,
       modelName: '',
-      notice: 'Nothing scored yet: run "radalign: Score pairs" on a dataset folder.',
+      notice: messages.nothingScored(),
     };
   }
   const counts = {
@@ -72,10 +73,10 @@ export function buildPanelState(
   if (!pair) {
     const notice =
       target.pairId === undefined
-        ? 'No pair selected.'
+        ? l10n.t('No pair selected.')
         : 'problem' in shown
-          ? `Pair ${target.pairId} could not be read: ${shown.problem}`
-          : `Pair ${target.pairId} is not in the current results.`;
+          ? l10n.t('Pair {0} could not be read: {1}', target.pairId, shown.problem)
+          : l10n.t('Pair {0} is not in the current results.', target.pairId);
     return { ...base, ...counts, pair: null, sentence: null, notice };
   }
   const sentence = target.sentence !== null && target.sentence < pair.sentences.length ? target.sentence : null;
@@ -133,28 +134,9 @@ function pairView(session: PanelSession, pair: PairResult, imageRef: ImageRefFor
     rank: pair.rank,
     reportRank: pair.reportRank,
     imageRank: pair.imageRank,
-    bestReports: pair.bestReports.map((b) => ({ id: b.id, score: b.score })),
-    sentences: pair.sentences.map((s) => ({
-      text: s.text,
-      section: s.section,
-      start: s.start,
-      end: s.end,
-      score: s.score,
-      imageScore: s.imageScore,
-      consistency: s.consistency,
-      negated: s.negated,
-      uncertain: s.uncertain,
-      describesImage: s.describesImage,
-      ...(s.heatmap
-        ? {
-            heatmap: {
-              ...s.heatmap,
-              values: [...s.heatmap.values],
-              box: [...s.heatmap.box] as [number, number, number, number],
-            },
-          }
-        : {}),
-    })),
+    bestReports: pair.bestReports,
+    // The results' own sentences: the panel's view of a sentence is the results' (see the protocol).
+    sentences: pair.sentences,
     verdicts: (review?.verdicts ?? []).flatMap((v) => {
       const view = judgement(v);
       return view ? [{ ...view, mine: v.reviewer === me }] : [];
@@ -168,7 +150,7 @@ function pairView(session: PanelSession, pair: PairResult, imageRef: ImageRefFor
 }
 
 /** A live verdict or adjudication as the panel shows it (a reason only on a mismatched one). */
-function judgement(e: VerdictEntry | AdjudicationEntry): (Omit<VerdictView, 'mine'> & AdjudicationView) | undefined {
+function judgement(e: VerdictEntry | AdjudicationEntry): AdjudicationView | undefined {
   if (e.verdict === null) return undefined;
   const mismatched = e.verdict === 'mismatched';
   return {

@@ -2,15 +2,18 @@
 // selection, and pinned ones opened beside it to compare with another pair. Each panel's
 // content comes from its PanelConnection; this file does only the VS Code side.
 import * as vscode from 'vscode';
-import { REVIEW_PANEL_VIEW_TYPE, readPersistedState } from '../../protocol/review-panel-protocol';
+import { readPersistedState } from '../../protocol/panel-persisted-state';
+import { REVIEW_PANEL_VIEW_TYPE } from '../../protocol/review-panel-protocol';
 import type { ExtensionDeps } from '../deps';
 import { DisplayWorkerClient } from './display-worker-client';
 import { DISPLAY_MAX_SIDE } from './display-worker-protocol';
 import { routeImage } from './image-route';
 import { PanelConnection } from './panel-connection';
 import { panelHtml } from './panel-html';
+import { sessionOrExplain } from '../command-outcome';
+import { l10n } from '../l10n';
+import { showError } from '../notify';
 import { advanceAfterVerdict, readSettings } from '../settings';
-import { notificationText } from '../views/markdown-text';
 
 interface OpenPanel {
   panel: vscode.WebviewPanel;
@@ -49,18 +52,11 @@ export class ReviewPanelController implements vscode.Disposable {
    * verdict (in my share, when the assignment names me), else the most suspicious pair.
    */
   openReview(): OpenPanel | undefined {
-    const session = this.deps.sessions.current;
-    if (!session) {
-      void vscode.window
-        .showInformationMessage('radalign: nothing scored yet. Score a dataset folder first.', 'Score pairs')
-        .then((picked) => {
-          if (picked) void vscode.commands.executeCommand('radalign.scorePairs');
-        });
-      return undefined;
-    }
-    if (!session.selected && session.count && !session.moveToUnreviewed(1)) session.select(session.entry(1)!.id);
+    const session = sessionOrExplain(this.deps.sessions);
+    if (!session) return undefined;
+    if (!session.selected && session.count && !session.moveToAwaitingMyVerdict(1)) session.select(session.entry(1)!.id);
     if (this.main) this.main.panel.reveal(undefined, false);
-    else this.main = this.create(this.newPanel('radalign review', vscode.ViewColumn.Active), 'follow');
+    else this.main = this.create(this.newPanel(l10n.t('radalign review'), vscode.ViewColumn.Active), 'follow');
     return this.main;
   }
 
@@ -71,7 +67,11 @@ export class ReviewPanelController implements vscode.Disposable {
       existing.panel.reveal(vscode.ViewColumn.Beside, true);
       return existing;
     }
-    const open = this.create(this.newPanel(`radalign: ${pairId}`, vscode.ViewColumn.Beside, true), 'pinned', pairId);
+    const open = this.create(
+      this.newPanel(l10n.t('radalign: {0}', pairId), vscode.ViewColumn.Beside, true),
+      'pinned',
+      pairId,
+    );
     return open;
   }
 
@@ -142,6 +142,10 @@ export class ReviewPanelController implements vscode.Disposable {
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(ext, 'dist', 'webview', 'review-panel.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(ext, 'media', 'review-panel.css')).toString(),
       title: panel.title,
+      // The webview's own strings: the translations VS Code loaded for this display language, if any.
+      l10n: vscode.l10n.bundle,
+      lang: vscode.env.language,
+      loading: l10n.t('Loading…'),
     });
     const log = this.deps.log;
     const connection = new PanelConnection({
@@ -163,14 +167,16 @@ export class ReviewPanelController implements vscode.Disposable {
       decodeImage: (abs) => this.decoder.decode(abs, DISPLAY_MAX_SIDE, this.maxImagePixels()),
       openOther: (pairId) => void this.openPinned(pairId),
       log,
-      // Messages can quote dataset text (a pair id): no link may form from it in the notification.
-      showError: (message) => void vscode.window.showErrorMessage(`radalign: ${notificationText(message)}`),
+      // Messages can quote dataset text (a pair id): showError keeps links from forming in them.
+      showError: (message) => void showError(message),
     });
     const open: OpenPanel = { panel, connection };
     if (mode === 'pinned' && pinnedPairId !== undefined) this.pinned.set(pinnedPairId, open);
     const titleFollows =
       mode === 'follow'
-        ? connection.onDidRender((r) => (panel.title = r.pairId ? `radalign review: ${r.pairId}` : 'radalign review'))
+        ? connection.onDidRender(
+            (r) => (panel.title = r.pairId ? l10n.t('radalign review: {0}', r.pairId) : l10n.t('radalign review')),
+          )
         : undefined;
     panel.onDidDispose(() => {
       connection.dispose();

@@ -1,14 +1,16 @@
-// A minimal event emitter shaped like vscode.Event, so session logic stays free of `vscode`
-// and runs in plain-Node unit tests.
+// A minimal event emitter shaped like vscode.Event (its Event and Disposable types: lifecycle.ts),
+// so session logic stays free of `vscode` and runs in plain-Node unit tests.
+import type { Disposable, Event } from '../lifecycle';
+
+export type { Event } from '../lifecycle';
 export type Listener<T> = (value: T) => void;
-export type Event<T> = (listener: Listener<T>) => { dispose(): void };
 
 export class Emitter<T> {
   private listeners = new Set<Listener<T>>();
 
-  readonly event: Event<T> = (listener) => {
+  readonly event: Event<T> = (listener): Disposable => {
     this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return { dispose: () => void this.listeners.delete(listener) };
   };
 
   fire(value: T): void {

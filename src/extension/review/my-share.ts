@@ -1,5 +1,6 @@
 // Which pairs await a reviewer's verdict, and where their share lies in the current ranking: the
-// one rule "next unreviewed", the pairs view's "unreviewed" filter and the status bar share.
+// one rule "next pair awaiting my verdict", the pairs view's "awaiting my verdict" filter and the
+// status bar share.
 // Free of `vscode`.
 import type { ReviewIndex } from '../../engine/review/review-index';
 

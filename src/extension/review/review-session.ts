@@ -5,6 +5,7 @@
 // reviewers. Works on ranks and ids only, so 227,000 pairs cost an index, not 227,000 records in
 // memory. Free of `vscode`: the panel, the tree view, the status bar, commands and decorations all
 // observe this one object, so they never disagree about what is selected, reviewed or flagged.
+import { describeError } from '../../engine/describe-error';
 import type { ModelSummary, PairResult } from '../../engine/results';
 import type { RankedEntry } from '../../engine/results-store/results-store';
 import { anchorFlags, type AnchoredFlags } from '../../engine/review/anchor';
@@ -22,6 +23,8 @@ import {
   type Verdict,
 } from '../../engine/review/types';
 import type { SavedResults } from '../../engine/store/results-file';
+import { l10n } from '../l10n';
+import { messages } from '../messages';
 import { Emitter } from './emitter';
 import { awaitsVerdict, shareRanks } from './my-share';
 import { PairCache } from './pair-cache';
@@ -79,7 +82,7 @@ export class ReviewSession {
   /** Problems found in the review file and the assignment file when last read, for the user to see. */
   problems: string[] = [];
 
-  /** `results` stay open while the session uses them; whoever opened them closes them (ResultsStore). */
+  /** `results` stay open while the session uses them; whoever opened them closes them (SessionManager). */
   constructor(
     readonly folder: string,
     results: SavedResults,
@@ -101,7 +104,7 @@ export class ReviewSession {
       this.store.load(),
       readAssignment(this.folder).then(
         (a) => ({ a }),
-        (e: unknown) => ({ problem: (e as Error).message }),
+        (e: unknown) => ({ problem: describeError(e) }),
       ),
     ]);
     this.problems = [...loaded.problems, ...('problem' in assignment ? [assignment.problem] : [])];
@@ -117,7 +120,7 @@ export class ReviewSession {
 
   setReviewer(name: string): void {
     const next = name.trim();
-    if (!next) throw new Error('the reviewer name is empty');
+    if (!next) throw new Error(l10n.t('the reviewer name is empty'));
     if (next === this.who) return;
     this.who = next;
     this.share = undefined;
@@ -187,7 +190,7 @@ export class ReviewSession {
    * the pair's record is cached, else as soon as it has been read.
    */
   select(pairId: string | undefined, sentence: number | null = null): void {
-    if (pairId !== undefined && !this.has(pairId)) throw new Error(`no pair with id ${pairId} in ${this.folder}`);
+    if (pairId !== undefined && !this.has(pairId)) throw new Error(messages.noPairWithId(pairId, this.folder));
     const next = pairId === undefined ? undefined : { pairId, sentence: this.clampCached(pairId, sentence) };
     if (next?.pairId === this.selection?.pairId && next?.sentence === this.selection?.sentence) return;
     this.selection = next;
@@ -211,7 +214,7 @@ export class ReviewSession {
    * adjudicated): within my share when the assignment names me, else over all pairs. Stops at the
    * ends (undefined: none left that way).
    */
-  moveToUnreviewed(direction: 1 | -1): RankedEntry | undefined {
+  moveToAwaitingMyVerdict(direction: 1 | -1): RankedEntry | undefined {
     const n = this.count;
     const at = this.selectedRank() ?? (direction > 0 ? 0 : n + 1);
     const ranks = this.myShareRanks();
@@ -357,7 +360,12 @@ export class ReviewSession {
   async removeFlag(flag: FlagEntry): Promise<void> {
     if (flag.reviewer !== this.who)
       throw new Error(
-        `the flag on pair ${flag.pair} is ${flag.reviewer}'s; only they can remove it (you review as ${this.who})`,
+        l10n.t(
+          "the flag on pair {0} is {1}'s; only they can remove it (you review as {2})",
+          flag.pair,
+          flag.reviewer,
+          this.who,
+        ),
       );
     await this.store.record(unflagChange(flag, this.saved.model.id));
     this.setEntries(this.store.current());
@@ -375,16 +383,22 @@ export class ReviewSession {
     verdict: Verdict | null,
     opts: VerdictOptions,
   ): Promise<void> {
-    if (!this.has(pairId)) throw new Error(`no pair with id ${pairId} in ${this.folder}`);
+    if (!this.has(pairId)) throw new Error(messages.noPairWithId(pairId, this.folder));
     if (verdict !== 'mismatched' && opts.reason != null)
       throw new Error(
-        `a reason is given with a mismatched verdict only (got ${verdict ?? 'a cleared verdict'} for pair ${pairId})`,
+        verdict === null
+          ? l10n.t('a reason is given with a mismatched verdict only (got a cleared verdict for pair {0})', pairId)
+          : l10n.t('a reason is given with a mismatched verdict only (got {0} for pair {1})', verdict, pairId),
       );
     if (verdict !== 'mismatched' && opts.useReportOf !== undefined)
-      throw new Error(`'useReportOf' goes with a mismatched verdict only (pair ${pairId})`);
+      throw new Error(l10n.t("'useReportOf' goes with a mismatched verdict only (pair {0})", pairId));
     if (opts.useReportOf !== undefined && (opts.useReportOf === pairId || !this.has(opts.useReportOf))) {
       throw new Error(
-        `'useReportOf' must name another pair of these results (got ${JSON.stringify(opts.useReportOf)} for pair ${pairId})`,
+        l10n.t(
+          "'useReportOf' must name another pair of these results (got {0} for pair {1})",
+          JSON.stringify(opts.useReportOf),
+          pairId,
+        ),
       );
     }
     if (verdict === null) {
@@ -409,10 +423,10 @@ export class ReviewSession {
   private async sentenceOf(
     target: FlagTarget,
   ): Promise<{ pair: PairResult; sentence: PairResult['sentences'][number] }> {
-    if (!this.has(target.pairId)) throw new Error(`no pair with id ${target.pairId} in ${this.folder}`);
+    if (!this.has(target.pairId)) throw new Error(messages.noPairWithId(target.pairId, this.folder));
     const pair = await this.pairDetails(target.pairId);
     const sentence = pair?.sentences[target.sentence!];
-    if (!pair || !sentence) throw new Error(`pair ${target.pairId} has no sentence ${target.sentence}`);
+    if (!pair || !sentence) throw new Error(messages.pairHasNoSentence(target.pairId, target.sentence!));
     return { pair, sentence };
   }
 

@@ -1,6 +1,7 @@
 // What "Assign pairs…" reads from its input boxes (reviewer names, the share reviewed twice) and
 // how it words the shares it made. Free of `vscode`.
 import type { Assignment } from '../../engine/review/assignment';
+import { l10n } from '../l10n';
 import { formatCount } from './status-text';
 
 /** "ann, ben; cy" → ['ann', 'ben', 'cy'] (commas or semicolons; empty names are left to assignPairs to refuse). */
@@ -23,5 +24,8 @@ export function sharesText(a: Assignment): string {
   const counts = a.reviewers.map((r) => `${r} ${formatCount(a.shares[r]?.length ?? 0)}`).join(' · ');
   const total = a.reviewers.reduce((n, r) => n + (a.shares[r]?.length ?? 0), 0);
   const distinct = new Set(a.reviewers.flatMap((r) => a.shares[r] ?? [])).size;
-  return `${counts} pairs; ${formatCount(total - distinct)} pair${total - distinct === 1 ? '' : 's'} reviewed twice`;
+  const twice = total - distinct;
+  return twice === 1
+    ? l10n.t('{0} pairs; 1 pair reviewed twice', counts)
+    : l10n.t('{0} pairs; {1} pairs reviewed twice', counts, formatCount(twice));
 }

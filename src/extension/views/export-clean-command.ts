@@ -8,15 +8,16 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { exportClean, type ExportCleanOptions, type ExportCleanSummary } from '../../engine/review/export-clean';
 import { SUMMARY_FILE } from '../../engine/review/clean-out-dir';
+import { fail, nothingScored, sessionOrExplain, type Failed } from '../command-outcome';
 import type { ExtensionDeps } from '../deps';
-import { notificationText } from './markdown-text';
-import { sessionOrExplain } from './review-target';
+import { l10n } from '../l10n';
+import { offer, showInfo } from '../notify';
 import { formatCount } from './status-text';
 
 export type ExportCleanOutcome =
   | { status: 'written'; outDir: string; summaryFile: string; counts: ExportCleanSummary['counts']; files: string[] }
   | { status: 'cancelled' }
-  | { status: 'failed'; message: string };
+  | Failed;
 
 interface ExportCleanArgs extends ExportCleanOptions {
   outDir?: string;
@@ -27,15 +28,15 @@ export function registerExportCleanCommand(deps: ExtensionDeps): vscode.Disposab
     'radalign.exportClean',
     async (args?: ExportCleanArgs): Promise<ExportCleanOutcome> => {
       const session = sessionOrExplain(deps.sessions);
-      if (!session) return { status: 'failed', message: 'nothing scored yet' };
+      if (!session) return nothingScored();
       let outDir = args?.outDir;
       if (outDir === undefined) {
         const picked = await vscode.window.showOpenDialog({
           canSelectFiles: false,
           canSelectFolders: true,
           canSelectMany: false,
-          openLabel: 'Export here',
-          title: 'Export clean dataset: an empty folder outside the dataset (or an earlier clean export)',
+          openLabel: l10n.t('Export here'),
+          title: l10n.t('Export clean dataset: an empty folder outside the dataset (or an earlier clean export)'),
           defaultUri: vscode.Uri.file(join(session.folder, '..')),
         });
         if (!picked?.[0]) return { status: 'cancelled' };
@@ -47,27 +48,29 @@ export function registerExportCleanCommand(deps: ExtensionDeps): vscode.Disposab
         ...(args?.reviewedOnly !== undefined ? { reviewedOnly: args.reviewedOnly } : {}),
       };
       const bad = optionProblem(options);
+      // An automation argument's mistake: returned to the caller, not shown.
       if (bad) return { status: 'failed', message: `radalign.exportClean: ${bad}` };
       let summary: ExportCleanSummary;
       try {
         summary = await exportClean(session.folder, outDir, options);
       } catch (e) {
-        const message = (e as Error).message;
-        deps.log.error(`export clean: ${message}`);
-        void vscode.window.showErrorMessage(`radalign: ${notificationText(message)}`);
-        return { status: 'failed', message };
+        return fail(deps.log, e);
       }
       const c = summary.counts;
-      const text = `${formatCount(c.written)} of ${formatCount(c.pairs)} pairs written (${formatCount(c.kept)} kept, ${formatCount(c.rePaired)} re-paired), ${formatCount(c.dropped)} dropped`;
+      const text = l10n.t(
+        '{0} of {1} pairs written ({2} kept, {3} re-paired), {4} dropped',
+        formatCount(c.written),
+        formatCount(c.pairs),
+        formatCount(c.kept),
+        formatCount(c.rePaired),
+        formatCount(c.dropped),
+      );
       const summaryFile = join(summary.outDir, SUMMARY_FILE);
       deps.log.info(`clean export to ${summary.outDir}: ${text}`);
-      if (args?.outDir === undefined) {
-        void vscode.window
-          .showInformationMessage(`radalign: ${notificationText(text)}.`, 'Open summary')
-          .then((picked) => {
-            if (picked) void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(summaryFile));
-          });
-      }
+      if (args?.outDir === undefined)
+        offer(showInfo, `${text}.`, l10n.t('Open summary'), () =>
+          vscode.commands.executeCommand('vscode.open', vscode.Uri.file(summaryFile)),
+        );
       return { status: 'written', outDir: summary.outDir, summaryFile, counts: c, files: summary.files };
     },
   );
@@ -76,10 +79,10 @@ export function registerExportCleanCommand(deps: ExtensionDeps): vscode.Disposab
 /** The automation argument's options, checked (they come from a keybinding or a script). */
 function optionProblem(o: ExportCleanOptions): string | undefined {
   if (o.unsure !== undefined && o.unsure !== 'keep' && o.unsure !== 'drop')
-    return '\'unsure\' must be "keep" or "drop"';
+    return l10n.t('\'unsure\' must be "keep" or "drop"');
   if (o.disagreed !== undefined && o.disagreed !== 'keep' && o.disagreed !== 'drop')
-    return '\'disagreed\' must be "keep" or "drop"';
+    return l10n.t('\'disagreed\' must be "keep" or "drop"');
   if (o.reviewedOnly !== undefined && typeof o.reviewedOnly !== 'boolean')
-    return "'reviewedOnly' must be true or false";
+    return l10n.t("'reviewedOnly' must be true or false");
   return undefined;
 }

@@ -4,7 +4,11 @@
 // skips the pickers (either part may be given alone).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { describeError } from '../../engine/describe-error';
+import { fail, nothingScored, sessionOrExplain, type Failed } from '../command-outcome';
 import type { ExtensionDeps } from '../deps';
+import { l10n } from '../l10n';
+import { offer, showInfo } from '../notify';
 import {
   defaultExportPath,
   EXPORT_FORMATS,
@@ -14,13 +18,9 @@ import {
   writeExport,
   type ExportFormat,
 } from './export-content';
-import { notificationText } from './markdown-text';
-import { sessionOrExplain } from './review-target';
 
 export type ExportOutcome =
-  | { status: 'written'; target: string; format: ExportFormat; rows: number }
-  | { status: 'cancelled' }
-  | { status: 'failed'; message: string };
+  { status: 'written'; target: string; format: ExportFormat; rows: number } | { status: 'cancelled' } | Failed;
 
 interface ExportArgs {
   format?: ExportFormat;
@@ -30,9 +30,12 @@ interface ExportArgs {
 export function registerExportCommand(deps: ExtensionDeps): vscode.Disposable {
   return vscode.commands.registerCommand('radalign.exportReview', async (args?: ExportArgs): Promise<ExportOutcome> => {
     const session = sessionOrExplain(deps.sessions);
-    if (!session) return { status: 'failed', message: 'nothing scored yet' };
+    if (!session) return nothingScored();
     if (args?.format !== undefined && !isExportFormat(args.format))
-      return fail(deps, `unknown export format ${JSON.stringify(args.format)}: use ${EXPORT_FORMATS.join(' or ')}`);
+      return fail(
+        deps.log,
+        l10n.t('unknown export format {0}: use {1}', JSON.stringify(args.format), EXPORT_FORMATS.join(' or ')),
+      );
 
     const format = args?.format ?? (args?.target ? formatOf(args.target) : await pickFormat(session.entries.length));
     if (!format) return { status: 'cancelled' };
@@ -49,24 +52,25 @@ export function registerExportCommand(deps: ExtensionDeps): vscode.Disposable {
         await readFlaggedPairs(entries, { pair: async (id) => session.cachedDetails(id) ?? session.results.pair(id) }),
       );
     } catch (e) {
-      return fail(deps, `could not read the reviewed pairs: ${(e as Error).message}`);
+      return fail(deps.log, l10n.t('could not read the reviewed pairs: {0}', describeError(e)));
     }
     const { text, rows } = content;
     try {
       await writeExport(target, text);
     } catch (e) {
-      return fail(deps, `could not write ${target}: ${(e as Error).message}`);
+      return fail(deps.log, l10n.t('could not write {0}: {1}', target, describeError(e)));
     }
     deps.log.info(`exported ${rows} review entries to ${target}`);
     if (!args) {
-      void vscode.window
-        .showInformationMessage(
-          `radalign: ${rows} review entr${rows === 1 ? 'y' : 'ies'} (verdicts and flags) exported to ${path.basename(target)}.`,
-          'Open',
-        )
-        .then((picked) => {
-          if (picked) void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(target));
-        });
+      const name = path.basename(target);
+      offer(
+        showInfo,
+        rows === 1
+          ? l10n.t('1 review entry (verdicts and flags) exported to {0}.', name)
+          : l10n.t('{0} review entries (verdicts and flags) exported to {1}.', rows, name),
+        l10n.t('Open'),
+        () => vscode.commands.executeCommand('vscode.open', vscode.Uri.file(target)),
+      );
     }
     return { status: 'written', target, format, rows };
   });
@@ -79,12 +83,15 @@ function formatOf(target: string): ExportFormat {
 async function pickFormat(entries: number): Promise<ExportFormat | undefined> {
   const picked = await vscode.window.showQuickPick(
     [
-      { label: 'CSV', description: 'one row per verdict or flag, for spreadsheets', format: 'csv' as const },
-      { label: 'JSON', description: 'the same rows as a JSON array', format: 'json' as const },
+      { label: 'CSV', description: l10n.t('one row per verdict or flag, for spreadsheets'), format: 'csv' as const },
+      { label: 'JSON', description: l10n.t('the same rows as a JSON array'), format: 'json' as const },
     ],
     {
-      title: `Export review (${entries} verdict${entries === 1 ? '' : 's'}, flags and adjudications)`,
-      placeHolder: 'Format',
+      title:
+        entries === 1
+          ? l10n.t('Export review (1 verdict, flags and adjudications)')
+          : l10n.t('Export review ({0} verdicts, flags and adjudications)', entries),
+      placeHolder: l10n.t('Format'),
     },
   );
   return picked?.format;
@@ -94,13 +101,7 @@ async function pickTarget(folder: string, format: ExportFormat): Promise<string 
   const uri = await vscode.window.showSaveDialog({
     defaultUri: vscode.Uri.file(defaultExportPath(folder, format)),
     filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
-    title: 'Export review',
+    title: l10n.t('Export review'),
   });
   return uri?.fsPath;
-}
-
-function fail(deps: ExtensionDeps, message: string): ExportOutcome {
-  deps.log.error(message);
-  void vscode.window.showErrorMessage(`radalign: ${notificationText(message)}`);
-  return { status: 'failed', message };
 }

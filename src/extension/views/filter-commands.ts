@@ -1,23 +1,25 @@
-// "Filter pairs…", "Clear filter", the review filters (unreviewed by me, mismatched, unsure,
+// "Filter pairs…", "Clear filter", the review filters (awaiting my verdict, mismatched, unsure,
 // disagreed, flagged / all) and "Show more" of the pairs view. Each resolves to the ids now shown
 // (rank order, the first page or more), which keybindings ignore and tests check.
 import * as vscode from 'vscode';
+import { l10n } from '../l10n';
 import {
-  isReviewFilter,
-  REVIEW_FILTER_DESCRIPTIONS,
-  REVIEW_FILTER_LABELS,
   REVIEW_FILTERS,
+  reviewFilterDescription,
+  reviewFilterFrom,
+  reviewFilterLabel,
   type ReviewFilter,
 } from './pair-rows';
 import { SHOW_MORE_COMMAND, type PairsTreeProvider } from './pairs-tree';
 
 /**
  * Optional argument of radalign.filterPairs: `{ "text": "p10/p1000", "show": "disagreed" }` skips
- * the input box; `flaggedOnly: true` is the older spelling of `show: "flagged"`.
+ * the input box; `flaggedOnly: true` is the older spelling of `show: "flagged"`, and
+ * `show: "unreviewed"` of `show: "awaiting-my-verdict"`.
  */
 interface FilterArgs {
   text?: string;
-  show?: ReviewFilter;
+  show?: ReviewFilter | 'unreviewed';
   flaggedOnly?: boolean;
 }
 
@@ -28,21 +30,18 @@ export function registerFilterCommands(provider: PairsTreeProvider): vscode.Disp
     let text = typeof args?.text === 'string' ? args.text : undefined;
     if (text === undefined) {
       text = await vscode.window.showInputBox({
-        title: 'Filter pairs',
-        prompt:
+        title: l10n.t('Filter pairs'),
+        prompt: l10n.t(
           'Shows pairs whose id, report or image path, reviewer, verdict, flag reason or note contains this (case-insensitive). Empty: no text filter.',
+        ),
         value: provider.filter.text,
-        placeHolder: 'e.g. case17, s50414267, laterality, ann',
+        placeHolder: l10n.t('e.g. case17, s50414267, laterality, ann'),
       });
       if (text === undefined) return undefined;
     }
-    const show = isReviewFilter(args?.show)
-      ? args.show
-      : typeof args?.flaggedOnly === 'boolean'
-        ? args.flaggedOnly
-          ? 'flagged'
-          : 'all'
-        : provider.filter.show;
+    const show =
+      reviewFilterFrom(args?.show) ??
+      (typeof args?.flaggedOnly === 'boolean' ? (args.flaggedOnly ? 'flagged' : 'all') : provider.filter.show);
     provider.filter = { text: text.trim(), show };
     return shown();
   };
@@ -54,20 +53,16 @@ export function registerFilterCommands(provider: PairsTreeProvider): vscode.Disp
 
   /** "Show pairs by review…": a picker, or the state as argument (`"disagreed"` or `{ "show": "disagreed" }`). */
   const showByReview = async (arg?: unknown): Promise<string[] | undefined> => {
-    const given = isReviewFilter(arg)
-      ? arg
-      : isReviewFilter((arg as { show?: unknown } | undefined)?.show)
-        ? (arg as { show: ReviewFilter }).show
-        : undefined;
+    const given = reviewFilterFrom(arg) ?? reviewFilterFrom((arg as { show?: unknown } | undefined)?.show);
     if (given) return showOnly(given);
     const picked = await vscode.window.showQuickPick(
       REVIEW_FILTERS.map((show) => ({
-        label: REVIEW_FILTER_LABELS[show],
-        description: show === provider.filter.show ? 'current' : undefined,
-        detail: REVIEW_FILTER_DESCRIPTIONS[show],
+        label: reviewFilterLabel(show),
+        description: show === provider.filter.show ? l10n.t('current') : undefined,
+        detail: reviewFilterDescription(show),
         show,
       })),
-      { title: 'Show pairs by review', placeHolder: 'Which pairs to list' },
+      { title: l10n.t('Show pairs by review'), placeHolder: l10n.t('Which pairs to list') },
     );
     return picked ? showOnly(picked.show) : undefined;
   };
@@ -79,7 +74,7 @@ export function registerFilterCommands(provider: PairsTreeProvider): vscode.Disp
       return shown();
     }),
     vscode.commands.registerCommand('radalign.showPairsByReview', showByReview),
-    vscode.commands.registerCommand('radalign.showUnreviewedPairs', () => showOnly('unreviewed')),
+    vscode.commands.registerCommand('radalign.showUnreviewedPairs', () => showOnly('awaiting-my-verdict')),
     vscode.commands.registerCommand('radalign.showDisagreedPairs', () => showOnly('disagreed')),
     vscode.commands.registerCommand('radalign.showFlaggedOnly', () => showOnly('flagged')),
     vscode.commands.registerCommand('radalign.showAllPairs', () => showOnly('all')),

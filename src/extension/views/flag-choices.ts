@@ -1,6 +1,7 @@
 // The choices of "Flag pair…"/"Flag sentence…" and the argument that lets keybindings, tree
 // menus and tests skip the pickers. Free of `vscode`.
 import { FLAG_REASONS, FLAG_REASON_LABELS, isFlagReason, type FlagReason } from '../../engine/review/types';
+import { l10n } from '../l10n';
 import { escapeIcons } from './markdown-text';
 
 /**
@@ -20,25 +21,25 @@ export interface FlagArgs {
 export function parseFlagArgs(arg: unknown): FlagArgs | { error: string } {
   if (arg === undefined || arg === null) return {};
   if (typeof arg !== 'object' || Array.isArray(arg))
-    return { error: 'expected an object { reason?, note?, pairId?, sentence? }' };
+    return { error: l10n.t('expected an object { reason?, note?, pairId?, sentence? }') };
   const a = arg as Record<string, unknown>;
   const out: FlagArgs = {};
   if (a.pairId !== undefined) {
-    if (typeof a.pairId !== 'string' || !a.pairId) return { error: "'pairId' must be a pair id" };
+    if (typeof a.pairId !== 'string' || !a.pairId) return { error: l10n.t("'pairId' must be a pair id") };
     out.pairId = a.pairId;
   }
   if (a.sentence !== undefined) {
     if (a.sentence !== null && !(Number.isInteger(a.sentence) && (a.sentence as number) >= 0))
-      return { error: "'sentence' must be a sentence index (0-based) or null" };
+      return { error: l10n.t("'sentence' must be a sentence index (0-based) or null") };
     out.sentence = a.sentence as number | null;
   }
   if (a.reason !== undefined) {
     if (a.reason !== null && !isFlagReason(a.reason))
-      return { error: `'reason' must be one of ${FLAG_REASONS.join(', ')}, or null to unflag` };
+      return { error: l10n.t("'reason' must be one of {0}, or null to unflag", FLAG_REASONS.join(', ')) };
     out.reason = a.reason as FlagReason | null;
   }
   if (a.note !== undefined) {
-    if (typeof a.note !== 'string') return { error: "'note' must be text" };
+    if (typeof a.note !== 'string') return { error: l10n.t("'note' must be text") };
     out.note = a.note;
   }
   return out;
@@ -55,20 +56,23 @@ export interface ReasonChoice {
 export function reasonChoices(current: { reason: FlagReason | null } | undefined): ReasonChoice[] {
   const reasons: ReasonChoice[] = FLAG_REASONS.map((reason) => ({
     label: FLAG_REASON_LABELS[reason],
-    description: reason === current?.reason ? `${reason} · current` : reason,
+    description: reason === current?.reason ? `${reason} · ${l10n.t('current')}` : reason,
     reason,
   }));
   if (!current) return reasons;
+  const unflag = l10n.t('Unflag');
   if (current.reason === null)
-    return [{ label: 'Unflag', description: 'clear my verdict “mismatched”', reason: null }, ...reasons];
-  return [{ label: 'Unflag', description: `remove “${FLAG_REASON_LABELS[current.reason]}”`, reason: null }, ...reasons];
+    return [{ label: unflag, description: l10n.t('clear my verdict “mismatched”'), reason: null }, ...reasons];
+  return [
+    { label: unflag, description: l10n.t('remove “{0}”', FLAG_REASON_LABELS[current.reason]), reason: null },
+    ...reasons,
+  ];
 }
 
 /** What is being flagged, in words, for picker titles (which render `$(icon)`: dataset text is escaped). */
 export function targetTitle(pairId: string, sentence: number | null, sentenceText?: string): string {
-  if (sentence === null) return `Flag pair ${escapeIcons(pairId)}`;
+  if (sentence === null) return l10n.t('Flag pair {0}', escapeIcons(pairId));
   const text = (sentenceText ?? '').replace(/\s+/g, ' ').trim();
-  return escapeIcons(
-    `Flag sentence ${sentence + 1} of ${pairId}${text ? `: “${text.length > 60 ? text.slice(0, 57) + '…' : text}”` : ''}`,
-  );
+  const which = l10n.t('Flag sentence {0} of {1}', sentence + 1, pairId);
+  return escapeIcons(text ? `${which}: “${text.length > 60 ? text.slice(0, 57) + '…' : text}”` : which);
 }

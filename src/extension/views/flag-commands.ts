@@ -4,30 +4,34 @@
 // clears my verdict). See FlagArgs for the argument that skips the pickers.
 import * as vscode from 'vscode';
 import type { FlagReason } from '../../engine/review/types';
+import { fail, nothingScored, sessionOrExplain, type Failed } from '../command-outcome';
 import type { ExtensionDeps } from '../deps';
+import { l10n } from '../l10n';
+import { messages } from '../messages';
 import type { ReviewSession } from '../review/review-session';
 import { parseFlagArgs, reasonChoices, targetTitle, type FlagArgs } from './flag-choices';
-import { escapeIcons, notificationText } from './markdown-text';
-import { activeReport, currentPair, sessionOrExplain } from './review-target';
+import { escapeIcons } from './markdown-text';
+import { activeReport, currentPair } from './review-target';
 
 export type FlagOutcome =
   | { status: 'flagged'; pairId: string; sentence: number | null; reason: FlagReason; note: string }
   | { status: 'unflagged'; pairId: string; sentence: number | null }
   | { status: 'cancelled' }
-  | { status: 'failed'; message: string };
+  | Failed;
 
 export function registerFlagCommands(deps: ExtensionDeps): vscode.Disposable[] {
   const run =
     (mode: 'pair' | 'sentence') =>
     async (arg?: unknown): Promise<FlagOutcome> => {
       const session = sessionOrExplain(deps.sessions);
-      if (!session) return { status: 'failed', message: 'nothing scored yet' };
+      if (!session) return nothingScored();
       const args = parseFlagArgs(arg);
-      if ('error' in args) return fail(deps, `radalign.flag${mode === 'pair' ? 'Pair' : 'Sentence'}: ${args.error}`);
+      if ('error' in args)
+        return fail(deps.log, `radalign.flag${mode === 'pair' ? 'Pair' : 'Sentence'}: ${args.error}`);
       try {
         return await flag(session, mode, args);
       } catch (e) {
-        return fail(deps, (e as Error).message);
+        return fail(deps.log, e);
       }
     };
   return [
@@ -40,9 +44,12 @@ async function flag(session: ReviewSession, mode: 'pair' | 'sentence', args: Fla
   const pair =
     args.pairId !== undefined
       ? await session.pairDetails(args.pairId)
-      : await currentPair(session, mode === 'pair' ? 'Which pair to flag?' : 'Which pair has the sentence?');
+      : await currentPair(
+          session,
+          mode === 'pair' ? l10n.t('Which pair to flag?') : l10n.t('Which pair has the sentence?'),
+        );
   if (!pair) {
-    if (args.pairId !== undefined) throw new Error(`no pair with id ${args.pairId} in ${session.folder}`);
+    if (args.pairId !== undefined) throw new Error(messages.noPairWithId(args.pairId, session.folder));
     return { status: 'cancelled' };
   }
   let sentence = args.sentence ?? null;
@@ -52,7 +59,7 @@ async function flag(session: ReviewSession, mode: 'pair' | 'sentence', args: Fla
     sentence = picked;
   }
   if (sentence !== null && !pair.sentences[sentence])
-    throw new Error(`pair ${pair.id} has no sentence ${sentence + 1}`);
+    throw new Error(messages.pairHasNoSentence(pair.id, sentence + 1));
   // Sentence flags select their sentence, so the panel and the tree show what is being flagged.
   if (sentence !== null || session.selected?.pairId !== pair.id) session.select(pair.id, sentence);
 
@@ -77,14 +84,14 @@ async function flag(session: ReviewSession, mode: 'pair' | 'sentence', args: Fla
   } else {
     const choice = await vscode.window.showQuickPick(reasonChoices(current), {
       title,
-      placeHolder: 'Why does this not match?',
+      placeHolder: l10n.t('Why does this not match?'),
     });
     if (!choice) return { status: 'cancelled' };
     reason = choice.reason;
     if (reason !== null) {
       const typed = await vscode.window.showInputBox({
         title,
-        prompt: 'Note (optional): what is wrong, for whoever fixes the dataset',
+        prompt: messages.notePrompt(),
         value: current?.note ?? '',
       });
       if (typed === undefined) return { status: 'cancelled' };
@@ -109,16 +116,10 @@ async function sentenceToFlag(session: ReviewSession, pairId: string): Promise<n
   const picked = await vscode.window.showQuickPick(
     pair.sentences.map((s, index) => ({
       label: escapeIcons(s.text.replace(/\s+/g, ' ').trim()),
-      description: `${s.section} · score ${s.score.toFixed(3)}`,
+      description: `${s.section} · ${l10n.t('score {0}', s.score.toFixed(3))}`,
       index,
     })),
-    { placeHolder: `Which sentence of ${pairId}?`, matchOnDescription: true },
+    { placeHolder: l10n.t('Which sentence of {0}?', pairId), matchOnDescription: true },
   );
   return picked?.index;
-}
-
-function fail(deps: ExtensionDeps, message: string): FlagOutcome {
-  deps.log.error(message);
-  void vscode.window.showErrorMessage(`radalign: ${notificationText(message)}`);
-  return { status: 'failed', message };
 }

@@ -3,6 +3,7 @@
 // (section, heatmap kind, image name, flag note, reviewer) goes through escapeMarkdown.
 import type { PairResult } from '../../engine/results';
 import { FLAG_REASON_LABELS, type FlagEntry } from '../../engine/review/types';
+import { l10n } from '../l10n';
 import { heatmapDataUri } from './heatmap-thumbnail';
 import { commandLink, escapeMarkdown } from './markdown-text';
 import { scoreBar } from './sentence-grades';
@@ -24,18 +25,30 @@ export interface SentenceHover {
 
 export function sentenceHoverMarkdown({ pair, index, below, flags, reviewer }: SentenceHover): string {
   const s = pair.sentences[index]!;
-  const parts = [`**radalign** · sentence ${index + 1} of ${pair.sentences.length} · ${escapeMarkdown(s.section)}`];
+  // Translations come with the extension (l10n/); what is put into them from the dataset is escaped.
+  const parts = [
+    `**radalign** · ${l10n.t('sentence {0} of {1}', index + 1, pair.sentences.length)} · ${escapeMarkdown(s.section)}`,
+  ];
   parts.push(
-    `score **${s.score.toFixed(3)}** \`${scoreBar(below)}\` higher than ${Math.round(below * 100)}% of this dataset's sentences`,
+    l10n.t(
+      "score **{0}** `{1}` higher than {2}% of this dataset's sentences",
+      s.score.toFixed(3),
+      scoreBar(below),
+      Math.round(below * 100),
+    ),
   );
   if (!s.describesImage)
-    parts.push(`_Context (history, indication…): does not describe the image; its score is not evidence either way._`);
-  else if (s.negated) parts.push(`_Negated finding: a low score is expected and is not by itself a mismatch._`);
-  if (s.uncertain) parts.push(`_Hedged ("possible", "cannot exclude")._`);
+    parts.push(
+      l10n.t('_Context (history, indication…): does not describe the image; its score is not evidence either way._'),
+    );
+  else if (s.negated) parts.push(l10n.t('_Negated finding: a low score is expected and is not by itself a mismatch._'));
+  if (s.uncertain) parts.push(l10n.t('_Hedged ("possible", "cannot exclude")._'));
   if (s.heatmap) {
     const image = pair.images[s.heatmap.imageIndex] ?? '';
-    parts.push(`![heatmap of sentence ${index + 1}](${heatmapDataUri(s.heatmap)})`);
-    parts.push(`_${escapeMarkdown(s.heatmap.kind)} heatmap over ${escapeMarkdown(image)} (bright = closer match)_`);
+    parts.push(`![${l10n.t('heatmap of sentence {0}', index + 1)}](${heatmapDataUri(s.heatmap)})`);
+    parts.push(
+      l10n.t('_{0} heatmap over {1} (bright = closer match)_', escapeMarkdown(s.heatmap.kind), escapeMarkdown(image)),
+    );
   }
   for (const flag of flags) {
     if (!flag.reason) continue;
@@ -47,7 +60,7 @@ export function sentenceHoverMarkdown({ pair, index, below, flags, reviewer }: S
   const mine = flags.some((f) => f.reviewer === reviewer);
   const target = [{ pairId: pair.id, sentence: index }];
   parts.push(
-    `${commandLink('Show heatmap', HOVER_COMMANDS[0]!, target)} · ${commandLink(mine ? 'Change flag…' : 'Flag sentence…', HOVER_COMMANDS[1]!, target)}`,
+    `${commandLink(l10n.t('Show heatmap'), HOVER_COMMANDS[0]!, target)} · ${commandLink(mine ? l10n.t('Change flag…') : l10n.t('Flag sentence…'), HOVER_COMMANDS[1]!, target)}`,
   );
   return parts.join('\n\n');
 }

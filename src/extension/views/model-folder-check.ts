@@ -2,6 +2,7 @@
 // that the files they name exist, without opening any ONNX file (plan-model.ts imports no
 // onnxruntime, so the extension host stays free of native addons).
 import { resolve } from 'node:path';
+import { describeError } from '../../engine/describe-error';
 import type { ModelPlan } from '../../engine/model/model-plan';
 import { checkPlanFiles, planModel } from '../../engine/model/plan-model';
 import { ModelError } from '../../engine/model/types';
@@ -15,7 +16,7 @@ export async function checkModelFolder(dir: string): Promise<ModelFolderCheck> {
     return { ok: true, plan };
   } catch (e) {
     if (e instanceof ModelError) return { ok: false, file: e.file, problem: e.problem };
-    return { ok: false, file: resolve(dir), problem: (e as Error).message };
+    return { ok: false, file: resolve(dir), problem: describeError(e) };
   }
 }
 

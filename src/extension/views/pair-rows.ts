@@ -1,5 +1,5 @@
 // What the pairs tree shows, as plain data: which pairs pass the filter (text, and a review state:
-// unreviewed by me, mismatched, unsure, disagreed, flagged), in rank order, a page at a time, with
+// awaiting my verdict, mismatched, unsure, disagreed, flagged), in rank order, a page at a time, with
 // their labels: each pair's standing and, where reviewers disagree, what each one said. Works on
 // the results' index (id, rank, scores, file names) and the review index, never on the pairs'
 // records: a dataset may hold 227,000 pairs. Free of `vscode` so the filtering and wording are
@@ -14,33 +14,52 @@ import {
   type FlagEntry,
   type VerdictEntry,
 } from '../../engine/review/types';
+import { l10n } from '../l10n';
 import { shareRanks } from '../review/my-share';
 import { formatCount } from './status-text';
 
 /** Which pairs by their review: every pair, or those in one state. */
-export const REVIEW_FILTERS = ['all', 'unreviewed', 'mismatched', 'unsure', 'disagreed', 'flagged'] as const;
+export const REVIEW_FILTERS = ['all', 'awaiting-my-verdict', 'mismatched', 'unsure', 'disagreed', 'flagged'] as const;
 export type ReviewFilter = (typeof REVIEW_FILTERS)[number];
 
-export const REVIEW_FILTER_LABELS: Record<ReviewFilter, string> = {
-  all: 'all pairs',
-  unreviewed: 'unreviewed by me',
-  mismatched: 'mismatched',
-  unsure: 'unsure',
-  disagreed: 'disagreed',
-  flagged: 'flagged',
-};
+export function reviewFilterLabel(show: ReviewFilter): string {
+  switch (show) {
+    case 'all':
+      return l10n.t('all pairs');
+    case 'awaiting-my-verdict':
+      return l10n.t('awaiting my verdict');
+    case 'mismatched':
+      return l10n.t('mismatched');
+    case 'unsure':
+      return l10n.t('unsure');
+    case 'disagreed':
+      return l10n.t('disagreed');
+    case 'flagged':
+      return l10n.t('flagged');
+  }
+}
 
-export const REVIEW_FILTER_DESCRIPTIONS: Record<ReviewFilter, string> = {
-  all: 'no review filter',
-  unreviewed: 'awaiting my verdict: in my share when pairs are assigned, not adjudicated',
-  mismatched: 'judged mismatched (agreed, or settled by adjudication)',
-  unsure: 'judged unsure (agreed, or settled by adjudication)',
-  disagreed: "reviewers' verdicts differ (adjudicated ones included, marked)",
-  flagged: 'a mismatched verdict by anyone, or a flagged sentence',
-};
+export function reviewFilterDescription(show: ReviewFilter): string {
+  switch (show) {
+    case 'all':
+      return l10n.t('no review filter');
+    case 'awaiting-my-verdict':
+      return l10n.t('in my share when pairs are assigned, none of my verdicts yet, not adjudicated');
+    case 'mismatched':
+      return l10n.t('judged mismatched (agreed, or settled by adjudication)');
+    case 'unsure':
+      return l10n.t('judged unsure (agreed, or settled by adjudication)');
+    case 'disagreed':
+      return l10n.t("reviewers' verdicts differ (adjudicated ones included, marked)");
+    case 'flagged':
+      return l10n.t('a mismatched verdict by anyone, or a flagged sentence');
+  }
+}
 
-export function isReviewFilter(v: unknown): v is ReviewFilter {
-  return typeof v === 'string' && (REVIEW_FILTERS as readonly string[]).includes(v);
+/** A review filter as automation names it; 'unreviewed' is the older spelling of 'awaiting-my-verdict'. */
+export function reviewFilterFrom(v: unknown): ReviewFilter | undefined {
+  if (v === 'unreviewed') return 'awaiting-my-verdict';
+  return typeof v === 'string' && (REVIEW_FILTERS as readonly string[]).includes(v) ? (v as ReviewFilter) : undefined;
 }
 
 export interface PairFilter {
@@ -65,7 +84,7 @@ export interface PairReviews {
   readonly review: ReviewIndex;
   /** Whether the pair awaits my verdict: mine to judge, none of mine yet, not adjudicated. */
   awaitsMyVerdict(pairId: string): boolean;
-  /** My share when the assignment names me (the only pairs "unreviewed" needs to look at). */
+  /** My share when the assignment names me (the only pairs "awaiting my verdict" needs to look at). */
   myShare(): readonly string[] | undefined;
 }
 
@@ -122,7 +141,7 @@ export function matchPosition(matches: Matches, rank: number, index: PairIndex):
   return matches[lo] === rank ? lo : -1;
 }
 
-/** Whether a pair's review puts it in a state filter (other than 'all' and 'unreviewed'). */
+/** Whether a pair's review puts it in a state filter (other than 'all' and 'awaiting-my-verdict'). */
 function inState(review: PairReview, show: ReviewFilter): boolean {
   switch (show) {
     case 'mismatched':
@@ -143,7 +162,7 @@ function inState(review: PairReview, show: ReviewFilter): boolean {
 
 /**
  * The pairs that pass `filter`, by rank. A review state looks at the pairs the review file holds
- * something for alone ("unreviewed": at my share when I have one); a text filter goes through the
+ * something for alone ("awaiting my verdict": at my share when I have one); a text filter goes through the
  * index once (ids and paths, in memory), never through the records.
  */
 export function matchingRanks(index: PairIndex, reviews: PairReviews, filter: PairFilter): Matches {
@@ -152,7 +171,7 @@ export function matchingRanks(index: PairIndex, reviews: PairReviews, filter: Pa
   const passes = (entry: RankedEntry) => !needle || matchesText(entry, reviews.review.get(entry.id), needle);
   const ranks: number[] = [];
   const { show } = filter;
-  if (show === 'unreviewed') {
+  if (show === 'awaiting-my-verdict') {
     const share = reviews.myShare();
     const candidates = share ? shareRanks(share, index as { entry(id: string): RankedEntry | undefined }) : undefined;
     const consider = (rank: number) => {
@@ -193,7 +212,9 @@ const OUTCOME_MARK: Record<Exclude<PairOutcome, 'unreviewed' | 'disagreed'>, str
 
 /** "mismatched: laterality (left/right)", "aligned". */
 function verdictWords(v: VerdictEntry | AdjudicationEntry): string {
-  return v.verdict === 'mismatched' && v.reason ? `mismatched: ${FLAG_REASON_LABELS[v.reason]}` : String(v.verdict);
+  return v.verdict === 'mismatched' && v.reason
+    ? l10n.t('mismatched: {0}', FLAG_REASON_LABELS[v.reason])
+    : String(v.verdict);
 }
 
 /** "ann: aligned · ben: mismatched". */
@@ -210,7 +231,7 @@ export function reviewText(review: PairReview | undefined): string {
   if (!review) return '';
   const parts: string[] = [];
   if (review.adjudication) {
-    parts.push(`⚖ ${verdictWords(review.adjudication)} (adjudicated)`);
+    parts.push(`⚖ ${l10n.t('{0} (adjudicated)', verdictWords(review.adjudication))}`);
     if (review.verdicts.length) parts.push(eachVerdict(review));
   } else if (review.outcome === 'disagreed') parts.push(`≠ ${eachVerdict(review)}`);
   else if (review.outcome !== 'unreviewed') {
@@ -218,29 +239,41 @@ export function reviewText(review: PairReview | undefined): string {
     parts.push(`${OUTCOME_MARK[review.outcome]} ${verdictWords(review.decidedBy!)}${names}`);
   }
   const flagged = new Set(review.flags.map((f) => f.sentenceText ?? `#${f.sentence}`)).size;
-  if (flagged) parts.push(`⚑ ${flagged} sentence${flagged === 1 ? '' : 's'}`);
+  if (flagged) parts.push(`⚑ ${flagged === 1 ? l10n.t('1 sentence') : l10n.t('{0} sentences', flagged)}`);
   return parts.join(' · ');
 }
 
 /** One pair's row; with its record (`details`, read when the tooltip is opened) the tooltip tells why it ranks there. */
 export function pairRow(entry: RankedEntry, review: PairReview | undefined, details?: PairResult): PairRow {
-  const description = [`suspicion ${entry.suspicion.toFixed(2)}`, `score ${entry.score.toFixed(3)}`, reviewText(review)]
+  const description = [
+    l10n.t('suspicion {0}', entry.suspicion.toFixed(2)),
+    l10n.t('score {0}', entry.score.toFixed(3)),
+    reviewText(review),
+  ]
     .filter(Boolean)
     .join(' · ');
-  const why = details
-    ? ` (reports fitting the image better: ${percent(details.reportRank)}, images fitting the report better: ${percent(details.imageRank)})`
-    : '';
+  const suspicion = l10n.t('suspicion {0}', entry.suspicion.toFixed(3));
   const said = (v: VerdictEntry | AdjudicationEntry) =>
-    `${verdictWords(v)}${v.useReportOf ? ` — report of ${v.useReportOf} belongs here` : ''}${v.note ? ` — ${v.note}` : ''}`;
+    `${verdictWords(v)}${v.useReportOf ? ` — ${l10n.t('report of {0} belongs here', v.useReportOf)}` : ''}${v.note ? ` — ${v.note}` : ''}`;
+  const sentences = details?.sentences.length;
   const tooltip = [
     `#${entry.rank} ${entry.id}`,
-    `suspicion ${entry.suspicion.toFixed(3)}${why}`,
-    `score ${entry.score.toFixed(4)}`,
-    `report: ${entry.report}`,
-    `images: ${entry.images.join(', ')}`,
-    ...(details ? [`${details.sentences.length} sentence${details.sentences.length === 1 ? '' : 's'}`] : []),
+    details
+      ? l10n.t(
+          '{0} (reports fitting the image better: {1}, images fitting the report better: {2})',
+          suspicion,
+          percent(details.reportRank),
+          percent(details.imageRank),
+        )
+      : suspicion,
+    l10n.t('score {0}', entry.score.toFixed(4)),
+    l10n.t('report: {0}', entry.report),
+    l10n.t('images: {0}', entry.images.join(', ')),
+    ...(sentences === undefined ? [] : [sentences === 1 ? l10n.t('1 sentence') : l10n.t('{0} sentences', sentences)]),
     ...(review?.verdicts ?? []).map((v) => `${v.reviewer}: ${said(v)}`),
-    ...(review?.adjudication ? [`⚖ adjudicated by ${review.adjudication.reviewer}: ${said(review.adjudication)}`] : []),
+    ...(review?.adjudication
+      ? [`⚖ ${l10n.t('adjudicated by {0}: {1}', review.adjudication.reviewer, said(review.adjudication))}`]
+      : []),
     ...(review?.flags ?? []).map(
       (f) => `⚑ ${flagPlace(f)}: ${FLAG_REASON_LABELS[f.reason!]}${f.note ? ` — ${f.note}` : ''} (${f.reviewer})`,
     ),
@@ -261,7 +294,8 @@ export function pairRow(entry: RankedEntry, review: PairReview | undefined, deta
 /** "sentence 2 “Left effusion.”" (the index as flagged; the text decides where it is now). */
 function flagPlace(f: FlagEntry): string {
   const text = f.sentenceText?.replace(/\s+/g, ' ').trim();
-  return `sentence ${f.sentence + 1}${text ? ` “${text.length > 50 ? text.slice(0, 47) + '…' : text}”` : ''}`;
+  const place = l10n.t('sentence {0}', f.sentence + 1);
+  return text ? `${place} “${text.length > 50 ? text.slice(0, 47) + '…' : text}”` : place;
 }
 
 /** One row per sentence, in report order, with the flags anchored on it (anchoredFlags). */
@@ -269,21 +303,23 @@ export function sentenceRows(pair: PairResult, anchored: AnchoredFlags<FlagEntry
   return pair.sentences.map((s, index) => {
     const flags = anchored.anchored.filter((a) => a.sentence === index).map((a) => a.flag);
     const notes = [
-      s.negated ? 'negated' : '',
-      s.uncertain ? 'uncertain' : '',
-      s.describesImage ? '' : 'not about the image',
+      s.negated ? l10n.t('negated') : '',
+      s.uncertain ? l10n.t('uncertain') : '',
+      s.describesImage ? '' : l10n.t('not about the image'),
     ].filter(Boolean);
     const flagText = flags.map((f) => `⚑ ${FLAG_REASON_LABELS[f.reason!]} (${f.reviewer})`).join(' · ');
-    const description = [`score ${s.score.toFixed(3)}`, ...notes, flagText].filter(Boolean).join(' · ');
+    const description = [l10n.t('score {0}', s.score.toFixed(3)), ...notes, flagText].filter(Boolean).join(' · ');
     const flagNotes = flags.filter((f) => f.note).map((f) => `${f.reviewer}: ${f.note}`);
     return {
       pairId: pair.id,
       index,
       label: s.text.replace(/\s+/g, ' ').trim(),
       description,
-      tooltip: [`${s.section} · sentence ${index + 1} of ${pair.sentences.length}`, description, ...flagNotes].join(
-        '\n',
-      ),
+      tooltip: [
+        `${s.section} · ${l10n.t('sentence {0} of {1}', index + 1, pair.sentences.length)}`,
+        description,
+        ...flagNotes,
+      ].join('\n'),
       flags,
     };
   });
@@ -294,14 +330,19 @@ export function filterMessage(filter: PairFilter, matching: number, total: numbe
   if (!isFiltering(filter)) return undefined;
   const parts = [
     filter.text.trim() ? `“${filter.text.trim()}”` : '',
-    filter.show !== 'all' ? REVIEW_FILTER_LABELS[filter.show] : '',
+    filter.show !== 'all' ? reviewFilterLabel(filter.show) : '',
   ].filter(Boolean);
-  return `Filter: ${parts.join(' · ')} — ${formatCount(matching)} of ${formatCount(total)} pairs`;
+  return l10n.t('Filter: {0} — {1} of {2} pairs', parts.join(' · '), formatCount(matching), formatCount(total));
 }
 
 /** The label of the row after the last one shown: how many more it adds, and how many are shown of how many. */
 export function showMoreLabel(shown: number, matching: number, pageSize = PAGE_SIZE): string {
-  return `Show ${formatCount(Math.min(pageSize, matching - shown))} more… (${formatCount(shown)} of ${formatCount(matching)} shown)`;
+  return l10n.t(
+    'Show {0} more… ({1} of {2} shown)',
+    formatCount(Math.min(pageSize, matching - shown)),
+    formatCount(shown),
+    formatCount(matching),
+  );
 }
 
 /** Whether `needle` (lower case) is in the pair's id, report or image paths, or its review: reviewers, verdicts, reasons, notes. */

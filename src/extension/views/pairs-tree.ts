@@ -1,11 +1,13 @@
 // The "Pairs" view: pairs in rank order with suspicion and review state (each reviewer's verdict
 // where they disagree, adjudications marked), their sentences and flags below; a text filter and
-// review filters (unreviewed by me, mismatched, unsure, disagreed, flagged), since TreeView has no
+// review filters (awaiting my verdict, mismatched, unsure, disagreed, flagged), since TreeView has no
 // filter box of its own; the view's description shows the review's progress. A dataset may
 // hold 227,000 pairs: the view lists the top of the ranking a page at a time ("Show 200 more…"),
 // rows come from the results' index, and a pair's record is read only when its sentences are
 // expanded or its tooltip is shown.
 import * as vscode from 'vscode';
+import { l10n } from '../l10n';
+import { disposeAll, followSession } from '../lifecycle';
 import type { ReviewSession } from '../review/review-session';
 import type { SessionManager } from '../review/session-manager';
 import {
@@ -161,7 +163,7 @@ export class PairsTreeProvider implements vscode.TreeDataProvider<PairsTreeNode>
       row.tooltip,
       ...orphaned.map(
         (f) =>
-          `⚑ orphaned (its sentence is no longer in the report): “${f.sentenceText ?? ''}” — ${f.reason} (${f.reviewer})`,
+          `⚑ ${l10n.t('orphaned (its sentence is no longer in the report): “{0}” — {1} ({2})', f.sentenceText ?? '', String(f.reason), f.reviewer)}`,
       ),
     ].join('\n');
     return item;
@@ -247,14 +249,14 @@ export class PairsTreeProvider implements vscode.TreeDataProvider<PairsTreeNode>
     // tooltip: left for resolveTreeItem, which reads the pair (only the hovered one)
     item.iconPath = outcomeIcon(row);
     item.contextValue = pairContext(row);
-    item.command = { command: 'radalign.openPair', title: 'Open in review', arguments: [element] };
+    item.command = { command: 'radalign.openPair', title: l10n.t('Open in review'), arguments: [element] };
     return item;
   }
 
   private async sentenceItem(session: ReviewSession, element: PairNode): Promise<vscode.TreeItem> {
     const pair = await session.pairDetails(element.pairId).catch(() => undefined);
     const row = pair && sentenceRows(pair, session.anchoredFlags(pair))[element.sentence!];
-    if (!row) return new vscode.TreeItem(`sentence ${element.sentence! + 1}`);
+    if (!row) return new vscode.TreeItem(l10n.t('sentence {0}', element.sentence! + 1));
     const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.None);
     item.id = `sentence:${element.pairId}:${element.sentence}`;
     item.description = row.description;
@@ -265,7 +267,7 @@ export class PairsTreeProvider implements vscode.TreeDataProvider<PairsTreeNode>
     item.contextValue = row.flags.some((f) => f.reviewer === session.reviewer)
       ? 'radalign.sentence.flagged'
       : 'radalign.sentence';
-    item.command = { command: 'radalign.openPair', title: 'Open in review', arguments: [element] };
+    item.command = { command: 'radalign.openPair', title: l10n.t('Open in review'), arguments: [element] };
     return item;
   }
 
@@ -275,7 +277,7 @@ export class PairsTreeProvider implements vscode.TreeDataProvider<PairsTreeNode>
     item.id = 'show-more';
     item.iconPath = new vscode.ThemeIcon('ellipsis');
     item.contextValue = 'radalign.showMore';
-    item.command = { command: SHOW_MORE_COMMAND, title: 'Show more pairs' };
+    item.command = { command: SHOW_MORE_COMMAND, title: l10n.t('Show more pairs') };
     return item;
   }
 }
@@ -308,25 +310,20 @@ export function createPairsView(sessions: SessionManager, provider: PairsTreePro
     view.reveal(provider.node(sel.pairId, sel.sentence), { select: true, focus: false }).then(undefined, () => {});
   };
 
-  let sessionEvents: vscode.Disposable | undefined;
-  const follow = (session: ReviewSession | undefined) => {
-    sessionEvents?.dispose();
-    sessionEvents = session
-      ? vscode.Disposable.from(
+  const subscriptions = vscode.Disposable.from(
+    view,
+    followSession(sessions, (session) => {
+      update();
+      return (
+        session &&
+        disposeAll(
           session.onDidChangeResults(update),
           session.onDidChangeReview(update),
           session.onDidChangeSelection(reveal),
         )
-      : undefined;
-    update();
-  };
-  follow(sessions.current);
-
-  const subscriptions = vscode.Disposable.from(
-    view,
-    sessions.onDidChangeSession(follow),
+      );
+    }),
     provider.onDidChangeFilter(update),
-    { dispose: () => sessionEvents?.dispose() },
   );
   return { view, dispose: () => subscriptions.dispose() };
 }
@@ -336,7 +333,7 @@ function viewDescription(session: ReviewSession): string {
   const progress = session.progress();
   return progress.reviewed || session.assignment
     ? progressText(progress, session.reviewer)
-    : `${formatCount(session.count)} pairs`;
+    : l10n.t('{0} pairs', formatCount(session.count));
 }
 
 /** The pair's icon by its standing: aligned, mismatched, unsure, disagreed, adjudicated; flagged sentences; nothing yet. */

@@ -5,7 +5,8 @@
 // when the file no longer matches what was scored instead of drawing wrong ranges. Reads only the
 // pair of each open report (and, once per results, the sample the grades come from).
 import * as vscode from 'vscode';
-import type { ReviewSession } from '../review/review-session';
+import { l10n } from '../l10n';
+import { disposeAll, followSession } from '../lifecycle';
 import type { SessionManager } from '../review/session-manager';
 import { reportDocument } from './review-target';
 import { GRADES, gradesFor, sentenceStyle, type Grade, type SentenceStyle } from './sentence-grades';
@@ -36,7 +37,7 @@ export class ReportDecorations implements vscode.Disposable {
   });
   private readonly changedType = vscode.window.createTextEditorDecorationType({
     after: {
-      contentText: '  radalign: report changed since scoring — rescore to see sentence scores',
+      contentText: `  ${l10n.t('radalign: report changed since scoring — rescore to see sentence scores')}`,
       color: new vscode.ThemeColor('editorCodeLens.foreground'),
       fontStyle: 'italic',
     },
@@ -45,15 +46,25 @@ export class ReportDecorations implements vscode.Disposable {
   private readonly runs = new WeakMap<vscode.TextEditor, number>();
   private runSeq = 0;
   private readonly subscriptions: vscode.Disposable[] = [];
-  private sessionEvents: vscode.Disposable | undefined;
   private pending: NodeJS.Timeout | undefined;
 
   constructor(private readonly sessions: SessionManager) {
     for (const grade of GRADES)
       for (const style of ['finding', 'negated', 'context'] as const)
         this.types.set(key(style, grade), decorationType(style, grade));
+    const refresh = () => this.refreshAll();
     this.subscriptions.push(
-      sessions.onDidChangeSession((s) => this.follow(s)),
+      followSession(sessions, (session) => {
+        refresh();
+        return (
+          session &&
+          disposeAll(
+            session.onDidChangeResults(refresh),
+            session.onDidChangeSelection(refresh),
+            session.onDidChangeReview(refresh),
+          )
+        );
+      }),
       vscode.window.onDidChangeVisibleTextEditors(() => this.refreshAll()),
       // Typing can make a report match again or stop matching; coalesce keystrokes.
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -62,7 +73,6 @@ export class ReportDecorations implements vscode.Disposable {
         this.pending = setTimeout(() => this.refreshAll(), 150);
       }),
     );
-    this.follow(sessions.current);
   }
 
   /** Re-decorates every visible editor. */
@@ -77,24 +87,11 @@ export class ReportDecorations implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.pending);
-    this.sessionEvents?.dispose();
     for (const d of this.subscriptions) d.dispose();
     for (const t of this.types.values()) t.dispose();
     this.selectedType.dispose();
     this.flaggedType.dispose();
     this.changedType.dispose();
-  }
-
-  private follow(session: ReviewSession | undefined): void {
-    this.sessionEvents?.dispose();
-    this.sessionEvents = session
-      ? vscode.Disposable.from(
-          session.onDidChangeResults(() => this.refreshAll()),
-          session.onDidChangeSelection(() => this.refreshAll()),
-          session.onDidChangeReview(() => this.refreshAll()),
-        )
-      : undefined;
-    this.refreshAll();
   }
 
   private async decorate(editor: vscode.TextEditor): Promise<void> {

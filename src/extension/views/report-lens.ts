@@ -6,7 +6,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FLAG_REASON_LABELS } from '../../engine/review/types';
-import type { ReviewSession } from '../review/review-session';
+import { l10n } from '../l10n';
+import { disposeAll, followSession, type Disposable } from '../lifecycle';
 import type { SessionManager } from '../review/session-manager';
 import { escapeIcons } from './markdown-text';
 import { reviewText } from './pair-rows';
@@ -16,12 +17,14 @@ import { reportDocument } from './review-target';
 export class ReportLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
-  private sessionEvents: vscode.Disposable | undefined;
-  private readonly subscription: vscode.Disposable;
+  private readonly following: Disposable;
 
   constructor(private readonly sessions: SessionManager) {
-    this.subscription = sessions.onDidChangeSession((s) => this.follow(s));
-    this.follow(sessions.current);
+    const fire = () => this.changed.fire();
+    this.following = followSession(sessions, (session) => {
+      fire();
+      return session && disposeAll(session.onDidChangeResults(fire), session.onDidChangeReview(fire));
+    });
   }
 
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
@@ -33,7 +36,10 @@ export class ReportLensProvider implements vscode.CodeLensProvider, vscode.Dispo
     if (layout.status === 'changed') {
       return [
         new vscode.CodeLens(top, {
-          title: `radalign: report changed since scoring — rescore ${escapeIcons(path.basename(session.folder))}`,
+          title: l10n.t(
+            'radalign: report changed since scoring — rescore {0}',
+            escapeIcons(path.basename(session.folder)),
+          ),
           command: 'radalign.scorePairs',
           arguments: [vscode.Uri.file(session.folder)],
         }),
@@ -46,14 +52,19 @@ export class ReportLensProvider implements vscode.CodeLensProvider, vscode.Dispo
     const target = [{ pairId: pair.id }];
     const lenses = [
       new vscode.CodeLens(top, {
-        title: `radalign: rank ${formatCount(pair.rank)} of ${formatCount(session.count)} · suspicion ${pair.suspicion.toFixed(2)}${standing ? ` · ${escapeIcons(standing)}` : ''}`,
-        tooltip: `score ${pair.score.toFixed(4)}; hover a sentence for its score`,
+        title: `${l10n.t(
+          'radalign: rank {0} of {1} · suspicion {2}',
+          formatCount(pair.rank),
+          formatCount(session.count),
+          pair.suspicion.toFixed(2),
+        )}${standing ? ` · ${escapeIcons(standing)}` : ''}`,
+        tooltip: l10n.t('score {0}; hover a sentence for its score', pair.score.toFixed(4)),
         command: 'radalign.openPair',
         arguments: [node],
       }),
-      new vscode.CodeLens(top, { title: 'Open review', command: 'radalign.openPair', arguments: [node] }),
+      new vscode.CodeLens(top, { title: l10n.t('Open review'), command: 'radalign.openPair', arguments: [node] }),
       new vscode.CodeLens(top, {
-        title: mine?.verdict === 'mismatched' ? 'Change flag…' : 'Flag pair…',
+        title: mine?.verdict === 'mismatched' ? l10n.t('Change flag…') : l10n.t('Flag pair…'),
         command: 'radalign.flagPair',
         arguments: target,
       }),
@@ -61,8 +72,8 @@ export class ReportLensProvider implements vscode.CodeLensProvider, vscode.Dispo
     if (mine?.verdict !== 'aligned')
       lenses.push(
         new vscode.CodeLens(top, {
-          title: 'Aligned',
-          tooltip: `Mark aligned (as ${session.reviewer})`,
+          title: l10n.t('Aligned'),
+          tooltip: l10n.t('Mark aligned (as {0})', session.reviewer),
           command: 'radalign.markAligned',
           arguments: target,
         }),
@@ -70,8 +81,8 @@ export class ReportLensProvider implements vscode.CodeLensProvider, vscode.Dispo
     if (mine?.verdict !== 'unsure')
       lenses.push(
         new vscode.CodeLens(top, {
-          title: 'Unsure',
-          tooltip: `Mark unsure (as ${session.reviewer})`,
+          title: l10n.t('Unsure'),
+          tooltip: l10n.t('Mark unsure (as {0})', session.reviewer),
           command: 'radalign.markUnsure',
           arguments: target,
         }),
@@ -80,11 +91,15 @@ export class ReportLensProvider implements vscode.CodeLensProvider, vscode.Dispo
     if (orphaned.length) {
       lenses.push(
         new vscode.CodeLens(top, {
-          title: `⚑ ${orphaned.length} flag${orphaned.length === 1 ? '' : 's'} on sentences no longer in the report`,
+          title: `⚑ ${
+            orphaned.length === 1
+              ? l10n.t('1 flag on sentences no longer in the report')
+              : l10n.t('{0} flags on sentences no longer in the report', orphaned.length)
+          }`,
           tooltip: orphaned
             .map(
               (f) =>
-                `“${f.sentenceText ?? `sentence ${f.sentence + 1}`}”: ${f.reason ? FLAG_REASON_LABELS[f.reason] : ''}${f.note ? ` — ${f.note}` : ''} (${f.reviewer})`,
+                `“${f.sentenceText ?? l10n.t('sentence {0}', f.sentence + 1)}”: ${f.reason ? FLAG_REASON_LABELS[f.reason] : ''}${f.note ? ` — ${f.note}` : ''} (${f.reviewer})`,
             )
             .join('\n'),
           command: 'radalign.openPair',
@@ -96,17 +111,7 @@ export class ReportLensProvider implements vscode.CodeLensProvider, vscode.Dispo
   }
 
   dispose(): void {
-    this.sessionEvents?.dispose();
-    this.subscription.dispose();
+    this.following.dispose();
     this.changed.dispose();
-  }
-
-  private follow(session: ReviewSession | undefined): void {
-    this.sessionEvents?.dispose();
-    const fire = () => this.changed.fire();
-    this.sessionEvents = session
-      ? vscode.Disposable.from(session.onDidChangeResults(fire), session.onDidChangeReview(fire))
-      : undefined;
-    fire();
   }
 }

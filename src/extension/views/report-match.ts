@@ -3,7 +3,8 @@
 // CRLF files and reports edited since scoring.
 import { posix, resolve } from 'node:path';
 import type { PairResult, SentenceResult } from '../../engine/results';
-import { isManifestOrigin, relativePathProblem } from '../../engine/results-schema';
+import { isManifestOrigin } from '../../engine/report-origin';
+import { relativePathProblem } from '../../engine/results-schema';
 
 /** A path in a form two spellings of one file share (Windows paths are case-insensitive). */
 export function pathKey(fsPath: string, platform: NodeJS.Platform = process.platform): string {
@@ -12,10 +13,11 @@ export function pathKey(fsPath: string, platform: NodeJS.Platform = process.plat
 }
 
 /**
- * Report file → pair id, for the pairs whose report is a file (inline manifest text has none).
- * Built on the first look-up of a file inside the dataset folder (other files never cost a
- * pass over the index), keyed by the report path as the results store it: 227,000 entries take a
- * fraction of a second and no new strings.
+ * Report file → pair id, for the pairs whose report is a file: a pair whose report text was
+ * given inline in a manifest names the manifest row instead ("table.csv#row 3": report-origin.ts),
+ * which is no file. Built on the first look-up of a file inside the dataset folder (other files
+ * never cost a pass over the index), keyed by the report path as the results store it: 227,000
+ * entries take a fraction of a second and no new strings.
  */
 export class ReportIndex {
   private byPath: Map<string, string> | undefined;
@@ -47,8 +49,8 @@ export class ReportIndex {
     if (this.byPath) return this.byPath;
     const byPath = new Map<string, string>();
     for (const p of this.pending ?? []) {
-      // Inline manifest reports carry their origin ("table.csv#row 3"): a label, not a file. And
-      // only a path inside the folder names a report (the results schema already insists).
+      // A manifest row's label is no file; and only a path inside the folder names a report (the
+      // results schema already insists).
       if (!p.report || isManifestOrigin(p.report) || relativePathProblem(p.report) !== undefined) continue;
       byPath.set(reportKey(p.report, this.platform), p.id);
     }

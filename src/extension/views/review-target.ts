@@ -5,7 +5,8 @@ import type { PairResult } from '../../engine/results';
 import type { RankedEntry } from '../../engine/results-store/results-store';
 import type { SavedResults } from '../../engine/store/results-file';
 import type { ReviewSession } from '../review/review-session';
-import type { SessionManager } from '../review/session-manager';
+import { describeError } from '../../engine/describe-error';
+import { l10n } from '../l10n';
 import { escapeIcons } from './markdown-text';
 import { PAGE_SIZE } from './pair-rows';
 import { layoutReport, ReportIndex, sentenceAt, type ReportLayout } from './report-match';
@@ -77,7 +78,7 @@ export function pickPair(session: ReviewSession, placeHolder: string): Promise<s
   const item = (e: RankedEntry): Item => ({
     // Quick pick labels render `$(icon)`: dataset text is escaped.
     label: `#${e.rank} ${escapeIcons(e.id)}`,
-    description: `suspicion ${e.suspicion.toFixed(2)}${session.review.outcome(e.id) !== 'unreviewed' ? ` · ${session.review.outcome(e.id)}` : session.flagsFor(e.id).length ? ' · ⚑ flagged' : ''}`,
+    description: pickDescription(session, e),
     detail: escapeIcons(e.report),
     id: e.id,
   });
@@ -91,7 +92,7 @@ export function pickPair(session: ReviewSession, placeHolder: string): Promise<s
     return out;
   };
   const pick = vscode.window.createQuickPick<Item>();
-  pick.placeholder = `${placeHolder} (type to search ids and report paths)`;
+  pick.placeholder = l10n.t('{0} (type to search ids and report paths)', placeHolder);
   pick.matchOnDescription = true;
   pick.matchOnDetail = true;
   pick.items = search('');
@@ -110,13 +111,12 @@ export function pickPair(session: ReviewSession, placeHolder: string): Promise<s
   });
 }
 
-/** The session, or a message with a "Score pairs" button when nothing is scored yet. */
-export function sessionOrExplain(sessions: SessionManager): ReviewSession | undefined {
-  if (sessions.current) return sessions.current;
-  void vscode.window.showInformationMessage('radalign: nothing scored yet.', 'Score pairs').then((picked) => {
-    if (picked) void vscode.commands.executeCommand('radalign.scorePairs');
-  });
-  return undefined;
+/** "suspicion 0.93 · mismatched", or "· ⚑ flagged" for sentence flags without a verdict. */
+function pickDescription(session: ReviewSession, e: RankedEntry): string {
+  const suspicion = l10n.t('suspicion {0}', e.suspicion.toFixed(2));
+  const outcome = session.review.outcome(e.id);
+  if (outcome !== 'unreviewed') return `${suspicion} · ${outcome}`;
+  return session.flagsFor(e.id).length ? `${suspicion} · ${l10n.t('⚑ flagged')}` : suspicion;
 }
 
 /** Opens (or reveals) the review panel; it follows the session's selection by itself. */
@@ -124,6 +124,6 @@ export async function openReview(log: vscode.LogOutputChannel): Promise<void> {
   try {
     await vscode.commands.executeCommand('radalign.openReview');
   } catch (e) {
-    log.warn(`could not open the review panel: ${(e as Error).message}`);
+    log.warn(`could not open the review panel: ${describeError(e)}`);
   }
 }

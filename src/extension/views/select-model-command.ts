@@ -5,8 +5,13 @@
 // `{ "folder": "" }` for the bundled model, or `{ "catalogue": "<id>" }` (downloads if needed).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { describeError } from '../../engine/describe-error';
+import { fail, type Failed } from '../command-outcome';
 import type { ExtensionDeps } from '../deps';
+import { l10n } from '../l10n';
+import { messages } from '../messages';
 import { bundledModelDir } from '../model-location';
+import { offer, showInfo } from '../notify';
 import { catalogueChoices, obtainCatalogueModel, readCatalogue } from '../models/catalogue-models';
 import type { LoadedCatalogue } from '../models/catalogue-source';
 import { readSettings } from '../settings';
@@ -15,9 +20,7 @@ import { checkModelFolder, rememberFolder } from './model-folder-check';
 const RECENT_KEY = 'radalign.recentModelFolders';
 
 export type SelectModelOutcome =
-  | { status: 'selected'; setting: string; target: 'workspaceFolder' | 'global' }
-  | { status: 'cancelled' }
-  | { status: 'failed'; message: string };
+  { status: 'selected'; setting: string; target: 'workspaceFolder' | 'global' } | { status: 'cancelled' } | Failed;
 
 interface ModelChoice extends vscode.QuickPickItem {
   /** '' = bundled; undefined (and no catalogue id) = open a dialog. */
@@ -55,13 +58,12 @@ export function registerSelectModelCommand(deps: ExtensionDeps): vscode.Disposab
       const dir = chosen === '' ? bundled : chosen;
       const check = await checkModelFolder(dir);
       if (!check.ok) {
-        const message =
+        return fail(
+          deps.log,
           chosen === ''
-            ? `the bundled model is not usable in this build (${check.file}: ${check.problem})`
-            : `${check.file}: ${check.problem}`;
-        deps.log.error(`Select model: ${message}`);
-        void vscode.window.showErrorMessage(`radalign: ${message}`);
-        return { status: 'failed', message };
+            ? l10n.t('the bundled model is not usable in this build ({0}: {1})', check.file, check.problem)
+            : `${check.file}: ${check.problem}`,
+        );
       }
       // An untrusted workspace's own modelPath is ignored (restrictedConfigurations), so the choice goes to the user settings.
       const target = workspaceFolder && vscode.workspace.isTrusted ? 'workspaceFolder' : 'global';
@@ -78,19 +80,18 @@ export function registerSelectModelCommand(deps: ExtensionDeps): vscode.Disposab
       );
       const where =
         target === 'workspaceFolder'
-          ? `the settings of ${workspaceFolder!.name}`
-          : 'your user settings' + (workspaceFolder ? ' (this workspace is not trusted)' : '');
+          ? l10n.t('the settings of {0}', workspaceFolder!.name)
+          : workspaceFolder
+            ? l10n.t('your user settings (this workspace is not trusted)')
+            : l10n.t('your user settings');
       deps.log.info(`model set to ${dir} (${check.plan.id}) in ${where}`);
-      if (!args) {
-        void vscode.window
-          .showInformationMessage(
-            `radalign: scoring will use ${check.plan.name || check.plan.id}, saved in ${where}.`,
-            'Score pairs',
-          )
-          .then((picked) => {
-            if (picked) void vscode.commands.executeCommand('radalign.scorePairs');
-          });
-      }
+      if (!args)
+        offer(
+          showInfo,
+          l10n.t('scoring will use {0}, saved in {1}.', check.plan.name || check.plan.id, where),
+          messages.scorePairsAction(),
+          () => vscode.commands.executeCommand('radalign.scorePairs'),
+        );
       return { status: 'selected', setting: chosen, target };
     },
   );
@@ -106,7 +107,7 @@ async function pickModel(
   let catalogue: LoadedCatalogue | undefined;
   const items = modelChoices(deps, bundled, recent, current, (c) => (catalogue = c));
   const picked = await vscode.window.showQuickPick(items, {
-    title: 'radalign: model to score with',
+    title: l10n.t('radalign: model to score with'),
     matchOnDescription: true,
   });
   if (!picked) return undefined;
@@ -116,8 +117,8 @@ async function pickModel(
     canSelectFolders: true,
     canSelectFiles: false,
     canSelectMany: false,
-    openLabel: 'Use this model',
-    title: 'Model folder',
+    openLabel: l10n.t('Use this model'),
+    title: l10n.t('Model folder'),
   });
   return uris?.[0] ? { folder: uris[0].fsPath } : undefined;
 }
@@ -132,30 +133,30 @@ async function modelChoices(
   const bundledCheck = await checkModelFolder(bundled);
   const items: ModelChoice[] = [
     {
-      label: '$(package) Bundled default model',
-      description: current.trim() === '' ? 'current' : undefined,
+      label: l10n.t('$(package) Bundled default model'),
+      description: current.trim() === '' ? l10n.t('current') : undefined,
       detail: bundledCheck.ok
         ? bundledCheck.plan.name || bundledCheck.plan.id
-        : 'Not available in this build of radalign yet',
+        : l10n.t('Not available in this build of radalign'),
       folder: '',
     },
     {
-      label: '$(folder-opened) Choose a model folder…',
-      detail: "radalign's model.json layout or the Transformers.js/Optimum CLIP layout",
+      label: l10n.t('$(folder-opened) Choose a model folder…'),
+      detail: l10n.t("radalign's model.json layout or the Transformers.js/Optimum CLIP layout"),
     },
   ];
   if (recent.length) {
-    items.push({ label: 'Recently used', kind: vscode.QuickPickItemKind.Separator });
+    items.push({ label: l10n.t('Recently used'), kind: vscode.QuickPickItemKind.Separator });
     for (const f of recent) items.push({ label: `$(history) ${path.basename(f)}`, description: f, folder: f });
   }
   try {
     const catalogue = await readCatalogue(deps);
     loaded(catalogue);
-    items.push({ label: 'Known models (catalogue)', kind: vscode.QuickPickItemKind.Separator });
+    items.push({ label: l10n.t('Known models (catalogue)'), kind: vscode.QuickPickItemKind.Separator });
     for (const c of await catalogueChoices(deps, catalogue))
       items.push({ label: c.label, description: c.description, detail: c.detail, catalogue: c.id });
   } catch (e) {
-    deps.log.error(`model catalogue: ${(e as Error).message}`); // a broken bundled file must not hide the other choices
+    deps.log.error(`model catalogue: ${describeError(e)}`); // a broken bundled file must not hide the other choices
   }
   return items;
 }

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import type { RankedEntry } from '../../engine/results-store/results-store';
 import type { ModelSummary } from '../../engine/results';
 import type { ReviewSummary } from '../../engine/review/progress';
+import { l10n } from '../l10n';
 
 export interface StatusText {
   text: string;
@@ -37,15 +38,15 @@ export function statusText(
 ): StatusText {
   const total = results.count;
   const s = review?.summary;
-  const parts = review ? [progressText(review.summary, review.reviewer)] : [`${formatCount(total)} scored`];
-  if (skipped) parts.push(`${formatCount(skipped)} skipped`);
+  const parts = review ? [progressText(review.summary, review.reviewer)] : [l10n.t('{0} scored', formatCount(total))];
+  if (skipped) parts.push(l10n.t('{0} skipped', formatCount(skipped)));
   const tooltip = [
-    `radalign: ${formatCount(total)} pairs scored in ${basename(folder)}`,
+    l10n.t('radalign: {0} pairs scored in {1}', formatCount(total), basename(folder)),
     ...(s && review ? reviewLines(s, review.reviewer) : []),
-    skipped ? `${formatCount(skipped)} files skipped (radalign: Show skipped files)` : '',
-    `Model: ${results.model.name || results.model.id}`,
+    skipped ? l10n.t('{0} files skipped (radalign: Show skipped files)', formatCount(skipped)) : '',
+    l10n.t('Model: {0}', results.model.name || results.model.id),
     resultsFile,
-    'Click to open the review.',
+    l10n.t('Click to open the review.'),
   ]
     .filter(Boolean)
     .join('\n');
@@ -55,10 +56,10 @@ export function statusText(
 /** "12 / 40 reviewed · mine 5 / 14 · 2 disagreed": the status bar's and the pairs view's progress. */
 export function progressText(s: ReviewSummary, reviewer: string): string {
   const mine = s.reviewers[reviewer];
-  const parts = [`${formatCount(s.reviewed)} / ${formatCount(s.total)} reviewed`];
+  const parts = [l10n.t('{0} / {1} reviewed', formatCount(s.reviewed), formatCount(s.total))];
   if (mine?.assigned !== undefined)
-    parts.push(`mine ${formatCount(mine.assignedReviewed ?? 0)} / ${formatCount(mine.assigned)}`);
-  if (s.disagreed.length) parts.push(`${formatCount(s.disagreed.length)} disagreed`);
+    parts.push(l10n.t('mine {0} / {1}', formatCount(mine.assignedReviewed ?? 0), formatCount(mine.assigned)));
+  if (s.disagreed.length) parts.push(l10n.t('{0} disagreed', formatCount(s.disagreed.length)));
   return parts.join(' · ');
 }
 
@@ -66,39 +67,59 @@ export function progressText(s: ReviewSummary, reviewer: string): string {
 function reviewLines(s: ReviewSummary, me: string): string[] {
   const o = s.outcomes;
   const lines = [
-    `Reviewed: ${formatCount(s.reviewed)} of ${formatCount(s.total)} (${formatCount(o.aligned)} aligned · ${formatCount(o.mismatched)} mismatched · ${formatCount(o.unsure)} unsure)`,
+    l10n.t(
+      'Reviewed: {0} of {1} ({2} aligned · {3} mismatched · {4} unsure)',
+      formatCount(s.reviewed),
+      formatCount(s.total),
+      formatCount(o.aligned),
+      formatCount(o.mismatched),
+      formatCount(o.unsure),
+    ),
   ];
   const names = Object.keys(s.reviewers);
-  if (!names.includes(me)) lines.push(`You review as ${me}: no verdicts yet.`);
+  if (!names.includes(me)) lines.push(l10n.t('You review as {0}: no verdicts yet.', me));
   for (const name of names) {
     const r = s.reviewers[name]!;
     const share =
       r.assigned !== undefined
-        ? ` · share ${formatCount(r.assignedReviewed ?? 0)} / ${formatCount(r.assigned)} done`
+        ? ` · ${l10n.t('share {0} / {1} done', formatCount(r.assignedReviewed ?? 0), formatCount(r.assigned))}`
         : '';
-    lines.push(
-      `${name === me ? '▸ ' : '  '}${name}: ${formatCount(r.reviewed)} reviewed (${formatCount(r.aligned)} aligned · ${formatCount(r.mismatched)} mismatched · ${formatCount(r.unsure)} unsure)${share}`,
+    const counts = l10n.t(
+      '{0}: {1} reviewed ({2} aligned · {3} mismatched · {4} unsure)',
+      name,
+      formatCount(r.reviewed),
+      formatCount(r.aligned),
+      formatCount(r.mismatched),
+      formatCount(r.unsure),
     );
+    lines.push(`${name === me ? '▸ ' : '  '}${counts}${share}`);
   }
   const a = s.agreement;
   if (a.pairs) {
     const kappas = a.kappa.map(
-      (k) => `κ ${k.a}–${k.b} ${figure(k.kappa)} (${formatCount(k.pairs)} pair${k.pairs === 1 ? '' : 's'})`,
+      (k) =>
+        `κ ${k.a}–${k.b} ${figure(k.kappa)} (${k.pairs === 1 ? l10n.t('1 pair') : l10n.t('{0} pairs', formatCount(k.pairs))})`,
     );
-    lines.push(
-      `Agreement over ${formatCount(a.pairs)} pair${a.pairs === 1 ? '' : 's'} judged by two or more: α ${figure(a.alpha)}${kappas.length ? ` · ${kappas.join(' · ')}` : ''}`,
-    );
+    const over =
+      a.pairs === 1
+        ? l10n.t('Agreement over 1 pair judged by two or more: α {0}', figure(a.alpha))
+        : l10n.t('Agreement over {0} pairs judged by two or more: α {1}', formatCount(a.pairs), figure(a.alpha));
+    lines.push(`${over}${kappas.length ? ` · ${kappas.join(' · ')}` : ''}`);
   }
   if (s.disagreed.length || s.adjudicated.length)
     lines.push(
-      `Disagreed: ${formatCount(s.disagreed.length)} not settled · ${formatCount(s.adjudicated.length)} adjudicated`,
+      l10n.t(
+        'Disagreed: {0} not settled · {1} adjudicated',
+        formatCount(s.disagreed.length),
+        formatCount(s.adjudicated.length),
+      ),
     );
   return lines;
 }
 
 /** A kappa or alpha to two decimals; null (every verdict one category: not defined) as "n/a". */
 export function figure(value: number | null): string {
-  return value === null ? 'n/a' : value.toFixed(2);
+  return value === null ? l10n.t('n/a') : value.toFixed(2);
 }
 
 /** 227000 → "227,000": the same in every locale, so tests and screenshots agree. */

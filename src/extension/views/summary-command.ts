@@ -3,19 +3,19 @@
 // (nothing is written to disk). Optional argument `{ "open": false }` returns the text only (tests).
 import * as vscode from 'vscode';
 import type { ReviewSummary } from '../../engine/review/progress';
+import { describeError } from '../../engine/describe-error';
+import { nothingScored, sessionOrExplain, type Failed } from '../command-outcome';
 import type { ExtensionDeps } from '../deps';
-import { sessionOrExplain } from './review-target';
 import { summaryMarkdown } from './summary-markdown';
 
-export type SummaryOutcome =
-  { status: 'shown' | 'built'; summary: ReviewSummary; markdown: string } | { status: 'failed'; message: string };
+export type SummaryOutcome = { status: 'shown' | 'built'; summary: ReviewSummary; markdown: string } | Failed;
 
 export function registerSummaryCommand(deps: ExtensionDeps): vscode.Disposable {
   return vscode.commands.registerCommand(
     'radalign.reviewSummary',
     async (args?: { open?: boolean }): Promise<SummaryOutcome> => {
       const session = sessionOrExplain(deps.sessions);
-      if (!session) return { status: 'failed', message: 'nothing scored yet' };
+      if (!session) return nothingScored();
       const summary = session.progress();
       const markdown = summaryMarkdown(summary, { folder: session.folder, reviewer: session.reviewer });
       if (args?.open === false) return { status: 'built', summary, markdown };
@@ -24,7 +24,7 @@ export function registerSummaryCommand(deps: ExtensionDeps): vscode.Disposable {
         await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
       } catch (e) {
         // No markdown preview (the built-in extension disabled): the document itself, then.
-        deps.log.warn(`markdown preview unavailable (${(e as Error).message}); showing the summary as text`);
+        deps.log.warn(`markdown preview unavailable (${describeError(e)}); showing the summary as text`);
         await vscode.window.showTextDocument(doc);
       }
       return { status: 'shown', summary, markdown };

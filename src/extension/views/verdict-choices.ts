@@ -13,6 +13,7 @@ import {
   type FlagReason,
   type Verdict,
 } from '../../engine/review/types';
+import { l10n } from '../l10n';
 import { escapeIcons } from './markdown-text';
 
 /**
@@ -35,30 +36,30 @@ export interface VerdictArgs {
 export function parseVerdictArgs(arg: unknown): VerdictArgs | { error: string } {
   if (arg === undefined || arg === null) return {};
   if (typeof arg !== 'object' || Array.isArray(arg))
-    return { error: 'expected an object { pairId?, verdict?, reason?, note?, useReportOf? }' };
+    return { error: l10n.t('expected an object { pairId?, verdict?, reason?, note?, useReportOf? }') };
   const a = arg as Record<string, unknown>;
   const out: VerdictArgs = {};
   if (a.pairId !== undefined) {
-    if (typeof a.pairId !== 'string' || !a.pairId) return { error: "'pairId' must be a pair id" };
+    if (typeof a.pairId !== 'string' || !a.pairId) return { error: l10n.t("'pairId' must be a pair id") };
     out.pairId = a.pairId;
   }
   if (a.verdict !== undefined) {
     if (a.verdict !== null && !isVerdict(a.verdict))
-      return { error: `'verdict' must be one of ${VERDICTS.join(', ')}, or null to clear` };
+      return { error: l10n.t("'verdict' must be one of {0}, or null to clear", VERDICTS.join(', ')) };
     out.verdict = a.verdict as Verdict | null;
   }
   if (a.reason !== undefined) {
     if (a.reason !== null && !isFlagReason(a.reason))
-      return { error: `'reason' must be one of ${FLAG_REASONS.join(', ')}, or null for none` };
+      return { error: l10n.t("'reason' must be one of {0}, or null for none", FLAG_REASONS.join(', ')) };
     out.reason = a.reason as FlagReason | null;
   }
   if (a.note !== undefined) {
-    if (typeof a.note !== 'string') return { error: "'note' must be text" };
+    if (typeof a.note !== 'string') return { error: l10n.t("'note' must be text") };
     out.note = a.note;
   }
   if (a.useReportOf !== undefined) {
     if (a.useReportOf !== null && (typeof a.useReportOf !== 'string' || !a.useReportOf))
-      return { error: "'useReportOf' must be a pair id, or null for none" };
+      return { error: l10n.t("'useReportOf' must be a pair id, or null for none") };
     out.useReportOf = a.useReportOf as string | null;
   }
   return out;
@@ -82,9 +83,9 @@ export function bestReportChoices(
   current?: string,
 ): ReportChoice[] {
   const none: ReportChoice = {
-    label: 'None of these',
-    description: current === undefined ? 'current' : undefined,
-    detail: 'leave the pair out of a clean export',
+    label: l10n.t('None of these'),
+    description: current === undefined ? l10n.t('current') : undefined,
+    detail: l10n.t('leave the pair out of a clean export'),
     pairId: undefined,
   };
   const others = pair.bestReports
@@ -95,7 +96,7 @@ export function bestReportChoices(
       return [
         {
           label: `#${e.rank} ${escapeIcons(b.id)}`,
-          description: `fits these images ${b.score.toFixed(3)}${b.id === current ? ' · current' : ''}`,
+          description: `${l10n.t('fits these images {0}', b.score.toFixed(3))}${b.id === current ? ` · ${l10n.t('current')}` : ''}`,
           detail: escapeIcons(e.report),
           pairId: b.id,
         },
@@ -115,16 +116,20 @@ export interface AdjudicationChoice {
 export function adjudicationChoices(review: PairReview | undefined): AdjudicationChoice[] {
   const choices: AdjudicationChoice[] = VERDICTS.map((verdict) => {
     const by = (review?.verdicts ?? []).filter((v) => v.verdict === verdict).map((v) => v.reviewer);
-    const current = review?.adjudication?.verdict === verdict ? ' · current adjudication' : '';
+    const current = review?.adjudication?.verdict === verdict ? ` · ${l10n.t('current adjudication')}` : '';
     return {
       label: VERDICT_LABELS[verdict],
-      description: `${by.length ? `said by ${by.map(escapeIcons).join(', ')}` : 'said by nobody'}${current}`,
+      description: `${by.length ? l10n.t('said by {0}', by.map(escapeIcons).join(', ')) : l10n.t('said by nobody')}${current}`,
       verdict,
     };
   });
   return review?.adjudication
     ? [
-        { label: 'Clear adjudication', description: `by ${escapeIcons(review.adjudication.reviewer)}`, verdict: null },
+        {
+          label: l10n.t('Clear adjudication'),
+          description: l10n.t('by {0}', escapeIcons(review.adjudication.reviewer)),
+          verdict: null,
+        },
         ...choices,
       ]
     : choices;
@@ -132,6 +137,6 @@ export function adjudicationChoices(review: PairReview | undefined): Adjudicatio
 
 /** "ann: aligned · ben: mismatched (laterality)", for the adjudication picker's title. */
 export function verdictsInWords(review: PairReview | undefined): string {
-  if (!review?.verdicts.length) return 'no verdicts yet';
+  if (!review?.verdicts.length) return l10n.t('no verdicts yet');
   return review.verdicts.map((v) => `${v.reviewer}: ${v.verdict}${v.reason ? ` (${v.reason})` : ''}`).join(' · ');
 }

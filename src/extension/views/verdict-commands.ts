@@ -7,7 +7,10 @@
 import * as vscode from 'vscode';
 import type { PairResult } from '../../engine/results';
 import { FLAG_REASON_LABELS, FLAG_REASONS, type FlagReason, type Verdict } from '../../engine/review/types';
+import { fail, nothingScored, sessionOrExplain, type Failed } from '../command-outcome';
 import type { ExtensionDeps } from '../deps';
+import { l10n } from '../l10n';
+import { messages } from '../messages';
 import type { ReviewSession } from '../review/review-session';
 import { advanceAfterVerdict } from '../settings';
 import {
@@ -17,8 +20,8 @@ import {
   verdictsInWords,
   type VerdictArgs,
 } from './verdict-choices';
-import { escapeIcons, notificationText } from './markdown-text';
-import { currentPair, sessionOrExplain } from './review-target';
+import { escapeIcons } from './markdown-text';
+import { currentPair } from './review-target';
 
 export type VerdictOutcome =
   | {
@@ -35,19 +38,19 @@ export type VerdictOutcome =
       next?: string;
     }
   | { status: 'cancelled' }
-  | { status: 'failed'; message: string };
+  | Failed;
 
 export function registerVerdictCommands(deps: ExtensionDeps): vscode.Disposable[] {
   const command = (name: string, run: (session: ReviewSession, args: VerdictArgs) => Promise<VerdictOutcome>) =>
     vscode.commands.registerCommand(name, async (arg?: unknown): Promise<VerdictOutcome> => {
       const session = sessionOrExplain(deps.sessions);
-      if (!session) return { status: 'failed', message: 'nothing scored yet' };
+      if (!session) return nothingScored();
       const args = parseVerdictArgs(arg);
-      if ('error' in args) return fail(deps, `${name}: ${args.error}`);
+      if ('error' in args) return fail(deps.log, `${name}: ${args.error}`);
       try {
         return await run(session, args);
       } catch (e) {
-        return fail(deps, (e as Error).message);
+        return fail(deps.log, e);
       }
     });
   return [
@@ -67,7 +70,7 @@ async function targetPair(
 ): Promise<PairResult | undefined> {
   if (args.pairId === undefined) return currentPair(session, placeHolder);
   const pair = await session.pairDetails(args.pairId);
-  if (!pair) throw new Error(`no pair with id ${args.pairId} in ${session.folder}`);
+  if (!pair) throw new Error(messages.noPairWithId(args.pairId, session.folder));
   return pair;
 }
 
@@ -79,7 +82,11 @@ async function simpleVerdict(
   const pair = await targetPair(
     session,
     args,
-    verdict ? `Which pair is ${verdict}?` : 'Clear your verdict on which pair?',
+    verdict === 'aligned'
+      ? l10n.t('Which pair is aligned?')
+      : verdict === 'unsure'
+        ? l10n.t('Which pair is unsure?')
+        : l10n.t('Clear your verdict on which pair?'),
   );
   if (!pair) return { status: 'cancelled' };
   const note = verdict ? (args.note ?? '') : '';
@@ -97,13 +104,13 @@ async function simpleVerdict(
 }
 
 async function markMismatched(session: ReviewSession, args: VerdictArgs): Promise<VerdictOutcome> {
-  const pair = await targetPair(session, args, 'Which pair is mismatched?');
+  const pair = await targetPair(session, args, l10n.t('Which pair is mismatched?'));
   if (!pair) return { status: 'cancelled' };
   const current = session.review.verdictOf(pair.id, session.reviewer);
   const asked =
     args.reason !== undefined
       ? { reason: args.reason, note: args.note ?? '', useReportOf: args.useReportOf ?? undefined }
-      : await askMismatch(session, pair, `Mark pair ${escapeIcons(pair.id)} mismatched`, current);
+      : await askMismatch(session, pair, l10n.t('Mark pair {0} mismatched', escapeIcons(pair.id)), current);
   if (!asked) return { status: 'cancelled' };
   await session.verdict(pair.id, 'mismatched', asked);
   return recorded(
@@ -119,7 +126,7 @@ async function markMismatched(session: ReviewSession, args: VerdictArgs): Promis
 }
 
 async function adjudicate(session: ReviewSession, args: VerdictArgs): Promise<VerdictOutcome> {
-  const pair = await targetPair(session, args, 'Which pair to adjudicate?');
+  const pair = await targetPair(session, args, l10n.t('Which pair to adjudicate?'));
   if (!pair) return { status: 'cancelled' };
   const review = session.review.get(pair.id);
   let verdict: Verdict | null;
@@ -131,10 +138,10 @@ async function adjudicate(session: ReviewSession, args: VerdictArgs): Promise<Ve
         ? { reason: args.reason ?? null, note: args.note ?? '', useReportOf: args.useReportOf ?? undefined }
         : { reason: null, note: verdict ? (args.note ?? '') : '' };
   } else {
-    const title = escapeIcons(`Adjudicate ${pair.id}: ${verdictsInWords(review)}`);
+    const title = escapeIcons(l10n.t('Adjudicate {0}: {1}', pair.id, verdictsInWords(review)));
     const choice = await vscode.window.showQuickPick(adjudicationChoices(review), {
       title,
-      placeHolder: 'The verdict that settles this pair',
+      placeHolder: l10n.t('The verdict that settles this pair'),
     });
     if (!choice) return { status: 'cancelled' };
     verdict = choice.verdict;
@@ -145,7 +152,7 @@ async function adjudicate(session: ReviewSession, args: VerdictArgs): Promise<Ve
     } else if (verdict !== null) {
       const note = await vscode.window.showInputBox({
         title,
-        prompt: 'Note (optional): why this verdict settles the pair',
+        prompt: l10n.t('Note (optional): why this verdict settles the pair'),
         value: review?.adjudication?.note ?? '',
       });
       if (note === undefined) return { status: 'cancelled' };
@@ -166,21 +173,24 @@ async function askMismatch(
   const was = current?.verdict === 'mismatched' ? current : undefined;
   const reasons = [
     {
-      label: 'No reason given',
-      description: was && was.reason === null ? 'current' : undefined,
+      label: l10n.t('No reason given'),
+      description: was && was.reason === null ? l10n.t('current') : undefined,
       reason: null as FlagReason | null,
     },
     ...FLAG_REASONS.map((reason) => ({
       label: FLAG_REASON_LABELS[reason],
-      description: reason === was?.reason ? `${reason} · current` : reason,
+      description: reason === was?.reason ? `${reason} · ${l10n.t('current')}` : reason,
       reason,
     })),
   ];
-  const picked = await vscode.window.showQuickPick(reasons, { title, placeHolder: 'Why does this pair not match?' });
+  const picked = await vscode.window.showQuickPick(reasons, {
+    title,
+    placeHolder: l10n.t('Why does this pair not match?'),
+  });
   if (!picked) return undefined;
   const note = await vscode.window.showInputBox({
     title,
-    prompt: 'Note (optional): what is wrong, for whoever fixes the dataset',
+    prompt: messages.notePrompt(),
     value: was?.note ?? '',
   });
   if (note === undefined) return undefined;
@@ -189,7 +199,7 @@ async function askMismatch(
   if (choices.length > 1) {
     const report = await vscode.window.showQuickPick(choices, {
       title,
-      placeHolder: 'Does one of these reports belong to these images? (a clean export then pairs them)',
+      placeHolder: l10n.t('Does one of these reports belong to these images? (a clean export then pairs them)'),
       matchOnDetail: true,
     });
     if (!report) return undefined;
@@ -212,7 +222,7 @@ function recorded(
   let next: string | undefined;
   if (mayAdvance && advanceAfterVerdict()) {
     if (session.selected?.pairId !== pairId) session.select(pairId);
-    next = session.moveToUnreviewed(1)?.id;
+    next = session.moveToAwaitingMyVerdict(1)?.id;
   }
   return {
     status: 'recorded',
@@ -225,10 +235,4 @@ function recorded(
     ...(useReportOf !== undefined ? { useReportOf } : {}),
     ...(next !== undefined ? { next } : {}),
   };
-}
-
-function fail(deps: ExtensionDeps, message: string): VerdictOutcome {
-  deps.log.error(message);
-  void vscode.window.showErrorMessage(`radalign: ${notificationText(message)}`);
-  return { status: 'failed', message };
 }

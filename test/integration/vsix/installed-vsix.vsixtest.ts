@@ -112,7 +112,7 @@ describe('radalign installed from its VSIX', () => {
         );
       }
       assert.equal(results.model.name, 'Tiny random CLIP (test fixture)', 'the model named by radalign.modelPath');
-      assert.deepEqual(api.results.latest?.results.ids(), results.ids());
+      assert.deepEqual(api.sessions.scored?.results.ids(), results.ids());
     } finally {
       await opened.results.close();
     }

@@ -1,44 +1,4 @@
-// Runs an async function over items with at most `limit` in flight.
-export async function mapLimit<T>(
-  items: T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i], i);
-    }
-  });
-  await Promise.all(workers);
-}
-
-/** At most `count` holders at once; the others wait in arrival order. */
-export class Slots {
-  private free: number;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(count: number) {
-    if (!Number.isInteger(count) || count < 1)
-      throw new RangeError(`slot count must be a whole number ≥ 1 (got ${count})`);
-    this.free = count;
-  }
-
-  async use<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.free > 0) this.free--;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      return await fn();
-    } finally {
-      // Hand the slot straight to the next waiter, or give it back.
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.free++;
-    }
-  }
-}
-
+// A queue that hands items to a consumer in batches: decoding overlaps inference, memory stays bounded.
 /**
  * Collects items into batches of `batchSize` and runs `run` on one batch at a time while more items
  * arrive (decoding overlaps inference). `push` waits while `maxWaiting` items are queued, so memory
