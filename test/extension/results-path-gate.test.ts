@@ -21,7 +21,7 @@ import {
   type ImageSource,
   type PixelImage,
 } from '../../src/protocol/review-panel-protocol';
-import { pair, results, saved as inMemory } from './views-fixtures';
+import { pair, results, saved as inMemory } from '../helpers/review-fixtures';
 
 const PIXELS: PixelImage = {
   width: 1,

@@ -5,8 +5,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, truncateSync,
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { readSavedResults, resultsFileFor } from '../../src/extension/saved-results';
-import { syntheticPair, writeStore, writeSyntheticStore } from './synthetic-store';
-import { pair, results } from './views-fixtures';
+import { syntheticPair, writeStore, writeSyntheticStore } from '../helpers/synthetic-store';
+import { pair, results } from '../helpers/review-fixtures';
 
 describe('extension saved results', () => {
   let base: string;

@@ -1,8 +1,18 @@
 // Paths of the committed tiny random-weight CLIP fixtures (made by tools/fixture-model/).
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
-// Bundled tests run from out/test/<group>/, three levels below the repository root.
-const root = resolve(__dirname, '../../..');
+/**
+ * The repository root: the nearest folder above this bundled test (out/test/<mirror of src>/…,
+ * at any depth) that holds package.json.
+ */
+function findRepoRoot(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir))
+    if (existsSync(join(dir, 'package.json'))) return dir;
+  throw new Error(`no package.json above ${__dirname}`);
+}
+
+const root = findRepoRoot();
 export const repoRoot = root;
 /** radalign model.json layout, with projected patch outputs. */
 export const tinyClipDir = resolve(root, 'test/fixtures/models/tiny-clip');

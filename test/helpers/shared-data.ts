@@ -1,14 +1,11 @@
 // Locates ../shared/ (present in CI, absent on a user's clone) so tests that need it can skip visibly.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { repoRoot } from './fixture-models';
 
 /** Absolute path of the shared folder beside the repository, or null when it is not there. */
 export function sharedDir(): string | null {
-  const candidates = [
-    process.env.RADALIGN_SHARED,
-    resolve(__dirname, '../../../../shared'),
-    resolve(process.cwd(), '../shared'),
-  ];
+  const candidates = [process.env.RADALIGN_SHARED, resolve(repoRoot, '../shared'), resolve(process.cwd(), '../shared')];
   for (const c of candidates) if (c && existsSync(c)) return c;
   return null;
 }

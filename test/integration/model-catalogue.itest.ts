@@ -9,7 +9,7 @@ import { join, sep } from 'node:path';
 import * as vscode from 'vscode';
 import type { ScorePairsOutcome } from '../../src/extension/score-pairs-command';
 import type { SelectModelOutcome } from '../../src/extension/views/select-model-command';
-import { FileServer } from '../extension/models-server';
+import { FileServer } from '../extension/models/models-server';
 
 const EXTENSION_ID = 'radalign.radalign';
 const FILES = ['model.json', 'tokenizer.json', 'vision.onnx', 'text.onnx'];

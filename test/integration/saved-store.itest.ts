@@ -16,7 +16,7 @@ import type { ReviewPanelController } from '../../src/extension/panel/review-pan
 import type { ReviewSession } from '../../src/extension/review/review-session';
 import type { PairsTreeNode, PairsTreeProvider } from '../../src/extension/views/pairs-tree';
 import { PAIRS_VIEW_TEST_HOOK_COMMAND } from '../../src/extension/views/register-views';
-import { SYNTHETIC_REPORT, syntheticId, writeSyntheticStore } from '../extension/synthetic-store';
+import { SYNTHETIC_REPORT, syntheticId, writeSyntheticStore } from '../helpers/synthetic-store';
 
 const PAIRS = 3000;
 const PAGE = 200;
