@@ -5,7 +5,7 @@
 
 Two datasets from src/sample (seeds the training sample does not use): the demo's (`radalign sample`, 40 pairs,
 seed 1) and a larger one (200 pairs, seed 2, 10 swapped pairs, 10 foreign and 10 flipped sentences). For each:
-where the planted mismatches rank (pairs by the engine's suspicion; sentences by their score within their report,
+where the planted mismatches rank (pairs by the engine's suspicion; sentences by their evidence within their report,
 1 = lowest), AUROCs, and a pointing game of each case's own finding sentence against the generator's masks.
 Everything is written under a temporary folder; needs `npm run build` done."""
 import argparse
@@ -48,18 +48,18 @@ def analyse(folder, res):
     own_scores = []
     for pid, c in truth.items():
         if not c.get('mismatch') and c.get('findingSentence'):
-            own_scores += [s['score'] for s in pairs[pid]['sentences'] if s['text'] == c['findingSentence']]
+            own_scores += [s['evidence'] for s in pairs[pid]['sentences'] if s['text'] == c['findingSentence']]
     for kind, field in (('foreign-sentence', 'foreignSentence'), ('flipped-sentence', 'flippedSentence')):
         ranks, scores = [], []
         for pid, c in truth.items():
             if c.get('mismatch') != kind:
                 continue
             sents = [s for s in pairs[pid]['sentences'] if s['describesImage'] and not s['negated']]
-            order = sorted(sents, key=lambda s: s['score'])
+            order = sorted(sents, key=lambda s: s['evidence'])
             k = [i for i, s in enumerate(order) if s['text'] == c[field]['text']]
             if k:
                 ranks.append(f'{k[0] + 1}/{len(order)}')
-                scores.append(order[k[0]]['score'])
+                scores.append(order[k[0]]['evidence'])
         out[kind] = {'rank_in_report': ranks, 'auroc_vs_own_finding_sentences': auroc([-x for x in scores], [-x for x in own_scores])}
     # pointing game: own finding sentence of untouched cases; hit = the heatmap's peak cell overlaps the mask
     hits, n = 0, 0

@@ -3,9 +3,12 @@
 Builds throw-away dataset folders from the held-out test patients of training/split.json (images
 copied to a temporary folder, never into the project), plants mismatches, runs the CLI and computes
 AUROCs from its JSON:
-  - swapped reports: 20 % of pairs get another patient's note; ranked by `suspicion`, and by -`score`;
+  - swapped reports: 20 % of pairs get another patient's note; ranked by `suspicion`, and by -`cosine`;
   - foreign sentences: one sentence of another patient's note inserted into each note; ranked by
-    -`score` (combined evidence), -`imageScore` (image only) and -`consistency` (text only).
+    -`evidence` (combined), -`imageCosine` (image only) and -`consistency` (text only).
+The figures keep the names they were first recorded under (media/models/*/metrics.json), from
+before results format 3: `score` for a pair's `cosine` and a sentence's `evidence`, `imageScore`
+for `imageCosine`.
 
     /usr/bin/python3 training/evaluate_cli.py [--model media/models/default] [--seeds 0,1,2,3,4]
 
@@ -106,7 +109,7 @@ def evaluate(args, seed):
         summary = {
             "seed": seed, "pairs": len(rows), "patients": len({r["patientid"] for r in rows}),
             "swapped_auroc_suspicion": auroc([p["suspicion"] for p in sw], [p["suspicion"] for p in ok]),
-            "swapped_auroc_neg_score": auroc([-p["score"] for p in sw], [-p["score"] for p in ok]),
+            "swapped_auroc_neg_score": auroc([-p["cosine"] for p in sw], [-p["cosine"] for p in ok]),
         }
         # Foreign sentences: one per note, from another patient's note.
         foreign_notes, inserted = [], []
@@ -122,7 +125,7 @@ def evaluate(args, seed):
         write_dataset(os.path.join(work, "foreign"), rows, args.data, foreign_notes)
         res = score(os.path.join(work, "foreign"), args.model, cache)
         by_id = {p["id"]: p for p in res["pairs"]}
-        for field, sign in (("score", -1), ("imageScore", -1), ("consistency", -1)):
+        for label, field, sign in (("score", "evidence", -1), ("imageScore", "imageCosine", -1), ("consistency", "consistency", -1)):
             pos, neg = [], []
             for k, i in enumerate(ids):
                 p = by_id.get(i)
@@ -132,7 +135,7 @@ def evaluate(args, seed):
                     v = s.get(field)
                     v = 0.0 if v is None else v
                     (pos if s["text"].strip() == inserted[k].strip() else neg).append(sign * v)
-            summary[f"foreign_auroc_{field}"] = auroc(pos, neg)
+            summary[f"foreign_auroc_{label}"] = auroc(pos, neg)
             summary["foreign_sentences_found"] = len(pos)
         return summary
     finally:

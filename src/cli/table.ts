@@ -1,4 +1,5 @@
-// The table of most suspicious pairs printed after a run, fitted to the terminal width.
+// The table of most suspicious pairs printed after a run, fitted to the terminal width: per pair
+// its cosine, and the finding sentence with the least evidence (SentenceResult.evidence) before it.
 import Table from 'cli-table3';
 import type { PairResult } from '../engine';
 
@@ -9,21 +10,29 @@ export function suspiciousTable(pairs: PairResult[], top: number, width = proces
   const fixed = 6 + idWidth + 11 + 9 + 8 + bestWidth + 8; // columns plus borders
   const sentenceWidth = Math.max(30, width - fixed);
   const table = new Table({
-    head: ['rank', 'pair', 'suspicion', 'score', 'images', 'lowest-scoring finding sentence', 'best other report'],
+    head: [
+      'rank',
+      'pair',
+      'suspicion',
+      'cosine',
+      'images',
+      'finding sentence with least evidence',
+      'best other report',
+    ],
     colWidths: [6, idWidth, 11, 9, 8, sentenceWidth, bestWidth],
     wordWrap: true,
     style: { head: [], border: [] },
   });
   for (const p of shown) {
     const describing = p.sentences.filter((s) => s.describesImage && !s.negated);
-    const lowest = (describing.length ? describing : p.sentences).reduce((a, b) => (b.score < a.score ? b : a));
+    const lowest = (describing.length ? describing : p.sentences).reduce((a, b) => (b.evidence < a.evidence ? b : a));
     table.push([
       p.rank,
       p.id,
       p.suspicion.toFixed(3),
-      p.score.toFixed(3),
+      p.cosine.toFixed(3),
       p.images.length,
-      `${lowest.score.toFixed(3)} ${truncate(lowest.text.replace(/\s+/g, ' '), 2 * sentenceWidth)}`,
+      `${lowest.evidence.toFixed(3)} ${truncate(lowest.text.replace(/\s+/g, ' '), 2 * sentenceWidth)}`,
       p.bestReports[0]?.id ?? '',
     ]);
   }

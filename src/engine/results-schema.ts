@@ -9,8 +9,13 @@ import * as v from 'valibot';
 import { SECTION_NAMES } from './report/section-names';
 import { isManifestOrigin } from './report-origin';
 
-/** Written as `format` by every run; a file without it (or with another) is not read. */
-export const RESULTS_FORMAT = 'radalign-results/1';
+/**
+ * Written as `format` by every run. The `radalign-results/N` numbers are shared with the saved
+ * store's summary (results-store/store-schema.ts): 1 was this document with the names before
+ * issue 12 (`score`, `report`, `imageScore`), 2 that store, 3 this document with today's names.
+ * Version 1 is still read (results-store/previous-versions.ts); any other format is refused.
+ */
+export const RESULTS_FORMAT = 'radalign-results/3';
 
 // ------------------------------------------------------------------ leaves
 
@@ -51,7 +56,17 @@ export const relativePath = v.pipe(
   ),
 );
 
-export const reportPath = v.pipe(
+/** A manifest row label, "table.csv#row 3" (report-origin.ts). */
+export const reportRowLabel = v.pipe(
+  v.string('expected a manifest row label'),
+  v.check(
+    isManifestOrigin,
+    (issue) => `${JSON.stringify(issue.input)} is not a manifest row label such as "table.csv#row 3"`,
+  ),
+);
+
+/** Before results format 3: a report file's path or a manifest row label in one field (read back only). */
+export const legacyReportPath = v.pipe(
   v.string('expected a path'),
   v.check(
     (p: string) => isManifestOrigin(p) || relativePathProblem(p) === undefined,
@@ -59,6 +74,23 @@ export const reportPath = v.pipe(
       `${relativePathProblem(String(issue.input)) ?? 'not a path'}, and not a manifest row label such as "table.csv#row 3" either`,
   ),
 );
+
+/** Where a pair's report came from: exactly one of the two is non-null. */
+export const ReportSourceFields = {
+  /** The report file, relative to the dataset folder; null when a manifest row gives the text inline. */
+  reportFile: v.nullable(relativePath),
+  /** The manifest row that gives the text inline ("table.csv#row 3", report-origin.ts); null for a report file. */
+  reportRow: v.nullable(reportRowLabel),
+};
+
+/** The issue when a pair names both a report file and a manifest row, or neither. */
+export function reportSourceProblem(p: { reportFile: string | null; reportRow: string | null }): string | undefined {
+  if ((p.reportFile === null) === (p.reportRow === null))
+    return p.reportFile === null
+      ? 'expected a reportFile or a reportRow, got neither'
+      : 'expected a reportFile or a reportRow, got both';
+  return undefined;
+}
 
 // ------------------------------------------------------------------ heatmap, sentence, pair
 
@@ -101,12 +133,12 @@ export const SentenceFieldsSchema = v.object({
   start: count,
   end: count,
   /**
-   * How well the sentence fits, on the image cosine's scale: `imageScore` and `consistency`
-   * combined (scoring/combine.ts); equals `imageScore` where consistency cannot be judged.
+   * How well the sentence fits, on the image cosine's scale: `imageCosine` and `consistency`
+   * combined (scoring/combine.ts); equals `imageCosine` where consistency cannot be judged.
    */
-  score: finite,
+  evidence: finite,
   /** Cosine of the sentence embedding with the best-matching image of the study. */
-  imageScore: finite,
+  imageCosine: finite,
   /** TF-IDF cosine of the sentence with the rest of its report (0..1), or null (no content words, or nothing else in the report). */
   consistency: v.nullable(fraction),
   negated: v.boolean('expected true or false'),
@@ -139,12 +171,11 @@ export const PairResultSchema = v.pipe(
     id: v.pipe(v.string('expected text'), v.minLength(1, 'expected a pair id')),
     /** Image paths relative to the dataset folder. */
     images: v.pipe(v.array(relativePath, 'expected an array of paths'), v.minLength(1, 'expected at least one image')),
-    /** Report file relative to the dataset folder, or the manifest origin for inline text ("table.csv#row 3"). */
-    report: reportPath,
+    ...ReportSourceFields,
     /** The report text as read. */
     reportText: v.string('expected text'),
     /** Cosine of the study's image embedding with the report embedding. */
-    score: finite,
+    cosine: finite,
     /** 0..1, dataset-relative; see scoring/suspicion.ts. */
     suspicion: fraction,
     /** 1 = most suspicious. */
@@ -153,14 +184,16 @@ export const PairResultSchema = v.pipe(
     reportRank: fraction,
     /** Fraction of other images that fit this report better than its own. */
     imageRank: fraction,
-    /** Ids of the pairs whose reports fit this pair's image best (own report excluded). */
-    bestReports: v.array(v.object({ id: v.string('expected text'), score: finite }), 'expected an array'),
+    /** Ids of the pairs whose reports fit this pair's image best (own report excluded), and their reports' cosine with it. */
+    bestReports: v.array(v.object({ id: v.string('expected text'), cosine: finite }), 'expected an array'),
     sentences: v.array(SentenceResultSchema, 'expected an array of sentences'),
     split: v.optional(v.string('expected text')),
   }),
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     const pair = dataset.value;
+    const source = reportSourceProblem(pair);
+    if (source) addIssue({ message: source, path: pathTo(pair, ['reportFile']) });
     pair.sentences.forEach((s, i) => {
       const at = (...keys: (string | number)[]) => pathTo(pair, ['sentences', i, ...keys]);
       if (s.end > pair.reportText.length) {
@@ -254,41 +287,7 @@ export type ModelSummary = v.InferOutput<typeof ModelSummarySchema>;
 export type RunSummary = v.InferOutput<typeof RunSummarySchema>;
 export type ScoreResults = v.InferOutput<typeof ScoreResultsSchema>;
 
-// ------------------------------------------------------------------ reading a file
-
-export type ParsedResults = { ok: true; results: ScoreResults } | { ok: false; problem: string };
-
-/**
- * Parses and validates the text of a results file. `problem` names `file`, the field
- * (`pairs[3].sentences[2].heatmap.kind`) and what is wrong with it.
- */
-export function parseResults(text: string, file: string): ParsedResults {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    return { ok: false, problem: `${file}: not valid JSON (${(e as Error).message}); score again to rewrite it` };
-  }
-  const format = formatProblem(json);
-  if (format) return { ok: false, problem: `${file}: ${format}` };
-  const parsed = v.safeParse(ScoreResultsSchema, json);
-  if (parsed.success) return { ok: true, results: parsed.output };
-  const [first, ...rest] = parsed.issues;
-  const more = rest.length ? ` (and ${rest.length} more problem${rest.length === 1 ? '' : 's'})` : '';
-  return { ok: false, problem: `${file}: ${describeIssue(first)}${more}` };
-}
-
-/** The format check comes first: an older or newer file fails many fields, and this says why. */
-function formatProblem(json: unknown): string | undefined {
-  if (typeof json !== 'object' || json === null || Array.isArray(json))
-    return 'not a radalign results file (expected a JSON object)';
-  if (!('format' in json))
-    return `format: missing, so the file was written by an older radalign (before "${RESULTS_FORMAT}"); score again`;
-  const format = (json as { format: unknown }).format;
-  if (format !== RESULTS_FORMAT)
-    return `format: ${JSON.stringify(format)} is not "${RESULTS_FORMAT}", so another radalign version wrote it; score again (or update radalign)`;
-  return undefined;
-}
+// ------------------------------------------------------------------ describing a problem
 
 /** Checks on one number, whose issue names the number itself. */
 const NUMBER_CHECKS = new Set(['finite', 'safe_integer', 'min_value', 'max_value']);

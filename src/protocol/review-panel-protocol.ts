@@ -7,7 +7,7 @@
 // the results' schemas (engine/results-schema.ts) and of the review file's (review-format.ts), so
 // a field added there is added here. Free of `vscode`, Node and the DOM: imported by both bundles.
 import * as v from 'valibot';
-import { count, finite, PairResultSchema, SentenceResultSchema } from '../engine/results-schema';
+import { count, finite, PairResultSchema, reportSourceProblem, SentenceResultSchema } from '../engine/results-schema';
 import { FlagEntrySchema, JudgementSchema, mismatchedOnly } from '../engine/review/review-format';
 import { FlagReasonSchema, VERDICTS, VerdictSchema } from '../engine/review/types';
 import { ViewSettingsSchema } from './panel-persisted-state';
@@ -106,11 +106,14 @@ export type OrphanedFlagView = v.InferOutput<typeof OrphanedFlagViewSchema>;
 export const OUTCOMES = [...VERDICTS, 'disagreed', 'unreviewed'] as const;
 export type OutcomeView = (typeof OUTCOMES)[number];
 
-export const PairViewSchema = v.object({
+const pairView = v.object({
+  /** `reportFile` (relative to the dataset folder) or `reportRow` (its manifest row, "table.csv#row 3"): one of them. */
   ...v.pick(PairResultSchema.pipe[0], [
     'id',
+    'reportFile',
+    'reportRow',
     'reportText',
-    'score',
+    'cosine',
     'suspicion',
     'rank',
     'reportRank',
@@ -118,8 +121,6 @@ export const PairViewSchema = v.object({
     'bestReports',
     'sentences',
   ]).entries,
-  /** The report's file relative to the dataset folder, or its manifest row ("table.csv#row 3"). */
-  reportName: text,
   images: v.array(ImageRefSchema, 'expected an array'),
   /** Every reviewer's live verdict, sorted by reviewer. */
   verdicts: v.array(VerdictViewSchema, 'expected an array'),
@@ -132,6 +133,16 @@ export const PairViewSchema = v.object({
   /** Sentence flags whose sentence is gone from the report. */
   orphanedFlags: v.array(OrphanedFlagViewSchema, 'expected an array'),
 });
+export const PairViewSchema = v.pipe(
+  pairView,
+  v.forward(
+    v.check(
+      (p) => reportSourceProblem(p) === undefined,
+      (issue) => reportSourceProblem(issue.input) ?? 'expected a reportFile or a reportRow',
+    ),
+    ['reportFile'],
+  ),
+);
 export type PairView = v.InferOutput<typeof PairViewSchema>;
 
 /** Key actions without a parameter. */

@@ -21,7 +21,7 @@ const run = (...args: string[]) =>
   });
 
 type Scored = {
-  pairs: { id: string; images: string[]; reportText: string; report: string }[];
+  pairs: { id: string; images: string[]; reportText: string; reportFile: string | null; reportRow: string | null }[];
   skipped: { path: string; reason: string }[];
 };
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { openSavedResults } from '../../src/engine/store/results-file';
+import { STORE_FORMAT } from '../../src/engine/results-store/store-schema';
 import { writeSyntheticDataset } from '../../src/sample/synthetic-dataset';
 import { repoRoot, tinyClipDir } from '../helpers/fixture-models';
 
@@ -48,7 +49,7 @@ describe('radalign flag, verdict and review (CLI over the review store)', functi
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /Saved for review: .*\.radalign[\\/]results\.json/);
     const saved = JSON.parse(await readFile(join(data, '.radalign', 'results.json'), 'utf8'));
-    assert.equal(saved.format, 'radalign-results/2');
+    assert.equal(saved.format, STORE_FORMAT);
     const opened = await openSavedResults(data);
     assert.ok(opened?.ok);
     ids = opened.results.ids();

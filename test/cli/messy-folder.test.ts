@@ -55,7 +55,10 @@ describe('a messy real-world folder (every layout, a few hundred broken files)',
       for (const img of p.images) assert.ok(resolve(root, img).startsWith(root + '/'), `${img} lies inside`);
 
     const used = new Set(
-      results.pairs.flatMap((p) => [...p.images.map((i) => resolve(root, i)), resolve(root, p.report)]),
+      results.pairs.flatMap((p) => [
+        ...p.images.map((i) => resolve(root, i)),
+        ...(p.reportFile ? [resolve(root, p.reportFile)] : []),
+      ]),
     );
     const skippedPaths = new Set(results.skipped.map((s) => s.path));
     const unaccounted = (await datasetFiles(root)).filter((f) => !used.has(f) && !skippedPaths.has(f));

@@ -5,6 +5,7 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { RESULTS_FORMAT } from '../../src/engine/results-schema';
 import { writeSyntheticDataset } from '../../src/sample/synthetic-dataset';
 import { repoRoot, tinyClipDir } from '../helpers/fixture-models';
 
@@ -38,13 +39,25 @@ describe('radalign score (CLI contract)', function () {
     const r = run('score', join(dir, 'data'), '--model', tinyClipDir, '--out', out, '--heatmaps', maps, '--top', '3');
     assert.equal(r.status, 0, r.stderr);
     const res = JSON.parse(await readFile(out, 'utf8'));
+    assert.equal(res.format, RESULTS_FORMAT);
     assert.equal(typeof res.model.id, 'string');
     assert.equal(res.pairs.length, 8);
     for (const p of res.pairs) {
-      for (const k of ['id', 'images', 'report', 'score', 'suspicion', 'rank', 'bestReports', 'sentences'])
-        assert.ok(k in p, `pair field ${k}`);
+      const fields = [
+        'id',
+        'images',
+        'reportFile',
+        'reportRow',
+        'cosine',
+        'suspicion',
+        'rank',
+        'bestReports',
+        'sentences',
+      ];
+      for (const k of fields) assert.ok(k in p, `pair field ${k}`);
+      for (const b of p.bestReports) assert.deepEqual(Object.keys(b), ['id', 'cosine']);
       for (const s of p.sentences)
-        for (const k of ['text', 'section', 'start', 'end', 'score', 'negated', 'describesImage'])
+        for (const k of ['text', 'section', 'start', 'end', 'evidence', 'imageCosine', 'negated', 'describesImage'])
           assert.ok(k in s, `sentence field ${k}`);
     }
     assert.equal(res.pairs[0].rank, 1);
@@ -64,8 +77,12 @@ describe('radalign score (CLI contract)', function () {
     const meta = await sharp(files[0]).metadata();
     assert.equal(meta.format, 'png');
     assert.equal(meta.width, 80);
-    // The table lists the top 3 by rank.
-    for (const p of res.pairs.slice(0, 3)) assert.ok(r.stdout.includes(p.id), `table shows ${p.id}`);
+    // The table lists the top 3 by rank, with their cosines.
+    assert.match(r.stdout, /│ rank +│ pair +│ suspicion +│ cosine +│ images +│ finding sentence with least evidence/);
+    for (const p of res.pairs.slice(0, 3)) {
+      assert.ok(r.stdout.includes(p.id), `table shows ${p.id}`);
+      assert.ok(r.stdout.includes(p.cosine.toFixed(3)), `table shows the cosine of ${p.id}`);
+    }
     assert.match(r.stdout, /8 pairs scored/);
     // The cache went to RADALIGN_CACHE_DIR, not into the dataset folder.
     assert.ok((await readdir(cacheDir)).length > 0);

@@ -1,12 +1,15 @@
 // The results contract (src/engine/results-schema.ts): a real run on the committed tiny model
-// round-trips through JSON and parseResults unchanged, and a tampered or outdated results file is
+// round-trips through JSON and parseResults unchanged, a document of the previous version
+// (radalign-results/1) is read with today's names, and a tampered or unknown results file is
 // rejected with a message naming the file and the field.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scoreDataset, type ScoreResults } from '../../src/engine';
-import { parseResults, relativePathProblem, RESULTS_FORMAT } from '../../src/engine/results-schema';
+import { parseResults } from '../../src/engine/read-results';
+import { relativePathProblem, RESULTS_FORMAT } from '../../src/engine/results-schema';
+import { RESULTS_FORMAT_V1 } from '../../src/engine/results-v1';
 import { isManifestOrigin } from '../../src/engine/report-origin';
 import { writeSyntheticDataset } from '../../src/sample/synthetic-dataset';
 import { tinyClipDir } from '../helpers/fixture-models';
@@ -70,20 +73,20 @@ describe('results schema (results.json contract)', function () {
     );
     assert.match(
       tampered((r) => (r.format = 'radalign-results/2')),
-      /format: "radalign-results\/2" is not "radalign-results\/1", so another radalign version wrote it/,
+      /format: "radalign-results\/2" is neither "radalign-results\/3" nor "radalign-results\/1", so another radalign version wrote it/,
     );
   });
 
-  it('rejects a NaN score (null in JSON) and an infinite one', () => {
+  it('rejects a NaN cosine (null in JSON) and an infinite one', () => {
     assert.equal(
-      tampered((r) => (r.pairs[2].score = NaN)),
-      `${FILE}: pairs[2].score: expected a number, got null`,
+      tampered((r) => (r.pairs[2].cosine = NaN)),
+      `${FILE}: pairs[2].cosine: expected a number, got null`,
     );
     const r = JSON.parse(json);
-    r.pairs[0].sentences[0].imageScore = 12345;
-    const parsed = parseResults(JSON.stringify(r).replace('"imageScore":12345', '"imageScore":1e999'), FILE);
+    r.pairs[0].sentences[0].imageCosine = 12345;
+    const parsed = parseResults(JSON.stringify(r).replace('"imageCosine":12345', '"imageCosine":1e999'), FILE);
     assert.ok(!parsed.ok);
-    assert.equal(parsed.problem, `${FILE}: pairs[0].sentences[0].imageScore: expected a finite number, got Infinity`);
+    assert.equal(parsed.problem, `${FILE}: pairs[0].sentences[0].imageCosine: expected a finite number, got Infinity`);
   });
 
   it('rejects image and report paths that leave the dataset folder', () => {
@@ -116,12 +119,12 @@ describe('results schema (results.json contract)', function () {
       /pairs\[0\]\.images: expected at least one image/,
     );
     assert.match(
-      tampered((r) => (r.pairs[3].report = '../../home/me/.ssh/id_rsa')),
-      /pairs\[3\]\.report: .* has a "\.\." segment/,
+      tampered((r) => (r.pairs[3].reportFile = '../../home/me/.ssh/id_rsa')),
+      /pairs\[3\]\.reportFile: .* has a "\.\." segment/,
     );
     assert.match(
-      tampered((r) => (r.pairs[3].report = '/etc/passwd')),
-      /pairs\[3\]\.report: "\/etc\/passwd" is absolute/,
+      tampered((r) => (r.pairs[3].reportFile = '/etc/passwd')),
+      /pairs\[3\]\.reportFile: "\/etc\/passwd" is absolute/,
     );
   });
 
@@ -134,12 +137,77 @@ describe('results schema (results.json contract)', function () {
     ]) {
       assert.ok(isManifestOrigin(label), label);
       const r = JSON.parse(json);
-      r.pairs[0].report = label;
+      Object.assign(r.pairs[0], { reportFile: null, reportRow: label });
       assert.ok(parseResults(JSON.stringify(r), FILE).ok, label);
     }
-    for (const bad of ['/abs/m.csv#row 2', 'm.csv#row 0', 'm.csv#rows', 'm.csv#row 2; rm -rf', 'C:\\m.csv#row 2'])
+    for (const bad of ['/abs/m.csv#row 2', 'm.csv#row 0', 'm.csv#rows', 'm.csv#row 2; rm -rf', 'C:\\m.csv#row 2']) {
       assert.ok(!isManifestOrigin(bad), bad);
+      assert.match(
+        tampered((r) => Object.assign(r.pairs[0], { reportFile: null, reportRow: bad })),
+        /pairs\[0\]\.reportRow: .* is not a manifest row label such as "table\.csv#row 3"/,
+        bad,
+      );
+    }
     assert.equal(relativePathProblem('studies/a/report.txt'), undefined);
+  });
+
+  it('a pair names exactly one of a report file and a manifest row; a file named like a row stays a file', () => {
+    assert.match(
+      tampered((r) => (r.pairs[1].reportRow = 'table.csv#row 3')),
+      /pairs\[1\]\.reportFile: expected a reportFile or a reportRow, got both$/,
+    );
+    assert.match(
+      tampered((r) => (r.pairs[1].reportFile = null)),
+      /pairs\[1\]\.reportFile: expected a reportFile or a reportRow, got neither$/,
+    );
+    const r = JSON.parse(json);
+    r.pairs[0].reportFile = 'case#row 1';
+    const parsed = parseResults(JSON.stringify(r), FILE);
+    assert.ok(parsed.ok && parsed.results.pairs[0].reportFile === 'case#row 1' && !parsed.results.pairs[0].reportRow);
+  });
+
+  /** The run as the previous version (radalign-results/1) wrote it: the names before issue 12. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the old names are not a type any more
+  function asV1(r: any): any {
+    r.format = RESULTS_FORMAT_V1;
+    for (const p of r.pairs) {
+      p.report = p.reportFile ?? p.reportRow;
+      p.score = p.cosine;
+      for (const b of p.bestReports) {
+        b.score = b.cosine;
+        delete b.cosine;
+      }
+      for (const s of p.sentences) {
+        [s.score, s.imageScore] = [s.evidence, s.imageCosine];
+        delete s.evidence;
+        delete s.imageCosine;
+      }
+      delete p.reportFile;
+      delete p.reportRow;
+      delete p.cosine;
+    }
+    return JSON.parse(JSON.stringify(r));
+  }
+
+  it("reads a radalign-results/1 document with today's names; its problems name the fields as it spells them", () => {
+    const old = asV1(JSON.parse(json));
+    assert.ok('imageScore' in old.pairs[0].sentences[0] && !('imageCosine' in old.pairs[0].sentences[0]));
+    old.pairs[1].report = 'pairs.csv#row 2';
+    const parsed = parseResults(JSON.stringify(old), FILE);
+    assert.ok(parsed.ok, parsed.ok ? '' : parsed.problem);
+    const expected = JSON.parse(json);
+    Object.assign(expected.pairs[1], { reportFile: null, reportRow: 'pairs.csv#row 2' });
+    assert.deepEqual(parsed.results, expected);
+
+    const bad = asV1(JSON.parse(json));
+    bad.pairs[2].sentences[1].imageScore = 'x';
+    const problem = parseResults(JSON.stringify(bad), FILE);
+    assert.ok(!problem.ok);
+    assert.equal(problem.problem, `${FILE}: pairs[2].sentences[1].imageScore: expected a number, got "x"`);
+    const escaping = asV1(JSON.parse(json));
+    escaping.pairs[0].report = '../../etc/passwd';
+    const refused = parseResults(JSON.stringify(escaping), FILE);
+    assert.match(refused.ok ? '' : refused.problem, /pairs\[0\]\.report: .* has a "\.\." segment/);
   });
 
   it('rejects offsets outside the report text, heatmaps that do not fit, and repeated ids', () => {
@@ -188,10 +256,10 @@ describe('results schema (results.json contract)', function () {
   it('counts the further problems, and names the file for text that is not results at all', () => {
     assert.match(
       tampered((r) => {
-        r.pairs[0].score = 'x';
-        r.pairs[1].score = 'y';
+        r.pairs[0].cosine = 'x';
+        r.pairs[1].cosine = 'y';
       }),
-      /pairs\[0\]\.score: expected a number, got "x" \(and 1 more problem\)$/,
+      /pairs\[0\]\.cosine: expected a number, got "x" \(and 1 more problem\)$/,
     );
     const notJson = parseResults('{"pairs": [', FILE);
     assert.ok(!notJson.ok && notJson.problem.startsWith(`${FILE}: not valid JSON`), JSON.stringify(notJson));

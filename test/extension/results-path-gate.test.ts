@@ -208,12 +208,13 @@ describe('results paths: the dataset path gate', () => {
     });
   });
 
-  it('the report index matches only report files inside the folder, never labels or paths out', () => {
+  it('the report index matches only report files inside the folder, never manifest rows or paths out', () => {
+    // Index entries as a damaged or hostile results file could hold them (the schema refuses the first two).
     const pairs = [
-      pair('up', 1, 'A.', [], { report: '../../home/me/notes.txt' }),
-      pair('abs', 2, 'B.', [], { report: '/etc/hosts' }),
-      pair('row', 3, 'C.', [], { report: 'table.csv#row 3' }),
-      pair('ok', 4, 'D.', [], { report: 'studies/ok.txt' }),
+      { id: 'up', reportFile: '../../home/me/notes.txt', reportRow: null },
+      { id: 'abs', reportFile: '/etc/hosts', reportRow: null },
+      { id: 'row', reportFile: null, reportRow: 'table.csv#row 3' },
+      { id: 'ok', reportFile: 'studies/ok.txt', reportRow: null },
     ];
     const index = new ReportIndex('/data/set', pairs, 'linux');
     assert.equal(index.pairIdFor('/home/me/notes.txt'), undefined);

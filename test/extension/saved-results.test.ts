@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { readSavedResults, resultsFileFor } from '../../src/extension/saved-results';
 import { syntheticPair, writeStore, writeSyntheticStore } from '../helpers/synthetic-store';
+import type { PairResult } from '../../src/engine/results';
 import { pair, results } from '../helpers/review-fixtures';
 
 describe('extension saved results', () => {
@@ -28,7 +29,7 @@ describe('extension saved results', () => {
     assert.deepEqual(await readSavedResults(folder), { status: 'none', folder });
   });
 
-  it('reads what an earlier version saved (radalign-results/1), validated', async () => {
+  it('reads a results document (radalign-results/3, as `radalign score --out` writes), validated', async () => {
     write(JSON.stringify(good()));
     const outcome = await readSavedResults(folder);
     assert.equal(outcome.status, 'loaded', JSON.stringify(outcome));
@@ -39,7 +40,54 @@ describe('extension saved results', () => {
     await outcome.saved.release();
   });
 
-  it('opens a results store (radalign-results/2): the index and skipped list in memory, pairs on demand, closed on release', async () => {
+  it('reads what an earlier version saved (radalign-results/1: score, report, imageScore), renamed on read', async () => {
+    const withImageCosine = (p: PairResult) => ({
+      ...p,
+      sentences: p.sentences.map((x, k) => ({ ...x, imageCosine: x.evidence + 0.01 * (k + 1) })),
+    });
+    const now = results([
+      withImageCosine(
+        pair('a', 1, 'Right effusion. No pneumothorax.', [0.3, 0.1], {
+          cosine: 0.27,
+          bestReports: [{ id: 'b', cosine: 0.4 }],
+        }),
+      ),
+      withImageCosine(pair('b', 2, 'Clear lungs.', [0.2], { reportRow: 'table.csv#row 2' })),
+    ]);
+    const v1 = {
+      ...now,
+      format: 'radalign-results/1',
+      pairs: now.pairs.map(({ reportFile, reportRow, cosine, bestReports, sentences, ...p }) => ({
+        ...p,
+        report: reportFile ?? reportRow,
+        score: cosine,
+        bestReports: bestReports.map(({ cosine: score, ...b }) => ({ ...b, score })),
+        sentences: sentences.map(({ evidence: score, imageCosine: imageScore, ...x }) => ({ ...x, score, imageScore })),
+      })),
+    };
+    write(JSON.stringify(v1));
+    const outcome = await readSavedResults(folder);
+    assert.equal(outcome.status, 'loaded', JSON.stringify(outcome));
+    if (outcome.status !== 'loaded') return;
+    assert.deepEqual(await outcome.saved.results.pair('a'), now.pairs[0]);
+    assert.deepEqual(await outcome.saved.results.pair('b'), now.pairs[1]);
+    assert.deepEqual(
+      ['a', 'b'].map((id) => outcome.saved.results.entry(id)),
+      now.pairs.map((p) => ({
+        id: p.id,
+        rank: p.rank,
+        suspicion: p.suspicion,
+        cosine: p.cosine,
+        inputKey: '',
+        reportFile: p.reportFile,
+        reportRow: p.reportRow,
+        images: p.images,
+      })),
+    );
+    await outcome.saved.release();
+  });
+
+  it('opens a results store (radalign-results/4): the index and skipped list in memory, pairs on demand, closed on release', async () => {
     await writeStore(
       folder,
       [syntheticPair(2, 3), syntheticPair(1, 3), syntheticPair(3, 3)],
@@ -83,8 +131,8 @@ describe('extension saved results', () => {
   });
 
   it('refuses a tampered field with the field path, and a file from before the format field', async () => {
-    const bad = good() as unknown as { pairs: { sentences: { section: string }[] }[] };
-    bad.pairs[0]!.sentences[1]!.section = '[x](command:radalign.flagPair)';
+    const bad = good();
+    (bad.pairs[0]!.sentences[1] as { section: string }).section = '[x](command:radalign.flagPair)';
     write(JSON.stringify(bad));
     const outcome = await readSavedResults(folder);
     assert.deepEqual(outcome, {

@@ -58,8 +58,8 @@ export async function cachedRun(seed: number): Promise<CachedRun> {
 export function scoresOf(r: ScoreResults): unknown {
   return r.pairs.map((p) => [
     p.id,
-    p.score,
+    p.cosine,
     p.suspicion,
-    p.sentences.map((s) => [s.imageScore, s.score, s.heatmap?.values]),
+    p.sentences.map((s) => [s.imageCosine, s.evidence, s.heatmap?.values]),
   ]);
 }

@@ -1,76 +1,35 @@
-// Small hand-made results for the views' unit tests.
+// Small results for the views' unit tests, built with result-builders.ts without its schema
+// check: the views' tests also feed hostile values (paths that leave the folder) on purpose.
 import type { PairResult, ScoreResults, SentenceResult } from '../../src/engine/results';
 import type { AdjudicationEntry, FlagReason, ReviewEntry, Verdict, VerdictEntry } from '../../src/engine/review';
 import { ResultsInMemory, type SavedResults } from '../../src/engine/store/results-file';
+import { pairResult, scoreResults, sentenceResult, sentencesOf } from './result-builders';
 
 export function sentence(
   text: string,
   start: number,
-  score: number,
+  evidence: number,
   extra: Partial<SentenceResult> = {},
 ): SentenceResult {
-  return {
-    text,
-    section: 'findings',
-    start,
-    end: start + text.length,
-    score,
-    imageScore: score,
-    consistency: null,
-    negated: false,
-    uncertain: false,
-    describesImage: true,
-    ...extra,
-  };
+  return sentenceResult({ text, start, evidence, ...extra }, { unchecked: true });
 }
 
-/** A pair whose report is `reportText`, sentences found by splitting at ". ". */
+/** A pair whose report is `reportText`, sentences found by splitting at ". ", with `evidence` in order (0.2 after). */
 export function pair(
   id: string,
   rank: number,
   reportText: string,
-  scores: number[] = [],
+  evidence: number[] = [],
   extra: Partial<PairResult> = {},
 ): PairResult {
-  const sentences: SentenceResult[] = [];
-  const re = /[^.]+\./g;
-  let m: RegExpExecArray | null;
-  let k = 0;
-  while ((m = re.exec(reportText))) {
-    const lead = m[0].length - m[0].trimStart().length;
-    sentences.push(sentence(m[0].trim(), m.index + lead, scores[k++] ?? 0.2));
-  }
-  return {
-    id,
-    images: [`${id}.png`],
-    report: `${id}.txt`,
-    reportText,
-    score: 0.25,
-    suspicion: 1 - rank / 10,
-    rank,
-    reportRank: 0.5,
-    imageRank: 0.25,
-    bestReports: [],
-    sentences,
-    ...extra,
-  };
+  return pairResult(
+    { id, rank, reportText, suspicion: 1 - rank / 10, sentences: sentencesOf(reportText, evidence), ...extra },
+    { unchecked: true },
+  );
 }
 
 export function results(pairs: PairResult[], skipped: ScoreResults['skipped'] = []): ScoreResults {
-  return {
-    format: 'radalign-results/1',
-    model: { id: 'tiny', name: 'Tiny CLIP', identity: 'x', layout: 'radalign', heatmapKind: 'patch', embedDim: 8 },
-    pairs,
-    skipped,
-    run: {
-      folder: '/data',
-      startedAt: '2025-01-01T00:00:00Z',
-      seconds: 1,
-      imagesEncoded: 0,
-      textsEncoded: 0,
-      cache: { dir: null, hits: 0, misses: 0, corrupt: 0, writes: 0 },
-    },
-  };
+  return scoreResults({ pairs, skipped }, { unchecked: true });
 }
 
 /**
@@ -140,7 +99,7 @@ export function adjudication(
   };
 }
 
-/** The pairs behind the SavedResults face (a radalign-results/1 document in memory). */
+/** The pairs behind the SavedResults face (a results document in memory). */
 export function saved(pairs: PairResult[], skipped: ScoreResults['skipped'] = []): SavedResults {
   return new ResultsInMemory(results(pairs, skipped));
 }

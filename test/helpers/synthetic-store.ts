@@ -1,12 +1,13 @@
-// Real results stores (radalign-results/2, written by the engine's StoreWriter into
+// Real results stores (the current store format, written by the engine's StoreWriter into
 // `<folder>/.radalign/`) for the extension's tests: hand-made pairs, or thousands of synthetic ones
 // in a second or so, no model needed. Shared by the unit tests and the integration tests.
 import { createHash } from 'node:crypto';
-import type { PairResult, ScoreResults } from '../../src/engine/results';
+import type { PairResult, ScoreResults, SentenceResult } from '../../src/engine/results';
 import { radalignLocation } from '../../src/engine/results-store/location';
 import { StoreWriter } from '../../src/engine/results-store/results-store';
 import { splitHeatmaps } from '../../src/engine/results-store/stored-pair';
 import type { Skipped } from '../../src/engine/types';
+import { pairResult, sentenceResult } from './result-builders';
 
 const EMBED_DIM = 4;
 
@@ -70,42 +71,32 @@ export const SYNTHETIC_REPORT = 'FINDINGS: Small left pleural effusion. No pneum
 export function syntheticPair(rank: number, count: number): PairResult {
   const id = syntheticId(rank, count);
   const text = SYNTHETIC_REPORT;
-  const sentence = (s: string, score: number, extra: Partial<PairResult['sentences'][number]> = {}) => {
-    const start = text.indexOf(s);
-    return {
-      text: s,
-      section: 'findings' as const,
-      start,
-      end: start + s.length,
-      score,
-      imageScore: score,
-      consistency: null,
-      negated: false,
-      uncertain: false,
-      describesImage: true,
-      ...extra,
-    };
-  };
-  const score = 0.3 - (0.2 * (count - rank)) / count;
-  return {
-    id,
-    images: [`images/${id}.png`],
-    report: `reports/${id}.txt`,
-    reportText: text,
-    score,
-    suspicion: 1 - (rank - 1) / count,
-    rank,
-    reportRank: (count - rank) / count,
-    imageRank: (count - rank) / (2 * count),
-    bestReports: [{ id: syntheticId(rank === 1 ? 2 : 1, count), score: 0.31 }],
-    sentences: [
-      sentence('Small left pleural effusion.', score - 0.05, {
-        heatmap: { kind: 'patch', imageIndex: 0, rows: 2, cols: 2, values: [0.1, 0.2, 0.3, 0.4], box: [0, 0, 8, 8] },
-      }),
-      sentence('No pneumothorax.', score + 0.02, { negated: true }),
-      sentence('Effusion.', score, { section: 'impression' }),
-    ],
-  };
+  const sentence = (s: string, evidence: number, extra: Partial<SentenceResult> = {}) =>
+    sentenceResult({ text: s, start: text.indexOf(s), evidence, ...extra }, { unchecked: true });
+  const cosine = 0.3 - (0.2 * (count - rank)) / count;
+  // Unchecked: thousands are built at once, and the store's reader checks each pair it reads back.
+  return pairResult(
+    {
+      id,
+      images: [`images/${id}.png`],
+      reportFile: `reports/${id}.txt`,
+      reportText: text,
+      cosine,
+      suspicion: 1 - (rank - 1) / count,
+      rank,
+      reportRank: (count - rank) / count,
+      imageRank: (count - rank) / (2 * count),
+      bestReports: [{ id: syntheticId(rank === 1 ? 2 : 1, count), cosine: 0.31 }],
+      sentences: [
+        sentence('Small left pleural effusion.', cosine - 0.05, {
+          heatmap: { kind: 'patch', imageIndex: 0, rows: 2, cols: 2, values: [0.1, 0.2, 0.3, 0.4], box: [0, 0, 8, 8] },
+        }),
+        sentence('No pneumothorax.', cosine + 0.02, { negated: true }),
+        sentence('Effusion.', cosine, { section: 'impression' }),
+      ],
+    },
+    { unchecked: true },
+  );
 }
 
 /** Writes `count` synthetic pairs as the saved results of `folder` (3,000 take about a second). */

@@ -70,7 +70,7 @@ describe('radalign in a real extension host', () => {
       assert.equal(outcome.resultsFile, join(workspaceFolder(), '.radalign', 'results.json'));
 
       const summary = JSON.parse(readFileSync(outcome.resultsFile, 'utf8')) as { format: string; pairs: number };
-      assert.deepEqual([summary.format, summary.pairs], ['radalign-results/2', 6]);
+      assert.deepEqual([summary.format, summary.pairs], ['radalign-results/4', 6]);
       const opened = await openSavedResults(workspaceFolder());
       assert.ok(opened?.ok, JSON.stringify(opened));
       try {
@@ -82,8 +82,11 @@ describe('radalign in a real extension host', () => {
           [1, 2, 3, 4, 5, 6],
         );
         for (const p of pairs) {
-          assert.ok(p.images.length > 0 && p.report.endsWith('.txt'), `pair ${p.id} has its files`);
-          assert.ok(Number.isFinite(p.score) && p.suspicion >= 0 && p.suspicion <= 1, `pair ${p.id} is scored`);
+          assert.ok(
+            p.images.length > 0 && p.reportFile?.endsWith('.txt') && p.reportRow === null,
+            `pair ${p.id} has its files`,
+          );
+          assert.ok(Number.isFinite(p.cosine) && p.suspicion >= 0 && p.suspicion <= 1, `pair ${p.id} is scored`);
         }
         assert.equal(saved.run.folder, workspaceFolder());
         // Open for the views (the status bar shows its count): the same index.

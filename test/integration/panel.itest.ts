@@ -252,7 +252,7 @@ describe('review panel (webview) in a real extension host', () => {
     await render((x) => x.view.colormap === 'hot');
 
     // Another editor in the same group hides the panel; without retainContextWhenHidden its page is dropped.
-    const report = vscode.Uri.file(join(session.folder, session.entry(flagged.pair)!.report));
+    const report = vscode.Uri.file(join(session.folder, session.entry(flagged.pair)!.reportFile!));
     await vscode.window.showTextDocument(report, { viewColumn: panel().panel.viewColumn, preview: false });
     await until('the panel to be hidden', () => !panel().panel.visible);
     panel().connection.lastRender = undefined;

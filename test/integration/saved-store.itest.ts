@@ -1,4 +1,4 @@
-// A saved results store of 3,000 pairs (radalign-results/2, written with the engine's StoreWriter
+// A saved results store of 3,000 pairs (radalign-results/4, written with the engine's StoreWriter
 // in the test, no model) opened in a real extension host the way a reopened MIMIC-CXR folder is:
 // the pairs view lists the first page with the total, "Show more" extends it, a search by id finds
 // a pair deep in the ranking, the panel opens it, and its open report gets its code lens — while

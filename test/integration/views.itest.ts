@@ -164,7 +164,7 @@ describe('radalign views and review commands', () => {
 
     before(async () => {
       pair = ranked[0];
-      doc = await vscode.workspace.openTextDocument(vscode.Uri.file(join(workspaceFolder(), pair.report)));
+      doc = await vscode.workspace.openTextDocument(vscode.Uri.file(join(workspaceFolder(), pair.reportFile!)));
       await vscode.window.showTextDocument(doc);
       assert.equal(doc.getText(), pair.reportText, 'the report is unchanged since scoring');
     });
@@ -191,7 +191,7 @@ describe('radalign views and review commands', () => {
       );
       const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
       assert.match(text, new RegExp(`sentence ${k + 1} of ${pair.sentences.length}`));
-      assert.ok(text.includes(`score **${s.score.toFixed(3)}**`), text);
+      assert.ok(text.includes(`score **${s.evidence.toFixed(3)}**`), text);
       assert.ok(s.heatmap, 'the fixture model has patch outputs, so sentences have heatmaps');
       assert.match(text, /!\[heatmap of sentence \d+\]\(data:image\/png;base64,[A-Za-z0-9+/]+=*\)/);
       assert.match(text, /command:radalign\.showSentence\?/);

@@ -46,26 +46,27 @@ function state(): PanelState {
     reasons: [{ id: 'other', label: 'other' }],
     pair: {
       id: 'a',
-      reportName: 'a.txt',
+      reportFile: 'a.txt',
+      reportRow: null,
       reportText: 'No effusion.',
       images: [
         { name: 'a.png', source: { kind: 'uri', uri: 'https://file+.vscode-resource/a.png' } },
         { name: 'a.dcm', source: { kind: 'pixels' } },
       ],
-      score: 0.2,
+      cosine: 0.2,
       suspicion: 0.5,
       rank: 1,
       reportRank: 0,
       imageRank: 0.5,
-      bestReports: [{ id: 'b', score: 0.3 }],
+      bestReports: [{ id: 'b', cosine: 0.3 }],
       sentences: [
         {
           text: 'No effusion.',
           section: 'findings',
           start: 0,
           end: 12,
-          score: 0.1,
-          imageScore: 0.1,
+          evidence: 0.1,
+          imageCosine: 0.1,
           consistency: null,
           negated: true,
           uncertain: false,
@@ -221,6 +222,27 @@ describe('review panel protocol', () => {
     bad(
       { type: 'state', state: mutate((x) => set(x.pair!, 'orphanedFlags', undefined)) },
       /pair\.orphanedFlags: expected an array/,
+    );
+    // The report: a file or a manifest row, exactly one.
+    bad(
+      { type: 'state', state: mutate((x) => set(x.pair!, 'reportRow', 'table.csv#row 3')) },
+      /state\.pair\.reportFile: expected a reportFile or a reportRow, got both/,
+    );
+    bad(
+      { type: 'state', state: mutate((x) => set(x.pair!, 'reportFile', null)) },
+      /state\.pair\.reportFile: expected a reportFile or a reportRow, got neither/,
+    );
+    bad(
+      { type: 'state', state: mutate((x) => set(x.pair!, 'reportFile', '../a.txt')) },
+      /state\.pair\.reportFile: "\.\.\/a\.txt" has a "\.\." segment/,
+    );
+    assert.equal(
+      checkHostToWebview({
+        type: 'state',
+        state: mutate((x) => Object.assign(x.pair!, { reportFile: null, reportRow: 'table.csv#row 3' })),
+      }).ok,
+      true,
+      'a manifest row instead of a file',
     );
     bad({ type: 'state', state: mutate((x) => set(x, 'reviewer', undefined)) }, /state\.reviewer: expected text/);
     bad(

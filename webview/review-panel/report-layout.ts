@@ -1,5 +1,5 @@
 // The report as written, cut into plain runs and sentence runs by the sentences' offsets, and the
-// tint of each sentence: its score relative to the report's other sentences.
+// tint of each sentence: its evidence relative to the report's other sentences'.
 import type { SentenceView } from '../../src/protocol/review-panel-protocol';
 import { l10n } from './l10n';
 
@@ -29,16 +29,16 @@ export function reportRuns(text: string, sentences: readonly Pick<SentenceView, 
  * 0 (the report's best-matching sentence) .. 1 (its worst), among the sentences that describe
  * the image; a report with one such sentence, or all equal, gets 0 everywhere.
  */
-export function sentenceTints(sentences: readonly Pick<SentenceView, 'score' | 'describesImage'>[]): number[] {
-  const scored = sentences.filter((s) => s.describesImage).map((s) => s.score);
-  const pool = scored.length ? scored : sentences.map((s) => s.score);
+export function sentenceTints(sentences: readonly Pick<SentenceView, 'evidence' | 'describesImage'>[]): number[] {
+  const describing = sentences.filter((s) => s.describesImage).map((s) => s.evidence);
+  const pool = describing.length ? describing : sentences.map((s) => s.evidence);
   const min = Math.min(...pool);
   const max = Math.max(...pool);
   const span = max - min;
-  return sentences.map((s) => (span > 0 ? Math.min(1, Math.max(0, (max - s.score) / span)) : 0));
+  return sentences.map((s) => (span > 0 ? Math.min(1, Math.max(0, (max - s.evidence) / span)) : 0));
 }
 
-/** Why a low score on this sentence is not by itself a mismatch, or undefined when it could be. */
+/** Why low evidence on this sentence is not by itself a mismatch, or undefined when it could be. */
 export function sentenceCaveat(s: Pick<SentenceView, 'negated' | 'describesImage' | 'section'>): string | undefined {
   if (!s.describesImage) return l10n.t('Not about the image ({0}): a low score here is not a mismatch.', s.section);
   if (s.negated)

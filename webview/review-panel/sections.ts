@@ -17,6 +17,7 @@ import type {
   ProgressView,
   VerdictView,
 } from '../../src/protocol/review-panel-protocol';
+import { reportName } from '../../src/engine/report-origin';
 import { el, kbd } from './dom';
 import { l10n } from './l10n';
 import { keyLabel, keysFor, visibleBindings } from './keymap-dispatch';
@@ -99,7 +100,7 @@ export function renderHeader(state: PanelState, intents: Intents): HTMLElement {
       ),
       metric(
         l10n.t('score'),
-        pair.score.toFixed(3),
+        pair.cosine.toFixed(3),
         l10n.t('Cosine of the study image embedding with the report embedding'),
       ),
       state.modelName ? metric(l10n.t('model'), state.modelName, l10n.t('Model the scores come from')) : null,
@@ -181,13 +182,14 @@ export function renderReport(
       i === selected ? 'selected' : '',
       i === hovered ? 'hovered' : '',
     ];
-    const evidence = l10n.t(
+    // What the evidence combines: the sentence's image cosine and its consistency with the report.
+    const combined = l10n.t(
       'image {0} · fits report {1}',
-      s.imageScore.toFixed(3),
+      s.imageCosine.toFixed(3),
       s.consistency === null ? '–' : s.consistency.toFixed(2),
     );
     const title = [
-      l10n.t('Sentence {0} · score {1} ({2}) · {3}', i + 1, s.score.toFixed(3), evidence, s.section),
+      l10n.t('Sentence {0} · score {1} ({2}) · {3}', i + 1, s.evidence.toFixed(3), combined, s.section),
       s.heatmap ? l10n.t('heatmap on image {0}', s.heatmap.imageIndex + 1) : l10n.t('no heatmap'),
       caveat,
     ]
@@ -198,7 +200,7 @@ export function renderReport(
       title,
       attrs: { role: 'listitem', 'data-index': String(i) },
     });
-    // Caveated sentences are tinted at half strength: their low scores mean less.
+    // Caveated sentences are tinted at half strength: their low evidence means less.
     span.style.setProperty('--tint', `${Math.round(tints[i]! * (caveat ? 25 : 50))}%`);
     if (caveat) span.append(caveatBadge(s.describesImage ? 'negated' : 'no-image', caveat));
     if (flagged.has(i))
@@ -224,7 +226,7 @@ export function renderReport(
     el('span', { class: 'legend-item' }, caveatBadge('no-image'), l10n.t('not about the image')),
     el('span', { class: 'legend-hint', text: l10n.t('a low score on these is not by itself a mismatch') }),
   );
-  return el('section', { class: 'report' }, el('h2', { text: l10n.t('Report · {0}', pair.reportName) }), text, legend);
+  return el('section', { class: 'report' }, el('h2', { text: l10n.t('Report · {0}', reportName(pair)) }), text, legend);
 }
 
 /** '¬' for negated sentences, a circled 'i' (drawn in CSS: fonts lack ⓘ) for sentences not about the image. */
@@ -568,7 +570,7 @@ export function renderOthers(pair: PairView, intents: Intents): HTMLElement {
               l10n.t('My verdict: mismatched, and the report of {0} belongs to these images', b.id),
               'secondary small',
             );
-    list.append(el('li', {}, link, el('span', { class: 'other-score', text: b.score.toFixed(3) }), belongs));
+    list.append(el('li', {}, link, el('span', { class: 'other-score', text: b.cosine.toFixed(3) }), belongs));
   }
   section.append(
     list,

@@ -1,6 +1,6 @@
 // Scoring, second half: the dataset-wide work over the parts written by score-part.ts, read back
 // as streams in discovery order. Sentence consistency needs term frequencies over every report;
-// the combined sentence score needs the spread of every sentence's evidence; suspicion compares
+// a sentence's combined evidence needs the spread of every sentence's image cosine and consistency; suspicion compares
 // every image with every report (ranking/rank-pairs.ts). Then the pairs are written to the store
 // with their ranks. Memory: the embeddings, packed, and a few numbers per pair and per sentence.
 import { hashKey } from '../cache/embedding-cache';
@@ -34,7 +34,7 @@ export interface RankPartsOptions {
 
 interface PairPlace {
   id: string;
-  score: number;
+  cosine: number;
   /** Equal for pairs whose report texts are equal once spaces and case are evened out. */
   textKey: string;
   /** Index of the pair's first sentence in the dataset-wide sentence arrays. */
@@ -52,7 +52,7 @@ export async function rankParts(
   };
   // Pass 1: where each pair is, its report text's key, its sentences' image evidence, term counts.
   const places: PairPlace[] = [];
-  const imageScores: number[] = [];
+  const imageCosines: number[] = [];
   const frequencies = new DocumentFrequencies();
   const seen = new Set<string>();
   let lastOrder = -1;
@@ -67,11 +67,11 @@ export async function rankParts(
       lastOrder = pair.order;
       places.push({
         id: pair.id,
-        score: pair.score,
+        cosine: pair.cosine,
         textKey: hashKey(pair.reportText.replace(/\s+/g, ' ').trim().toLowerCase()),
-        firstSentence: imageScores.length,
+        firstSentence: imageCosines.length,
       });
-      for (const s of pair.sentences) imageScores.push(s.imageScore);
+      for (const s of pair.sentences) imageCosines.push(s.imageCosine);
       frequencies.add(pair.sentences.flatMap((s) => terms(s.text)));
     }
     cancelled();
@@ -79,7 +79,7 @@ export async function rankParts(
   const idf = frequencies.idf();
 
   // Pass 2: each sentence's fit with the rest of its report, now that every report's terms are counted.
-  const consistency = new Float64Array(imageScores.length).fill(NaN);
+  const consistency = new Float64Array(imageCosines.length).fill(NaN);
   let k = 0;
   for (let p = 0; p < parts.length; p++) {
     for await (const { pair } of parts[p].records()) {
@@ -91,7 +91,7 @@ export async function rankParts(
     }
     cancelled();
   }
-  const combined = combineEvidenceArrays(Float64Array.from(imageScores), consistency);
+  const combined = combineEvidenceArrays(Float64Array.from(imageCosines), consistency);
 
   // Suspicion: every image against every report.
   const n = places.length;
@@ -130,7 +130,7 @@ export async function rankParts(
   const order = Array.from({ length: n }, (_, i) => i);
   order.sort(
     (a, b) =>
-      suspicion[b] - suspicion[a] || places[a].score - places[b].score || (places[a].id < places[b].id ? -1 : 1),
+      suspicion[b] - suspicion[a] || places[a].cosine - places[b].cosine || (places[a].id < places[b].id ? -1 : 1),
   );
   const rankOf = new Int32Array(n);
   order.forEach((i, r) => (rankOf[i] = r));
@@ -147,7 +147,7 @@ export async function rankParts(
       const values = await parts[p].heatmapValues(pair);
       const sentences = pair.sentences.map((s, j) => {
         const c = consistency[place.firstSentence + j];
-        return { ...s, score: round(combined[place.firstSentence + j]), consistency: Number.isNaN(c) ? null : c };
+        return { ...s, evidence: round(combined[place.firstSentence + j]), consistency: Number.isNaN(c) ? null : c };
       });
       const { row: _row, heatmapAt: _at, ...rest } = pair;
       await out.add(
@@ -158,7 +158,7 @@ export async function rankParts(
           rank: rankOf[i] + 1,
           reportRank: round(ranking[i].reportRank),
           imageRank: round(ranking[i].imageRank),
-          bestReports: ranking[i].best.map((b) => ({ id: places[b.index].id, score: round(b.score) })),
+          bestReports: ranking[i].best.map((b) => ({ id: places[b.index].id, cosine: round(b.score) })),
         },
         values,
         study.subarray(i * dim, (i + 1) * dim),

@@ -12,9 +12,10 @@ import { type Limits, resolveLimits } from '../limits';
 import { loadModel } from '../model';
 import type { ClipModel, DeviceChoice } from '../model/types';
 import type { ModelSummary, RunSummary, ScoreResults } from '../results';
+import { RESULTS_FORMAT } from '../results-schema';
 import { folderLocation, type StoreLocation } from '../results-store/location';
 import { PairFilesReader, PairFilesWriter } from '../results-store/pair-files';
-import { PART_FORMAT, type PartHeader, PartHeaderSchema, shardRange, shardStem } from '../results-store/part-header';
+import { PART_FORMAT, type PartHeader, parsePartHeader, shardRange, shardStem } from '../results-store/part-header';
 import {
   BEST_COUNT,
   newGeneration,
@@ -22,7 +23,6 @@ import {
   StoredResults,
   StoreWriter,
 } from '../results-store/results-store';
-import { parseJsonFile } from '../results-store/store-schema';
 import type { Discovery, LayoutName } from '../types';
 import { ImageFeatureStore } from './image-features';
 import { rankParts } from './rank-parts';
@@ -214,7 +214,7 @@ export async function scoreToStore(
     });
     const sizes = await part.close();
     part = undefined;
-    reader = await PairFilesReader.open(location, names, p.model.info.embedDim, sizes, true);
+    reader = await PairFilesReader.open(location, names, p.model.info.embedDim, sizes, 'trusted');
     progress({ phase: 'ranking', done: 0, total });
     store = await StoreWriter.create(location, p.model.info.embedDim);
     // Few pairs changed since the previous results: their ranking is updated, not computed anew.
@@ -431,7 +431,7 @@ async function readHeaders(dir: string): Promise<PartHeader[]> {
     if (!handle) continue;
     const text = await handle.readFile('utf8').finally(() => handle.close());
     try {
-      headers.push(parseJsonFile(PartHeaderSchema, text, join(dir, name)));
+      headers.push(parsePartHeader(text, join(dir, name)));
     } catch (e) {
       throw new ScoreError((e as Error).message);
     }
@@ -500,9 +500,9 @@ export async function scoreDataset(folder: string, options: ScoreOptions): Promi
   }
 }
 
-/** A whole store as one results object (the radalign-results/1 form). */
+/** A whole store as one results object (the results document's form). */
 export async function resultsInMemory(stored: StoredResults): Promise<ScoreResults> {
   const pairs = [];
   for await (const pair of stored.all()) pairs.push(pair);
-  return { format: 'radalign-results/1', model: stored.model, pairs, skipped: await stored.skipped(), run: stored.run };
+  return { format: RESULTS_FORMAT, model: stored.model, pairs, skipped: await stored.skipped(), run: stored.run };
 }

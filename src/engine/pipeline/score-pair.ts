@@ -9,7 +9,8 @@ import type { ReportFeatures } from './report-features';
 export interface PairScore {
   /** Unit-length study embedding (mean direction of its images). */
   study: Float32Array;
-  score: number;
+  /** Cosine of the study embedding with the report embedding. */
+  cosine: number;
   sentences: SentenceResult[];
 }
 
@@ -25,11 +26,11 @@ export function scorePair(
   const sentences = report.sentences.map((s, k): SentenceResult => {
     const emb = features.sentences[k];
     let best = 0;
-    let score = -Infinity;
+    let cosine = -Infinity;
     images.forEach((img, i) => {
       const c = dot(emb, img.embed);
-      if (c > score) {
-        score = c;
+      if (c > cosine) {
+        cosine = c;
         best = i;
       }
     });
@@ -38,9 +39,10 @@ export function scorePair(
       section: s.section,
       start: s.start,
       end: s.end,
-      score: round(score),
-      imageScore: round(score),
-      consistency: null, // filled in once the whole dataset is read (score-dataset.ts)
+      // Evidence is the image cosine until consistency is combined in, once the whole dataset is read (rank-parts.ts).
+      evidence: round(cosine),
+      imageCosine: round(cosine),
+      consistency: null,
       negated: s.negated,
       uncertain: s.uncertain,
       describesImage: s.describesImage,
@@ -49,7 +51,7 @@ export function scorePair(
     if (map) result.heatmap = map;
     return result;
   });
-  return { study, score: round(dot(study, features.embed)), sentences };
+  return { study, cosine: round(dot(study, features.embed)), sentences };
 }
 
 function sentenceHeatmap(

@@ -160,10 +160,9 @@ export async function scorePart(
       const result = {
         id: pair.id,
         images: imagePaths.map((p) => relative(s.root, p)),
-        // Inline text: its manifest and row ("metadata.csv#row 12"), relative like every path here.
-        report: relative(s.root, reportPath(pair)),
+        ...reportFields(s.root, pair),
         reportText: text,
-        score: scored.score,
+        cosine: scored.cosine,
         sentences: scored.sentences,
         ...(pair.split ? { split: pair.split } : {}),
       };
@@ -235,4 +234,11 @@ async function readReports(pairs: Pair[], skipped: Skipped[], limits: Limits): P
 
 function reportPath(pair: Pair): string {
   return pair.report.kind === 'file' ? pair.report.path : pair.report.origin;
+}
+
+/** The report file, or for inline text its manifest and row ("metadata.csv#row 12"), relative like every path here. */
+function reportFields(root: string, pair: Pair): { reportFile: string | null; reportRow: string | null } {
+  return pair.report.kind === 'file'
+    ? { reportFile: relative(root, pair.report.path), reportRow: null }
+    : { reportFile: null, reportRow: relative(root, pair.report.origin) };
 }

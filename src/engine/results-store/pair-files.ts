@@ -5,6 +5,14 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { StoreLocation } from './location';
 import { heatmapValueCount, parseStoredPair, type StoredPair } from './stored-pair';
+import { parseStoredPairV2 } from './store-v2';
+
+/**
+ * How records are read: 'trusted', written by this process moments ago (a run's own part), parsed
+ * without the schema check that everything from a folder or a shard directory gets ('checked');
+ * 'v2', records of a radalign-results/2 store, checked and renamed (store-v2.ts).
+ */
+export type RecordReading = 'trusted' | 'checked' | 'v2';
 
 export interface PairFileNames {
   pairs: string;
@@ -149,20 +157,16 @@ export class PairFilesReader {
     private readonly dim: number,
     private readonly sizes: PairFileSizes,
     private readonly handles: { pairs: FileHandle; heatmaps: FileHandle; embeddings: FileHandle },
-    private readonly trusted: boolean,
+    private readonly reading: RecordReading,
   ) {}
 
-  /**
-   * Opens the files and checks their sizes against what their writer recorded. `trusted`: written
-   * by this process moments ago (a run's own part), so records are parsed without the schema check
-   * that everything from a folder or a shard directory gets.
-   */
+  /** Opens the files and checks their sizes against what their writer recorded; records are read as `reading` says. */
   static async open(
     location: StoreLocation,
     names: PairFileNames,
     dim: number,
     sizes: PairFileSizes,
-    trusted = false,
+    reading: RecordReading = 'checked',
   ): Promise<PairFilesReader> {
     const opened: FileHandle[] = [];
     try {
@@ -189,7 +193,7 @@ export class PairFilesReader {
         `${location.dir}/${names.embeddings}: ${sizes.embeddingsBytes} bytes for ${sizes.count} pairs of ${dim}-value embeddings`,
       );
     const [pairs, heatmaps, embeddings] = opened;
-    return new PairFilesReader(location, names, dim, sizes, { pairs, heatmaps, embeddings }, trusted);
+    return new PairFilesReader(location, names, dim, sizes, { pairs, heatmaps, embeddings }, reading);
   }
 
   get count(): number {
@@ -272,7 +276,8 @@ export class PairFilesReader {
   }
 
   private parse(text: string, where: string): StoredPair {
-    return this.trusted ? (JSON.parse(text) as StoredPair) : this.checked(parseStoredPair(text, where), where);
+    if (this.reading === 'trusted') return JSON.parse(text) as StoredPair;
+    return this.checked(this.reading === 'v2' ? parseStoredPairV2(text, where) : parseStoredPair(text, where), where);
   }
 
   private checked(pair: StoredPair, where: string): StoredPair {

@@ -1,11 +1,14 @@
 // The header of a scored part: what `radalign score --shard K/N` leaves in the shard folder beside
 // the part's pair files, written last (so a part without one is unfinished), and what `radalign
 // merge` checks before it ranks: every part of the same dataset, discovery and settings.
+// Version 2 holds pairs with the names of results format 3 (`cosine`, `reportFile`/`reportRow`,
+// `evidence`, `imageCosine`); a part of version 1 is refused by name (score it again): parts are
+// scratch files of one run, unlike saved results, which are read in the older version too.
 import * as v from 'valibot';
 import { count, ModelSummarySchema, RunSummarySchema, SkippedSchema } from '../results-schema';
-import { PairFilesSchema } from './store-schema';
+import { checkValue, PairFilesSchema } from './store-schema';
 
-export const PART_FORMAT = 'radalign-part/1';
+export const PART_FORMAT = 'radalign-part/2';
 
 export const PartHeaderSchema = v.object({
   format: v.literal(PART_FORMAT),
@@ -28,6 +31,22 @@ export const PartHeaderSchema = v.object({
 });
 
 export type PartHeader = v.InferOutput<typeof PartHeaderSchema>;
+
+/** The header in `text`, read from `file`; the error names the file and the field, or the older version. */
+export function parsePartHeader(text: string, file: string): PartHeader {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON (${(e as Error).message})`, { cause: e });
+  }
+  const format = typeof json === 'object' && json !== null ? (json as { format?: unknown }).format : undefined;
+  if (typeof format === 'string' && format !== PART_FORMAT && /^radalign-part\/\d+$/.test(format))
+    throw new Error(
+      `${file}: format "${format}" is a part written by another radalign version, which this one (reading "${PART_FORMAT}") cannot merge; score that part again with this version`,
+    );
+  return checkValue(PartHeaderSchema, json, file);
+}
 
 /** The shard's file name stem: `shard-0003-of-0010`, sorting in index order. */
 export function shardStem(index: number, count: number): string {

@@ -1,16 +1,17 @@
 // A ranked results store: the scored pairs of one run, readable a page at a time in rank order.
 //
 // Files (`<g>` = this generation's tag, `<host>-<pid>-<random>`):
-//   results.json               summary: format radalign-results/2, model, run, counts, file names and sizes
+//   results.json               summary: format radalign-results/4, model, run, counts, file names and sizes
 //   results.<g>.pairs.jsonl    one stored pair per line, in discovery order (stored-pair.ts)
 //   results.<g>.heatmaps.bin   heatmap values, float32
 //   results.<g>.embeddings.bin study and report embeddings, float32 (ranking again, incremental runs)
-//   results.<g>.index.json     [id, offset, length, suspicion, score, inputKey, report, images] per pair, rank order
+//   results.<g>.index.json     [id, offset, length, suspicion, cosine, inputKey, reportFile, reportRow, images] per pair, rank order
 //   results.<g>.ranking.bin    counts and best matches per pair, for the next run's update (ranking-file.ts)
 //   results.<g>.skipped.jsonl  one { path, reason } per line
 // The data files are written first under new names; writing the summary (atomically) makes them
 // current, so a reader sees the old generation or the new one, never a mix, and a crash leaves the
-// old one. Generations no summary names are removed once their writer is gone.
+// old one. Generations no summary names are removed once their writer is gone. A store of the
+// previous version (radalign-results/2) is read, renamed on read (store-v2.ts).
 import { randomBytes } from 'node:crypto';
 import type { Skipped } from '../types';
 import type { ModelSummary, PairResult, RunSummary } from '../results-schema';
@@ -23,9 +24,11 @@ import {
   parseJsonFile,
   STORE_FORMAT,
   StoreIndexSchema,
+  STORE_FORMAT_V2,
   type StoreSummary,
   StoreSummarySchema,
 } from './store-schema';
+import { parseIndexV1 } from './store-v2';
 import { toPairResult, type StoredPair } from './stored-pair';
 import { decodeRanking, encodeRankingRow } from './ranking-file';
 import type { PreviousRanking, RankCounts } from '../ranking';
@@ -94,9 +97,10 @@ export class StoreWriter {
       span.offset,
       span.length,
       pair.suspicion ?? 0,
-      pair.score,
+      pair.cosine,
       pair.inputKey,
-      pair.report,
+      pair.reportFile,
+      pair.reportRow,
       pair.images,
     ];
     this.added++;
@@ -199,10 +203,13 @@ export interface RankedEntry {
   /** 1 = most suspicious. */
   rank: number;
   suspicion: number;
-  score: number;
+  /** The pair's cosine (PairResult.cosine). */
+  cosine: number;
   inputKey: string;
-  /** Report file (or manifest row label) and image paths, relative to the dataset folder. */
-  report: string;
+  /** Report file, or else the manifest row that gives the text inline (exactly one is null), as in PairResult. */
+  reportFile: string | null;
+  reportRow: string | null;
+  /** Image paths, relative to the dataset folder. */
   images: string[];
 }
 
@@ -237,13 +244,16 @@ export class StoredResults {
     const summary = parseJsonFile(StoreSummarySchema, summaryText, where);
     const { files } = summary;
     const indexText = await readWhole(location, files.index, files.indexBytes);
-    const index = parseJsonFile(StoreIndexSchema, indexText, `${location.dir}/${files.index}`).pairs;
+    const v2 = summary.format === STORE_FORMAT_V2;
+    const indexFile = `${location.dir}/${files.index}`;
+    const index = (v2 ? parseIndexV1(indexText, indexFile) : parseJsonFile(StoreIndexSchema, indexText, indexFile))
+      .pairs;
     if (index.length !== summary.pairs || files.count !== summary.pairs) {
       throw new Error(
         `${where}: pairs says ${summary.pairs}, the index holds ${index.length} and the pairs file ${files.count}`,
       );
     }
-    const reader = await PairFilesReader.open(location, files, summary.model.embedDim, files);
+    const reader = await PairFilesReader.open(location, files, summary.model.embedDim, files, v2 ? 'v2' : 'checked');
     return new StoredResults(location, summary, index, reader);
   }
 
@@ -263,7 +273,18 @@ export class StoredResults {
   entry(at: number | string): RankedEntry | undefined {
     const k = typeof at === 'number' ? at - 1 : this.byId.get(at);
     const e = k === undefined ? undefined : this.index[k];
-    return e && { id: e[0], rank: k! + 1, suspicion: e[3], score: e[4], inputKey: e[5], report: e[6], images: e[7] };
+    return (
+      e && {
+        id: e[0],
+        rank: k! + 1,
+        suspicion: e[3],
+        cosine: e[4],
+        inputKey: e[5],
+        reportFile: e[6],
+        reportRow: e[7],
+        images: e[8],
+      }
+    );
   }
 
   /** Ids in rank order. */

@@ -1,18 +1,25 @@
-// The results store's small files: the summary (`results.json`, format radalign-results/2), which
+// The results store's small files: the summary (`results.json`, format radalign-results/4), which
 // names the generation of data files that is current, and the index, one entry per pair in rank
-// order, which lets a reader list, page and find pairs without reading them.
+// order, which lets a reader list, page and find pairs without reading them. A store of the
+// previous version (radalign-results/2, index /1: the names before issue 12) is still read, its
+// index and pairs renamed on read (store-v2.ts).
 import * as v from 'valibot';
 import {
   count,
   describeIssue,
   ModelSummarySchema,
   relativePath,
-  reportPath,
+  ReportSourceFields,
+  reportSourceProblem,
   RunSummarySchema,
 } from '../results-schema';
 
-export const STORE_FORMAT = 'radalign-results/2';
-export const INDEX_FORMAT = 'radalign-results-index/1';
+/** The summary's format: after radalign-results/3, the document (results-schema.ts), which shares the numbers. */
+export const STORE_FORMAT = 'radalign-results/4';
+export const INDEX_FORMAT = 'radalign-results-index/2';
+/** The previous store (pairs with the names before issue 12), read and renamed (store-v2.ts). */
+export const STORE_FORMAT_V2 = 'radalign-results/2';
+export const INDEX_FORMAT_V1 = 'radalign-results-index/1';
 
 /** A data file of a store or part: a plain name of ours, never a path (the summary may come from someone else). */
 const fileName = v.pipe(
@@ -34,7 +41,8 @@ export const PairFilesSchema = v.object({
 });
 
 export const StoreSummarySchema = v.object({
-  format: v.literal(STORE_FORMAT),
+  /** Written as STORE_FORMAT; STORE_FORMAT_V2 is read (its index and pairs have the older names). */
+  format: v.picklist([STORE_FORMAT, STORE_FORMAT_V2], `expected "${STORE_FORMAT}" (or the older "${STORE_FORMAT_V2}")`),
   model: ModelSummarySchema,
   run: RunSummarySchema,
   /** Pairs scored, and files listed as not scored. */
@@ -60,20 +68,30 @@ export const StoreSummarySchema = v.object({
 
 export type StoreSummary = v.InferOutput<typeof StoreSummarySchema>;
 
-/** One index entry: id, byte offset and length of its line, suspicion, pair cosine, input key, report, images. */
-const IndexEntrySchema = v.tuple(
-  [
-    v.pipe(v.string(), v.minLength(1, 'expected a pair id')),
-    count,
-    count,
-    v.number(),
-    v.number(),
-    v.string(),
-    reportPath,
-    v.array(relativePath),
-  ],
-  'expected [id, offset, length, suspicion, score, inputKey, report, images]',
+/** One index entry: id, byte offset and length of its line, suspicion, pair cosine, input key, report file or row (one null), images. */
+export const IndexEntrySchema = v.pipe(
+  v.tuple(
+    [
+      v.pipe(v.string(), v.minLength(1, 'expected a pair id')),
+      count,
+      count,
+      v.number(),
+      v.number(),
+      v.string(),
+      ReportSourceFields.reportFile,
+      ReportSourceFields.reportRow,
+      v.array(relativePath),
+    ],
+    'expected [id, offset, length, suspicion, cosine, inputKey, reportFile, reportRow, images]',
+  ),
+  v.check(
+    (e) => reportSourceProblem({ reportFile: e[6], reportRow: e[7] }) === undefined,
+    (issue) =>
+      `pair "${issue.input[0]}": ${reportSourceProblem({ reportFile: issue.input[6], reportRow: issue.input[7] })}`,
+  ),
 );
+
+export type IndexEntry = v.InferOutput<typeof IndexEntrySchema>;
 
 export const StoreIndexSchema = v.object({
   format: v.literal(INDEX_FORMAT),
@@ -82,7 +100,6 @@ export const StoreIndexSchema = v.object({
 });
 
 export type StoreIndex = v.InferOutput<typeof StoreIndexSchema>;
-export type IndexEntry = StoreIndex['pairs'][number];
 
 /** Parses JSON text against `schema`; the error names `file` and the field. */
 export function parseJsonFile<T extends v.GenericSchema>(schema: T, text: string, file: string): v.InferOutput<T> {
@@ -92,7 +109,12 @@ export function parseJsonFile<T extends v.GenericSchema>(schema: T, text: string
   } catch (e) {
     throw new Error(`${file}: not valid JSON (${(e as Error).message})`, { cause: e });
   }
-  const parsed = v.safeParse(schema, json);
+  return checkValue(schema, json, file);
+}
+
+/** Checks a value read from `file` against `schema`; the error names `file` and the field. */
+export function checkValue<T extends v.GenericSchema>(schema: T, value: unknown, file: string): v.InferOutput<T> {
+  const parsed = v.safeParse(schema, value);
   if (!parsed.success) throw new Error(`${file}: ${describeIssue(parsed.issues[0])}`);
   return parsed.output;
 }

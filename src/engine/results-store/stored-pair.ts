@@ -9,6 +9,7 @@ import {
   HeatmapGridSchema,
   PairResultSchema,
   pathTo,
+  reportSourceProblem,
   SentenceFieldsSchema,
   type PairResult,
   type SentenceResult,
@@ -33,9 +34,10 @@ export const StoredPairSchema = v.pipe(
   v.object({
     id: pairFields.id,
     images: pairFields.images,
-    report: pairFields.report,
+    reportFile: pairFields.reportFile,
+    reportRow: pairFields.reportRow,
     reportText: pairFields.reportText,
-    score: pairFields.score,
+    cosine: pairFields.cosine,
     split: pairFields.split,
     sentences: v.array(StoredSentenceSchema, 'expected an array of sentences'),
     /** Ranking, once the pair has been ranked with the rest of the dataset. */
@@ -56,6 +58,8 @@ export const StoredPairSchema = v.pipe(
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     const pair = dataset.value;
+    const source = reportSourceProblem(pair);
+    if (source) addIssue({ message: source, path: pathTo(pair, ['reportFile']) });
     pair.sentences.forEach((s, i) => {
       const at = (...keys: (string | number)[]) => pathTo(pair, ['sentences', i, ...keys]);
       if (s.end > pair.reportText.length)
@@ -134,9 +138,10 @@ export function toPairResult(pair: StoredPair, values: Float32Array, where: stri
   const out = {
     id: pair.id,
     images: pair.images,
-    report: pair.report,
+    reportFile: pair.reportFile,
+    reportRow: pair.reportRow,
     reportText: pair.reportText,
-    score: pair.score,
+    cosine: pair.cosine,
     sentences: joinHeatmaps(pair.sentences, values),
     ...(pair.split !== undefined ? { split: pair.split } : {}),
     suspicion: pair.suspicion,

@@ -3,7 +3,7 @@
 // (manifest-columns.ts: `images`, `report`, `report_path`, `split`) and no review column is taken
 // for an image, report or id column. Docs: docs/clean-export.md.
 import { stringify } from 'csv-stringify/sync';
-import { isManifestOrigin, manifestRowLabel } from '../report-origin';
+import { manifestRowLabel } from '../report-origin';
 import { neutraliseFormula } from './review-export';
 import type { PairOutcome, PairReview } from './review-index';
 
@@ -104,22 +104,18 @@ export function r2genSplit(split: string | null | undefined): R2GenSplit | undef
 }
 
 /**
- * Whether a pair's report label says it came from an R2Gen annotation file. The results do not
- * record the layout; discovery labels inline text `<file>#<split> row N` only for a JSON file of
- * train/val/test arrays, which is exactly what it reads as the r2gen layout (manifest-file.ts).
+ * Whether a pair's manifest row (PairResult.reportRow) says it came from an R2Gen annotation file.
+ * The results do not record the layout; discovery labels inline text `<file>#<split> row N` only
+ * for a JSON file of train/val/test arrays, which is exactly what it reads as the r2gen layout
+ * (manifest-file.ts). A pair with a report file (reportRow null) is not from one.
  */
-export function isR2GenOrigin(report: string): boolean {
-  const label = manifestRowLabel(report);
+export function isR2GenOrigin(reportRow: string | null): boolean {
+  const label = reportRow === null ? undefined : manifestRowLabel(reportRow);
   return (
     label?.split !== undefined &&
     label.manifest.toLowerCase().endsWith('.json') &&
     r2genSplit(label.split) !== undefined
   );
-}
-
-/** The report file a pair names, or null when its text was inline (a manifest row label). */
-export function reportFile(report: string): string | null {
-  return isManifestOrigin(report) ? null : report;
 }
 
 /** The review columns of a row, from the pair's review. */

@@ -20,7 +20,6 @@ import {
   R2GEN_SPLITS,
   type R2GenSplit,
   r2genSplit,
-  reportFile,
   reviewColumns,
 } from './clean-manifest';
 import { CLEAN_FORMAT, prepareOutDir, removeStale, StreamedFile, SUMMARY_FILE, writeSmallFile } from './clean-out-dir';
@@ -95,7 +94,7 @@ export class CleanExportNoResults extends Error {
 const DEFAULTS: Required<CleanOptions> = { unsure: 'keep', disagreed: 'drop', reviewedOnly: false };
 
 /** A pair's fields an export needs, read without its heatmap values. */
-type PairText = Pick<PairResult, 'id' | 'images' | 'report' | 'reportText' | 'split'>;
+type PairText = Pick<PairResult, 'id' | 'images' | 'reportFile' | 'reportRow' | 'reportText' | 'split'>;
 
 export async function exportClean(
   root: string,
@@ -130,7 +129,7 @@ async function write(
 ): Promise<ExportCleanSummary> {
   const ids = results.ids().sort(byCodeUnit);
   const known = (id: string) => results.entry(id) !== undefined;
-  const r2gen = ids.some((id) => isR2GenOrigin(results.entry(id)!.report));
+  const r2gen = ids.some((id) => isR2GenOrigin(results.entry(id)!.reportRow));
   const read = textReader(results);
 
   const summary: ExportCleanSummary = {
@@ -193,7 +192,7 @@ async function write(
         id,
         images: pair.images,
         report: reportPair.reportText,
-        reportPath: reportFile(reportPair.report),
+        reportPath: reportPair.reportFile,
         split: pair.split ?? null,
         outcome: decision.outcome,
         action: decision.action === 're-pair' ? 're-paired' : 'kept',

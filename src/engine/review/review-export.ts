@@ -2,11 +2,15 @@
 // reviewers saw, as CSV or JSON.
 import { stringify } from 'csv-stringify/sync';
 import type { PairResult } from '../results';
+import { reportName } from '../report-origin';
 import { anchorFlag } from './anchor';
 import { FLAG_REASON_LABELS, isLive, type ReviewEntry } from './types';
 
-/** The JSON export's format; version 1 (`flags`: pair and sentence flags) had no format field. */
-export const REVIEW_EXPORT_FORMAT = 'radalign-review-export/2';
+/**
+ * The JSON export's format; version 1 (`flags`: pair and sentence flags) had no format field,
+ * version 2 named the pair's cosine `pairScore` and the sentence's evidence `sentenceScore`.
+ */
+export const REVIEW_EXPORT_FORMAT = 'radalign-review-export/3';
 
 export interface ExportRow {
   pair: string;
@@ -28,11 +32,14 @@ export interface ExportRow {
   at: string;
   model: string;
   images: string;
+  /** The pair's report file, or the manifest row that gave its text inline ("table.csv#row 3"). */
   report: string;
-  pairScore: number | null;
+  /** PairResult.cosine. */
+  pairCosine: number | null;
   suspicion: number | null;
   rank: number | null;
-  sentenceScore: number | null;
+  /** SentenceResult.evidence of the flagged sentence. */
+  sentenceEvidence: number | null;
 }
 
 /** Rows for the live entries (cleared verdicts and unflags left out), joined with the pairs' saved scores where given. */
@@ -58,11 +65,11 @@ export function exportRows(entries: readonly ReviewEntry[], pairs: PairResult[])
       at: e.at,
       model: e.model,
       images: p?.images.join(';') ?? '',
-      report: p?.report ?? '',
-      pairScore: p?.score ?? null,
+      report: p ? reportName(p) : '',
+      pairCosine: p?.cosine ?? null,
       suspicion: p?.suspicion ?? null,
       rank: p?.rank ?? null,
-      sentenceScore: s?.score ?? null,
+      sentenceEvidence: s?.evidence ?? null,
     };
   });
 }
@@ -85,10 +92,10 @@ export function exportCsv(rows: ExportRow[]): string {
     'model',
     'images',
     'report',
-    'pairScore',
+    'pairCosine',
     'suspicion',
     'rank',
-    'sentenceScore',
+    'sentenceEvidence',
   ];
   return stringify(rows as unknown as Record<string, unknown>[], {
     header: true,

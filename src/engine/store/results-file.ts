@@ -2,14 +2,16 @@
 // written by the extension's scoring worker and by `radalign score --save` / `radalign merge
 // --save` (score on a server, review in VS Code), read by the extension and by `radalign flag` and
 // `review`. Read only through radalign-folder.ts (no links) and validated on every read: the folder
-// may come from someone else. Two formats: radalign-results/2, a store read a page at a time
-// (results-store/), and radalign-results/1, one JSON document from earlier versions, still read.
+// may come from someone else. Two forms: a store read a page at a time (results-store/; today's
+// radalign-results/4, or /2 from before issue 12's names), and one JSON document, which earlier
+// versions saved (radalign-results/1) and `--out` writes (radalign-results/3), still read. Whatever
+// the version, pairs come out with today's names.
 import { join } from 'node:path';
-import { parseResults } from '../results-schema';
+import { parseResults } from '../read-results';
 import type { PairResult, ScoreResults } from '../results';
 import { radalignLocation } from '../results-store/location';
 import { type RankedEntry, StoredResults, SUMMARY_NAME } from '../results-store/results-store';
-import { STORE_FORMAT } from '../results-store/store-schema';
+import { STORE_FORMAT, STORE_FORMAT_V2 } from '../results-store/store-schema';
 import { RADALIGN_DIR } from './radalign-folder';
 import type { Skipped } from '../types';
 import type { ModelSummary, RunSummary } from '../results';
@@ -17,7 +19,7 @@ import type { ModelSummary, RunSummary } from '../results';
 /** Relative to the dataset folder. */
 export const RESULTS_FILE = join(RADALIGN_DIR, SUMMARY_NAME);
 
-/** Largest radalign-results/1 file read (one JSON document must fit in memory and in one string). */
+/** Largest results document read (one JSON document must fit in memory and in one string). */
 export const MAX_V1_RESULTS_BYTES = 256 << 20;
 
 /** Saved results, whichever format: the index in memory, pairs read when asked for. */
@@ -59,7 +61,7 @@ export async function openSavedResults(datasetRoot: string): Promise<OpenedResul
   } finally {
     await handle.close();
   }
-  if (text.includes(`"${STORE_FORMAT}"`)) {
+  if (text.includes(`"${STORE_FORMAT}"`) || text.includes(`"${STORE_FORMAT_V2}"`)) {
     try {
       return { ok: true, results: await StoredResults.fromSummary(radalignLocation(datasetRoot), text) };
     } catch (e) {
@@ -71,7 +73,7 @@ export async function openSavedResults(datasetRoot: string): Promise<OpenedResul
   return parsed.ok ? { ok: true, results: new ResultsInMemory(parsed.results) } : parsed;
 }
 
-/** A radalign-results/1 document behind the SavedResults face. */
+/** A results document behind the SavedResults face. */
 export class ResultsInMemory implements SavedResults {
   private readonly ranked: PairResult[];
   private readonly byId: Map<string, number>;
@@ -105,9 +107,10 @@ export class ResultsInMemory implements SavedResults {
         id: p.id,
         rank: k! + 1,
         suspicion: p.suspicion,
-        score: p.score,
+        cosine: p.cosine,
         inputKey: '',
-        report: p.report,
+        reportFile: p.reportFile,
+        reportRow: p.reportRow,
         images: p.images,
       }
     );

@@ -126,10 +126,11 @@ function pairView(session: PanelSession, pair: PairResult, imageRef: ImageRefFor
     .sort((a, b) => a.sentence - b.sentence || compare(a.reviewer, b.reviewer));
   return {
     id: pair.id,
-    reportName: pair.report,
+    reportFile: pair.reportFile,
+    reportRow: pair.reportRow,
     reportText: pair.reportText,
     images: pair.images.map((_, i) => imageRef(pair, i)),
-    score: pair.score,
+    cosine: pair.cosine,
     suspicion: pair.suspicion,
     rank: pair.rank,
     reportRank: pair.reportRank,

@@ -1,7 +1,7 @@
 // What "Export review" writes: the review's live entries (every reviewer's verdicts, sentence
 // flags, adjudications) joined with the scores, as CSV or JSON (rows: the engine's exportRows, the
 // same as `radalign review --export`). Only the pairs the entries name are read (a flag on a
-// sentence needs its text and score).
+// sentence needs its text and evidence).
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { PairResult } from '../../engine/results';

@@ -116,7 +116,7 @@ async function sentenceToFlag(session: ReviewSession, pairId: string): Promise<n
   const picked = await vscode.window.showQuickPick(
     pair.sentences.map((s, index) => ({
       label: escapeIcons(s.text.replace(/\s+/g, ' ').trim()),
-      description: `${s.section} · ${l10n.t('score {0}', s.score.toFixed(3))}`,
+      description: `${s.section} · ${l10n.t('score {0}', s.evidence.toFixed(3))}`,
       index,
     })),
     { placeHolder: l10n.t('Which sentence of {0}?', pairId), matchOnDescription: true },

@@ -6,7 +6,7 @@ import { FLAG_REASON_LABELS, type FlagEntry } from '../../engine/review/types';
 import { l10n } from '../l10n';
 import { heatmapDataUri } from './heatmap-thumbnail';
 import { commandLink, escapeMarkdown } from './markdown-text';
-import { scoreBar } from './sentence-grades';
+import { fractionBar } from './sentence-grades';
 
 /** The only commands the hover's links may run (MarkdownString.isTrusted.enabledCommands). */
 export const HOVER_COMMANDS = ['radalign.showSentence', 'radalign.flagSentence'];
@@ -15,7 +15,7 @@ export interface SentenceHover {
   pair: PairResult;
   /** Index of the sentence in `pair.sentences`. */
   index: number;
-  /** Fraction of the dataset's sentences scoring below this one. */
+  /** Fraction of the dataset's sentences with less evidence than this one. */
   below: number;
   /** The flags anchored on this sentence (every reviewer's; anchoredFlags). */
   flags: readonly FlagEntry[];
@@ -30,10 +30,11 @@ export function sentenceHoverMarkdown({ pair, index, below, flags, reviewer }: S
     `**radalign** · ${l10n.t('sentence {0} of {1}', index + 1, pair.sentences.length)} · ${escapeMarkdown(s.section)}`,
   ];
   parts.push(
+    // The user reads "score": the sentence's evidence (image and consistency combined).
     l10n.t(
       "score **{0}** `{1}` higher than {2}% of this dataset's sentences",
-      s.score.toFixed(3),
-      scoreBar(below),
+      s.evidence.toFixed(3),
+      fractionBar(below),
       Math.round(below * 100),
     ),
   );

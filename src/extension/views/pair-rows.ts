@@ -1,7 +1,7 @@
 // What the pairs tree shows, as plain data: which pairs pass the filter (text, and a review state:
 // awaiting my verdict, mismatched, unsure, disagreed, flagged), in rank order, a page at a time, with
 // their labels: each pair's standing and, where reviewers disagree, what each one said. Works on
-// the results' index (id, rank, scores, file names) and the review index, never on the pairs'
+// the results' index (id, rank, suspicion, cosine, file names) and the review index, never on the pairs'
 // records: a dataset may hold 227,000 pairs. Free of `vscode` so the filtering and wording are
 // unit-tested in plain Node.
 import type { PairResult } from '../../engine/results';
@@ -16,6 +16,7 @@ import {
 } from '../../engine/review/types';
 import { l10n } from '../l10n';
 import { shareRanks } from '../review/my-share';
+import { reportName } from '../../engine/report-origin';
 import { formatCount } from './status-text';
 
 /** Which pairs by their review: every pair, or those in one state. */
@@ -247,7 +248,7 @@ export function reviewText(review: PairReview | undefined): string {
 export function pairRow(entry: RankedEntry, review: PairReview | undefined, details?: PairResult): PairRow {
   const description = [
     l10n.t('suspicion {0}', entry.suspicion.toFixed(2)),
-    l10n.t('score {0}', entry.score.toFixed(3)),
+    l10n.t('score {0}', entry.cosine.toFixed(3)),
     reviewText(review),
   ]
     .filter(Boolean)
@@ -266,8 +267,8 @@ export function pairRow(entry: RankedEntry, review: PairReview | undefined, deta
           percent(details.imageRank),
         )
       : suspicion,
-    l10n.t('score {0}', entry.score.toFixed(4)),
-    l10n.t('report: {0}', entry.report),
+    l10n.t('score {0}', entry.cosine.toFixed(4)),
+    l10n.t('report: {0}', reportName(entry)),
     l10n.t('images: {0}', entry.images.join(', ')),
     ...(sentences === undefined ? [] : [sentences === 1 ? l10n.t('1 sentence') : l10n.t('{0} sentences', sentences)]),
     ...(review?.verdicts ?? []).map((v) => `${v.reviewer}: ${said(v)}`),
@@ -308,7 +309,7 @@ export function sentenceRows(pair: PairResult, anchored: AnchoredFlags<FlagEntry
       s.describesImage ? '' : l10n.t('not about the image'),
     ].filter(Boolean);
     const flagText = flags.map((f) => `⚑ ${FLAG_REASON_LABELS[f.reason!]} (${f.reviewer})`).join(' · ');
-    const description = [l10n.t('score {0}', s.score.toFixed(3)), ...notes, flagText].filter(Boolean).join(' · ');
+    const description = [l10n.t('score {0}', s.evidence.toFixed(3)), ...notes, flagText].filter(Boolean).join(' · ');
     const flagNotes = flags.filter((f) => f.note).map((f) => `${f.reviewer}: ${f.note}`);
     return {
       pairId: pair.id,
@@ -348,7 +349,7 @@ export function showMoreLabel(shown: number, matching: number, pageSize = PAGE_S
 /** Whether `needle` (lower case) is in the pair's id, report or image paths, or its review: reviewers, verdicts, reasons, notes. */
 function matchesText(entry: RankedEntry, review: PairReview | undefined, needle: string): boolean {
   const has = (text: string) => text.toLowerCase().includes(needle);
-  if (has(entry.id) || has(entry.report) || entry.images.some(has)) return true;
+  if (has(entry.id) || has(reportName(entry)) || entry.images.some(has)) return true;
   if (!review) return false;
   const said = [...review.verdicts, ...(review.adjudication ? [review.adjudication] : []), ...review.flags];
   return said.some(

@@ -1,4 +1,4 @@
-// Tints each sentence of an open report by its score (dataset-relative grade, theme colours from
+// Tints each sentence of an open report by its evidence (dataset-relative grade, theme colours from
 // package.json `contributes.colors`), marks the session's selected sentence and the flagged ones
 // (flags placed by their text: anchoredFlags; a flag whose sentence is gone is never drawn on
 // another one, the code lens lists it), with who flagged them, and says so once
@@ -114,7 +114,7 @@ export class ReportDecorations implements vscode.Disposable {
           flagged.set(a.sentence, [...(flagged.get(a.sentence) ?? []), a.flag.reviewer]);
         for (const s of found.layout.sentences) {
           const range = new vscode.Range(editor.document.positionAt(s.start), editor.document.positionAt(s.end));
-          add(this.types.get(key(sentenceStyle(s.sentence), grades.grade(s.sentence.score)))!, { range });
+          add(this.types.get(key(sentenceStyle(s.sentence), grades.grade(s.sentence.evidence)))!, { range });
           if (s.index === selected) add(this.selectedType, { range });
           const who = flagged.get(s.index);
           if (who)
@@ -140,7 +140,7 @@ function key(style: SentenceStyle, grade: Grade): string {
 }
 
 /**
- * Findings: background tint. Negated findings: a dotted underline in the tint (a low score on
+ * Findings: background tint. Negated findings: a dotted underline in the tint (low evidence on
  * "No effusion." is expected). Context (history, indication): faded, untinted.
  */
 function decorationType(style: SentenceStyle, grade: Grade): vscode.TextEditorDecorationType {

@@ -1,4 +1,4 @@
-// Hover on a sentence of an open report: its score and where it stands in the dataset, section,
+// Hover on a sentence of an open report: its evidence ("score") and where it stands in the dataset, section,
 // negation/context notes, a heatmap thumbnail, the flags anchored on it by their text (each
 // reviewer's), and links to show or flag it. The
 // markdown itself is built (and escaped) in hover-markdown.ts. Reads the report's pair only.
@@ -27,7 +27,7 @@ export class ReportHoverProvider implements vscode.HoverProvider {
     const text = sentenceHoverMarkdown({
       pair: found.pair,
       index: at.index,
-      below: grades.percentile(at.sentence.score),
+      below: grades.percentile(at.sentence.evidence),
       flags,
       reviewer: session.reviewer,
     });

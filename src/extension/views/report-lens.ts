@@ -58,7 +58,7 @@ export class ReportLensProvider implements vscode.CodeLensProvider, vscode.Dispo
           formatCount(session.count),
           pair.suspicion.toFixed(2),
         )}${standing ? ` · ${escapeIcons(standing)}` : ''}`,
-        tooltip: l10n.t('score {0}; hover a sentence for its score', pair.score.toFixed(4)),
+        tooltip: l10n.t('score {0}; hover a sentence for its score', pair.cosine.toFixed(4)),
         command: 'radalign.openPair',
         arguments: [node],
       }),

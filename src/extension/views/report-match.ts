@@ -1,10 +1,12 @@
-// Which scored pair a report file belongs to (from the results' index: report paths, no pair
+// Which scored pair a report file belongs to (from the results' index: report files, no pair
 // read), and where its sentences lie in the file as it is now. Free of `vscode`: unit-tested with
 // CRLF files and reports edited since scoring.
 import { posix, resolve } from 'node:path';
 import type { PairResult, SentenceResult } from '../../engine/results';
-import { isManifestOrigin } from '../../engine/report-origin';
 import { relativePathProblem } from '../../engine/results-schema';
+
+/** Where a pair's report came from: a file (`reportFile`) or a manifest row (`reportRow`), one of them non-null. */
+export type ReportSource = Pick<PairResult, 'reportFile' | 'reportRow'>;
 
 /** A path in a form two spellings of one file share (Windows paths are case-insensitive). */
 export function pathKey(fsPath: string, platform: NodeJS.Platform = process.platform): string {
@@ -13,21 +15,21 @@ export function pathKey(fsPath: string, platform: NodeJS.Platform = process.plat
 }
 
 /**
- * Report file → pair id, for the pairs whose report is a file: a pair whose report text was
- * given inline in a manifest names the manifest row instead ("table.csv#row 3": report-origin.ts),
- * which is no file. Built on the first look-up of a file inside the dataset folder (other files
- * never cost a pass over the index), keyed by the report path as the results store it: 227,000
- * entries take a fraction of a second and no new strings.
+ * Report file → pair id, for the pairs whose report is a file (`reportFile`): a pair whose report
+ * text was given inline in a manifest names its row instead (`reportRow`), which is no file. Built
+ * on the first look-up of a file inside the dataset folder (other files never cost a pass over the
+ * index), keyed by the report path as the results store it: 227,000 entries take a fraction of a
+ * second and no new strings.
  */
 export class ReportIndex {
   private byPath: Map<string, string> | undefined;
-  private pending: Iterable<{ id: string; report: string }> | undefined;
+  private pending: Iterable<{ id: string; reportFile: string | null }> | undefined;
   private readonly folderKey: string;
 
-  /** `pairs`: the results' index entries (or whole pairs), read once, on first use: only `id` and `report` are used. */
+  /** `pairs`: the results' index entries (or whole pairs), read once, on first use: only `id` and `reportFile` are used. */
   constructor(
     folder: string,
-    pairs: Iterable<{ id: string; report: string }>,
+    pairs: Iterable<{ id: string; reportFile: string | null }>,
     private readonly platform: NodeJS.Platform = process.platform,
   ) {
     this.folderKey = pathKey(folder, platform);
@@ -49,10 +51,10 @@ export class ReportIndex {
     if (this.byPath) return this.byPath;
     const byPath = new Map<string, string>();
     for (const p of this.pending ?? []) {
-      // A manifest row's label is no file; and only a path inside the folder names a report (the
-      // results schema already insists).
-      if (!p.report || isManifestOrigin(p.report) || relativePathProblem(p.report) !== undefined) continue;
-      byPath.set(reportKey(p.report, this.platform), p.id);
+      // A manifest row (reportFile null) is no file; and only a path inside the folder names a
+      // report (the results schema already insists).
+      if (!p.reportFile || relativePathProblem(p.reportFile) !== undefined) continue;
+      byPath.set(reportKey(p.reportFile, this.platform), p.id);
     }
     this.pending = undefined;
     return (this.byPath = byPath);

@@ -1,5 +1,5 @@
 // Which pair (and sentence) a command acts on, and opening the review panel on it. Report files
-// are matched to pairs through the results' index (report paths); only the matched pair is read.
+// are matched to pairs through the results' index (report files); only the matched pair is read.
 import * as vscode from 'vscode';
 import type { PairResult } from '../../engine/results';
 import type { RankedEntry } from '../../engine/results-store/results-store';
@@ -9,6 +9,7 @@ import { describeError } from '../../engine/describe-error';
 import { l10n } from '../l10n';
 import { escapeIcons } from './markdown-text';
 import { PAGE_SIZE } from './pair-rows';
+import { reportName } from '../../engine/report-origin';
 import { layoutReport, ReportIndex, sentenceAt, type ReportLayout } from './report-match';
 
 const indexes = new WeakMap<SavedResults, ReportIndex>();
@@ -79,7 +80,7 @@ export function pickPair(session: ReviewSession, placeHolder: string): Promise<s
     // Quick pick labels render `$(icon)`: dataset text is escaped.
     label: `#${e.rank} ${escapeIcons(e.id)}`,
     description: pickDescription(session, e),
-    detail: escapeIcons(e.report),
+    detail: escapeIcons(reportName(e)),
     id: e.id,
   });
   const search = (text: string): Item[] => {
@@ -87,7 +88,8 @@ export function pickPair(session: ReviewSession, placeHolder: string): Promise<s
     const out: Item[] = [];
     for (let rank = 1; rank <= session.count && out.length < PAGE_SIZE; rank++) {
       const e = session.entry(rank)!;
-      if (!needle || e.id.toLowerCase().includes(needle) || e.report.toLowerCase().includes(needle)) out.push(item(e));
+      if (!needle || e.id.toLowerCase().includes(needle) || reportName(e).toLowerCase().includes(needle))
+        out.push(item(e));
     }
     return out;
   };

@@ -15,6 +15,8 @@ import {
 } from '../../engine/review/types';
 import { l10n } from '../l10n';
 import { escapeIcons } from './markdown-text';
+import { reportName } from '../../engine/report-origin';
+import type { ReportSource } from './report-match';
 
 /**
  * Optional argument of the verdict commands, e.g. in a keybinding:
@@ -79,7 +81,7 @@ export interface ReportChoice {
  */
 export function bestReportChoices(
   pair: PairResult,
-  entry: (id: string) => { rank: number; report: string } | undefined,
+  entry: (id: string) => ({ rank: number } & ReportSource) | undefined,
   current?: string,
 ): ReportChoice[] {
   const none: ReportChoice = {
@@ -96,8 +98,8 @@ export function bestReportChoices(
       return [
         {
           label: `#${e.rank} ${escapeIcons(b.id)}`,
-          description: `${l10n.t('fits these images {0}', b.score.toFixed(3))}${b.id === current ? ` · ${l10n.t('current')}` : ''}`,
-          detail: escapeIcons(e.report),
+          description: `${l10n.t('fits these images {0}', b.cosine.toFixed(3))}${b.id === current ? ` · ${l10n.t('current')}` : ''}`,
+          detail: escapeIcons(reportName(e)),
           pairId: b.id,
         },
       ];

@@ -32,10 +32,11 @@ describe('scoring pipeline (fixture model, synthetic dataset)', function () {
     for (let i = 1; i < first.pairs.length; i++) assert.ok(first.pairs[i - 1].suspicion >= first.pairs[i].suspicion);
     for (const p of first.pairs) {
       assert.ok(p.suspicion >= 0 && p.suspicion <= 1);
-      assert.ok(p.score >= -1 && p.score <= 1);
+      assert.ok(p.cosine >= -1 && p.cosine <= 1);
       assert.equal(p.images.length, 1);
-      assert.match(p.report, /^case\d{4}\.txt$/);
-      const onDisk = await readFile(join(data, p.report), 'utf8');
+      assert.equal(p.reportRow, null);
+      assert.match(p.reportFile!, /^case\d{4}\.txt$/);
+      const onDisk = await readFile(join(data, p.reportFile!), 'utf8');
       assert.equal(p.reportText, onDisk);
       assert.ok(p.sentences.length >= 4);
       for (const s of p.sentences) {
@@ -47,11 +48,11 @@ describe('scoring pipeline (fixture model, synthetic dataset)', function () {
       assert.ok(p.sentences.some((s) => s.section === 'indication' && !s.describesImage));
       for (const s of p.sentences) {
         assert.ok(s.consistency === null || (s.consistency >= 0 && s.consistency <= 1.000001));
-        if (s.consistency === null) assert.equal(s.score, s.imageScore);
+        if (s.consistency === null) assert.equal(s.evidence, s.imageCosine);
       }
       assert.ok(
-        p.sentences.some((s) => s.consistency !== null && s.score !== s.imageScore),
-        'text evidence enters the score',
+        p.sentences.some((s) => s.consistency !== null && s.evidence !== s.imageCosine),
+        'text evidence enters the evidence',
       );
       assert.ok(p.sentences.some((s) => s.negated));
       assert.equal(p.bestReports.length, 3);
@@ -67,8 +68,8 @@ describe('scoring pipeline (fixture model, synthetic dataset)', function () {
     assert.equal(again.run.textsEncoded, 0);
     assert.equal(again.run.cache.hits, 24);
     assert.deepEqual(
-      again.pairs.map((p) => [p.id, p.score, p.suspicion]),
-      first.pairs.map((p) => [p.id, p.score, p.suspicion]),
+      again.pairs.map((p) => [p.id, p.cosine, p.suspicion]),
+      first.pairs.map((p) => [p.id, p.cosine, p.suspicion]),
     );
   });
 
@@ -96,8 +97,8 @@ describe('scoring pipeline (fixture model, synthetic dataset)', function () {
     const healed = await scoreDataset(data, { modelDir: tinyClipDir, cacheDir: cache });
     assert.equal(healed.run.cache.corrupt, 1);
     assert.equal(healed.run.imagesEncoded + (healed.run.textsEncoded > 0 ? 1 : 0), 1);
-    const byId = new Map(healed.pairs.map((p) => [p.id, p.score]));
-    for (const p of first.pairs) if (p.id !== 'case0005') assert.equal(byId.get(p.id), p.score);
+    const byId = new Map(healed.pairs.map((p) => [p.id, p.cosine]));
+    for (const p of first.pairs) if (p.id !== 'case0005') assert.equal(byId.get(p.id), p.cosine);
   });
 
   it('an unreadable image is skipped with its path and reason; the rest is scored', async () => {
@@ -124,7 +125,7 @@ describe('scoring pipeline (fixture model, synthetic dataset)', function () {
     assert.equal(r.pairs.length, 3);
     const two = r.pairs.find((p) => p.id === 'case0001')!;
     assert.deepEqual(two.images, [join('case0001', 'frontal.png'), join('case0001', 'lateral.png')]);
-    assert.equal(two.report, join('case0001', 'report.txt'));
+    assert.deepEqual([two.reportFile, two.reportRow], [join('case0001', 'report.txt'), null]);
     const used = new Set(two.sentences.map((s) => s.heatmap!.imageIndex));
     for (const i of used) assert.ok(i === 0 || i === 1);
     assert.equal(r.run.imagesEncoded, 4);
@@ -138,7 +139,11 @@ describe('scoring pipeline (fixture model, synthetic dataset)', function () {
       'id,image,report\nx1,img/case0001.png,"FINDINGS: Left effusion."\nx2,img/case0002.png,"FINDINGS: Clear lungs."\n',
     );
     const r = await scoreDataset(m, { modelDir: tinyClipDir, cacheDir: null, layout: 'manifest' });
-    assert.deepEqual(r.pairs.map((p) => p.report).sort(), ['pairs.csv#row 1', 'pairs.csv#row 2']);
+    assert.deepEqual(r.pairs.map((p) => p.reportRow).sort(), ['pairs.csv#row 1', 'pairs.csv#row 2']);
+    assert.deepEqual(
+      r.pairs.map((p) => p.reportFile),
+      [null, null],
+    );
     assert.deepEqual(r.pairs.find((p) => p.id === 'x1')!.images, [join('img', 'case0001.png')]);
   });
 

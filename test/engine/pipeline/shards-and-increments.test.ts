@@ -16,8 +16,10 @@ import {
 import { folderLocation, radalignLocation } from '../../../src/engine/results-store/location';
 import { writeResultsJson } from '../../../src/engine/results-store/results-json';
 import { StoredResults } from '../../../src/engine/results-store/results-store';
+import { PART_FORMAT } from '../../../src/engine/results-store/part-header';
 import { MAX_V1_RESULTS_BYTES, openSavedResults } from '../../../src/engine/store/results-file';
-import { parseResults } from '../../../src/engine/results-schema';
+import { parseResults } from '../../../src/engine/read-results';
+import { RESULTS_FORMAT } from '../../../src/engine/results-schema';
 import { RACY_MARGIN_MS } from '../../../src/engine/cache/file-identity';
 import { writeSyntheticDataset } from '../../../src/sample/synthetic-dataset';
 import { countOpens } from '../../helpers/count-opens';
@@ -74,6 +76,20 @@ describe('scoring in parts, merging, and incremental runs', function () {
       mergeShards(shards, folderLocation(join(dir, 'm4'))),
       /part 1 scored .*other-data, part 0 .*data \(every part must see the dataset at the same path\)/,
     );
+    // A part an earlier radalign wrote (its pairs with the names before results format 3): refused by its version.
+    const header = join(shards, 'shard-0001-of-0003.json');
+    const text = await readFile(header, 'utf8');
+    await writeFile(header, text.replace(`"format":"${PART_FORMAT}"`, '"format":"radalign-part/1"'));
+    await assert.rejects(
+      mergeShards(shards, folderLocation(join(dir, 'm5'))),
+      (e: Error) =>
+        e instanceof ScoreError &&
+        e.message.includes(
+          'shard-0001-of-0003.json: format "radalign-part/1" is a part written by another radalign version',
+        ) &&
+        e.message.includes('score that part again'),
+    );
+    await writeFile(header, text);
     await scoreShard(data, shards, { index: 1, count: 2 }, { modelDir: tinyClipDir, cacheDir: cache });
     await assert.rejects(
       mergeShards(shards, folderLocation(join(dir, 'm3'))),
@@ -201,7 +217,7 @@ describe('scoring in parts, merging, and incremental runs', function () {
     assert.equal(new Set(images).size, 6);
   });
 
-  it('--out writes the radalign-results/1 document as a stream, equal to the results in memory', async () => {
+  it('--out writes the results document (radalign-results/3) as a stream, equal to the results in memory', async () => {
     const stored = await scoreToStore(data, folderLocation(join(dir, 'for-out')), {
       modelDir: tinyClipDir,
       cacheDir: cache,
@@ -211,6 +227,7 @@ describe('scoring in parts, merging, and incremental runs', function () {
     await stored.close();
     const parsed = parseResults(await readFile(file, 'utf8'), file);
     assert.ok(parsed.ok, parsed.ok ? '' : parsed.problem);
+    assert.equal(parsed.results.format, RESULTS_FORMAT);
     assert.deepStrictEqual(parsed.results.pairs, single.pairs);
     assert.deepStrictEqual(parsed.results.skipped, single.skipped);
   });

@@ -85,7 +85,7 @@ describe('exportClean', function () {
     reportPath = new Map();
     for await (const p of opened.results.all()) {
       reportText.set(p.id, p.reportText);
-      reportPath.set(p.id, p.report);
+      reportPath.set(p.id, p.reportFile!);
     }
     await opened.results.close();
     const [aligned, wrong, swapped, other, unsure, split, settled, unknown] = ids;

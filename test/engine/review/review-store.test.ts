@@ -18,7 +18,7 @@ import {
   type ReviewEntry,
   type VerdictEntry,
 } from '../../../src/engine/review';
-import type { PairResult } from '../../../src/engine/results';
+import { pairResult, sentenceResult } from '../../helpers/result-builders';
 
 const base = { note: '', reviewer: 'ann', model: 'm1' };
 const verdict = (pair: string, v: VerdictEntry['verdict'], over: Partial<VerdictEntry> = {}): ReviewChange => ({
@@ -363,16 +363,17 @@ describe('review file', () => {
   it('CSV cells that a spreadsheet would run as formulas get a leading quote; numbers and JSON stay as they are', () => {
     const id = '=HYPERLINK("http://x","y")';
     const pairs = [
-      {
+      pairResult({
         id,
         images: ['@a.png'],
-        report: '+r.txt',
-        score: -0.25,
+        reportFile: '+r.txt',
+        reportText: '-3 cm nodule.',
+        cosine: -0.25,
         suspicion: 0.5,
         rank: 2,
-        sentences: [{ text: '-3 cm nodule.', start: 0, end: 13, score: -0.1 }],
-      },
-    ] as unknown as PairResult[];
+        sentences: [sentenceResult({ text: '-3 cm nodule.', start: 0, evidence: -0.1 })],
+      }),
+    ];
     const entries: ReviewEntry[] = [
       {
         kind: 'flag',
@@ -395,27 +396,28 @@ describe('review file', () => {
     assert.equal(csv[0].sentenceText, "'-3 cm nodule.");
     assert.equal(csv[0].note, "'\t=1+1");
     assert.equal(csv[0].reviewer, "'-ann");
-    assert.equal(csv[0].pairScore, '-0.25', 'numbers are ours, not neutralised');
-    assert.equal(csv[0].sentenceScore, '-0.1');
+    assert.equal(csv[0].pairCosine, '-0.25', 'numbers are ours, not neutralised');
+    assert.equal(csv[0].sentenceEvidence, '-0.1');
     assert.equal(csv[0].reason, 'other');
     assert.equal(JSON.parse(exportJson(rows)).entries[0].pair, id, 'JSON is data, not a spreadsheet');
   });
 
   it('exports verdicts and flags joined with scores, the flag at the sentence its text is at now; CSV survives commas, quotes and newlines', () => {
     const pairs = [
-      {
+      pairResult({
         id: 'a',
         images: ['a.png', 'a2.png'],
-        report: 'a.txt',
-        score: 0.1,
+        reportFile: 'a.txt',
+        reportText: 'Heart normal. Left effusion.',
+        cosine: 0.1,
         suspicion: 0.9,
         rank: 1,
         sentences: [
-          { text: 'Heart normal.', start: 0, end: 13, score: 0.2 },
-          { text: 'Left effusion.', start: 14, end: 28, score: 0.05 },
+          sentenceResult({ text: 'Heart normal.', start: 0, evidence: 0.2 }),
+          sentenceResult({ text: 'Left effusion.', start: 14, evidence: 0.05 }),
         ],
-      },
-    ] as unknown as PairResult[];
+      }),
+    ];
     const at = '2026-01-01T00:00:00Z';
     const entries: ReviewEntry[] = [
       { kind: 'verdict', ...base, pair: 'a', verdict: 'mismatched', reason: 'laterality', note: '', at, rev: 1 },
@@ -442,7 +444,7 @@ describe('review file', () => {
     );
     assert.equal(csv[1].note, 'says "left", image, right\nsecond line');
     assert.deepEqual(
-      [csv[1].sentence, csv[1].sentenceText, csv[1].sentenceScore, csv[1].orphaned],
+      [csv[1].sentence, csv[1].sentenceText, csv[1].sentenceEvidence, csv[1].orphaned],
       ['1', 'Left effusion.', '0.05', 'false'],
       'the flag follows its text to sentence 1',
     );
@@ -450,7 +452,7 @@ describe('review file', () => {
     assert.equal(csv[0].images, 'a.png;a2.png');
     assert.equal(csv[0].suspicion, '0.9');
     const json = JSON.parse(exportJson(rows));
-    assert.equal(json.format, 'radalign-review-export/2');
+    assert.equal(json.format, 'radalign-review-export/3');
     assert.equal(json.entries[0].rank, 1);
   });
 });

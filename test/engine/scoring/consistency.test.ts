@@ -46,15 +46,15 @@ describe('report-internal consistency', () => {
 
 describe('combining image and text evidence', () => {
   const evidence = [
-    { imageScore: 0.2, consistency: 0.5 },
-    { imageScore: 0.25, consistency: 0.4 },
-    { imageScore: 0.15, consistency: 0.45 },
-    { imageScore: 0.22, consistency: 0.0 },
-    { imageScore: 0.18, consistency: 0.6 },
-    { imageScore: 0.3, consistency: null },
+    { imageCosine: 0.2, consistency: 0.5 },
+    { imageCosine: 0.25, consistency: 0.4 },
+    { imageCosine: 0.15, consistency: 0.45 },
+    { imageCosine: 0.22, consistency: 0.0 },
+    { imageCosine: 0.18, consistency: 0.6 },
+    { imageCosine: 0.3, consistency: null },
   ];
 
-  it('keeps the image score where consistency is unknown and stays on its scale', () => {
+  it('keeps the image cosine where consistency is unknown and stays on its scale', () => {
     const c = combineEvidence(evidence);
     assert.equal(c[5], 0.3);
     for (const v of c) assert.ok(v > 0 && v < 0.4);
@@ -67,7 +67,7 @@ describe('combining image and text evidence', () => {
     assert.equal(c.indexOf(Math.min(...c)), 3);
   });
 
-  it('with too few sentences to standardise, scores are the image scores', () => {
+  it('with too few sentences to standardise, the evidence is the image cosine', () => {
     assert.deepEqual(combineEvidence(evidence.slice(0, 3)), [0.2, 0.25, 0.15]);
   });
 });

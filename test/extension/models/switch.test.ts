@@ -35,8 +35,8 @@ describe('switching model and the embedding cache', function () {
     assert.equal(back.run.imagesEncoded, 0);
     assert.equal(back.run.textsEncoded, 0);
     assert.deepEqual(
-      back.pairs.map((p) => [p.id, p.score]),
-      a.pairs.map((p) => [p.id, p.score]),
+      back.pairs.map((p) => [p.id, p.cosine]),
+      a.pairs.map((p) => [p.id, p.cosine]),
     );
   });
 

@@ -16,53 +16,35 @@ import {
   type PixelImage,
 } from '../../../src/protocol/review-panel-protocol';
 import { CountingResults } from '../../helpers/review-fixtures';
+import { pairResult, scoreResults, sentenceResult } from '../../helpers/result-builders';
 
 function results(): ScoreResults {
-  const pair = (id: string, rank: number, images: string[]) => ({
-    id,
-    rank,
-    images,
-    report: `${id}.txt`,
-    reportText: 'Right effusion. No pneumothorax.',
-    score: 0.1,
-    suspicion: 1 - rank / 10,
-    reportRank: 0,
-    imageRank: 0,
-    bestReports: [{ id: 'b', score: 0.4 }],
-    sentences: [
-      {
-        text: 'Right effusion.',
-        section: 'findings',
-        start: 0,
-        end: 15,
-        score: 0.1,
-        imageScore: 0.1,
-        consistency: 0.4,
-        negated: false,
-        uncertain: false,
-        describesImage: true,
-        heatmap: { kind: 'patch', imageIndex: 0, rows: 1, cols: 2, values: [0.1, 0.2], box: [0, 0, 8, 8] },
-      },
-      {
-        text: 'No pneumothorax.',
-        section: 'findings',
-        start: 16,
-        end: 32,
-        score: 0.2,
-        imageScore: 0.2,
-        consistency: null,
-        negated: true,
-        uncertain: false,
-        describesImage: true,
-      },
-    ],
-  });
-  return {
-    model: { id: 'm', name: 'Model M' },
+  const pair = (id: string, rank: number, images: string[]) =>
+    pairResult({
+      id,
+      rank,
+      images,
+      reportText: 'Right effusion. No pneumothorax.',
+      cosine: 0.1,
+      suspicion: 1 - rank / 10,
+      reportRank: 0,
+      imageRank: 0,
+      bestReports: [{ id: 'b', cosine: 0.4 }],
+      sentences: [
+        sentenceResult({
+          text: 'Right effusion.',
+          start: 0,
+          evidence: 0.1,
+          consistency: 0.4,
+          heatmap: { kind: 'patch', imageIndex: 0, rows: 1, cols: 2, values: [0.1, 0.2], box: [0, 0, 8, 8] },
+        }),
+        sentenceResult({ text: 'No pneumothorax.', start: 16, evidence: 0.2, negated: true }),
+      ],
+    });
+  return scoreResults({
+    model: { id: 'm', name: 'Model M', identity: 'x', layout: 'radalign', heatmapKind: 'patch', embedDim: 8 },
     pairs: [pair('b', 2, ['b.dcm']), pair('a', 1, ['a.png', 'a-lateral.png'])],
-    skipped: [],
-    run: {},
-  } as unknown as ScoreResults;
+  });
 }
 
 class FakeWebview {

@@ -17,7 +17,7 @@ describe('review panel state', () => {
   let dir: string;
   let session: ReviewSession;
   const pairs = () => [
-    pair('a', 1, 'Right effusion. No pneumothorax.', [0.1, 0.3], { bestReports: [{ id: 'b', score: 0.4 }] }),
+    pair('a', 1, 'Right effusion. No pneumothorax.', [0.1, 0.3], { bestReports: [{ id: 'b', cosine: 0.4 }] }),
     pair('b', 2, 'Normal heart size.'),
     pair('c', 3, 'Clear lungs.'),
   ];

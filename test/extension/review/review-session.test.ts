@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ScoreResults } from '../../../src/engine/results';
 import { openSavedResults, ResultsInMemory, type SavedResults } from '../../../src/engine/store/results-file';
 import { PAIR_CACHE_SIZE, PairCache } from '../../../src/extension/review/pair-cache';
 import { ReviewSession, type Selection } from '../../../src/extension/review/review-session';
 import { syntheticId, writeSyntheticStore } from '../../helpers/synthetic-store';
 import { CountingResults } from '../../helpers/review-fixtures';
+import { pairResult, scoreResults, sentenceResult } from '../../helpers/result-builders';
 
 /**
  * Pairs a, b, c… (`n` of them, rank order a = 1), each with report "A. B." unless `reports` gives
@@ -20,37 +20,33 @@ function results(without?: string, reports: Record<string, string[]> = {}, n = 3
     const sentences = texts.map((text, k) => {
       const start = at;
       at += text.length + 1;
-      return {
-        text,
-        section: 'findings',
-        start,
-        end: start + text.length,
-        score: 0.1 * (k + 1),
-        negated: k === 1,
-        uncertain: false,
-        describesImage: true,
-      };
+      return sentenceResult({ text, start, evidence: 0.1 * (k + 1), negated: k === 1 });
     });
-    return {
+    return pairResult({
       id,
       rank,
-      images: [`${id}.png`],
-      report: `${id}.txt`,
       reportText: texts.join(' '),
-      score: 0.1,
+      cosine: 0.1,
       suspicion: 1 - rank / 10,
       reportRank: 0,
       imageRank: 0,
-      bestReports: [],
       sentences,
-    };
+    });
   };
   const ids = Array.from({ length: n }, (_, k) => String.fromCharCode(97 + k));
   // Deliberately not in rank order.
   const pairs = [...ids.slice(2), ...ids.slice(0, 2)]
     .map((id) => pair(id, ids.indexOf(id) + 1))
     .filter((p) => p.id !== without);
-  return new ResultsInMemory({ model: { id: 'm' }, pairs, skipped: [], run: {} } as unknown as ScoreResults);
+  const model = {
+    id: 'm',
+    name: 'Model M',
+    identity: 'x',
+    layout: 'radalign',
+    heatmapKind: 'patch' as const,
+    embedDim: 8,
+  };
+  return new ResultsInMemory(scoreResults({ model, pairs }));
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 10));

@@ -66,7 +66,7 @@ describe('views: Export review content', () => {
           r.useReportOf,
           r.reviewer,
           r.rank,
-          r.sentenceScore,
+          r.sentenceEvidence,
           r.sentenceText,
         ])
         .sort(),

@@ -33,7 +33,7 @@ function reviewsOf(entries: ReviewEntry[], me = 'ann', share?: string[]): PairRe
 describe('views: pair rows of the tree', () => {
   // Deliberately out of rank order.
   const index = saved([
-    pair('case3', 3, 'Small left effusion. Heart normal.', [], { report: 'reports/left-side.txt' }),
+    pair('case3', 3, 'Small left effusion. Heart normal.', [], { reportFile: 'reports/left-side.txt' }),
     pair('case1', 1, 'Right lower lobe opacity.'),
     pair('case2', 2, 'No pneumothorax. Lines in place.', [], { images: ['img/case2-PA.png', 'img/case2-LAT.png'] }),
     pair('case4', 4, 'Clear lungs.'),

@@ -8,9 +8,9 @@ describe('views: report files and sentence ranges', () => {
   it('finds the pair of a report file, given relative to the dataset folder', () => {
     const folder = join('/data', 'set');
     const pairs = [
-      pair('a', 1, 'A.', [], { report: join('studies', 'a', 'report.txt') }),
+      pair('a', 1, 'A.', [], { reportFile: join('studies', 'a', 'report.txt') }),
       pair('b', 2, 'B.'),
-      pair('m', 3, 'M.', [], { report: '/data/set/table.csv#row 3' }),
+      pair('m', 3, 'M.', [], { reportFile: null, reportRow: 'table.csv#row 3' }),
     ];
     const index = new ReportIndex(folder, pairs);
     assert.equal(index.pairIdFor('/data/set/studies/a/report.txt'), 'a');
@@ -21,19 +21,22 @@ describe('views: report files and sentence ranges', () => {
     assert.equal(index.pairIdFor('/data/other/b.txt'), undefined);
   });
 
-  it('tells a manifest row label from a report file, whatever "#" the manifest\'s path or a file name holds', () => {
+  it('matches report files only, whatever "#" a file name or a manifest row label holds', () => {
     const folder = join('/data', 'set');
+    const row = (reportRow: string) => ({ reportFile: null, reportRow });
     const index = new ReportIndex(folder, [
-      // Report files with a "#" in their path, not shaped like a row label.
-      pair('f', 1, 'F.', [], { report: join('notes', 'case#1.txt') }),
-      pair('g', 2, 'G.', [], { report: join('ward#row 3', 'report.txt') }),
+      // Report files with a "#" in their path, one of them even shaped like a row label.
+      pair('f', 1, 'F.', [], { reportFile: join('notes', 'case#1.txt') }),
+      pair('g', 2, 'G.', [], { reportFile: join('ward#row 3', 'report.txt') }),
+      pair('h', 6, 'H.', [], { reportFile: 'case#row 1' }),
       // Inline text: rows of manifests in a folder holding a "#", of a manifest named with one, in an R2Gen split.
-      pair('m', 3, 'M.', [], { report: join('export#2', 'table.csv#row 3') }),
-      pair('n', 4, 'N.', [], { report: 'annotation#v2.json#train row 12' }),
-      pair('o', 5, 'O.', [], { report: join('export#2', 'annotation.json#test row 1') }),
+      pair('m', 3, 'M.', [], row('export#2/table.csv#row 3')),
+      pair('n', 4, 'N.', [], row('annotation#v2.json#train row 12')),
+      pair('o', 5, 'O.', [], row('export#2/annotation.json#test row 1')),
     ]);
     assert.equal(index.pairIdFor('/data/set/notes/case#1.txt'), 'f');
     assert.equal(index.pairIdFor('/data/set/ward#row 3/report.txt'), 'g');
+    assert.equal(index.pairIdFor('/data/set/case#row 1'), 'h', 'a report file named like a row label is a file');
     for (const label of [
       'export#2/table.csv#row 3',
       'annotation#v2.json#train row 12',
@@ -51,7 +54,7 @@ describe('views: report files and sentence ranges', () => {
 
   it("is built from the results' index entries, without reading a pair", () => {
     const counted = new CountingResults(
-      saved([pair('a', 1, 'A.', [], { report: join('studies', 'a.txt') }), pair('b', 2, 'B.')]),
+      saved([pair('a', 1, 'A.', [], { reportFile: join('studies', 'a.txt') }), pair('b', 2, 'B.')]),
     );
     const entries = counted.ids().map((id) => counted.entry(id)!);
     const index = new ReportIndex('/data/set', entries);

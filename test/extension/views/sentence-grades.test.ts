@@ -3,7 +3,7 @@ import {
   gradesFor,
   sampleRanks,
   SentenceGrades,
-  scoreBar,
+  fractionBar,
   sentenceStyle,
 } from '../../../src/extension/views/sentence-grades';
 import { CountingResults, pair, saved, sentence } from '../../helpers/review-fixtures';
@@ -53,8 +53,8 @@ describe('views: sentence tint grades', () => {
   });
 
   it('draws a ten-cell bar', () => {
-    assert.equal(scoreBar(0), '▱▱▱▱▱▱▱▱▱▱');
-    assert.equal(scoreBar(0.34), '▰▰▰▱▱▱▱▱▱▱');
-    assert.equal(scoreBar(2), '▰▰▰▰▰▰▰▰▰▰');
+    assert.equal(fractionBar(0), '▱▱▱▱▱▱▱▱▱▱');
+    assert.equal(fractionBar(0.34), '▰▰▰▱▱▱▱▱▱▱');
+    assert.equal(fractionBar(2), '▰▰▰▰▰▰▰▰▰▰');
   });
 });

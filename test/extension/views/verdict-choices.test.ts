@@ -34,12 +34,12 @@ describe('views: verdict, adjudication and assignment choices', () => {
   });
 
   it("offers the pair's best reports (other pairs of these results) as the one that belongs to the images, none first", () => {
-    const index = saved([pair('a', 1, 'A.'), pair('b', 2, 'B.', [], { report: 'reports/$(flag)b.txt' })]);
+    const index = saved([pair('a', 1, 'A.'), pair('b', 2, 'B.', [], { reportFile: 'reports/$(flag)b.txt' })]);
     const p = pair('a', 1, 'A.', [], {
       bestReports: [
-        { id: 'a', score: 0.4 },
-        { id: 'b', score: 0.31 },
-        { id: 'gone', score: 0.2 },
+        { id: 'a', cosine: 0.4 },
+        { id: 'b', cosine: 0.31 },
+        { id: 'gone', cosine: 0.2 },
       ],
     });
     const choices = bestReportChoices(p, (id) => index.entry(id), 'b');

@@ -92,7 +92,7 @@ describe('radalign installed from its VSIX', () => {
     assert.equal(outcome.resultsFile, join(workspaceFolder(), '.radalign', 'results.json'));
     assert.equal(
       (JSON.parse(readFileSync(outcome.resultsFile, 'utf8')) as { format: string }).format,
-      'radalign-results/2',
+      'radalign-results/4',
     );
     const opened = await openSavedResults(workspaceFolder());
     assert.ok(opened?.ok, JSON.stringify(opened));
@@ -105,7 +105,7 @@ describe('radalign installed from its VSIX', () => {
         [1, 2, 3, 4, 5, 6],
       );
       for (const p of pairs) {
-        assert.ok(Number.isFinite(p.score) && p.suspicion >= 0 && p.suspicion <= 1, `pair ${p.id} is scored`);
+        assert.ok(Number.isFinite(p.cosine) && p.suspicion >= 0 && p.suspicion <= 1, `pair ${p.id} is scored`);
         assert.ok(
           p.sentences.some((s) => s.heatmap),
           `pair ${p.id} has heatmaps`,

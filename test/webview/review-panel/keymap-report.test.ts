@@ -84,19 +84,19 @@ describe('webview report layout', () => {
     assert.equal(odd.map((r) => r.text).join(''), 'abcdef');
   });
 
-  it('tints by score relative within the report, among sentences about the image', () => {
+  it('tints by evidence relative within the report, among sentences about the image', () => {
     const tints = sentenceTints([
-      { score: 0.3, describesImage: true },
-      { score: 0.1, describesImage: true },
-      { score: 0.2, describesImage: true },
-      { score: -5, describesImage: false },
+      { evidence: 0.3, describesImage: true },
+      { evidence: 0.1, describesImage: true },
+      { evidence: 0.2, describesImage: true },
+      { evidence: -5, describesImage: false },
     ]);
     assert.deepEqual(
       tints.slice(0, 3).map((t) => Math.round(t * 100) / 100),
       [0, 1, 0.5],
     );
     assert.equal(tints[3], 1, 'clamped');
-    assert.deepEqual(sentenceTints([{ score: 0.2, describesImage: true }]), [0]);
+    assert.deepEqual(sentenceTints([{ evidence: 0.2, describesImage: true }]), [0]);
   });
 
   it('explains why low scores on negated or non-image sentences are not mismatches', () => {
