@@ -3,7 +3,6 @@
 // which each reviewer's "next unreviewed" in VS Code walks. Deterministic: the same results, names
 // and overlap give the same shares, so running it again changes nothing until the results do.
 import Table from 'cli-table3';
-import { resolve } from 'node:path';
 import {
   type Assignment,
   AssignmentInputError,
@@ -11,8 +10,8 @@ import {
   readAssignment,
   writeAssignment,
 } from '../engine/review/assignment';
-import { openSavedResults, RESULTS_FILE } from '../engine/store/results-file';
-import { cliFailure, type CliOutcome, datasetFolder } from './cli-outcome';
+import { cliFailure, type CliOutcome } from './cli-outcome';
+import { savedResultsIn } from './review-target';
 
 export interface AssignCommandOptions {
   reviewers?: string;
@@ -27,14 +26,9 @@ export async function runAssign(folder: string, opts: AssignCommandOptions): Pro
     return cliFailure(
       `--overlap: expected a share between 0 and 1 (e.g. 0.1 for 10 % of the pairs reviewed twice), got "${opts.overlap}"`,
     );
-  const root = await datasetFolder(folder);
-  if (typeof root !== 'string') return root;
-  const saved = await openSavedResults(root);
-  if (saved === undefined)
-    return cliFailure(
-      `no saved results in ${resolve(root, RESULTS_FILE)}: run "radalign score ${folder} --save" first`,
-    );
-  if (!saved.ok) return cliFailure(saved.problem);
+  const saved = await savedResultsIn(folder);
+  if ('code' in saved) return saved;
+  const { root } = saved;
   const ranked = saved.results.ids();
   await saved.results.close();
   let assignment: Assignment;

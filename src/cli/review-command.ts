@@ -8,9 +8,10 @@ import type { PairResult } from '../engine/results';
 import { exportCsv, exportJson, exportRows, ReviewIndex, ReviewStore } from '../engine/review';
 import { type Assignment, readAssignment } from '../engine/review/assignment';
 import { reviewSummary } from '../engine/review/progress';
-import { openSavedResults, RESULTS_FILE } from '../engine/store/results-file';
+import { openSavedResults } from '../engine/store/results-file';
 import { cliFailure, type CliOutcome, datasetFolder } from './cli-outcome';
 import { summaryText } from './review-summary-text';
+import { savedResultsIn } from './review-target';
 
 export interface ReviewCommandOptions {
   /** json or csv; with --summary json or text. Default json, with --summary text. */
@@ -53,15 +54,10 @@ async function runSummary(folder: string, opts: ReviewCommandOptions): Promise<C
   const format = opts.format ?? 'text';
   if (format !== 'json' && format !== 'text')
     return cliFailure(`unknown format "${format}" for --summary (expected text or json)`);
-  const root = await datasetFolder(folder);
-  if (typeof root !== 'string') return root;
   // The summary counts over the scored pairs: without them there is no total to count against.
-  const saved = await openSavedResults(root);
-  if (saved === undefined)
-    return cliFailure(
-      `--summary needs the saved results, and there are none in ${resolve(root, RESULTS_FILE)}: run "radalign score ${folder} --save" first`,
-    );
-  if (!saved.ok) return cliFailure(`--summary needs the saved results: ${saved.problem}`);
+  const saved = await savedResultsIn(folder, '--summary');
+  if ('code' in saved) return saved;
+  const { root } = saved;
   const ranked = saved.results.ids();
   await saved.results.close();
   const loaded = await new ReviewStore(root).load();
