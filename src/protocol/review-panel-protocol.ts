@@ -222,6 +222,8 @@ export const PanelStateSchema = v.object({
   notice: v.optional(text),
   keymap: v.array(KeyBindingSchema, 'expected an array of key bindings'),
   reasons: v.array(v.object({ id: FlagReasonSchema, label: text }), 'expected an array of reasons'),
+  /** The verdicts' words in the display language. */
+  verdicts: v.array(v.object({ id: VerdictSchema, label: text }), 'expected an array of verdicts'),
 });
 export type PanelState = v.InferOutput<typeof PanelStateSchema>;
 

@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { l10n, useTranslation } from '../../src/extension/l10n';
+import { reasonLabels, verdictLabel } from '../../src/extension/review-labels';
+import { FLAG_REASON_LABELS } from '../../src/engine/review/types';
 import { repoRoot as root } from '../helpers/fixture-models';
 
 describe('l10n', () => {
@@ -23,6 +25,17 @@ describe('l10n', () => {
     assert.equal(l10n.t('{0} scored', 5), '[{0} scored|5]');
     useTranslation(undefined);
     assert.equal(l10n.t('{0} scored', 5), '5 scored');
+  });
+
+  it('flag reasons and verdicts are shown in the display language, English by default', () => {
+    assert.deepEqual(
+      reasonLabels().map((r) => r.label),
+      Object.values(FLAG_REASON_LABELS),
+      'English as the engine words them',
+    );
+    useTranslation((message) => `«${message}»`);
+    assert.equal(verdictLabel('unsure'), '«unsure»');
+    assert.ok(reasonLabels().every((r) => r.label.startsWith('«')));
   });
 
   it("package.json's display name, description and contributions are placeholders that package.nls.json defines, each used", () => {

@@ -44,6 +44,7 @@ function state(): PanelState {
     modelName: 'm',
     keymap: [...defaultKeymap()],
     reasons: [{ id: 'other', label: 'other' }],
+    verdicts: [{ id: 'aligned', label: 'aligned (checked, fine)' }],
     pair: {
       id: 'a',
       reportFile: 'a.txt',

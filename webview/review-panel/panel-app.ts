@@ -29,6 +29,7 @@ import {
   type Intents,
 } from './sections';
 import { describeError } from '../../src/engine/describe-error';
+import { useLabels } from './review-labels';
 
 export interface AppDeps {
   post(message: WebviewToHost): void;
@@ -194,6 +195,7 @@ export class PanelApp {
   private render(): void {
     const state = this.state;
     if (!state) return;
+    useLabels(state);
     this.header.replaceChildren(renderHeader(state, this.intents));
     const pair = state.pair;
     if (!pair) {

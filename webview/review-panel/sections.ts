@@ -2,13 +2,7 @@
 // verdicts (everyone's, the adjudication, my verdict buttons), sentence flags (and orphaned ones),
 // other reports, key legend. Each returns fresh DOM; user actions go to the `Intents` callbacks.
 // Elements the render report reads back (panel-app.ts `report()`) carry the classes named there.
-import {
-  FLAG_REASON_LABELS,
-  VERDICTS,
-  VERDICT_LABELS,
-  type FlagReason,
-  type Verdict,
-} from '../../src/engine/review/types';
+import { VERDICTS, type FlagReason, type Verdict } from '../../src/engine/review/types';
 import type {
   FlagView,
   OrphanedFlagView,
@@ -19,6 +13,7 @@ import type {
 } from '../../src/protocol/review-panel-protocol';
 import { reportName } from '../../src/engine/report-origin';
 import { el, kbd } from './dom';
+import { reasonLabel, verdictLabel } from './review-labels';
 import { l10n } from './l10n';
 import { keyLabel, keysFor, visibleBindings } from './keymap-dispatch';
 import { reportRuns, sentenceCaveat, sentenceTints } from './report-layout';
@@ -240,7 +235,7 @@ function caveatBadge(kind: 'negated' | 'no-image', label?: string): HTMLElement 
 
 /** Short verdict word in a span the render report reads (`.verdict-value`). */
 function verdictValue(v: Verdict): HTMLElement {
-  return el('span', { class: `verdict-value v-${v}`, text: v, title: VERDICT_LABELS[v] });
+  return el('span', { class: `verdict-value v-${v}`, text: v, title: verdictLabel(v) });
 }
 
 const when = (at: string): string => at.replace('T', ' ').slice(0, 16);
@@ -261,7 +256,7 @@ export function renderVerdicts(state: PanelState, pair: PairView, intents: Inten
         { class: 'adjudication' },
         el('span', { class: 'adjudication-label', text: l10n.t('Settled as ') }),
         verdictValue(a.verdict),
-        a.reason ? el('span', { class: 'verdict-reason', text: FLAG_REASON_LABELS[a.reason] }) : null,
+        a.reason ? el('span', { class: 'verdict-reason', text: reasonLabel(a.reason) }) : null,
         a.useReportOf !== undefined
           ? el('span', { class: 'verdict-use', text: l10n.t('report of {0} belongs here', a.useReportOf) })
           : null,
@@ -313,7 +308,7 @@ function verdictItem(v: VerdictView): HTMLElement {
     el('span', { class: 'verdict-reviewer', text: v.reviewer }),
     v.mine ? el('span', { class: 'you-badge', text: l10n.t('you') }) : null,
     verdictValue(v.verdict),
-    v.reason ? el('span', { class: 'verdict-reason', text: FLAG_REASON_LABELS[v.reason] }) : null,
+    v.reason ? el('span', { class: 'verdict-reason', text: reasonLabel(v.reason) }) : null,
     v.useReportOf !== undefined
       ? el('span', { class: 'verdict-use', text: l10n.t('report of {0} belongs here', v.useReportOf) })
       : null,
@@ -341,13 +336,13 @@ function settleButtons(pair: PairView, intents: Intents): HTMLElement {
     }),
   );
   for (const v of VERDICTS) {
-    const label = v === 'mismatched' && reason ? l10n.t('mismatched: {0}', FLAG_REASON_LABELS[reason]) : v;
+    const label = v === 'mismatched' && reason ? l10n.t('mismatched: {0}', reasonLabel(reason)) : v;
     const details = v === 'mismatched' ? { reason, ...(useReportOf !== undefined ? { useReportOf } : {}) } : {};
     const active = pair.adjudication?.verdict === v;
     const b = button(
       label,
       () => intents.adjudicate(v, details),
-      l10n.t('Adjudicate: this pair is {0}, whatever the reviewers said', VERDICT_LABELS[v]),
+      l10n.t('Adjudicate: this pair is {0}, whatever the reviewers said', verdictLabel(v)),
       active ? 'settle-button active' : 'settle-button',
     );
     b.setAttribute('data-verdict', v);
@@ -369,7 +364,7 @@ function myVerdict(state: PanelState, mine: VerdictView | undefined, intents: In
       () => intents.verdict(v, { advance: true }),
       l10n.t(
         'My verdict: {0} (then the next unreviewed pair, unless radalign.advanceAfterVerdict is off)',
-        VERDICT_LABELS[v],
+        verdictLabel(v),
       ),
       mine?.verdict === v ? `verdict-button v-${v} active` : `verdict-button v-${v}`,
     );
@@ -452,8 +447,8 @@ export function renderFlags(
     });
     const what =
       draft.sentence === null
-        ? l10n.t('pair mismatched: {0}', FLAG_REASON_LABELS[draft.reason])
-        : l10n.t('{0} → sentence {1}', FLAG_REASON_LABELS[draft.reason], draft.sentence + 1);
+        ? l10n.t('pair mismatched: {0}', reasonLabel(draft.reason))
+        : l10n.t('{0} → sentence {1}', reasonLabel(draft.reason), draft.sentence + 1);
     children.push(
       el(
         'div',
@@ -500,7 +495,7 @@ function flagItem(pair: PairView, f: FlagView, intents: Intents): HTMLElement {
       title: pair.sentences[f.sentence]?.text ?? '',
     },
     el('span', { class: 'flag-what', text: l10n.t('⚑ sentence {0}', f.sentence + 1) }),
-    el('span', { class: 'flag-reason', text: FLAG_REASON_LABELS[f.reason] }),
+    el('span', { class: 'flag-reason', text: reasonLabel(f.reason) }),
     f.note ? el('span', { class: 'flag-note', text: `“${f.note}”` }) : null,
     el(
       'span',
@@ -526,7 +521,7 @@ function orphanItem(f: OrphanedFlagView, intents: Intents): HTMLElement {
     { class: f.mine ? 'flag-item orphan mine' : 'flag-item orphan', attrs: { 'data-reason': f.reason } },
     el('span', { class: 'flag-what', text: l10n.t('⚑ was sentence {0}', f.sentence + 1) }),
     el('span', { class: 'orphan-text', text: f.text ?? l10n.t('(text not recorded)') }),
-    el('span', { class: 'flag-reason', text: FLAG_REASON_LABELS[f.reason] }),
+    el('span', { class: 'flag-reason', text: reasonLabel(f.reason) }),
     f.note ? el('span', { class: 'flag-note', text: `“${f.note}”` }) : null,
     el(
       'span',

@@ -1,9 +1,10 @@
 // The review panel's keys. The host sends them with every state, so the webview dispatches and
 // shows the same table (one place to change, and later to make configurable). Built on each call:
 // the legend's labels are localised, in the display language the extension runs in.
-import { FLAG_REASONS, FLAG_REASON_LABELS } from '../../engine/review/types';
+import { FLAG_REASONS } from '../../engine/review/types';
 import type { KeyBinding } from '../../protocol/review-panel-protocol';
 import { l10n } from '../l10n';
+import { reasonLabel } from '../review-labels';
 
 export const defaultKeymap = (): KeyBinding[] => [
   {
@@ -30,7 +31,7 @@ export const defaultKeymap = (): KeyBinding[] => [
   ...FLAG_REASONS.map((reason, i) => ({
     keys: [String(i + 1)],
     action: { type: 'flag' as const, reason },
-    label: l10n.t('{0}: flag the sentence, else pair mismatched', FLAG_REASON_LABELS[reason]),
+    label: l10n.t('{0}: flag the sentence, else pair mismatched', reasonLabel(reason)),
   })),
   { keys: ['u'], action: { type: 'unflag' }, label: l10n.t('remove my flag on the sentence, else my verdict') },
   { keys: ['h'], action: { type: 'toggle-overlay' }, label: l10n.t('heatmap on/off') },

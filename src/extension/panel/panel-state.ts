@@ -5,7 +5,6 @@
 // session's anchoring, so a flag follows its sentence's text or is listed as orphaned, never moved.
 // Counts come from the session's progress summary: no pair is read for them.
 import type { FlagEntry, VerdictEntry, AdjudicationEntry } from '../../engine/review/types';
-import { FLAG_REASONS, FLAG_REASON_LABELS } from '../../engine/review/types';
 import type { PairResult } from '../../engine/results';
 import type {
   AdjudicationView,
@@ -20,6 +19,7 @@ import type { ReviewSession } from '../review/review-session';
 import { l10n } from '../l10n';
 import { messages } from '../messages';
 import { defaultKeymap } from './keymap';
+import { reasonLabels, verdictLabels } from '../review-labels';
 
 export interface StateTarget {
   mode: 'follow' | 'pinned';
@@ -37,8 +37,6 @@ export type PanelSession = Pick<
   'count' | 'model' | 'reviewer' | 'review' | 'progress' | 'anchoredFlags' | 'assignment'
 >;
 
-const REASONS = FLAG_REASONS.map((id) => ({ id, label: FLAG_REASON_LABELS[id] }));
-
 const NO_PROGRESS: ProgressView = { reviewed: 0, total: 0, mine: 0, share: null, disagreed: 0 };
 
 /** The target pair's record: read (undefined when the results have no such pair), or why it could not be. */
@@ -50,7 +48,7 @@ export function buildPanelState(
   shown: ShownPair,
   imageRef: ImageRefFor,
 ): PanelState {
-  const base = { mode: target.mode, keymap: defaultKeymap(), reasons: REASONS };
+  const base = { mode: target.mode, keymap: defaultKeymap(), reasons: reasonLabels(), verdicts: verdictLabels() };
   if (!session) {
     return {
       ...base,

@@ -1,8 +1,9 @@
 // The choices of "Flag pair…"/"Flag sentence…" and the argument that lets keybindings, tree
 // menus and tests skip the pickers. Free of `vscode`.
-import { FLAG_REASONS, FLAG_REASON_LABELS, isFlagReason, type FlagReason } from '../../engine/review/types';
+import { FLAG_REASONS, isFlagReason, type FlagReason } from '../../engine/review/types';
 import { l10n } from '../l10n';
 import { escapeIcons } from './markdown-text';
+import { reasonLabel } from '../review-labels';
 
 /**
  * Optional argument of `radalign.flagPair` / `radalign.flagSentence`, e.g. in a keybinding:
@@ -55,7 +56,7 @@ export interface ReasonChoice {
 /** The reasons in their fixed order, the current one marked; "Unflag" first when flagged (a flag, or a mismatched verdict with its reason). */
 export function reasonChoices(current: { reason: FlagReason | null } | undefined): ReasonChoice[] {
   const reasons: ReasonChoice[] = FLAG_REASONS.map((reason) => ({
-    label: FLAG_REASON_LABELS[reason],
+    label: reasonLabel(reason),
     description: reason === current?.reason ? `${reason} · ${l10n.t('current')}` : reason,
     reason,
   }));
@@ -64,7 +65,7 @@ export function reasonChoices(current: { reason: FlagReason | null } | undefined
   if (current.reason === null)
     return [{ label: unflag, description: l10n.t('clear my verdict “mismatched”'), reason: null }, ...reasons];
   return [
-    { label: unflag, description: l10n.t('remove “{0}”', FLAG_REASON_LABELS[current.reason]), reason: null },
+    { label: unflag, description: l10n.t('remove “{0}”', reasonLabel(current.reason)), reason: null },
     ...reasons,
   ];
 }

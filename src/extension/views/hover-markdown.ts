@@ -2,11 +2,12 @@
 // hover shows. The hover's links may run radalign commands, so every piece of dataset text in it
 // (section, heatmap kind, image name, flag note, reviewer) goes through escapeMarkdown.
 import type { PairResult } from '../../engine/results';
-import { FLAG_REASON_LABELS, type FlagEntry } from '../../engine/review/types';
+import { type FlagEntry } from '../../engine/review/types';
 import { l10n } from '../l10n';
 import { heatmapDataUri } from './heatmap-thumbnail';
 import { commandLink, escapeMarkdown } from './markdown-text';
 import { fractionBar } from './sentence-grades';
+import { reasonLabel } from '../review-labels';
 
 /** The only commands the hover's links may run (MarkdownString.isTrusted.enabledCommands). */
 export const HOVER_COMMANDS = ['radalign.showSentence', 'radalign.flagSentence'];
@@ -55,7 +56,7 @@ export function sentenceHoverMarkdown({ pair, index, below, flags, reviewer }: S
     if (!flag.reason) continue;
     const note = flag.note ? ` — ${escapeMarkdown(flag.note)}` : '';
     parts.push(
-      `$(flag) **${escapeMarkdown(FLAG_REASON_LABELS[flag.reason] ?? flag.reason)}**${note} (${escapeMarkdown(flag.reviewer)})`,
+      `$(flag) **${escapeMarkdown(reasonLabel(flag.reason) ?? flag.reason)}**${note} (${escapeMarkdown(flag.reviewer)})`,
     );
   }
   const mine = flags.some((f) => f.reviewer === reviewer);

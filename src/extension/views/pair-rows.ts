@@ -8,16 +8,12 @@ import type { PairResult } from '../../engine/results';
 import type { RankedEntry } from '../../engine/results-store/results-store';
 import type { AnchoredFlags } from '../../engine/review/anchor';
 import type { PairOutcome, PairReview, ReviewIndex } from '../../engine/review/review-index';
-import {
-  FLAG_REASON_LABELS,
-  type AdjudicationEntry,
-  type FlagEntry,
-  type VerdictEntry,
-} from '../../engine/review/types';
+import { type AdjudicationEntry, type FlagEntry, type VerdictEntry } from '../../engine/review/types';
 import { l10n } from '../l10n';
 import { shareRanks } from '../review/my-share';
 import { reportName } from '../../engine/report-origin';
 import { formatCount } from './status-text';
+import { reasonLabel } from '../review-labels';
 
 /** Which pairs by their review: every pair, or those in one state. */
 export const REVIEW_FILTERS = ['all', 'awaiting-my-verdict', 'mismatched', 'unsure', 'disagreed', 'flagged'] as const;
@@ -213,9 +209,7 @@ const OUTCOME_MARK: Record<Exclude<PairOutcome, 'unreviewed' | 'disagreed'>, str
 
 /** "mismatched: laterality (left/right)", "aligned". */
 function verdictWords(v: VerdictEntry | AdjudicationEntry): string {
-  return v.verdict === 'mismatched' && v.reason
-    ? l10n.t('mismatched: {0}', FLAG_REASON_LABELS[v.reason])
-    : String(v.verdict);
+  return v.verdict === 'mismatched' && v.reason ? l10n.t('mismatched: {0}', reasonLabel(v.reason)) : String(v.verdict);
 }
 
 /** "ann: aligned · ben: mismatched". */
@@ -276,7 +270,7 @@ export function pairRow(entry: RankedEntry, review: PairReview | undefined, deta
       ? [`⚖ ${l10n.t('adjudicated by {0}: {1}', review.adjudication.reviewer, said(review.adjudication))}`]
       : []),
     ...(review?.flags ?? []).map(
-      (f) => `⚑ ${flagPlace(f)}: ${FLAG_REASON_LABELS[f.reason!]}${f.note ? ` — ${f.note}` : ''} (${f.reviewer})`,
+      (f) => `⚑ ${flagPlace(f)}: ${reasonLabel(f.reason!)}${f.note ? ` — ${f.note}` : ''} (${f.reviewer})`,
     ),
   ].join('\n');
   return {
@@ -308,7 +302,7 @@ export function sentenceRows(pair: PairResult, anchored: AnchoredFlags<FlagEntry
       s.uncertain ? l10n.t('uncertain') : '',
       s.describesImage ? '' : l10n.t('not about the image'),
     ].filter(Boolean);
-    const flagText = flags.map((f) => `⚑ ${FLAG_REASON_LABELS[f.reason!]} (${f.reviewer})`).join(' · ');
+    const flagText = flags.map((f) => `⚑ ${reasonLabel(f.reason!)} (${f.reviewer})`).join(' · ');
     const description = [l10n.t('score {0}', s.evidence.toFixed(3)), ...notes, flagText].filter(Boolean).join(' · ');
     const flagNotes = flags.filter((f) => f.note).map((f) => `${f.reviewer}: ${f.note}`);
     return {
@@ -357,7 +351,7 @@ function matchesText(entry: RankedEntry, review: PairReview | undefined, needle:
       has(e.reviewer) ||
       has(e.note) ||
       (e.kind !== 'flag' && e.verdict !== null && has(e.verdict)) ||
-      (e.reason !== null && (has(e.reason) || has(FLAG_REASON_LABELS[e.reason]))),
+      (e.reason !== null && (has(e.reason) || has(reasonLabel(e.reason)))),
   );
 }
 

@@ -5,7 +5,6 @@
 // Reads the report's pair only.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { FLAG_REASON_LABELS } from '../../engine/review/types';
 import { l10n } from '../l10n';
 import { disposeAll, followSession, type Disposable } from '../lifecycle';
 import type { SessionManager } from '../review/session-manager';
@@ -13,6 +12,7 @@ import { escapeIcons } from './markdown-text';
 import { reviewText } from './pair-rows';
 import { formatCount } from './status-text';
 import { reportDocument } from './review-target';
+import { reasonLabel } from '../review-labels';
 
 export class ReportLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -99,7 +99,7 @@ export class ReportLensProvider implements vscode.CodeLensProvider, vscode.Dispo
           tooltip: orphaned
             .map(
               (f) =>
-                `“${f.sentenceText ?? l10n.t('sentence {0}', f.sentence + 1)}”: ${f.reason ? FLAG_REASON_LABELS[f.reason] : ''}${f.note ? ` — ${f.note}` : ''} (${f.reviewer})`,
+                `“${f.sentenceText ?? l10n.t('sentence {0}', f.sentence + 1)}”: ${f.reason ? reasonLabel(f.reason) : ''}${f.note ? ` — ${f.note}` : ''} (${f.reviewer})`,
             )
             .join('\n'),
           command: 'radalign.openPair',

@@ -8,7 +8,6 @@ import {
   FLAG_REASONS,
   isFlagReason,
   isVerdict,
-  VERDICT_LABELS,
   VERDICTS,
   type FlagReason,
   type Verdict,
@@ -17,6 +16,7 @@ import { l10n } from '../l10n';
 import { escapeIcons } from './markdown-text';
 import { reportName } from '../../engine/report-origin';
 import type { ReportSource } from './report-match';
+import { verdictLabel } from '../review-labels';
 
 /**
  * Optional argument of the verdict commands, e.g. in a keybinding:
@@ -120,7 +120,7 @@ export function adjudicationChoices(review: PairReview | undefined): Adjudicatio
     const by = (review?.verdicts ?? []).filter((v) => v.verdict === verdict).map((v) => v.reviewer);
     const current = review?.adjudication?.verdict === verdict ? ` · ${l10n.t('current adjudication')}` : '';
     return {
-      label: VERDICT_LABELS[verdict],
+      label: verdictLabel(verdict),
       description: `${by.length ? l10n.t('said by {0}', by.map(escapeIcons).join(', ')) : l10n.t('said by nobody')}${current}`,
       verdict,
     };

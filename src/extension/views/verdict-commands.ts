@@ -6,7 +6,7 @@
 // resolves to a typed outcome; VerdictArgs skips the pickers.
 import * as vscode from 'vscode';
 import type { PairResult } from '../../engine/results';
-import { FLAG_REASON_LABELS, FLAG_REASONS, type FlagReason, type Verdict } from '../../engine/review/types';
+import { FLAG_REASONS, type FlagReason, type Verdict } from '../../engine/review/types';
 import { fail, nothingScored, sessionOrExplain, type Failed } from '../command-outcome';
 import type { ExtensionDeps } from '../deps';
 import { l10n } from '../l10n';
@@ -22,6 +22,7 @@ import {
 } from './verdict-choices';
 import { escapeIcons } from './markdown-text';
 import { currentPair } from './review-target';
+import { reasonLabel } from '../review-labels';
 
 export type VerdictOutcome =
   | {
@@ -178,7 +179,7 @@ async function askMismatch(
       reason: null as FlagReason | null,
     },
     ...FLAG_REASONS.map((reason) => ({
-      label: FLAG_REASON_LABELS[reason],
+      label: reasonLabel(reason),
       description: reason === was?.reason ? `${reason} · ${l10n.t('current')}` : reason,
       reason,
     })),
