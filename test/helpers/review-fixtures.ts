@@ -64,18 +64,7 @@ export function verdict(
   v: Verdict | null,
   extra: Partial<VerdictEntry> = {},
 ): VerdictEntry {
-  return {
-    kind: 'verdict',
-    pair: pairId,
-    reviewer,
-    verdict: v,
-    reason: null,
-    note: '',
-    at: '2025-01-01T00:00:00Z',
-    rev: 1,
-    model: 'tiny',
-    ...extra,
-  };
+  return { ...judgement(pairId, reviewer, v), kind: 'verdict', ...extra };
 }
 
 /** The adjudication that settles a pair. */
@@ -85,8 +74,12 @@ export function adjudication(
   v: Verdict | null,
   extra: Partial<AdjudicationEntry> = {},
 ): AdjudicationEntry {
+  return { ...judgement(pairId, reviewer, v), kind: 'adjudication', ...extra };
+}
+
+/** What a verdict and an adjudication share, with the fixtures' defaults. */
+function judgement(pairId: string, reviewer: string, v: Verdict | null) {
   return {
-    kind: 'adjudication',
     pair: pairId,
     reviewer,
     verdict: v,
@@ -95,7 +88,6 @@ export function adjudication(
     at: '2025-01-01T00:00:00Z',
     rev: 1,
     model: 'tiny',
-    ...extra,
   };
 }
 

@@ -495,15 +495,7 @@ function flagItem(pair: PairView, f: FlagView, intents: Intents): HTMLElement {
       title: pair.sentences[f.sentence]?.text ?? '',
     },
     el('span', { class: 'flag-what', text: l10n.t('⚑ sentence {0}', f.sentence + 1) }),
-    el('span', { class: 'flag-reason', text: reasonLabel(f.reason) }),
-    f.note ? el('span', { class: 'flag-note', text: `“${f.note}”` }) : null,
-    el(
-      'span',
-      { class: 'flag-by' },
-      el('span', { class: 'flag-reviewer', text: f.reviewer }),
-      f.mine ? el('span', { class: 'you-badge', text: l10n.t('you') }) : null,
-      `, ${when(f.at)}`,
-    ),
+    ...flagDetails(f),
     f.mine
       ? button(
           l10n.t('Unflag'),
@@ -515,12 +507,9 @@ function flagItem(pair: PairView, f: FlagView, intents: Intents): HTMLElement {
   );
 }
 
-function orphanItem(f: OrphanedFlagView, intents: Intents): HTMLElement {
-  return el(
-    'li',
-    { class: f.mine ? 'flag-item orphan mine' : 'flag-item orphan', attrs: { 'data-reason': f.reason } },
-    el('span', { class: 'flag-what', text: l10n.t('⚑ was sentence {0}', f.sentence + 1) }),
-    el('span', { class: 'orphan-text', text: f.text ?? l10n.t('(text not recorded)') }),
+/** A flag's reason, note and who flagged when: the same in the flag list and the orphaned list. */
+function flagDetails(f: FlagView | OrphanedFlagView): (HTMLElement | null)[] {
+  return [
     el('span', { class: 'flag-reason', text: reasonLabel(f.reason) }),
     f.note ? el('span', { class: 'flag-note', text: `“${f.note}”` }) : null,
     el(
@@ -530,6 +519,16 @@ function orphanItem(f: OrphanedFlagView, intents: Intents): HTMLElement {
       f.mine ? el('span', { class: 'you-badge', text: l10n.t('you') }) : null,
       `, ${when(f.at)}`,
     ),
+  ];
+}
+
+function orphanItem(f: OrphanedFlagView, intents: Intents): HTMLElement {
+  return el(
+    'li',
+    { class: f.mine ? 'flag-item orphan mine' : 'flag-item orphan', attrs: { 'data-reason': f.reason } },
+    el('span', { class: 'flag-what', text: l10n.t('⚑ was sentence {0}', f.sentence + 1) }),
+    el('span', { class: 'orphan-text', text: f.text ?? l10n.t('(text not recorded)') }),
+    ...flagDetails(f),
     el('span', { class: 'hint', text: l10n.t('sentence no longer in the report') }),
     f.mine
       ? button(
