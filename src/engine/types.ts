@@ -110,7 +110,22 @@ export interface ImagePreprocessSpec {
   std: number[];
   /** Input channels: 3 repeats a grey image, 1 converts colour to grey. */
   channels: 1 | 3;
+  /**
+   * How the computed side is made whole (the long side for 'shortest-edge', the short side for 'letterbox'):
+   * 'round' to nearest (absent: the default), or 'truncate' like torchvision's Resize(int) and Hugging Face's
+   * CLIPImageProcessor, `int(size * long / short)`.
+   */
+  resizeRounding?: ResizeRounding;
+  /**
+   * How an odd leftover centres the crop or padding: 'floor' puts the extra pixel right/bottom (absent: the
+   * default; Hugging Face's `(h - th) // 2`), 'half-even' rounds half the leftover to even like torchvision's
+   * CenterCrop, `int(round((h - th) / 2.0))` (7.5 → 8, 6.5 → 6).
+   */
+  cropRounding?: CropRounding;
 }
+
+export type ResizeRounding = 'round' | 'truncate';
+export type CropRounding = 'floor' | 'half-even';
 
 /**
  * Maps model-input pixel coordinates back to original image coordinates:

@@ -14,7 +14,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from radalign_export import checks, recipes, verify  # noqa: E402
+from radalign_export import checks, recipes, verify, writer  # noqa: E402
 from radalign_export.writer import write_folder  # noqa: E402
 
 
@@ -72,9 +72,12 @@ def main():
     ctx = int(clip.config.text_config.max_position_embeddings)
     model_id = args.id or os.path.basename(os.path.normpath(args.out_dir))
     source = {'exporter': 'tools/export/export_hf_clip.py', 'model': args.model}
+    resize = args.resize or resize
+    # CLIPImageProcessor: get_resize_output_image_size truncates the long side, center_crop takes the floor.
+    rounding = writer.HF_CLIP_ROUNDING if resize == 'shortest-edge' else None
     export = recipes.hf_clip(clip, model_id=model_id, name=args.name or model_id, image_size=size, mean=mean, std=std,
-                             max_text_length=ctx, resize=args.resize or resize, source=source,
-                             with_patches=not args.no_patches)
+                             max_text_length=ctx, resize=resize, source=source,
+                             with_patches=not args.no_patches, rounding=rounding)
 
     print('checking the wrappers against transformers ...')
     x = torch.randn(2, 3, size, size, generator=torch.Generator().manual_seed(1))

@@ -19,7 +19,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from radalign_export import checks, recipes, verify  # noqa: E402
+from radalign_export import checks, recipes, verify, writer  # noqa: E402
 from radalign_export.tokenizer_json import (bert_wordpiece_tokenizer_json, clip_bpe_tokenizer_json,  # noqa: E402
                                             read_openai_merges)
 from radalign_export.writer import write_folder  # noqa: E402
@@ -99,8 +99,11 @@ def main():
     source = {'exporter': 'tools/export/export_open_clip.py', 'open_clip': getattr(open_clip, '__version__', '?'),
               'model': args.hf_hub or args.model_name, 'checkpoint': os.path.basename(args.checkpoint or '') or None,
               'preset': args.preset}
+    # open_clip resizes with torchvision's Resize(int) and CenterCrop; letterbox presets follow their own recipe.
+    rounding = writer.TORCHVISION_ROUNDING if pre['resize'] == 'shortest-edge' else None
     export = recipes.open_clip_model(model, model_id=model_id, name=args.name or model_id, image_size=size,
-                                     max_text_length=ctx, source=source, with_patches=not args.no_patches, **pre)
+                                     max_text_length=ctx, source=source, with_patches=not args.no_patches,
+                                     rounding=rounding, **pre)
 
     print('checking the wrappers against open_clip ...')
     x = torch.randn(2, 3, size, size, generator=torch.Generator().manual_seed(1))

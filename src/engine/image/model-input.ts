@@ -138,7 +138,7 @@ async function onePipeline(
   // The size after EXIF orientation, which the decoder would have produced.
   const width = meta.autoOrient?.width ?? meta.width;
   const height = meta.autoOrient?.height ?? meta.height;
-  const plan = planResize(width, height, spec.size, spec.resize);
+  const plan = planResize(width, height, spec.size, spec.resize, spec);
   // Grey sources stay one channel; palette and CMYK images count as colour (as decodeRaster decides).
   const sourceGrey = meta.channels !== undefined && meta.channels <= 2 && !meta.isPalette;
   const grey = sourceGrey || spec.channels === 1;

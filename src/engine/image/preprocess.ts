@@ -12,7 +12,7 @@ export async function preprocessImage(img: DecodedImage, spec: ImagePreprocessSp
   checkSpec(spec);
   checkImage(img);
   const { size } = spec;
-  const plan = planResize(img.width, img.height, size, spec.resize);
+  const plan = planResize(img.width, img.height, size, spec.resize, spec);
 
   // Grey sources stay one channel through the pipeline (repeated into the tensor later); colour → grey when asked.
   const grey = img.channels === 1 || spec.channels === 1;
@@ -95,6 +95,10 @@ export function checkSpec(spec: ImagePreprocessSpec): void {
   if (spec.std.some((s) => !(s > 0))) problems.push('std values must be positive');
   if (!['shortest-edge', 'squash', 'letterbox'].includes(spec.resize))
     problems.push(`unknown resize mode '${String(spec.resize)}'`);
+  if (spec.resizeRounding !== undefined && !['round', 'truncate'].includes(spec.resizeRounding))
+    problems.push(`unknown resizeRounding '${String(spec.resizeRounding)}'`);
+  if (spec.cropRounding !== undefined && !['floor', 'half-even'].includes(spec.cropRounding))
+    problems.push(`unknown cropRounding '${String(spec.cropRounding)}'`);
   if (problems.length > 0) throw new Error(`preprocessImage: bad preprocessing spec: ${problems.join('; ')}`);
 }
 

@@ -23,7 +23,15 @@ export interface RadalignManifest {
   /** Optional tokenizer_config.json handed to tokenizers.js next to tokenizer.json. */
   tokenizerConfig?: string;
   maxTextLength: number;
-  image: { size: number; resize?: ImagePreprocessSpec['resize']; mean: number[]; std: number[]; channels?: 1 | 3 };
+  image: {
+    size: number;
+    resize?: ImagePreprocessSpec['resize'];
+    mean: number[];
+    std: number[];
+    channels?: 1 | 3;
+    resizeRounding?: ImagePreprocessSpec['resizeRounding'];
+    cropRounding?: ImagePreprocessSpec['cropRounding'];
+  };
   embedDim: number;
   logitScale?: number;
   /** Required when vision.patchEmbeds is given. */
@@ -103,7 +111,23 @@ function readImageSpec(img: Fields): ImagePreprocessSpec {
   if (mean.length !== channels) img.fail('mean', `has ${mean.length} values but channels is ${channels}`);
   if (std.length !== channels) img.fail('std', `has ${std.length} values but channels is ${channels}`);
   if (std.some((s) => !(s > 0))) img.fail('std', 'values must be greater than 0');
-  return { size, resize, mean, std, channels };
+  const spec: ImagePreprocessSpec = { size, resize, mean, std, channels };
+  // Absent stays absent (not the default written in), so the spec reads as the file does.
+  const resizeRounding = img.optionalString('resizeRounding');
+  if (resizeRounding !== null) {
+    if (resizeRounding !== 'round' && resizeRounding !== 'truncate') {
+      img.fail('resizeRounding', `must be 'round' or 'truncate' (got '${resizeRounding}')`);
+    }
+    spec.resizeRounding = resizeRounding;
+  }
+  const cropRounding = img.optionalString('cropRounding');
+  if (cropRounding !== null) {
+    if (cropRounding !== 'floor' && cropRounding !== 'half-even') {
+      img.fail('cropRounding', `must be 'floor' or 'half-even' (got '${cropRounding}')`);
+    }
+    spec.cropRounding = cropRounding;
+  }
+  return spec;
 }
 
 function readPatchGrid(m: Fields, hasPatchOutput: boolean): [number, number] | null {

@@ -32,20 +32,20 @@ def _grid_or_none(grid, with_patches):
 
 
 def hf_clip(clip, *, model_id, name, image_size, mean, std, max_text_length, resize='shortest-edge', source=None,
-            with_patches=True):
+            with_patches=True, rounding=None):
     """transformers.CLIPModel (any checkpoint loadable as one)."""
     vision = vit.hf_clip_vision(clip).eval()
     text = text_mod.hf_clip_text(clip).eval()
     embed = clip.visual_projection.out_features
     man = manifest(model_id=model_id, name=name, image_size=image_size, mean=mean, std=std, embed_dim=embed,
                    max_text_length=max_text_length, resize=resize, logit_scale=logit_scale_of(clip.logit_scale),
-                   patch_grid=_grid_or_none(vision.grid, with_patches),
+                   patch_grid=_grid_or_none(vision.grid, with_patches), rounding=rounding,
                    source={**(source or {}), **({'patches': PATCH_METHOD_MASKCLIP} if with_patches else {})})
     return Export(vision, text, man, vision.grid)
 
 
 def open_clip_model(model, *, model_id, name, image_size, mean, std, max_text_length, resize='shortest-edge',
-                    source=None, with_patches=True):
+                    source=None, with_patches=True, rounding=None):
     """open_clip CLIP (OpenAI-style ViT + causal text: CheXzero, OpenAI CLIP) or CustomTextCLIP with a timm ViT
     trunk and an HF BERT text tower (BiomedCLIP)."""
     visual = model.visual
@@ -59,7 +59,7 @@ def open_clip_model(model, *, model_id, name, image_size, mean, std, max_text_le
     embed = _embed_dim_of(vision, image_size)
     man = manifest(model_id=model_id, name=name, image_size=image_size, mean=mean, std=std, embed_dim=embed,
                    max_text_length=max_text_length, resize=resize, logit_scale=logit_scale_of(model.logit_scale),
-                   patch_grid=_grid_or_none(vision.grid, with_patches),
+                   patch_grid=_grid_or_none(vision.grid, with_patches), rounding=rounding,
                    source={**(source or {}), **({'patches': PATCH_METHOD_MASKCLIP} if with_patches else {})})
     return Export(vision, text, man, vision.grid)
 

@@ -68,9 +68,18 @@ class _GlobalOnly(torch.nn.Module):
         return self.vision(x)[0]
 
 
+# How each family makes the resized long side whole and centres the crop (docs/model-format.md, Rounding):
+# torchvision Resize(int) + CenterCrop (open_clip) and Hugging Face CLIPImageProcessor.
+TORCHVISION_ROUNDING = {'resizeRounding': 'truncate', 'cropRounding': 'half-even'}
+HF_CLIP_ROUNDING = {'resizeRounding': 'truncate', 'cropRounding': 'floor'}
+
+
 def manifest(*, model_id, name, image_size, mean, std, embed_dim, max_text_length, resize='shortest-edge',
-             channels=3, logit_scale=None, patch_grid=None, version='1', source=None, tokenizer_config=None):
-    """model.json (format radalign-model/1). `source` is an informational object the engine does not read."""
+             channels=3, logit_scale=None, patch_grid=None, version='1', source=None, tokenizer_config=None,
+             rounding=None):
+    """model.json (format radalign-model/1). `source` is an informational object the engine does not read.
+    `rounding`, e.g. TORCHVISION_ROUNDING, adds image.resizeRounding / image.cropRounding (docs/model-format.md);
+    None leaves them out (the engine's defaults)."""
     if len(mean) != channels or len(std) != channels:
         raise ValueError(f'mean/std need {channels} values')
     m = {
@@ -87,6 +96,12 @@ def manifest(*, model_id, name, image_size, mean, std, embed_dim, max_text_lengt
                   'std': [float(v) for v in std], 'channels': channels},
         'embedDim': int(embed_dim),
     }
+    for key, allowed in (('resizeRounding', ('round', 'truncate')), ('cropRounding', ('floor', 'half-even'))):
+        value = (rounding or {}).get(key)
+        if value is not None:
+            if value not in allowed:
+                raise ValueError(f'{key} must be one of {allowed} (got {value!r})')
+            m['image'][key] = value
     if tokenizer_config:
         m['tokenizerConfig'] = 'tokenizer_config.json'
     if logit_scale is not None:
