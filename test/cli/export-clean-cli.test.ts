@@ -2,23 +2,17 @@
 // save, record verdicts, export, then score exactly the exported pairs from the clean manifest
 // (CSV and JSONL), their paths read inside the dataset folder and nowhere else.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { openSavedResults } from '../../src/engine/store/results-file';
 import { writeSyntheticDataset } from '../../src/sample/synthetic-dataset';
-import { repoRoot, tinyClipDir } from '../helpers/fixture-models';
+import { tinyClipDir } from '../helpers/fixture-models';
+import { cliRunner } from '../helpers/run-cli';
 
-const cli = join(repoRoot, 'bin', 'radalign.js');
 let cacheDir = '';
-const run = (...args: string[]) =>
-  spawnSync(process.execPath, [cli, ...args], {
-    encoding: 'utf8',
-    cwd: repoRoot,
-    env: { ...process.env, RADALIGN_CACHE_DIR: cacheDir },
-  });
+const run = cliRunner(() => ({ RADALIGN_CACHE_DIR: cacheDir }));
 
 type Scored = {
   pairs: { id: string; images: string[]; reportText: string; reportFile: string | null; reportRow: string | null }[];

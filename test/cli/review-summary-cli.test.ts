@@ -1,7 +1,6 @@
 // `radalign assign` and `radalign review --summary`, run as a user runs them: the built CLI on a
 // small dataset scored with --save, two reviewers on overlapping shares, one adjudication.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,16 +8,11 @@ import { ReviewStore } from '../../src/engine/review';
 import type { Verdict } from '../../src/engine/review/types';
 import { openSavedResults } from '../../src/engine/store/results-file';
 import { writeSyntheticDataset } from '../../src/sample/synthetic-dataset';
-import { repoRoot, tinyClipDir } from '../helpers/fixture-models';
+import { tinyClipDir } from '../helpers/fixture-models';
+import { cliRunner } from '../helpers/run-cli';
 
-const cli = join(repoRoot, 'bin', 'radalign.js');
 let cacheDir = '';
-const run = (...args: string[]) =>
-  spawnSync(process.execPath, [cli, ...args], {
-    encoding: 'utf8',
-    cwd: repoRoot,
-    env: { ...process.env, RADALIGN_CACHE_DIR: cacheDir },
-  });
+const run = cliRunner(() => ({ RADALIGN_CACHE_DIR: cacheDir }));
 
 describe('radalign assign and review --summary (CLI)', function () {
   this.timeout(120_000);

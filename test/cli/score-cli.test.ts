@@ -1,22 +1,16 @@
 // The `radalign score` contract, run as a user runs it: the built CLI in a child process.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { RESULTS_FORMAT } from '../../src/engine/results-schema';
 import { writeSyntheticDataset } from '../../src/sample/synthetic-dataset';
-import { repoRoot, tinyClipDir } from '../helpers/fixture-models';
+import { tinyClipDir } from '../helpers/fixture-models';
+import { cliRunner } from '../helpers/run-cli';
 
-const cli = join(repoRoot, 'bin', 'radalign.js');
 let cacheDir = '';
-const run = (...args: string[]) =>
-  spawnSync(process.execPath, [cli, ...args], {
-    encoding: 'utf8',
-    cwd: repoRoot,
-    env: { ...process.env, RADALIGN_CACHE_DIR: cacheDir },
-  });
+const run = cliRunner(() => ({ RADALIGN_CACHE_DIR: cacheDir }));
 
 describe('radalign score (CLI contract)', function () {
   let dir: string;

@@ -1,19 +1,17 @@
 // `radalign score --shard K/N --shard-dir` and `radalign merge`, run as a scheduler runs them:
 // the built CLI in separate processes; the merged --out equals one run's --out but for `run`.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeSyntheticDataset } from '../../src/sample/synthetic-dataset';
-import { repoRoot, tinyClipDir } from '../helpers/fixture-models';
-
-const cli = join(repoRoot, 'bin', 'radalign.js');
+import { tinyClipDir } from '../helpers/fixture-models';
+import { cliRunner } from '../helpers/run-cli';
 
 describe('radalign score --shard and radalign merge (CLI)', function () {
   this.timeout(120_000);
   let dir: string;
-  const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: repoRoot });
+  const run = cliRunner();
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'radalign-shard-cli-'));
     await writeSyntheticDataset(join(dir, 'data'), { pairs: 14, seed: 9, size: 64 });
