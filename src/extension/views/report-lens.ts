@@ -69,24 +69,26 @@ export class ReportLensProvider implements vscode.CodeLensProvider, vscode.Dispo
         arguments: target,
       }),
     ];
-    if (mine?.verdict !== 'aligned')
-      lenses.push(
-        new vscode.CodeLens(top, {
-          title: l10n.t('Aligned'),
-          tooltip: l10n.t('Mark aligned (as {0})', session.reviewer),
-          command: 'radalign.markAligned',
-          arguments: target,
-        }),
-      );
-    if (mine?.verdict !== 'unsure')
-      lenses.push(
-        new vscode.CodeLens(top, {
-          title: l10n.t('Unsure'),
-          tooltip: l10n.t('Mark unsure (as {0})', session.reviewer),
-          command: 'radalign.markUnsure',
-          arguments: target,
-        }),
-      );
+    const quick = [
+      {
+        verdict: 'aligned',
+        title: l10n.t('Aligned'),
+        tooltip: l10n.t('Mark aligned (as {0})', session.reviewer),
+        command: 'radalign.markAligned',
+      },
+      {
+        verdict: 'unsure',
+        title: l10n.t('Unsure'),
+        tooltip: l10n.t('Mark unsure (as {0})', session.reviewer),
+        command: 'radalign.markUnsure',
+      },
+    ] as const;
+    for (const q of quick) {
+      if (mine?.verdict !== q.verdict)
+        lenses.push(
+          new vscode.CodeLens(top, { title: q.title, tooltip: q.tooltip, command: q.command, arguments: target }),
+        );
+    }
     const { orphaned } = session.anchoredFlags(pair);
     if (orphaned.length) {
       lenses.push(

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { agreement, cohenKappa, krippendorffAlpha } from '../../../src/engine/review/agreement';
 import { ReviewIndex } from '../../../src/engine/review/review-index';
 import { VERDICTS, type ReviewEntry, type Verdict } from '../../../src/engine/review/types';
+import { adjudication as settled, verdict } from '../../helpers/review-fixtures';
 
 /** `[a, b]` pairs from a contingency table: table[i][j] items rated category i by a and j by b. */
 function fromTable(table: number[][]): [number, number][] {
@@ -233,29 +234,7 @@ describe("Krippendorff's alpha (nominal)", () => {
 });
 
 describe('agreement over a review file', () => {
-  const at = '2026-11-30T10:00:00.000Z';
-  const verdict = (pair: string, reviewer: string, v: Verdict | null): ReviewEntry => ({
-    pair,
-    kind: 'verdict',
-    reviewer,
-    verdict: v,
-    reason: null,
-    note: '',
-    at,
-    rev: 1,
-    model: 'm',
-  });
-  const adjudication = (pair: string, v: Verdict): ReviewEntry => ({
-    pair,
-    kind: 'adjudication',
-    reviewer: 'lead',
-    verdict: v,
-    reason: null,
-    note: '',
-    at,
-    rev: 1,
-    model: 'm',
-  });
+  const adjudication = (pair: string, v: Verdict) => settled(pair, 'lead', v);
 
   it('pairs judged by two or more reviewers; kappa per two reviewers with their counts; adjudications not counted', () => {
     const entries: ReviewEntry[] = [

@@ -6,42 +6,11 @@ import { agreement } from '../../../src/engine/review/agreement';
 import { reviewSummary } from '../../../src/engine/review/progress';
 import { ReviewIndex } from '../../../src/engine/review/review-index';
 import type { ReviewEntry, Verdict } from '../../../src/engine/review/types';
+import { adjudication as settled, flag as sentenceFlag, verdict } from '../../helpers/review-fixtures';
 
 const at = '2026-11-30T10:00:00.000Z';
-const verdict = (pair: string, reviewer: string, v: Verdict | null): ReviewEntry => ({
-  pair,
-  kind: 'verdict',
-  reviewer,
-  verdict: v,
-  reason: null,
-  note: '',
-  at,
-  rev: 1,
-  model: 'm',
-});
-const adjudication = (pair: string, v: Verdict, reviewer = 'lead'): ReviewEntry => ({
-  pair,
-  kind: 'adjudication',
-  reviewer,
-  verdict: v,
-  reason: null,
-  note: '',
-  at,
-  rev: 1,
-  model: 'm',
-});
-const flag = (pair: string, reviewer: string): ReviewEntry => ({
-  pair,
-  kind: 'flag',
-  reviewer,
-  sentence: 0,
-  sentenceText: 'Left effusion.',
-  reason: 'laterality',
-  note: '',
-  at,
-  rev: 1,
-  model: 'm',
-});
+const adjudication = (pair: string, v: Verdict, reviewer = 'lead') => settled(pair, reviewer, v);
+const flag = (pair: string, reviewer: string) => sentenceFlag(pair, 0, 'laterality', '', reviewer, 'Left effusion.');
 
 describe('review summary', () => {
   const ranked = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8'];
