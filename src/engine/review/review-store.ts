@@ -34,6 +34,12 @@ export interface ReviewLoad {
 export class ReviewStore {
   readonly path: string;
   private entries: ReviewEntry[] = [];
+  /**
+   * The file as this store last read or wrote it, and what it holds: when the file still reads the
+   * same, it is not parsed again (a change to a file of 50,000 entries would otherwise parse and
+   * validate all of them each time), and merging it with what the store holds is nothing to do.
+   */
+  private lastDisk: { text: string; entries: ReviewEntry[] } | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -52,7 +58,7 @@ export class ReviewStore {
       const dir = await radalignFolder(this.datasetRoot, false);
       if (dir !== undefined) await removeAbandonedTemps(dir, REVIEW_NAME);
       const disk = await this.readDisk();
-      this.entries = mergeEntries(this.entries, disk.entries);
+      this.entries = this.mergeKnown(disk.entries);
       return { entries: this.current(), problems: disk.problems };
     });
   }
@@ -83,17 +89,17 @@ export class ReviewStore {
               `${this.path} is in format ${JSON.stringify(disk.newerFormat)}, written by a newer radalign; nothing was written (update radalign)`,
             );
           }
-          const known = mergeEntries(this.entries, disk.entries);
+          const known = this.mergeKnown(disk.entries);
           const key = entryKey(draft);
           const previous = known.find((e) => entryKey(e) === key);
           const entry = { ...draft, rev: (previous?.rev ?? 0) + 1 } as ReviewEntry;
           const merged = mergeEntries(known, [entry]);
           if (disk.problems.length)
             await writeRadalignFile(this.datasetRoot, `${REVIEW_NAME}.unreadable-${Date.now()}`, disk.text);
-          await writeRadalignFile(this.datasetRoot, REVIEW_NAME, serializeReview(merged), {
-            beforeCommit: () => lock.assertHeld(),
-          });
+          const text = serializeReview(merged);
+          await writeRadalignFile(this.datasetRoot, REVIEW_NAME, text, { beforeCommit: () => lock.assertHeld() });
           this.entries = merged;
+          this.lastDisk = { text, entries: merged };
           return entry;
         },
         this.lockOptions,
@@ -114,13 +120,20 @@ export class ReviewStore {
     newerFormat?: string;
   }> {
     const text = (await readRadalignFile(this.datasetRoot, REVIEW_NAME)) ?? '';
+    if (this.lastDisk?.text === text) return { entries: this.lastDisk.entries, problems: [], text };
     const parsed = parseReview(text);
+    if (!parsed.problems.length && parsed.newerFormat === undefined) this.lastDisk = { text, entries: parsed.entries };
     return {
       entries: parsed.entries,
       problems: parsed.problems.map((p) => `${this.path}:${p.line}: ${p.problem}`),
       text,
       newerFormat: parsed.newerFormat,
     };
+  }
+
+  /** What this store holds merged with the file's entries (nothing to merge when they are the ones it holds). */
+  private mergeKnown(disk: ReviewEntry[]): ReviewEntry[] {
+    return disk === this.entries ? this.entries : mergeEntries(this.entries, disk);
   }
 
   /** Runs this store's changes one after another (the lock orders them against other stores). */
