@@ -97,6 +97,11 @@ export interface DecodedImage {
   sourceBits: number;
   /** The intensity window applied to reach 8 bits, in source units, when one was. */
   window?: { center: number; width: number; origin: 'dicom' | 'percentile' | 'full-range' };
+  /**
+   * Smallest and largest value of the alpha channel the decoder dropped (8-bit sources with alpha, when the
+   * decoder was asked): `intensity: 'min-max'` takes its range over every channel, alpha included, as hi-ml does.
+   */
+  alphaRange?: [number, number];
 }
 
 /** How a model wants its images; from model.json or preprocessor_config.json. */
@@ -113,7 +118,8 @@ export interface ImagePreprocessSpec {
   /**
    * How the computed side is made whole (the long side for 'shortest-edge', the short side for 'letterbox'):
    * 'round' to nearest (absent: the default), or 'truncate' like torchvision's Resize(int) and Hugging Face's
-   * CLIPImageProcessor, `int(size * long / short)`.
+   * CLIPImageProcessor, `int(size * long / short)`, or 'truncate-ratio', every side `int(length * (size / long))`
+   * (the ratio first, as CheXzero's preprocess; it can give `size - 1`, which is kept).
    */
   resizeRounding?: ResizeRounding;
   /**
@@ -122,10 +128,55 @@ export interface ImagePreprocessSpec {
    * CenterCrop, `int(round((h - th) / 2.0))` (7.5 → 8, 6.5 → 6).
    */
   cropRounding?: CropRounding;
+  /**
+   * 'shortest-edge' only: the short side's length before the centre crop to `size` (torchvision
+   * `Resize(512)` + `CenterCrop(480)`; Hugging Face `size.shortest_edge` + `crop_size`). Absent: `size`.
+   */
+  shortestEdge?: number;
+  /**
+   * Resampling filter. Absent (with `before`, `antialias` and `intensity` absent too): radalign's historic
+   * libvips cubic resize. Set: PIL's antialiased resampling, reproduced exactly (image/pil-resample.ts).
+   */
+  filter?: ResizeFilter;
+  /**
+   * false: the main resize is torch.nn.functional.interpolate(align_corners=False, antialias=False) on float
+   * values (image/torch-resample.ts), after any `before` step. Absent: true (PIL-style, antialiased).
+   */
+  antialias?: boolean;
+  /**
+   * 'min-max': hi-ml's remap_to_uint8 on the decoded image before anything else, over every stored channel
+   * (an alpha channel too, as skimage reads it). Absent: none.
+   */
+  intensity?: 'min-max';
+  /**
+   * true: a colour image becomes one grey channel with PIL's convert('L') (ITU-R 601-2 luma on the stored,
+   * gamma-encoded values), after `intensity` and before any resize; the grey channel is then repeated into
+   * `channels`. CheXzero and BioViL make every image grey this way. Absent: colour stays colour.
+   */
+  greyscale?: boolean;
+  /** An earlier resize step made at 8 bits (CheXzero's 320² letterbox), before the main one. */
+  before?: EarlierStepSpec;
 }
 
-export type ResizeRounding = 'round' | 'truncate';
+export type ResizeRounding = 'round' | 'truncate' | 'truncate-ratio';
 export type CropRounding = 'floor' | 'half-even';
+export type ResizeFilter = 'bicubic' | 'bilinear' | 'lanczos' | 'nearest';
+export const RESIZE_FILTERS: readonly ResizeFilter[] = ['bicubic', 'bilinear', 'lanczos', 'nearest'];
+
+/** The earlier step (`before`): its geometry, and whether its result is made grey. */
+export type EarlierStepSpec = ResizeStepSpec & {
+  /**
+   * true: the step's result becomes one grey channel with PIL's convert('L'), after its resize (CheXzero pastes
+   * its resized image into an 'L' canvas). `image.greyscale` instead converts before any resize (hi-ml).
+   */
+  greyscale?: boolean;
+};
+
+/** One resize step (8-bit, PIL filters): the geometry fields of ImagePreprocessSpec. */
+export type ResizeStepSpec = Pick<
+  ImagePreprocessSpec,
+  'size' | 'resize' | 'filter' | 'resizeRounding' | 'cropRounding' | 'shortestEdge'
+>;
 
 /**
  * Maps model-input pixel coordinates back to original image coordinates:

@@ -8,11 +8,11 @@
 //
 // Rounding (ImagePreprocessSpec resizeRounding / cropRounding) follows the model family's own pipeline so the
 // crop lands on the same pixels: absent, the computed side is rounded to nearest and an odd leftover pixel
-// goes right/bottom (floor).
+// goes right/bottom (floor). A spec with a `before` step maps through both steps (composeTransforms).
 import type { ImagePreprocessSpec, InputToImageTransform } from '../types';
 
-/** The rounding fields of a preprocessing spec; absent fields keep the defaults ('round', 'floor'). */
-export type ResizeRoundingSpec = Pick<ImagePreprocessSpec, 'resizeRounding' | 'cropRounding'>;
+/** The rounding fields of a preprocessing spec; absent fields keep the defaults ('round', 'floor', `size`). */
+export type ResizeRoundingSpec = Pick<ImagePreprocessSpec, 'resizeRounding' | 'cropRounding' | 'shortestEdge'>;
 
 export interface ResizePlan {
   /** Size the whole image is resized to before cropping or padding. */
@@ -32,11 +32,18 @@ export function planResize(
   mode: ImagePreprocessSpec['resize'],
   rounding: ResizeRoundingSpec = {},
 ): ResizePlan {
-  const truncate = rounding.resizeRounding === 'truncate';
+  const how = rounding.resizeRounding ?? 'round';
+  // The length the short side (shortest-edge) or the long side (letterbox) becomes.
+  const target = mode === 'shortest-edge' ? (rounding.shortestEdge ?? size) : size;
   // 'truncate' computes `int(size * long / short)` in the same order as torchvision and Hugging Face, so the
-  // floating-point result (and its truncation) is the same; 'round' keeps the computation it always had.
+  // floating-point result (and its truncation) is the same; 'truncate-ratio' is CheXzero's
+  // `int(x * (size / long))`, ratio first; 'round' keeps the computation it always had.
   const side = (length: number, other: number): number =>
-    truncate ? Math.trunc((size * length) / other) : Math.round(length * (size / other));
+    how === 'truncate'
+      ? Math.trunc((target * length) / other)
+      : how === 'truncate-ratio'
+        ? Math.trunc(length * (target / other))
+        : Math.round(length * (target / other));
   let resizeWidth: number;
   let resizeHeight: number;
   switch (mode) {
@@ -45,16 +52,19 @@ export function planResize(
       resizeHeight = size;
       break;
     case 'shortest-edge': {
-      // The short side becomes exactly `size`; the long side is at least `size` so the crop always fits.
+      // The short side becomes `target`; both sides stay at least `size` so the crop always fits.
       const short = Math.min(width, height);
-      resizeWidth = width <= height ? size : Math.max(size, side(width, short));
-      resizeHeight = height <= width ? size : Math.max(size, side(height, short));
+      const ratio = how === 'truncate-ratio';
+      resizeWidth = width <= height && !ratio ? target : Math.max(size, side(width, short));
+      resizeHeight = height <= width && !ratio ? target : Math.max(size, side(height, short));
       break;
     }
     case 'letterbox': {
+      // 'truncate-ratio' computes the long side too: `int(long * (size / long))` is `size - 1` for some lengths.
       const long = Math.max(width, height);
-      resizeWidth = width >= height ? size : Math.max(1, side(width, long));
-      resizeHeight = height >= width ? size : Math.max(1, side(height, long));
+      const ratio = how === 'truncate-ratio';
+      resizeWidth = width >= height && !ratio ? size : Math.max(1, side(width, long));
+      resizeHeight = height >= width && !ratio ? size : Math.max(1, side(height, long));
       break;
     }
   }
@@ -82,6 +92,22 @@ export function planResize(
       height,
       inputSize: size,
     },
+  };
+}
+
+/**
+ * The transform of two steps made one after the other: `first` maps the original into the intermediate
+ * image, `second` maps that into the model input. input = s2 * (s1 * x + o1) + o2.
+ */
+export function composeTransforms(first: InputToImageTransform, second: InputToImageTransform): InputToImageTransform {
+  return {
+    scaleX: first.scaleX * second.scaleX,
+    scaleY: first.scaleY * second.scaleY,
+    offsetX: first.offsetX * second.scaleX + second.offsetX,
+    offsetY: first.offsetY * second.scaleY + second.offsetY,
+    width: first.width,
+    height: first.height,
+    inputSize: second.inputSize,
   };
 }
 

@@ -9,7 +9,9 @@
 //   - DICOM and 16-bit PNG/TIFF: their window is computed over every full-resolution sample;
 //   - images with alpha: the rule is "alpha dropped without blending", but sharp premultiplies
 //     colour by alpha around a resize, so one pipeline would blend edges of transparency;
-//   - multi-page files: the plan is made from the first page's size, as the decoder reads it.
+//   - multi-page files: the plan is made from the first page's size, as the decoder reads it;
+//   - a spec naming its family's steps (filter, before, antialias, intensity: exact-steps.ts), whose
+//     resampling is Pillow's or torch's, done here on decoded pixels rather than by libvips.
 // The guards are the same on both routes: regular file under the byte cap (read-image-file.ts),
 // pixel limit from the header before decoding (readRasterHeader), and sharp's own limitInputPixels
 // behind it.
@@ -18,6 +20,7 @@ import type { ImagePreprocessSpec, PreprocessedImage } from '../types';
 import type { SourceFormat } from './detect';
 import { decodeDicom } from './dicom/dicom';
 import { ImageError, describeThrown } from './errors';
+import { usesExactSteps } from './exact-steps';
 import { planResize } from './geometry';
 import { type ImageLimits, maxPixelsOf } from './pixel-limit';
 import { checkSpec, pipelineToTensor, preprocessImage, resizeToModelInput } from './preprocess';
@@ -75,19 +78,22 @@ export async function modelInputFromBytes(
   limits?: ImageLimits,
 ): Promise<PreprocessedImage & { route: ModelInputRoute }> {
   checkSpec(spec); // a bad spec is the model's fault, not the file's: a plain Error, before anything is decoded
-  const job = await planModelInput(path, bytes, format, limits);
+  const job = await planModelInput(path, bytes, format, limits, spec);
   return { ...(await job.run(spec)), route: job.route };
 }
 
 /**
  * Reads the header (refusing an image over the pixel limit) and chooses the route, without
  * decoding pixels: the caller can give the costly 'decoded' route fewer slots than the other.
+ * Given the spec the job will run with, a spec that needs decoded pixels gets the 'decoded' route
+ * (without it, such a job still decodes, inside its 'one-pipeline' slot).
  */
 export async function planModelInput(
   path: string,
   bytes: Buffer,
   format: SourceFormat,
   limits?: ImageLimits,
+  spec?: ImagePreprocessSpec,
 ): Promise<ModelInputJob> {
   const maxPixels = maxPixelsOf(limits);
   const wrap = async <T>(work: () => Promise<T>): Promise<T> => {
@@ -106,21 +112,27 @@ export async function planModelInput(
     };
   }
   const meta = await wrap(() => readRasterHeader(path, bytes, format, maxPixels));
-  if (!onePipelineFits(meta)) {
-    return {
-      route: 'decoded',
-      run: (spec) =>
-        wrap(async () => preprocessImage(await decodeRasterWithHeader(path, bytes, format, meta, maxPixels), spec)),
-    };
+  const decoded = (spec: ImagePreprocessSpec): Promise<PreprocessedImage> =>
+    wrap(async () => {
+      // A family's own steps read the stored samples: PIL (like OpenCV) does not apply an embedded ICC profile.
+      const ignoreIcc = usesExactSteps(spec);
+      const alphaRange = spec.intensity === 'min-max';
+      const img = await decodeRasterWithHeader(path, bytes, format, meta, maxPixels, { ignoreIcc, alphaRange });
+      return preprocessImage(img, spec);
+    });
+  if (!onePipelineFits(meta) || (spec !== undefined && usesExactSteps(spec))) {
+    return { route: 'decoded', run: decoded };
   }
   return {
     route: 'one-pipeline',
     run: (spec) =>
-      wrap(() =>
-        onePipeline(bytes, meta, spec, maxPixels).catch((thrown: unknown) => {
-          throw explainSharpLimit(path, thrown, meta, maxPixels);
-        }),
-      ),
+      usesExactSteps(spec)
+        ? decoded(spec)
+        : wrap(() =>
+            onePipeline(bytes, meta, spec, maxPixels).catch((thrown: unknown) => {
+              throw explainSharpLimit(path, thrown, meta, maxPixels);
+            }),
+          ),
   };
 }
 

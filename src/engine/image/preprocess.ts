@@ -1,7 +1,11 @@
 // DecodedImage → normalised CHW float tensor for a CLIP vision model, plus the transform back to the original.
+// A spec naming its family's steps (filter, before, antialias, intensity) goes to exact-steps.ts instead.
 import sharp, { type Sharp } from 'sharp';
-import type { DecodedImage, ImagePreprocessSpec, PreprocessedImage } from '../types';
+import { RESIZE_FILTERS, type DecodedImage, type ImagePreprocessSpec, type PreprocessedImage } from '../types';
+import { exactStepsToTensor, usesExactSteps } from './exact-steps';
 import { type ResizePlan, planResize } from './geometry';
+import { pilLuma, remapMinMax } from './intensity';
+import type { Pixels8 } from './pil-resample';
 
 /**
  * Resizes with one sharp pipeline (bicubic, like the PIL resize CLIP processors use), then maps each value v to
@@ -11,6 +15,7 @@ import { type ResizePlan, planResize } from './geometry';
 export async function preprocessImage(img: DecodedImage, spec: ImagePreprocessSpec): Promise<PreprocessedImage> {
   checkSpec(spec);
   checkImage(img);
+  if (usesExactSteps(spec)) return exactStepsToTensor(await exactStepsInput(img, spec), spec);
   const { size } = spec;
   const plan = planResize(img.width, img.height, size, spec.resize, spec);
 
@@ -23,6 +28,26 @@ export async function preprocessImage(img: DecodedImage, spec: ImagePreprocessSp
   });
   if (grey && img.channels === 3) pipeline = pipeline.greyscale();
   return pipelineToTensor(resizeToModelInput(pipeline, plan, size), grey, spec, plan);
+}
+
+/** The decoded pixels remapped (`intensity`, first, as hi-ml does), then made grey when the spec asks. */
+async function exactStepsInput(img: DecodedImage, spec: ImagePreprocessSpec): Promise<Pixels8> {
+  let px: Pixels8 = { data: img.data, width: img.width, height: img.height, channels: img.channels };
+  if (spec.intensity === 'min-max') px = remapMinMax(px, img.alphaRange);
+  if (spec.greyscale && px.channels === 3) {
+    px = pilLuma(px);
+  } else if (spec.channels === 1 && px.channels === 3) {
+    const data = await sharp(px.data, {
+      raw: { width: px.width, height: px.height, channels: 3 },
+      limitInputPixels: false,
+    })
+      .greyscale()
+      .toColourspace('b-w')
+      .raw()
+      .toBuffer();
+    px = { ...px, data, channels: 1 };
+  }
+  return px;
 }
 
 /**
@@ -93,13 +118,46 @@ export function checkSpec(spec: ImagePreprocessSpec): void {
     problems.push(`mean/std have ${spec.mean.length}/${spec.std.length} values for ${spec.channels} channels`);
   }
   if (spec.std.some((s) => !(s > 0))) problems.push('std values must be positive');
-  if (!['shortest-edge', 'squash', 'letterbox'].includes(spec.resize))
-    problems.push(`unknown resize mode '${String(spec.resize)}'`);
-  if (spec.resizeRounding !== undefined && !['round', 'truncate'].includes(spec.resizeRounding))
-    problems.push(`unknown resizeRounding '${String(spec.resizeRounding)}'`);
-  if (spec.cropRounding !== undefined && !['floor', 'half-even'].includes(spec.cropRounding))
-    problems.push(`unknown cropRounding '${String(spec.cropRounding)}'`);
+  checkStep(spec, '', problems);
+  if (spec.antialias !== undefined && typeof spec.antialias !== 'boolean')
+    problems.push(`antialias ${String(spec.antialias)} is not true or false`);
+  if (spec.antialias === false && spec.filter === 'lanczos') problems.push('antialias false has no lanczos filter');
+  if (spec.greyscale !== undefined && typeof spec.greyscale !== 'boolean')
+    problems.push(`greyscale ${String(spec.greyscale)} is not true or false`);
+  if (spec.intensity !== undefined && spec.intensity !== 'min-max')
+    problems.push(`unknown intensity '${String(spec.intensity)}'`);
+  if (spec.before !== undefined) {
+    if (typeof spec.before !== 'object' || spec.before === null) problems.push('before is not an object');
+    else {
+      if (!Number.isInteger(spec.before.size) || spec.before.size < 1)
+        problems.push(`before.size ${spec.before.size} is not a positive integer`);
+      checkStep(spec.before, 'before.', problems);
+      if (spec.before.greyscale !== undefined && typeof spec.before.greyscale !== 'boolean')
+        problems.push(`before.greyscale ${String(spec.before.greyscale)} is not true or false`);
+    }
+  }
   if (problems.length > 0) throw new Error(`preprocessImage: bad preprocessing spec: ${problems.join('; ')}`);
+}
+
+/** The fields a spec and its `before` step share; `at` prefixes the names in messages. */
+function checkStep(
+  step: ImagePreprocessSpec | NonNullable<ImagePreprocessSpec['before']>,
+  at: string,
+  problems: string[],
+): void {
+  if (!['shortest-edge', 'squash', 'letterbox'].includes(step.resize))
+    problems.push(`unknown ${at}resize mode '${String(step.resize)}'`);
+  if (step.resizeRounding !== undefined && !['round', 'truncate', 'truncate-ratio'].includes(step.resizeRounding))
+    problems.push(`unknown ${at}resizeRounding '${String(step.resizeRounding)}'`);
+  if (step.cropRounding !== undefined && !['floor', 'half-even'].includes(step.cropRounding))
+    problems.push(`unknown ${at}cropRounding '${String(step.cropRounding)}'`);
+  if (step.filter !== undefined && !RESIZE_FILTERS.includes(step.filter))
+    problems.push(`unknown ${at}filter '${String(step.filter)}'`);
+  if (step.shortestEdge !== undefined) {
+    if (step.resize !== 'shortest-edge') problems.push(`${at}shortestEdge is only for resize 'shortest-edge'`);
+    else if (!Number.isInteger(step.shortestEdge) || step.shortestEdge < step.size)
+      problems.push(`${at}shortestEdge ${step.shortestEdge} is not a whole number ≥ ${at}size ${step.size}`);
+  }
 }
 
 function checkImage(img: DecodedImage): void {

@@ -37,8 +37,8 @@ export async function readRasterHeader(
 }
 
 /** A decoding pipeline that sharp itself refuses past the limit (a second line behind readRasterHeader). */
-export function limitedSharp(bytes: Buffer, maxPixels: number): Sharp {
-  return sharp(bytes, { limitInputPixels: maxPixels });
+export function limitedSharp(bytes: Buffer, maxPixels: number, ignoreIcc = false): Sharp {
+  return sharp(bytes, { limitInputPixels: maxPixels, ...(ignoreIcc ? { ignoreIcc: true } : {}) });
 }
 
 /** sharp's pixel-limit error as our refusal (dimensions from the header); anything else unchanged. */
@@ -52,9 +52,20 @@ export async function decodeRaster(
   bytes: Buffer,
   format: RasterFormat,
   limits?: ImageLimits,
+  options: RasterDecodeOptions = {},
 ): Promise<DecodedImage> {
   const maxPixels = maxPixelsOf(limits);
-  return decodeRasterWithHeader(path, bytes, format, await readRasterHeader(path, bytes, format, maxPixels), maxPixels);
+  const meta = await readRasterHeader(path, bytes, format, maxPixels);
+  return decodeRasterWithHeader(path, bytes, format, meta, maxPixels, options);
+}
+
+/**
+ * ignoreIcc: the stored samples, as PIL, OpenCV and skimage read them (a family's own preprocessing);
+ * alphaRange: also measure the alpha channel that decoding drops (DecodedImage.alphaRange).
+ */
+export interface RasterDecodeOptions {
+  ignoreIcc?: boolean;
+  alphaRange?: boolean;
 }
 
 /** decodeRaster with the header already read (and admitted) by readRasterHeader. */
@@ -64,12 +75,13 @@ export async function decodeRasterWithHeader(
   format: RasterFormat,
   meta: Metadata,
   maxPixels: number,
+  options: RasterDecodeOptions = {},
 ): Promise<DecodedImage> {
   try {
     // Grey sources stay one channel; palette and CMYK images count as colour.
     const grey = meta.channels !== undefined && meta.channels <= 2 && !meta.isPalette;
     const channels = grey ? 1 : 3;
-    const pipeline = limitedSharp(bytes, maxPixels).autoOrient().removeAlpha();
+    const pipeline = limitedSharp(bytes, maxPixels, options.ignoreIcc).autoOrient().removeAlpha();
 
     if (meta.depth === 'ushort') {
       const { data, info } = await pipeline
@@ -99,7 +111,14 @@ export async function decodeRasterWithHeader(
       .raw()
       .toBuffer({ resolveWithObject: true });
     checkChannels(path, info.channels, channels);
-    return { data, width: info.width, height: info.height, channels, format, sourceBits: 8 };
+    const decoded: DecodedImage = { data, width: info.width, height: info.height, channels, format, sourceBits: 8 };
+    if (options.alphaRange && meta.hasAlpha) {
+      // A second decode, only for `intensity: 'min-max'` on images with alpha: sharp's statistics of the alpha band.
+      const stats = await limitedSharp(bytes, maxPixels, options.ignoreIcc).stats();
+      const alpha = stats.channels[stats.channels.length - 1]!;
+      decoded.alphaRange = [alpha.min, alpha.max];
+    }
+    return decoded;
   } catch (thrown) {
     const explained = explainSharpLimit(path, thrown, meta, maxPixels);
     if (explained instanceof ImageError) throw explained;

@@ -7,9 +7,13 @@ import { ModelError } from './types';
 
 const IDENTITY_VERSION = 'radalign-model-identity/1';
 
-/** Hashes each file's path (relative to `dir`), length and bytes, in the given order; ONNX files are streamed. */
-export async function modelIdentity(dir: string, files: string[]): Promise<string> {
+/**
+ * Hashes `note` (ModelPlan.identityNote, when given), then each file's path (relative to `dir`), length and
+ * bytes, in the given order; ONNX files are streamed. Without a note the hash is what it always was.
+ */
+export async function modelIdentity(dir: string, files: string[], note?: string): Promise<string> {
   const hash = createHash('sha256').update(`${IDENTITY_VERSION}\n`);
+  if (note !== undefined) hash.update(`note ${note.length}\n${note}\n`);
   for (const file of files) {
     hash.update(`${relative(dir, file).split('\\').join('/')}\n`);
     let bytes = 0;

@@ -24,6 +24,6 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
     plan.maxTextLength,
     plan.settingsFile,
   );
-  const identity = await modelIdentity(plan.dir, plan.identityFiles);
+  const identity = await modelIdentity(plan.dir, plan.identityFiles, plan.identityNote);
   return OnnxClipModel.open(plan, tokenizer, identity, options);
 }

@@ -1,7 +1,7 @@
 // The radalign layout: a model.json manifest naming the ONNX files, their inputs/outputs and the preprocessing.
 // Field reference: docs/model-format.md.
 import { join, resolve } from 'node:path';
-import type { ImagePreprocessSpec } from '../types';
+import { RESIZE_FILTERS, type ImagePreprocessSpec, type ResizeStepSpec } from '../types';
 import { Fields } from './fields';
 import { readJsonFile } from './json-file';
 import type { ModelPlan } from './model-plan';
@@ -31,6 +31,12 @@ export interface RadalignManifest {
     channels?: 1 | 3;
     resizeRounding?: ImagePreprocessSpec['resizeRounding'];
     cropRounding?: ImagePreprocessSpec['cropRounding'];
+    shortestEdge?: number;
+    filter?: ImagePreprocessSpec['filter'];
+    antialias?: boolean;
+    intensity?: ImagePreprocessSpec['intensity'];
+    greyscale?: boolean;
+    before?: ResizeStepSpec;
   };
   embedDim: number;
   logitScale?: number;
@@ -99,11 +105,6 @@ export async function planFromManifest(dir: string): Promise<ModelPlan> {
 }
 
 function readImageSpec(img: Fields): ImagePreprocessSpec {
-  const size = img.number('size', 'positive-integer');
-  const resize = img.optionalString('resize') ?? 'shortest-edge';
-  if (resize !== 'shortest-edge' && resize !== 'squash' && resize !== 'letterbox') {
-    img.fail('resize', `must be 'shortest-edge', 'squash' or 'letterbox' (got '${resize}')`);
-  }
   const channels = img.optionalNumber('channels') ?? 3;
   if (channels !== 1 && channels !== 3) img.fail('channels', `must be 1 or 3 (got ${channels})`);
   const mean = img.numbers('mean');
@@ -111,23 +112,62 @@ function readImageSpec(img: Fields): ImagePreprocessSpec {
   if (mean.length !== channels) img.fail('mean', `has ${mean.length} values but channels is ${channels}`);
   if (std.length !== channels) img.fail('std', `has ${std.length} values but channels is ${channels}`);
   if (std.some((s) => !(s > 0))) img.fail('std', 'values must be greater than 0');
-  const spec: ImagePreprocessSpec = { size, resize, mean, std, channels };
+  const spec: ImagePreprocessSpec = { ...readStep(img), mean, std, channels };
   // Absent stays absent (not the default written in), so the spec reads as the file does.
+  if (img.has('antialias')) spec.antialias = img.boolean('antialias', true);
+  if (img.has('greyscale')) spec.greyscale = img.boolean('greyscale', false);
+  if (spec.antialias === false && spec.filter === 'lanczos')
+    img.fail('antialias', "is false, which torch's interpolate has no lanczos for; use 'bicubic' or 'bilinear'");
+  const intensity = img.optionalString('intensity');
+  if (intensity !== null) {
+    if (intensity !== 'min-max') img.fail('intensity', `must be 'min-max' (got '${intensity}')`);
+    spec.intensity = intensity;
+  }
+  const before = img.optionalObject('before');
+  if (before !== null) {
+    spec.before = readStep(before);
+    if (before.has('greyscale')) spec.before.greyscale = before.boolean('greyscale', false);
+  }
+  return spec;
+}
+
+/** The geometry fields `image` and `image.before` share (docs/model-format.md). */
+function readStep(img: Fields): ResizeStepSpec {
+  const size = img.number('size', 'positive-integer');
+  const resize = img.optionalString('resize') ?? 'shortest-edge';
+  if (resize !== 'shortest-edge' && resize !== 'squash' && resize !== 'letterbox') {
+    img.fail('resize', `must be 'shortest-edge', 'squash' or 'letterbox' (got '${resize}')`);
+  }
+  const step: ResizeStepSpec = { size, resize };
   const resizeRounding = img.optionalString('resizeRounding');
   if (resizeRounding !== null) {
-    if (resizeRounding !== 'round' && resizeRounding !== 'truncate') {
-      img.fail('resizeRounding', `must be 'round' or 'truncate' (got '${resizeRounding}')`);
+    if (resizeRounding !== 'round' && resizeRounding !== 'truncate' && resizeRounding !== 'truncate-ratio') {
+      img.fail('resizeRounding', `must be 'round', 'truncate' or 'truncate-ratio' (got '${resizeRounding}')`);
     }
-    spec.resizeRounding = resizeRounding;
+    step.resizeRounding = resizeRounding;
   }
   const cropRounding = img.optionalString('cropRounding');
   if (cropRounding !== null) {
     if (cropRounding !== 'floor' && cropRounding !== 'half-even') {
       img.fail('cropRounding', `must be 'floor' or 'half-even' (got '${cropRounding}')`);
     }
-    spec.cropRounding = cropRounding;
+    step.cropRounding = cropRounding;
   }
-  return spec;
+  const shortestEdge = img.optionalNumber('shortestEdge', 'positive-integer');
+  if (shortestEdge !== null) {
+    if (resize !== 'shortest-edge')
+      img.fail('shortestEdge', `is only for resize 'shortest-edge' (resize is '${resize}')`);
+    if (shortestEdge < size) img.fail('shortestEdge', `must be at least size ${size} (got ${shortestEdge})`);
+    step.shortestEdge = shortestEdge;
+  }
+  const filter = img.optionalString('filter');
+  if (filter !== null) {
+    const known = RESIZE_FILTERS.find((f) => f === filter);
+    if (known === undefined)
+      img.fail('filter', `must be ${RESIZE_FILTERS.map((f) => `'${f}'`).join(', ')} (got '${filter}')`);
+    step.filter = known;
+  }
+  return step;
 }
 
 function readPatchGrid(m: Fields, hasPatchOutput: boolean): [number, number] | null {

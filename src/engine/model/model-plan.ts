@@ -33,4 +33,10 @@ export interface ModelPlan {
   patchGrid: [number, number] | null;
   /** Every file whose bytes can change the outputs, hashed in this order into ModelInfo.identity. */
   identityFiles: string[];
+  /**
+   * Hashed into ModelInfo.identity before the files: what radalign derived from them where that derivation
+   * is radalign's own (the Optimum layout's preprocessing), so a change in how it reads the same files
+   * never reuses embeddings cached under the old reading.
+   */
+  identityNote?: string;
 }

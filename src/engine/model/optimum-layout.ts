@@ -2,7 +2,7 @@
 // model.json from onnx/{vision,text}_model.onnx, preprocessor_config.json, config.json and tokenizer.json.
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { ImagePreprocessSpec } from '../types';
+import type { ImagePreprocessSpec, ResizeFilter } from '../types';
 import { Fields } from './fields';
 import { readJsonFile } from './json-file';
 import type { ModelPlan } from './model-plan';
@@ -12,6 +12,13 @@ export const OPTIMUM_ONNX_DIR = 'onnx';
 const DEFAULT_LOGIT_SCALE = 100;
 /** tokenizer_config.json's "no limit" sentinel is a huge number; anything above this is not a real limit. */
 const SANE_MAX_LENGTH = 100_000;
+/**
+ * Names how this file reads preprocessor_config.json; hashed, with the spec it gives, into the model
+ * identity (ModelPlan.identityNote). 2: resample, size.shortest_edge and Hugging Face's rounding are read.
+ */
+const PREPROCESS_READING = 'optimum-preprocess/2';
+/** PIL's resampling codes, as `resample` holds them (Image.Resampling). */
+const PIL_RESAMPLE: Record<number, ResizeFilter> = { 0: 'nearest', 1: 'lanczos', 2: 'bilinear', 3: 'bicubic' };
 
 export async function planFromOptimum(dir: string): Promise<ModelPlan> {
   const configFile = join(dir, 'config.json');
@@ -69,23 +76,32 @@ export async function planFromOptimum(dir: string): Promise<ModelPlan> {
       visionFile,
       textFile,
     ],
+    identityNote: `${PREPROCESS_READING} ${JSON.stringify(preprocess)}`,
   };
 }
 
-/** CLIPImageProcessor fields → ImagePreprocessSpec. */
+/**
+ * CLIPImageProcessor fields → ImagePreprocessSpec, as its own preprocess computes: PIL resize with `resample`
+ * (default bicubic), the short side to `size.shortest_edge`, the long side `int(edge * long / short)`, then
+ * centre crop `(h − crop) // 2` (transformers image_transforms.get_resize_output_image_size, center_crop).
+ */
 function readPreprocessor(p: Fields, channels: 1 | 3): ImagePreprocessSpec {
   let size: number;
   let resize: ImagePreprocessSpec['resize'] = 'shortest-edge';
+  let edge: number | null = null;
   if (p.boolean('do_center_crop', true)) {
     size = squareSide(p, 'crop_size');
-  } else if (p.has('size') && typeof p.raw('size') === 'object' && !('shortest_edge' in (p.raw('size') as object))) {
+    if (p.has('size') && !isHeightWidth(p)) {
+      edge = shortestEdge(p);
+      if (edge < size) p.fail('size', `resizes the short side to ${edge}, less than crop_size ${size}`);
+    }
+  } else if (isHeightWidth(p)) {
     // {height, width} without a crop: HF resizes both sides straight to it.
     size = squareSide(p, 'size');
     resize = 'squash';
   } else {
     size = shortestEdge(p);
   }
-
   let mean = Array<number>(channels).fill(0);
   let std = Array<number>(channels).fill(1);
   if (p.boolean('do_normalize', true)) {
@@ -101,7 +117,32 @@ function readPreprocessor(p: Fields, channels: 1 | 3): ImagePreprocessSpec {
     mean = mean.map((m) => m / k);
     std = std.map((s) => s / k);
   }
-  return { size, resize, mean, std, channels };
+  const spec: ImagePreprocessSpec = {
+    size,
+    resize,
+    mean,
+    std,
+    channels,
+    filter: readResample(p),
+    resizeRounding: 'truncate',
+    cropRounding: 'floor',
+  };
+  if (edge !== null && edge !== size) spec.shortestEdge = edge;
+  return spec;
+}
+
+/** `size` given as {height, width} (a squash target), not a shortest edge. */
+function isHeightWidth(p: Fields): boolean {
+  const raw = p.raw('size');
+  return typeof raw === 'object' && raw !== null && !('shortest_edge' in raw);
+}
+
+function readResample(p: Fields): ResizeFilter {
+  const code = p.optionalNumber('resample') ?? 3;
+  const filter = PIL_RESAMPLE[code];
+  if (filter === undefined)
+    p.fail('resample', `is PIL filter ${code}; radalign has 0 (nearest), 1 (lanczos), 2 (bilinear) and 3 (bicubic)`);
+  return filter;
 }
 
 /** `crop_size` / `size` as {height, width} (must be square) or a plain number (older files). */

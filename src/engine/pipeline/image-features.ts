@@ -275,7 +275,8 @@ export class ImageFeatureStore {
     miss.bytes = null;
     if (!bytes) ({ bytes, keys } = await this.readChecked(path, keys, occlusion));
     const spec = this.model.info.preprocess;
-    let job: ModelInputJob | null = await planModelInput(path, bytes, imageFormatOf(path, bytes), this.limits);
+    // The spec decides the route too: a family's own steps decode first, so they wait for a decode slot.
+    let job: ModelInputJob | null = await planModelInput(path, bytes, imageFormatOf(path, bytes), this.limits, spec);
     let pre: PreprocessedImage;
     if (job.route === 'one-pipeline') {
       const oneJob = job;
@@ -289,7 +290,7 @@ export class ImageFeatureStore {
       pre = await slots.decoded(async () => {
         const again = await this.readChecked(path, keys, occlusion);
         keys = again.keys;
-        const decodeJob = await planModelInput(path, again.bytes, imageFormatOf(path, again.bytes), this.limits);
+        const decodeJob = await planModelInput(path, again.bytes, imageFormatOf(path, again.bytes), this.limits, spec);
         return decodeJob.run(spec);
       });
     }

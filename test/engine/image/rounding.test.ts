@@ -252,7 +252,7 @@ describe('preprocessing rounding (resizeRounding, cropRounding)', function () {
       let dir = await modelWith({ resizeRounding: 'ceil' });
       let err = await modelErrorFrom(dir);
       assert.equal(err.file, join(dir, 'model.json'));
-      assert.match(err.problem, /image\.resizeRounding.*'round' or 'truncate'.*ceil/);
+      assert.match(err.problem, /image\.resizeRounding.*'round', 'truncate' or 'truncate-ratio'.*ceil/);
       dir = await modelWith({ cropRounding: 'round' });
       err = await modelErrorFrom(dir);
       assert.equal(err.file, join(dir, 'model.json'));

@@ -166,12 +166,16 @@ describe('model loading', function () {
       assert.equal(info.heatmapKind, 'occlusion');
       assert.equal(info.maxTextLength, ref.maxTextLength);
       assert.ok(Math.abs(info.logitScale - 100) < 1e-9, `logitScale ${info.logitScale}`);
+      // As CLIPImageProcessor computes: PIL resample 3 (bicubic), int(edge * long / short), (h - crop) // 2.
       assert.deepEqual(info.preprocess, {
         size: ref.imageSize,
         resize: 'shortest-edge',
         mean: ref.mean,
         std: ref.std,
         channels: 3,
+        filter: 'bicubic',
+        resizeRounding: 'truncate',
+        cropRounding: 'floor',
       });
     });
 
@@ -207,6 +211,55 @@ describe('model loading', function () {
       assert.equal(preprocess.size, 32);
       preprocess.mean.forEach((m, i) => assert.ok(Math.abs(m - ref.mean[i] / 255) < 1e-12));
       preprocess.std.forEach((s, i) => assert.ok(Math.abs(s - ref.std[i] / 255) < 1e-12));
+    });
+  });
+
+  describe("Optimum layout: the processor's own resize", () => {
+    it('reads resample, size.shortest_edge against crop_size, and refuses filters radalign lacks', async () => {
+      const dir = await copyOf(OPTIMUM_DIR);
+      const file = join(dir, 'preprocessor_config.json');
+      const cases: [number, string][] = [
+        [0, 'nearest'],
+        [1, 'lanczos'],
+        [2, 'bilinear'],
+        [3, 'bicubic'],
+      ];
+      for (const [code, filter] of cases) {
+        await editJson(file, (p) => {
+          p.resample = code;
+          p.size = { shortest_edge: 40 };
+        });
+        const { preprocess } = await planModel(dir);
+        assert.equal(preprocess.filter, filter);
+        assert.equal(preprocess.shortestEdge, 40);
+        assert.equal(preprocess.size, 32);
+      }
+      await editJson(file, (p) => delete p.resample);
+      assert.equal((await planModel(dir)).preprocess.filter, 'bicubic'); // CLIPImageProcessor's default
+      await editJson(file, (p) => (p.resample = 5));
+      let err = await modelErrorFrom(() => planModel(dir));
+      assert.equal(err.file, file);
+      assert.match(err.problem, /field 'resample' is PIL filter 5/);
+      await editJson(file, (p) => {
+        p.resample = 3;
+        p.size = { shortest_edge: 20 };
+      });
+      err = await modelErrorFrom(() => planModel(dir));
+      assert.match(err.problem, /field 'size' resizes the short side to 20, less than crop_size 32/);
+    });
+
+    it('keys the identity on the preprocessing it derives, so old cached embeddings are not reused', async () => {
+      const plan = await planModel(OPTIMUM_DIR);
+      // The files alone hash as before this reading; the identity is not that hash.
+      const filesOnly = await modelIdentity(plan.dir, plan.identityFiles);
+      const identity = (await open(OPTIMUM_DIR)).info.identity;
+      assert.notEqual(identity, filesOnly);
+      assert.equal(identity, await modelIdentity(plan.dir, plan.identityFiles, plan.identityNote));
+      assert.match(plan.identityNote ?? '', /^optimum-preprocess\/2 \{.*"filter":"bicubic"/);
+      // The radalign layout has no note: its identity is the files' hash, as it always was.
+      const radalign = await planModel(RADALIGN_DIR);
+      assert.equal(radalign.identityNote, undefined);
+      assert.equal((await open(RADALIGN_DIR)).info.identity, await modelIdentity(radalign.dir, radalign.identityFiles));
     });
   });
 
