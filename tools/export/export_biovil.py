@@ -16,11 +16,11 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from radalign_export import recipes, verify  # noqa: E402
+from radalign_export import presets, recipes, verify  # noqa: E402
 from radalign_export.tokenizer_json import bert_wordpiece_tokenizer_json  # noqa: E402
 from radalign_export.writer import write_folder  # noqa: E402
 
-IMAGE_SIZE = 480  # hi-ml: Resize(512) then CenterCrop(480); radalign resizes the short side straight to 480
+IMAGE_SIZE = presets.IMAGE['biovil']['size']  # hi-ml: Resize(512) (bilinear) then CenterCrop(480), stated exactly
 
 
 def main():
@@ -49,8 +49,9 @@ def main():
     tok_json = bert_wordpiece_tokenizer_json(vocab, lowercase=lower)
     model_id = args.id or os.path.basename(os.path.normpath(args.out_dir))
     export = recipes.biovil_model(image_model, text_model, model_id=model_id, name=args.name, image_size=IMAGE_SIZE,
-                                  max_text_length=ctx, source={'exporter': 'tools/export/export_biovil.py',
-                                                               'model': 'hi-ml BioViL + CXR-BERT-specialized'})
+                                  max_text_length=ctx, image_options=presets.options('biovil'),
+                                  source={'exporter': 'tools/export/export_biovil.py',
+                                          'model': 'hi-ml BioViL + CXR-BERT-specialized'})
 
     print('checking the wrappers against hi-ml ...')
     x = torch.randn(2, 3, IMAGE_SIZE, IMAGE_SIZE, generator=torch.Generator().manual_seed(1))

@@ -7,6 +7,8 @@
   BiomedCLIP:
     python tools/export/export_open_clip.py out/models/biomedclip \\
         --hf-hub microsoft/BiomedCLIP-PubMedBERT_256-vit_base_patch16_224
+  OpenAI ResNet CLIP (ModifiedResNet; patches: the attention pool's value path on the layer4 grid):
+    python tools/export/export_open_clip.py out/models/rn50 --model-name RN50 --pretrained openai
 
 Needs: torch, open_clip_torch (and timm + transformers for BiomedCLIP), onnx; onnxruntime and tokenizers for the
 verification. See tools/export/README.md.
@@ -14,21 +16,34 @@ verification. See tools/export/README.md.
 import argparse
 import os
 import sys
+from dataclasses import dataclass
 
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from radalign_export import checks, recipes, verify, writer  # noqa: E402
+from radalign_export import checks, presets, recipes, verify  # noqa: E402
 from radalign_export.tokenizer_json import (bert_wordpiece_tokenizer_json, clip_bpe_tokenizer_json,  # noqa: E402
                                             read_openai_merges)
 from radalign_export.writer import write_folder  # noqa: E402
 
+# --preset: a family's whole image preprocessing (radalign_export/presets.py, read from the family's source).
 PRESETS = {
-    # CheXzero letterboxes X-rays into a black square and normalises with its own CXR statistics.
-    'chexzero': dict(mean=recipes.CHEXZERO_MEAN, std=recipes.CHEXZERO_STD, resize='letterbox'),
-    'openai': dict(mean=recipes.OPENAI_MEAN, std=recipes.OPENAI_STD, resize='shortest-edge'),
+    # CheXzero: letterbox into 320 x 320 with LANCZOS, then bicubic to 224 without antialiasing; its CXR mean/std.
+    'chexzero': presets.IMAGE['chexzero'],
+    # OpenAI's CLIP statistics with open_clip's transform, for checkpoints whose config lacks them.
+    'openai': {**presets.IMAGE['open_clip'], 'mean': presets.OPENAI_MEAN, 'std': presets.OPENAI_STD},
 }
+
+
+@dataclass
+class Built:
+    """An open_clip model in exportable form, checked against the library, ready to write."""
+    export: recipes.Export
+    tokenizer_json: object
+    pad_id: int
+    size: int
+    ids: list  # the library tokenizer's ids of verify.SAMPLE_TEXTS, padding stripped
 
 
 def load(args):
@@ -88,22 +103,36 @@ def main():
 
     open_clip, model, tokenizer = load(args)
     verify.prefer_eager_attention(model)
+    built = build(args, open_clip, model, tokenizer)
+    write_folder(args.out_dir, vision=built.export.vision, text=built.export.text, tokenizer=built.tokenizer_json,
+                 manifest_dict=built.export.manifest, image_size=built.size, sample_ids=built.ids[:2],
+                 pad_id=built.pad_id, with_patches=not args.no_patches)
+    verify.check_onnx(args.out_dir, built.export, built.ids[:3], built.pad_id)
+    print(f'wrote {args.out_dir}; try: npx radalign score <dataset> --model {args.out_dir}')
+
+
+def build(args, open_clip, model, tokenizer):
+    """The wrappers and model.json for `model`, checked against open_clip's own forward and tokenizer (stops with
+    `verification failed: ...` on a difference). tools/export/parity.py builds through here too."""
     size = model.visual.image_size
     size = size[0] if isinstance(size, (tuple, list)) else int(size)
-    pre = dict(PRESETS[args.preset]) if args.preset else dict(
-        mean=list(getattr(model.visual, 'image_mean', None) or recipes.OPENAI_MEAN),
-        std=list(getattr(model.visual, 'image_std', None) or recipes.OPENAI_STD), resize='shortest-edge')
+    image = dict(PRESETS[args.preset]) if args.preset else {
+        **presets.IMAGE['open_clip'],
+        'mean': list(getattr(model.visual, 'image_mean', None) or presets.OPENAI_MEAN),
+        'std': list(getattr(model.visual, 'image_std', None) or presets.OPENAI_STD)}
+    if image.pop('size', size) != size:
+        raise SystemExit(f'--preset {args.preset} is for {PRESETS[args.preset]["size"]} px input; this model takes {size}')
+    mean, std, resize = image.pop('mean'), image.pop('std'), image.pop('resize')
     ctx = args.context_length or getattr(tokenizer, 'context_length', None) or model.context_length
     tok_json, pad_id, eos_id = tokenizer_json_for(open_clip, model, tokenizer, args.tokenizer_from_vocab)
-    model_id = args.id or os.path.basename(os.path.normpath(args.out_dir))
+    model_id = args.id or os.path.basename(os.path.normpath(getattr(args, 'out_dir', None) or args.model_name
+                                                             or args.hf_hub))
     source = {'exporter': 'tools/export/export_open_clip.py', 'open_clip': getattr(open_clip, '__version__', '?'),
               'model': args.hf_hub or args.model_name, 'checkpoint': os.path.basename(args.checkpoint or '') or None,
               'preset': args.preset}
-    # open_clip resizes with torchvision's Resize(int) and CenterCrop; letterbox presets follow their own recipe.
-    rounding = writer.TORCHVISION_ROUNDING if pre['resize'] == 'shortest-edge' else None
     export = recipes.open_clip_model(model, model_id=model_id, name=args.name or model_id, image_size=size,
                                      max_text_length=ctx, source=source, with_patches=not args.no_patches,
-                                     rounding=rounding, **pre)
+                                     mean=mean, std=std, resize=resize, image_options=image)
 
     print('checking the wrappers against open_clip ...')
     x = torch.randn(2, 3, size, size, generator=torch.Generator().manual_seed(1))
@@ -112,6 +141,11 @@ def main():
     if hasattr(model.visual, 'trunk'):
         verify.compare('patch_embeds vs MaskCLIP reference (timm)', p,
                        checks.maskclip_timm(model.visual.trunk, model.visual.head, x))
+    elif hasattr(model.visual, 'attnpool'):  # ResNet CLIP: the reference's token layout, then its self-only run
+        verify.compare('attention-pool reference (no mask, mean token) vs encode_image',
+                       checks.attnpool_tokens(model.visual, x, self_only=False)[:, 0], model.encode_image(x))
+        verify.compare('patch_embeds vs MaskCLIP reference (attention pool, self-only)', p,
+                       checks.maskclip_open_clip_resnet(model.visual, x))
     else:
         verify.compare('patch_embeds vs MaskCLIP reference (self-only attention)', p,
                        checks.maskclip_open_clip(model.visual, x))
@@ -122,12 +156,7 @@ def main():
     mask = torch.tensor([[1] * len(s) + [0] * (n - len(s)) for s in ids])
     padded = torch.tensor([s + [pad_id] * (n - len(s)) for s in ids])
     verify.compare('text_embeds vs encode_text', export.text(padded, mask), model.encode_text(lib))
-
-    write_folder(args.out_dir, vision=export.vision, text=export.text, tokenizer=tok_json,
-                 manifest_dict=export.manifest, image_size=size, sample_ids=ids[:2], pad_id=pad_id,
-                 with_patches=not args.no_patches)
-    verify.check_onnx(args.out_dir, export, ids[:3], pad_id)
-    print(f'wrote {args.out_dir}; try: npx radalign score <dataset> --model {args.out_dir}')
+    return Built(export, tok_json, pad_id, size, ids)
 
 
 if __name__ == '__main__':

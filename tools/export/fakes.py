@@ -2,7 +2,9 @@
 forward semantics those libraries use (written independently of radalign_export's wrappers).
 
 * FakeHFCLIPModel     ~ transformers.CLIPModel (vision_model / text_model / visual_projection / text_projection)
-* FakeOpenClipCLIP    ~ open_clip.CLIP with OpenAI's VisionTransformer and text transformer (CheXzero's structure)
+* FakeOpenClipCLIP    ~ open_clip.CLIP with OpenAI's VisionTransformer and text transformer (CheXzero's structure);
+                        attention='mha': nn.MultiheadAttention (open_clip <= 3.3.0), 'open_clip': open_clip main's
+                        own `Attention` (OpenClipAttention); visual=ModifiedResNet(...): ResNet CLIP (RN50's structure)
 * FakeTimmBertCLIP    ~ open_clip.CustomTextCLIP with TimmModel(vit) + HFTextEncoder(BERT) (BiomedCLIP's structure)
 * FakeBioVilImageModel ~ hi-ml-multimodal ImageModel (ResNet-50 ImageEncoder + 1x1-conv MLP projector)
 * FakeCXRBertModel    ~ CXRBertModel (bert + cls_projection_head)
@@ -193,11 +195,142 @@ class ResidualAttentionBlock(nn.Module):
         return x + self.ls_2(self.mlp(self.ln_2(x)))
 
 
+def _sdpa(q, k, v, attn_mask=None, scale=None):
+    """F.scaled_dot_product_attention (torch >= 2.0) where it exists, else the same math (torch 1.13 has none)."""
+    if hasattr(F, 'scaled_dot_product_attention'):
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask, scale=scale)
+    att = (q * (scale if scale is not None else q.shape[-1] ** -0.5)) @ k.transpose(-1, -2)
+    return (att if attn_mask is None else att + attn_mask).softmax(-1) @ v
+
+
+class OpenClipAttention(nn.Module):
+    """open_clip main's `Attention` (transformer.py, after 3.3.0): always batch-first, fused in_proj_weight when
+    kdim == vdim == dim (else separate q/k/v_proj_weight), optional qk-norm (ln_q/ln_k), scaled cosine attention
+    (logit_scale), per-head scaling (head_scale), inner norm (ln_inner). use_sdpa defaults to False here: torch 1.13
+    has no F.scaled_dot_product_attention, and main's use_sdpa=False path is the same math written out."""
+
+    def __init__(self, dim, num_heads=8, kdim=None, vdim=None, qkv_bias=True, qk_norm=False, scaled_cosine=False,
+                 scale_heads=False, inner_norm=False, logit_scale_max=math.log(1. / 0.01), use_sdpa=False):
+        super().__init__()
+        assert not (scaled_cosine and qk_norm)
+        self.scaled_cosine, self.scale_heads = scaled_cosine, scale_heads
+        self.num_heads, self.head_dim = num_heads, dim // num_heads
+        self.scale, self.logit_scale_max, self.use_sdpa = (dim // num_heads) ** -0.5, logit_scale_max, use_sdpa
+        kdim, vdim = kdim or dim, vdim or dim
+        if kdim == dim and vdim == dim:
+            self.in_proj_weight = nn.Parameter(torch.empty(dim * 3, dim))
+            self.q_proj_weight = self.k_proj_weight = self.v_proj_weight = None
+        else:
+            self.in_proj_weight = None
+            self.q_proj_weight = nn.Parameter(torch.empty(dim, dim))
+            self.k_proj_weight = nn.Parameter(torch.empty(dim, kdim))
+            self.v_proj_weight = nn.Parameter(torch.empty(dim, vdim))
+        self.in_proj_bias = nn.Parameter(torch.empty(dim * 3)) if qkv_bias else None
+        self.ln_q = nn.LayerNorm(self.head_dim) if qk_norm else nn.Identity()
+        self.ln_k = nn.LayerNorm(self.head_dim) if qk_norm else nn.Identity()
+        self.logit_scale = nn.Parameter(torch.log(10 * torch.ones(num_heads, 1, 1))) if scaled_cosine else None
+        self.attn_drop = nn.Dropout(0.)
+        self.head_scale = nn.Parameter(torch.ones(num_heads, 1, 1)) if scale_heads else None
+        self.ln_inner = nn.LayerNorm(dim) if inner_norm else nn.Identity()
+        self.out_proj = nn.Linear(dim, dim)
+        self.out_drop = nn.Dropout(0.)
+        for w in (self.in_proj_weight, self.q_proj_weight, self.k_proj_weight, self.v_proj_weight):
+            if w is not None:
+                nn.init.xavier_uniform_(w)
+        if self.in_proj_bias is not None:
+            nn.init.constant_(self.in_proj_bias, 0.)
+        nn.init.constant_(self.out_proj.bias, 0.)
+
+    def _qkv(self, x, k_x, v_x):
+        if k_x is None and v_x is None:  # self-attention: fused projection
+            if self.in_proj_weight is not None:
+                return F.linear(x, self.in_proj_weight, self.in_proj_bias).chunk(3, dim=-1)
+            weights, x3 = (self.q_proj_weight, self.k_proj_weight, self.v_proj_weight), (x, x, x)
+        else:  # cross-attention path (what ResidualAttentionBlock.attention takes, with k_x = v_x = q_x)
+            k_x, v_x = (x if k_x is None else k_x), (x if v_x is None else v_x)
+            weights = (self.in_proj_weight.chunk(3, dim=0) if self.in_proj_weight is not None
+                       else (self.q_proj_weight, self.k_proj_weight, self.v_proj_weight))
+            x3 = (x, k_x, v_x)
+        biases = self.in_proj_bias.chunk(3) if self.in_proj_bias is not None else (None, None, None)
+        return [F.linear(t, w, b) for t, w, b in zip(x3, weights, biases)]
+
+    def forward(self, x, k_x=None, v_x=None, attn_mask=None):
+        n, length, c = x.shape
+        q, k, v = (t.reshape(n, -1, self.num_heads, self.head_dim).transpose(1, 2) for t in self._qkv(x, k_x, v_x))
+        if attn_mask is not None and attn_mask.ndim == 3:
+            attn_mask = attn_mask.reshape(n, self.num_heads, length, length)
+        if attn_mask is not None and attn_mask.dtype == torch.bool:
+            attn_mask = torch.zeros_like(attn_mask, dtype=q.dtype).masked_fill(~attn_mask, float('-inf'))
+        if self.logit_scale is not None:
+            attn = F.normalize(q, dim=-1) @ F.normalize(k, dim=-1).transpose(-1, -2)
+            attn = attn * torch.clamp(self.logit_scale, max=self.logit_scale_max).exp()
+            attn = attn if attn_mask is None else attn + attn_mask
+            x = self.attn_drop(attn.softmax(dim=-1)) @ v
+        else:
+            q, k = self.ln_q(q), self.ln_k(k)
+            if self.use_sdpa:
+                x = _sdpa(q, k, v, attn_mask=attn_mask, scale=self.scale)
+            else:
+                attn = (q * self.scale) @ k.transpose(-1, -2)
+                attn = attn if attn_mask is None else attn + attn_mask.to(attn.dtype)
+                x = self.attn_drop(attn.softmax(dim=-1)) @ v
+        if self.head_scale is not None:
+            x = x * self.head_scale
+        x = self.ln_inner(x.transpose(1, 2).reshape(n, -1, c))
+        return self.out_drop(self.out_proj(x))
+
+
+class OpenClipResidualAttentionBlock(nn.Module):
+    """open_clip main's ResidualAttentionBlock: batch-first, OpenClipAttention, attention() passes k_x = v_x = q_x."""
+
+    def __init__(self, d, heads, mlp):
+        super().__init__()
+        self.ln_1 = nn.LayerNorm(d)
+        self.attn = OpenClipAttention(d, num_heads=heads, qkv_bias=True)
+        self.ls_1 = nn.Identity()
+        self.ln_2 = nn.LayerNorm(d)
+        self.mlp = nn.Sequential(OrderedDict([('c_fc', nn.Linear(d, mlp)), ('gelu', QuickGELU()),
+                                              ('c_proj', nn.Linear(mlp, d))]))
+        self.ls_2 = nn.Identity()
+
+    def attention(self, q_x, attn_mask=None):
+        attn_mask = attn_mask.to(q_x.dtype) if attn_mask is not None else None
+        return self.attn(q_x, k_x=q_x, v_x=q_x, attn_mask=attn_mask)
+
+    def forward(self, x, attn_mask=None):
+        x = x + self.ls_1(self.attention(self.ln_1(x), attn_mask))
+        return x + self.ls_2(self.mlp(self.ln_2(x)))
+
+
+class OpenClipCustomResidualAttentionBlock(nn.Module):
+    """open_clip's CustomResidualAttentionBlock (3.3.0 and main): the Attention options plus ln_attn (scale_attn)."""
+
+    def __init__(self, d, heads, mlp, qk_norm=False, scale_cosine_attn=False, scale_heads=False,
+                 scale_attn_inner=False, scale_attn=False):
+        super().__init__()
+        self.ln_1 = nn.LayerNorm(d)
+        self.attn = OpenClipAttention(d, heads, qk_norm=qk_norm, scaled_cosine=scale_cosine_attn,
+                                      scale_heads=scale_heads, inner_norm=scale_attn_inner)
+        self.ln_attn = nn.LayerNorm(d) if scale_attn else nn.Identity()
+        self.ls_1 = nn.Identity()
+        self.ln_2 = nn.LayerNorm(d)
+        self.mlp = nn.Sequential(OrderedDict([('c_fc', nn.Linear(d, mlp)), ('gelu', QuickGELU()),
+                                              ('ln', nn.Identity()), ('c_proj', nn.Linear(mlp, d))]))
+        self.ls_2 = nn.Identity()
+
+    def forward(self, x, attn_mask=None):
+        x = x + self.ls_1(self.ln_attn(self.attn(self.ln_1(x), attn_mask=attn_mask)))
+        return x + self.ls_2(self.mlp(self.ln_2(x)))
+
+
+BLOCKS = {'mha': ResidualAttentionBlock, 'open_clip': OpenClipResidualAttentionBlock}
+
+
 class Transformer(nn.Module):
-    def __init__(self, d, layers, heads, mlp):
+    def __init__(self, d, layers, heads, mlp, attention='mha'):
         super().__init__()
         self.width, self.layers = d, layers
-        self.resblocks = nn.ModuleList([ResidualAttentionBlock(d, heads, mlp) for _ in range(layers)])
+        self.resblocks = nn.ModuleList([BLOCKS[attention](d, heads, mlp) for _ in range(layers)])
 
     def forward(self, x, attn_mask=None):
         for r in self.resblocks:
@@ -206,8 +339,11 @@ class Transformer(nn.Module):
 
 
 class OpenClipVisionTransformer(nn.Module):
-    def __init__(self, image_size, patch, width, layers, heads, mlp, embed):
+    """attention='mha': OpenAI's layout, the transformer runs (seq, batch, width); 'open_clip': main, batch-first."""
+
+    def __init__(self, image_size, patch, width, layers, heads, mlp, embed, attention='mha'):
         super().__init__()
+        self.batch_first = attention != 'mha'
         self.image_size, self.patch_size = (image_size, image_size), (patch, patch)
         self.grid_size = (image_size // patch, image_size // patch)
         self.conv1 = nn.Conv2d(3, width, patch, patch, bias=False)
@@ -216,7 +352,7 @@ class OpenClipVisionTransformer(nn.Module):
         self.positional_embedding = nn.Parameter(scale * torch.randn(self.grid_size[0] * self.grid_size[1] + 1, width))
         self.patch_dropout = nn.Identity()
         self.ln_pre = nn.LayerNorm(width)
-        self.transformer = Transformer(width, layers, heads, mlp)
+        self.transformer = Transformer(width, layers, heads, mlp, attention)
         self.attn_pool = None
         self.pool_type = 'tok'
         self.ln_post = nn.LayerNorm(width)
@@ -228,16 +364,24 @@ class OpenClipVisionTransformer(nn.Module):
         cls = self.class_embedding.to(x.dtype) + torch.zeros(x.shape[0], 1, x.shape[-1], dtype=x.dtype)
         x = torch.cat([cls, x], dim=1) + self.positional_embedding
         x = self.ln_pre(self.patch_dropout(x))
-        x = self.transformer(x.permute(1, 0, 2)).permute(1, 0, 2)  # NLD -> LND -> NLD
+        if self.batch_first:
+            x = self.transformer(x)
+        else:
+            x = self.transformer(x.permute(1, 0, 2)).permute(1, 0, 2)  # NLD -> LND -> NLD
         return self.ln_post(x[:, 0, :]) @ self.proj
 
 
 class FakeOpenClipCLIP(nn.Module):
-    def __init__(self, *, width, heads, mlp, vision_layers, text_layers, image_size, patch, vocab, max_len, embed):
+    """`visual`: a vision tower built by the caller (ModifiedResNet); default: OpenClipVisionTransformer."""
+
+    def __init__(self, *, width, heads, mlp, vision_layers, text_layers, image_size, patch, vocab, max_len, embed,
+                 attention='mha', visual=None):
         super().__init__()
-        self.visual = OpenClipVisionTransformer(image_size, patch, width, vision_layers, heads, mlp, embed)
+        self.visual = visual if visual is not None else OpenClipVisionTransformer(
+            image_size, patch, width, vision_layers, heads, mlp, embed, attention)
+        self.batch_first = attention != 'mha'
         self.context_length, self.vocab_size = max_len, vocab
-        self.transformer = Transformer(width, text_layers, heads, mlp)
+        self.transformer = Transformer(width, text_layers, heads, mlp, attention)
         self.token_embedding = nn.Embedding(vocab, width)
         self.positional_embedding = nn.Parameter(torch.randn(max_len, width) * 0.1)
         self.ln_final = nn.LayerNorm(width)
@@ -251,9 +395,123 @@ class FakeOpenClipCLIP(nn.Module):
 
     def encode_text(self, text):
         x = self.token_embedding(text) + self.positional_embedding
-        x = self.transformer(x.permute(1, 0, 2), attn_mask=self.attn_mask).permute(1, 0, 2)
+        if self.batch_first:
+            x = self.transformer(x, attn_mask=self.attn_mask)
+        else:
+            x = self.transformer(x.permute(1, 0, 2), attn_mask=self.attn_mask).permute(1, 0, 2)
         x = self.ln_final(x)
         return x[torch.arange(x.shape[0]), text.argmax(dim=-1)] @ self.text_projection
+
+
+# ------------------------------------------------------------------ open_clip ModifiedResNet (OpenAI's ResNet CLIP)
+
+class OpenClipBottleneck(nn.Module):
+    """open_clip modified_resnet.Bottleneck: avgpool after conv2 when strided, avgpool-prepended downsample."""
+    expansion = 4
+
+    def __init__(self, inplanes, planes, stride=1):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inplanes, planes, 1, bias=False)
+        self.bn1, self.act1 = nn.BatchNorm2d(planes), nn.ReLU(inplace=True)
+        self.conv2 = nn.Conv2d(planes, planes, 3, padding=1, bias=False)
+        self.bn2, self.act2 = nn.BatchNorm2d(planes), nn.ReLU(inplace=True)
+        self.avgpool = nn.AvgPool2d(stride) if stride > 1 else nn.Identity()
+        self.conv3 = nn.Conv2d(planes, planes * 4, 1, bias=False)
+        self.bn3, self.act3 = nn.BatchNorm2d(planes * 4), nn.ReLU(inplace=True)
+        self.downsample = None
+        if stride > 1 or inplanes != planes * 4:
+            self.downsample = nn.Sequential(OrderedDict([
+                ('-1', nn.AvgPool2d(stride)), ('0', nn.Conv2d(inplanes, planes * 4, 1, bias=False)),
+                ('1', nn.BatchNorm2d(planes * 4))]))
+
+    def forward(self, x):
+        out = self.act1(self.bn1(self.conv1(x)))
+        out = self.avgpool(self.act2(self.bn2(self.conv2(out))))
+        out = self.bn3(self.conv3(out))
+        identity = self.downsample(x) if self.downsample is not None else x
+        return self.act3(out + identity)
+
+
+class AttentionPool2d(nn.Module):
+    """open_clip modified_resnet.AttentionPool2d. Same parameters in 3.3.0 and main; the forward differs in form:
+    release='3.3.0' runs F.multi_head_attention_forward sequence-first, 'main' (after 5e587f4) runs q/k/v_proj and
+    F.scaled_dot_product_attention batch-first. Both keep the mean token's row only."""
+
+    def __init__(self, spacial_dim, embed_dim, num_heads, output_dim=None, release='main'):
+        super().__init__()
+        self.positional_embedding = nn.Parameter(torch.randn(spacial_dim ** 2 + 1, embed_dim) / embed_dim ** 0.5)
+        self.k_proj, self.q_proj, self.v_proj = (nn.Linear(embed_dim, embed_dim) for _ in range(3))
+        self.c_proj = nn.Linear(embed_dim, output_dim or embed_dim)
+        self.num_heads, self.release = num_heads, release
+
+    def forward(self, x):
+        return self._forward_330(x) if self.release == '3.3.0' else self._forward_main(x)
+
+    def _forward_330(self, x):
+        x = x.reshape(x.shape[0], x.shape[1], x.shape[2] * x.shape[3]).permute(2, 0, 1)  # NCHW -> (HW)NC
+        x = torch.cat([x.mean(dim=0, keepdim=True), x], dim=0)
+        x = x + self.positional_embedding[:, None, :].to(x.dtype)
+        x, _ = F.multi_head_attention_forward(
+            query=x, key=x, value=x, embed_dim_to_check=x.shape[-1], num_heads=self.num_heads,
+            q_proj_weight=self.q_proj.weight, k_proj_weight=self.k_proj.weight, v_proj_weight=self.v_proj.weight,
+            in_proj_weight=None, in_proj_bias=torch.cat([self.q_proj.bias, self.k_proj.bias, self.v_proj.bias]),
+            bias_k=None, bias_v=None, add_zero_attn=False, dropout_p=0., out_proj_weight=self.c_proj.weight,
+            out_proj_bias=self.c_proj.bias, use_separate_proj_weight=True, training=self.training, need_weights=False)
+        return x[0]
+
+    def _forward_main(self, x):
+        x = x.reshape(x.shape[0], x.shape[1], x.shape[2] * x.shape[3]).permute(0, 2, 1)  # NCHW -> N(HW)C
+        x = torch.cat([x.mean(dim=1, keepdim=True), x], dim=1)
+        x = x + self.positional_embedding[None, :, :].to(x.dtype)
+        n, length, c = x.shape
+        split = lambda t: t.reshape(n, length, self.num_heads, c // self.num_heads).transpose(1, 2)  # noqa: E731
+        x = _sdpa(split(self.q_proj(x)), split(self.k_proj(x)), split(self.v_proj(x)))
+        return self.c_proj(x.transpose(1, 2).reshape(n, length, c))[:, 0]
+
+
+class ModifiedResNet(nn.Module):
+    """open_clip modified_resnet.ModifiedResNet: 3-conv stem + avgpool, Bottleneck stages, attention pool."""
+
+    def __init__(self, layers, output_dim, heads, image_size=224, width=64, release='main'):
+        super().__init__()
+        self.output_dim, self.image_size = output_dim, image_size
+        self.conv1 = nn.Conv2d(3, width // 2, kernel_size=3, stride=2, padding=1, bias=False)
+        self.bn1, self.act1 = nn.BatchNorm2d(width // 2), nn.ReLU(inplace=True)
+        self.conv2 = nn.Conv2d(width // 2, width // 2, kernel_size=3, padding=1, bias=False)
+        self.bn2, self.act2 = nn.BatchNorm2d(width // 2), nn.ReLU(inplace=True)
+        self.conv3 = nn.Conv2d(width // 2, width, kernel_size=3, padding=1, bias=False)
+        self.bn3, self.act3 = nn.BatchNorm2d(width), nn.ReLU(inplace=True)
+        self.avgpool = nn.AvgPool2d(2)
+        self._inplanes = width
+        self.layer1 = self._make_layer(width, layers[0])
+        self.layer2 = self._make_layer(width * 2, layers[1], stride=2)
+        self.layer3 = self._make_layer(width * 4, layers[2], stride=2)
+        self.layer4 = self._make_layer(width * 8, layers[3], stride=2)
+        self.attnpool = AttentionPool2d(image_size // 32, width * 32, heads, output_dim, release)
+        std = self.attnpool.c_proj.in_features ** -0.5
+        for proj in (self.attnpool.q_proj, self.attnpool.k_proj, self.attnpool.v_proj, self.attnpool.c_proj):
+            nn.init.normal_(proj.weight, std=std)
+        for stage in (self.layer1, self.layer2, self.layer3, self.layer4):
+            for name, param in stage.named_parameters():
+                if name.endswith('bn3.weight'):
+                    nn.init.zeros_(param)
+
+    def _make_layer(self, planes, blocks, stride=1):
+        layers = [OpenClipBottleneck(self._inplanes, planes, stride)]
+        self._inplanes = planes * 4
+        layers += [OpenClipBottleneck(self._inplanes, planes) for _ in range(1, blocks)]
+        return nn.Sequential(*layers)
+
+    def stem(self, x):
+        x = self.act1(self.bn1(self.conv1(x)))
+        x = self.act2(self.bn2(self.conv2(x)))
+        x = self.act3(self.bn3(self.conv3(x)))
+        return self.avgpool(x)
+
+    def forward(self, x):
+        x = self.stem(x)
+        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        return self.attnpool(x)
 
 
 # ------------------------------------------------------------------ timm ViT + BERT (BiomedCLIP's structure)

@@ -11,6 +11,8 @@ Writes test/fixtures/export/<name>/ = model.json, vision.onnx, text.onnx, tokeni
 
   hf-clip        transformers.CLIPModel structure, CLIP byte-level BPE tokenizer.json
   open-clip      open_clip / OpenAI CLIP structure (CheXzero), CLIP BPE, CheXzero preprocessing (letterbox)
+  open-clip-main the same with open_clip main's own Attention class (after 3.3.0) in both towers
+  open-clip-resnet  open_clip ModifiedResNet (RN50's structure, main's attention pool; 3.3.0's checked too)
   timm-bert      open_clip CustomTextCLIP: timm ViT + HF BERT text (BiomedCLIP), WordPiece tokenizer.json
   biovil         hi-ml BioViL: ResNet (Bottleneck) -> 1x1-conv projector grid; CXR-BERT-style text
 
@@ -44,6 +46,7 @@ SELF_CHECK_TOLERANCE = 1e-5
 WIDTH, HEADS, MLP, EMBED, MAX_LEN = 32, 2, 48, 16, 16
 VIT_SIZE, PATCH = 32, 8          # 4 x 4 patch grid
 BIOVIL_SIZE = 96                 # ResNet stride 32: 3 x 3 grid
+RESNET_SIZE, RESNET_WIDTH, RESNET_HEADS = 96, 2, 4   # ModifiedResNet: 3 x 3 layer4 grid, 64 channels
 
 CORPUS = """
 no acute cardiopulmonary process mild cardiomegaly with small bilateral pleural effusions the heart size is
@@ -191,6 +194,69 @@ def make_open_clip(tok_json, tok):
           text_ref=text_ref)
 
 
+def randomise_attention_biases(model, seed):
+    """Non-zero q/k/v and out_proj biases (open_clip initialises them to zero), so bias handling is exercised."""
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, fakes.OpenClipAttention):
+                m.in_proj_bias.copy_(torch.randn(m.in_proj_bias.shape, generator=g) * 0.2)
+                m.out_proj.bias.copy_(torch.randn(m.out_proj.bias.shape, generator=g) * 0.2)
+
+
+def make_open_clip_main(tok_json, tok):
+    torch.manual_seed(55)
+    model = fakes.FakeOpenClipCLIP(width=WIDTH, heads=HEADS, mlp=MLP, vision_layers=3, text_layers=2,
+                                   image_size=VIT_SIZE, patch=PATCH, vocab=len(tok.vocab), max_len=MAX_LEN,
+                                   embed=EMBED, attention='open_clip').eval()
+    randomise_attention_biases(model, 5)
+    export = recipes.open_clip_model(model, model_id='export-fixture-open-clip-main',
+                                     name='Tiny random open_clip CLIP with main\'s Attention class (export fixture)',
+                                     image_size=VIT_SIZE, mean=recipes.OPENAI_MEAN, std=recipes.OPENAI_STD,
+                                     max_text_length=MAX_LEN, source={'exporter': 'tools/export/make_fixtures.py'})
+    text_ref = lambda ids: model.encode_text(padded(ids, 0, MAX_LEN)[0])
+    build('open-clip-main', export, tokenizer=tok_json, token_ids=tok.encode, images=vit_images(),
+          global_ref=model.encode_image, patch_ref=lambda x: checks.maskclip_open_clip(model.visual, x),
+          text_ref=text_ref)
+
+
+def check_attnpool_releases(model, x):
+    """The reference's token layout rebuilds the pool's own output, and 3.3.0's and main's attnpool forwards agree."""
+    pool = model.visual.attnpool
+    with torch.no_grad():
+        main = model.encode_image(x)
+        pool.release = '3.3.0'
+        old = model.encode_image(x)
+        pool.release = 'main'
+        rebuilt = checks.attnpool_tokens(model.visual, x, self_only=False)[:, 0]
+    for label, got in (('3.3.0 attnpool vs main', old), ('attnpool_tokens row 0 vs encode_image', rebuilt)):
+        assert max_abs(got, main) <= SELF_CHECK_TOLERANCE, f'open-clip-resnet: {label}: {max_abs(got, main)}'
+
+
+def make_open_clip_resnet(tok_json, tok):
+    torch.manual_seed(66)
+    visual = fakes.ModifiedResNet((1, 1, 1, 1), EMBED, RESNET_HEADS, image_size=RESNET_SIZE, width=RESNET_WIDTH)
+    for m in visual.modules():  # PyTorch's default conv init lets the tiny stand-in forget its input by layer4
+        if isinstance(m, torch.nn.Conv2d):
+            torch.nn.init.kaiming_normal_(m.weight, nonlinearity='relu')
+    fakes.randomise_batchnorm(visual, 6)
+    model = fakes.FakeOpenClipCLIP(width=WIDTH, heads=HEADS, mlp=MLP, vision_layers=0, text_layers=2,
+                                   image_size=RESNET_SIZE, patch=PATCH, vocab=len(tok.vocab), max_len=MAX_LEN,
+                                   embed=EMBED, attention='open_clip', visual=visual).eval()
+    randomise_attention_biases(model, 7)
+    export = recipes.open_clip_model(model, model_id='export-fixture-open-clip-resnet',
+                                     name='Tiny random open_clip ModifiedResNet CLIP (export fixture)',
+                                     image_size=RESNET_SIZE, mean=recipes.OPENAI_MEAN, std=recipes.OPENAI_STD,
+                                     max_text_length=MAX_LEN, source={'exporter': 'tools/export/make_fixtures.py'})
+    images = xray_like_images()
+    pixels = torch.stack([normalise(im, recipes.OPENAI_MEAN, recipes.OPENAI_STD) for im in images])
+    check_attnpool_releases(model, pixels)
+    text_ref = lambda ids: model.encode_text(padded(ids, 0, MAX_LEN)[0])
+    build('open-clip-resnet', export, tokenizer=tok_json, token_ids=tok.encode, images=images,
+          global_ref=model.encode_image, patch_ref=lambda x: checks.maskclip_open_clip_resnet(model.visual, x),
+          text_ref=text_ref)
+
+
 def make_timm_bert():
     torch.manual_seed(33)
     vocab = bert_vocab()
@@ -235,9 +301,16 @@ def make_biovil():
 
 
 def main():
+    global OUT
+    if len(sys.argv) == 3 and sys.argv[1] == '--out':  # check_fixtures.py: write elsewhere, compare with these
+        OUT = os.path.abspath(sys.argv[2])
+    elif len(sys.argv) != 1:
+        raise SystemExit('usage: make_fixtures.py [--out DIR]   (default: test/fixtures/export)')
     tok_json, tok = clip_tokenizer()
     make_hf_clip(tok_json, tok)
     make_open_clip(tok_json, tok)
+    make_open_clip_main(tok_json, tok)
+    make_open_clip_resnet(tok_json, tok)
     make_timm_bert()
     make_biovil()
     print('wrote', OUT)

@@ -1,7 +1,7 @@
-// Model folders written by tools/export/ (the recipes for CheXzero/open_clip, HF CLIPModel, BiomedCLIP, BioViL),
-// exported from tiny random stand-ins with each library's module structure: the engine must load them and
-// reproduce the torch outputs. The references in each reference.json come from the stand-in's own forward
-// (and, for MaskCLIP patches, from the library attention run with a self-only mask), not from the wrappers.
+// Model folders written by tools/export/ (the recipes for CheXzero/open_clip ViT and ResNet, HF CLIPModel,
+// BiomedCLIP, BioViL), exported from tiny random stand-ins with each library's module structure: the engine must
+// load them and reproduce the torch outputs. The references in each reference.json come from the stand-in's own
+// forward (and, for MaskCLIP patches, from the library attention run with a self-only mask), not from the wrappers.
 // Regenerate with: /usr/bin/python3 tools/export/make_fixtures.py
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -63,6 +63,16 @@ const FIXTURES: { name: string; resize: string; what: string }[] = [
     name: 'open-clip',
     resize: 'letterbox',
     what: 'open_clip/OpenAI CLIP structure (CheXzero preprocessing), CLIP BPE tokenizer',
+  },
+  {
+    name: 'open-clip-main',
+    resize: 'shortest-edge',
+    what: "open_clip main's own Attention class (after 3.3.0) in both towers, CLIP BPE tokenizer",
+  },
+  {
+    name: 'open-clip-resnet',
+    resize: 'shortest-edge',
+    what: 'open_clip ModifiedResNet (RN50 structure): attention-pool global, its value path for patches',
   },
   {
     name: 'timm-bert',

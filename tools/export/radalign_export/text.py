@@ -6,7 +6,7 @@ padded with the pad id to the batch's longest, attention_mask 1 for tokens and 0
 import torch
 from torch import nn
 
-from .vit import NEG, Block, as_projection
+from .vit import NEG, Block, as_projection, open_clip_block
 
 
 def pool_at(x, index):
@@ -58,17 +58,17 @@ def hf_clip_text(clip):
 
 
 def open_clip_text(model):
-    """open_clip `CLIP` (= OpenAI CLIP): token_embedding, positional_embedding, transformer.resblocks, ln_final,
-    text_projection (a parameter, or a Linear in newer open_clip)."""
+    """open_clip `CLIP` (= OpenAI CLIP): token_embedding, positional_embedding, transformer.resblocks (attention: see
+    vit.open_clip_block), causal attn_mask, ln_final, text_projection (a parameter, or a Linear in newer open_clip)."""
     if getattr(model, 'text_pool_type', 'argmax') != 'argmax':
         raise ValueError(f'open_clip text_pool_type {model.text_pool_type!r}: only argmax (EOT) pooling is supported')
     if getattr(model, 'cls_emb', None) is not None:
         raise ValueError('open_clip text tower with a class embedding (CoCa): not supported')
-    blocks = []
-    for r in model.transformer.resblocks:
-        a = r.attn
-        blocks.append(Block(r.ln_1, a.in_proj_weight, a.in_proj_bias, a.out_proj, r.ln_2, r.mlp, a.num_heads,
-                            getattr(r, 'ls_1', None), getattr(r, 'ls_2', None)))
+    if getattr(model, 'attn_mask', 0) is None:
+        raise ValueError('open_clip text tower without a causal mask (attn_mask is None): only causal text is '
+                         'supported')
+    blocks = [open_clip_block(r, f'open_clip text tower, resblock {i}')
+              for i, r in enumerate(model.transformer.resblocks)]
     return CausalClipText(model.token_embedding, model.positional_embedding, blocks, model.ln_final,
                           as_projection(model.text_projection))
 

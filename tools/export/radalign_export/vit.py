@@ -157,9 +157,52 @@ def hf_clip_vision(clip):
                            vm.post_layernorm, clip.visual_projection, grid)
 
 
+def _plain(module):
+    return module is None or isinstance(module, nn.Identity)
+
+
+OPEN_CLIP_SUPPORTED = ('supported: nn.MultiheadAttention (open_clip <= 3.3, OpenAI CLIP), or open_clip\'s own '
+                       'Attention (open_clip main) with a fused in_proj_weight and none of logit_scale, head_scale, '
+                       'ln_inner, ln_q/ln_k, nor a resblock ln_attn')
+
+
+def open_clip_block(r, where):
+    """One open_clip resblock -> `Block`. Its attention is either nn.MultiheadAttention or open_clip's own `Attention`
+    (the default block of open_clip main; 3.3.0's CustomResidualAttentionBlock): both hold the fused [q; k; v]
+    `in_proj_weight` (3*width, width), `in_proj_bias`, `out_proj` and `num_heads`, and compute the same plain
+    multi-head attention. Every variant that computes something else is refused, naming the attribute."""
+    a = r.attn
+
+    def refuse(what):
+        raise ValueError(f'{where}: {what}: not supported; {OPEN_CLIP_SUPPORTED}')
+
+    if not _plain(getattr(r, 'ln_attn', None)):
+        refuse('scale_attn (resblock ln_attn is not Identity)')
+    if isinstance(a, nn.MultiheadAttention):
+        if a.in_proj_weight is None:
+            refuse('nn.MultiheadAttention with separate q/k/v_proj_weight (kdim/vdim != embed_dim)')
+        if a.bias_k is not None or a.add_zero_attn:
+            refuse('nn.MultiheadAttention with add_bias_kv or add_zero_attn')
+    elif not (hasattr(a, 'out_proj') and hasattr(a, 'num_heads') and hasattr(a, 'in_proj_weight')):
+        refuse(f'resblock attention is {type(a).__name__}')
+    else:
+        if a.in_proj_weight is None:
+            refuse('Attention with separate q_proj_weight/k_proj_weight/v_proj_weight (in_proj_weight is None)')
+        if getattr(a, 'logit_scale', None) is not None:
+            refuse('scaled cosine attention (attn.logit_scale)')
+        if getattr(a, 'head_scale', None) is not None:
+            refuse('per-head output scaling (attn.head_scale)')
+        if not _plain(getattr(a, 'ln_inner', None)):
+            refuse('inner norm before out_proj (attn.ln_inner is not Identity)')
+        if not (_plain(getattr(a, 'ln_q', None)) and _plain(getattr(a, 'ln_k', None))):
+            refuse('qk-norm (attn.ln_q/attn.ln_k are not Identity)')
+    return Block(r.ln_1, a.in_proj_weight, a.in_proj_bias, a.out_proj, r.ln_2, r.mlp, a.num_heads,
+                 getattr(r, 'ls_1', None), getattr(r, 'ls_2', None))
+
+
 def open_clip_vision(visual):
     """open_clip `VisionTransformer` (= OpenAI CLIP's): conv1, class_embedding, positional_embedding, ln_pre,
-    transformer.resblocks[i] with nn.MultiheadAttention, ln_post, proj."""
+    transformer.resblocks[i] (attention: see `open_clip_block`), ln_post, proj."""
     if getattr(visual, 'attn_pool', None) is not None:
         raise ValueError('open_clip vision tower with attentional pooling: not supported')
     pool = getattr(visual, 'pool_type', 'tok')
@@ -167,15 +210,8 @@ def open_clip_vision(visual):
         raise ValueError(f'open_clip vision pool type {pool!r}: only class-token pooling is supported')
     if getattr(visual, 'final_ln_after_pool', False):
         raise ValueError('open_clip final_ln_after_pool: not supported')
-    blocks = []
-    for r in visual.transformer.resblocks:
-        a = r.attn
-        if not isinstance(a, nn.MultiheadAttention):
-            raise ValueError(f'resblock attention is {type(a).__name__}, expected nn.MultiheadAttention')
-        if getattr(r, 'ln_attn', None) is not None and not isinstance(r.ln_attn, nn.Identity):
-            raise ValueError('open_clip scale_attn (ln_attn) is not supported')
-        blocks.append(Block(r.ln_1, a.in_proj_weight, a.in_proj_bias, a.out_proj, r.ln_2, r.mlp, a.num_heads,
-                            getattr(r, 'ls_1', None), getattr(r, 'ls_2', None)))
+    blocks = [open_clip_block(r, f'open_clip vision tower, resblock {i}')
+              for i, r in enumerate(visual.transformer.resblocks)]
     grid = tuple(visual.grid_size)
     return VitImageEncoder(visual.conv1, visual.class_embedding, visual.positional_embedding, visual.ln_pre, blocks,
                            visual.ln_post, as_projection(visual.proj), grid)

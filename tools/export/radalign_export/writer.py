@@ -68,18 +68,49 @@ class _GlobalOnly(torch.nn.Module):
         return self.vision(x)[0]
 
 
-# How each family makes the resized long side whole and centres the crop (docs/model-format.md, Rounding):
-# torchvision Resize(int) + CenterCrop (open_clip) and Hugging Face CLIPImageProcessor.
-TORCHVISION_ROUNDING = {'resizeRounding': 'truncate', 'cropRounding': 'half-even'}
-HF_CLIP_ROUNDING = {'resizeRounding': 'truncate', 'cropRounding': 'floor'}
+# model.json image fields beyond size / resize / mean / std, with what each may hold (docs/model-format.md). The
+# engine validates them again when it loads the folder; checking here stops an export before minutes of ONNX work.
+STEP_OPTIONS = {
+    'resizeRounding': ('round', 'truncate', 'truncate-ratio'),
+    'cropRounding': ('floor', 'half-even'),
+    'filter': ('bicubic', 'bilinear', 'lanczos', 'nearest'),
+    'antialias': (True, False),
+    'shortestEdge': int,
+}
+IMAGE_OPTIONS = {**STEP_OPTIONS, 'intensity': ('min-max',), 'greyscale': (True, False), 'before': dict}
+EARLIER_STEP_OPTIONS = {**STEP_OPTIONS, 'greyscale': (True, False)}
+
+
+def checked_image_options(options, allowed=None, where='image'):
+    allowed = allowed or IMAGE_OPTIONS
+    out = {}
+    for key, value in options.items():
+        kind = allowed.get(key)
+        if kind is None:
+            raise ValueError(f'{where}.{key} is not a model.json image field this exporter writes')
+        if kind is int:
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f'{where}.{key} must be a positive integer (got {value!r})')
+        elif kind is dict:
+            step = dict(value)
+            size, resize = step.pop('size', None), step.pop('resize', None)
+            if not isinstance(size, int) or resize not in ('shortest-edge', 'squash', 'letterbox'):
+                raise ValueError(f'{where}.{key} needs size and resize (got {value!r})')
+            value = {'size': size, 'resize': resize,
+                     **checked_image_options(step, EARLIER_STEP_OPTIONS, f'{where}.{key}')}
+        elif not any(value is v or value == v and type(value) is type(v) for v in kind):
+            raise ValueError(f'{where}.{key} must be one of {kind} (got {value!r})')
+        out[key] = value
+    return out
 
 
 def manifest(*, model_id, name, image_size, mean, std, embed_dim, max_text_length, resize='shortest-edge',
              channels=3, logit_scale=None, patch_grid=None, version='1', source=None, tokenizer_config=None,
-             rounding=None):
+             image_options=None):
     """model.json (format radalign-model/1). `source` is an informational object the engine does not read.
-    `rounding`, e.g. TORCHVISION_ROUNDING, adds image.resizeRounding / image.cropRounding (docs/model-format.md);
-    None leaves them out (the engine's defaults)."""
+    `image_options` adds the image fields beyond size / resize / mean / std (docs/model-format.md): rounding,
+    filter, antialias, shortestEdge, intensity, an earlier step `before` (radalign_export.presets); None leaves them
+    out (the engine's defaults)."""
     if len(mean) != channels or len(std) != channels:
         raise ValueError(f'mean/std need {channels} values')
     m = {
@@ -96,12 +127,7 @@ def manifest(*, model_id, name, image_size, mean, std, embed_dim, max_text_lengt
                   'std': [float(v) for v in std], 'channels': channels},
         'embedDim': int(embed_dim),
     }
-    for key, allowed in (('resizeRounding', ('round', 'truncate')), ('cropRounding', ('floor', 'half-even'))):
-        value = (rounding or {}).get(key)
-        if value is not None:
-            if value not in allowed:
-                raise ValueError(f'{key} must be one of {allowed} (got {value!r})')
-            m['image'][key] = value
+    m['image'].update(checked_image_options(image_options or {}))
     if tokenizer_config:
         m['tokenizerConfig'] = 'tokenizer_config.json'
     if logit_scale is not None:
