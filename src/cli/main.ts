@@ -9,6 +9,7 @@ import { runAssign } from './assign-command';
 import { runMerge } from './merge-command';
 import { runScore } from './score-command';
 import { runExportClean } from './export-clean-command';
+import { runInspectModel } from './inspect-model-command';
 import { DEVICE_CHOICES, parseDeviceChoice } from '../engine/model/execution-providers';
 import type { DeviceChoice } from '../engine/model/types';
 import { LAYOUT_CHOICES } from '../engine/types';
@@ -47,6 +48,11 @@ function shard(v: string): { index: number; count: number } {
   if (!m || !(count >= 1) || !(index < count))
     throw new InvalidArgumentError(`expected K/N with 0 ≤ K < N (e.g. 3/16), got "${v}"`);
   return { index, count };
+}
+
+/** Repeatable option: every value, in order. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 const program = new Command();
@@ -191,6 +197,18 @@ program
   .option('--keep-disagreed', 'keep pairs whose reviewers disagree and no adjudication settles (default: dropped)')
   .option('--reviewed-only', 'leave out pairs nobody reviewed (default: kept)')
   .action(async (folder: string, opts) => finish(await runExportClean(folder, opts)));
+
+program
+  .command('inspect-model')
+  .description(
+    "what a model makes of images and texts: each image's model-input tensor and embeddings (.npy), each text's token ids and embedding, in <out>/inspect.json; for checking an export against its library (tools/export/parity.py)",
+  )
+  .option('--model <dir>', 'model folder (default: the bundled model)')
+  .option('--image <file>', 'an image file (repeat for more)', collect, [])
+  .option('--images-from <file>', 'a file listing image paths, one per line')
+  .option('--text <text>', 'a text (repeat for more)', collect, [])
+  .option('--out <dir>', '(required) folder for inspect.json and the .npy files')
+  .action(async (opts) => finish(await runInspectModel(opts)));
 
 program
   .command('sample')
