@@ -96,7 +96,7 @@ export interface DecodedImage {
   /** Bits per sample in the source (8 or 16 for PNG; BitsStored for DICOM). */
   sourceBits: number;
   /** The intensity window applied to reach 8 bits, in source units, when one was. */
-  window?: { center: number; width: number; origin: 'dicom' | 'percentile' | 'full-range' };
+  window?: { center: number; width: number; origin: 'dicom' | 'percentile' | 'full-range' | 'min-max' };
   /**
    * Smallest and largest value of the alpha channel the decoder dropped (8-bit sources with alpha, when the
    * decoder was asked): `intensity: 'min-max'` takes its range over every channel, alpha included, as hi-ml does.

@@ -114,10 +114,9 @@ export async function planModelInput(
   const meta = await wrap(() => readRasterHeader(path, bytes, format, maxPixels));
   const decoded = (spec: ImagePreprocessSpec): Promise<PreprocessedImage> =>
     wrap(async () => {
-      // A family's own steps read the stored samples: PIL (like OpenCV) does not apply an embedded ICC profile.
-      const ignoreIcc = usesExactSteps(spec);
-      const alphaRange = spec.intensity === 'min-max';
-      const img = await decodeRasterWithHeader(path, bytes, format, meta, maxPixels, { ignoreIcc, alphaRange });
+      // A family's own steps read the file as the family does (raster.ts RasterDecodeOptions).
+      const options = { familyOf: usesExactSteps(spec) ? spec : undefined };
+      const img = await decodeRasterWithHeader(path, bytes, format, meta, maxPixels, options);
       return preprocessImage(img, spec);
     });
   if (!onePipelineFits(meta) || (spec !== undefined && usesExactSteps(spec))) {

@@ -1,7 +1,7 @@
 // PNG, JPEG, TIFF and WebP through sharp: EXIF orientation applied, alpha dropped, 16-bit windowed to 8.
 // The size is checked from the header (sharp's metadata() reads only that) before anything is decoded.
 import sharp, { type Metadata, type Sharp } from 'sharp';
-import type { DecodedImage } from '../types';
+import type { DecodedImage, ImagePreprocessSpec } from '../types';
 import { ImageError, describeThrown } from './errors';
 import {
   type ImageLimits,
@@ -10,6 +10,7 @@ import {
   pixelLimitProblem,
   isSharpPixelLimitError,
 } from './pixel-limit';
+import { highByte, minMax16 } from './samples16';
 import { windowUnsigned16 } from './window';
 
 export type RasterFormat = 'png' | 'jpeg' | 'tiff' | 'webp';
@@ -59,13 +60,14 @@ export async function decodeRaster(
   return decodeRasterWithHeader(path, bytes, format, meta, maxPixels, options);
 }
 
-/**
- * ignoreIcc: the stored samples, as PIL, OpenCV and skimage read them (a family's own preprocessing);
- * alphaRange: also measure the alpha channel that decoding drops (DecodedImage.alphaRange).
- */
 export interface RasterDecodeOptions {
-  ignoreIcc?: boolean;
-  alphaRange?: boolean;
+  /**
+   * Read the file as the model family of this spec (one with family steps, exact-steps.ts) reads it: the stored
+   * samples (Pillow, OpenCV and skimage do not apply an embedded ICC profile), 16-bit samples their way
+   * (samples16.ts: a grey image stretched over its 16-bit range for hi-ml's min-max, else the high byte, as
+   * Pillow reads 16-bit colour), and the dropped alpha channel's range when min-max takes it in.
+   */
+  familyOf?: ImagePreprocessSpec;
 }
 
 /** decodeRaster with the header already read (and admitted) by readRasterHeader. */
@@ -81,7 +83,10 @@ export async function decodeRasterWithHeader(
     // Grey sources stay one channel; palette and CMYK images count as colour.
     const grey = meta.channels !== undefined && meta.channels <= 2 && !meta.isPalette;
     const channels = grey ? 1 : 3;
-    const pipeline = limitedSharp(bytes, maxPixels, options.ignoreIcc).autoOrient().removeAlpha();
+    const family = options.familyOf;
+    const ignoreIcc = family !== undefined;
+    const alphaRange = family?.intensity === 'min-max' && meta.hasAlpha === true;
+    const pipeline = limitedSharp(bytes, maxPixels, ignoreIcc).autoOrient().removeAlpha();
 
     if (meta.depth === 'ushort') {
       const { data, info } = await pipeline
@@ -89,8 +94,19 @@ export async function decodeRasterWithHeader(
         .raw({ depth: 'ushort' })
         .toBuffer({ resolveWithObject: true });
       checkChannels(path, info.channels, channels);
-      const windowed = windowUnsigned16(asUint16(data));
+      const samples = asUint16(data);
+      let windowed: Pick<DecodedImage, 'data' | 'window' | 'alphaRange'>;
+      const alpha16 = alphaRange ? await alphaBand(bytes, maxPixels, ignoreIcc) : undefined;
+      if (family && grey && family.intensity === 'min-max') {
+        windowed = minMax16(samples, alpha16);
+      } else if (family) {
+        windowed = highByte(samples);
+        if (alpha16) windowed.alphaRange = [alpha16[0] >> 8, alpha16[1] >> 8];
+      } else {
+        windowed = windowUnsigned16(samples);
+      }
       return {
+        ...windowed,
         data: windowed.data,
         width: info.width,
         height: info.height,
@@ -112,18 +128,21 @@ export async function decodeRasterWithHeader(
       .toBuffer({ resolveWithObject: true });
     checkChannels(path, info.channels, channels);
     const decoded: DecodedImage = { data, width: info.width, height: info.height, channels, format, sourceBits: 8 };
-    if (options.alphaRange && meta.hasAlpha) {
-      // A second decode, only for `intensity: 'min-max'` on images with alpha: sharp's statistics of the alpha band.
-      const stats = await limitedSharp(bytes, maxPixels, options.ignoreIcc).stats();
-      const alpha = stats.channels[stats.channels.length - 1]!;
-      decoded.alphaRange = [alpha.min, alpha.max];
-    }
+    // A second decode, only for `intensity: 'min-max'` on images with alpha.
+    if (alphaRange) decoded.alphaRange = await alphaBand(bytes, maxPixels, ignoreIcc);
     return decoded;
   } catch (thrown) {
     const explained = explainSharpLimit(path, thrown, meta, maxPixels);
     if (explained instanceof ImageError) throw explained;
     throw new ImageError(path, `cannot decode ${format}: ${describeThrown(thrown)}`);
   }
+}
+
+/** Smallest and largest value of the image's alpha band (sharp's statistics, in the file's sample units). */
+async function alphaBand(bytes: Buffer, maxPixels: number, ignoreIcc: boolean): Promise<[number, number]> {
+  const stats = await limitedSharp(bytes, maxPixels, ignoreIcc).stats();
+  const alpha = stats.channels[stats.channels.length - 1]!;
+  return [alpha.min, alpha.max];
 }
 
 function checkChannels(path: string, got: number, expected: number): void {

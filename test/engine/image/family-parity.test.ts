@@ -86,8 +86,7 @@ describe('family preprocessing parity (model.json fields vs the families’ Pyth
       assert.ok(cosine >= MIN_COSINE, `cosine ${cosine}`);
       assert.ok(maxSteps <= MAX_STEPS, `max difference ${maxSteps} steps`);
       // The decoded route, asked to read the file the same way, gives the very same tensor.
-      const options = { ignoreIcc: true, alphaRange: spec.intensity === 'min-max' };
-      const decoded = await preprocessImage(await decodeImage(path, undefined, options), spec);
+      const decoded = await preprocessImage(await decodeImage(path, undefined, { familyOf: spec }), spec);
       assert.deepEqual(decoded.tensor, fromFile.tensor);
       assert.deepEqual(decoded.transform, fromFile.transform);
     });
