@@ -1,14 +1,14 @@
 // The family-step fields of model.json (shortestEdge, filter, antialias, intensity, before, 'truncate-ratio'):
 // their validation, their geometry, the heatmap transform through two steps, and the route they take.
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { modelInputFromFile, planResize } from '../../../src/engine/image';
 import { ModelError, planModel } from '../../../src/engine/model';
 import type { ImagePreprocessSpec } from '../../../src/engine/types';
-import { tinyClipDir } from '../../helpers/fixture-models';
+import { tinyClipDir, tinyClipWithImage } from '../../helpers/fixture-models';
 
 const CHEXZERO_LIKE = {
   size: 32,
@@ -30,18 +30,8 @@ describe('model.json family-step fields', function () {
     await rm(tmp, { recursive: true, force: true });
   });
 
-  async function modelWith(image: Record<string, unknown>): Promise<string> {
-    const dir = await mkdtemp(join(tmp, 'model-'));
-    await cp(tinyClipDir, dir, { recursive: true });
-    const file = join(dir, 'model.json');
-    const json = JSON.parse(await readFile(file, 'utf8')) as { image: Record<string, unknown> };
-    json.image = { ...json.image, ...image };
-    await writeFile(file, JSON.stringify(json));
-    return dir;
-  }
-
   async function problemOf(image: Record<string, unknown>): Promise<string> {
-    const dir = await modelWith(image);
+    const dir = await tinyClipWithImage(tmp, image);
     try {
       await planModel(dir);
     } catch (err) {
@@ -56,12 +46,12 @@ describe('model.json family-step fields', function () {
     const plain = (await planModel(tinyClipDir)).preprocess;
     for (const key of ['shortestEdge', 'filter', 'antialias', 'intensity', 'before'] as const)
       assert.equal(plain[key], undefined, key);
-    const spec = (await planModel(await modelWith({ ...CHEXZERO_LIKE, intensity: 'min-max' }))).preprocess;
+    const spec = (await planModel(await tinyClipWithImage(tmp, { ...CHEXZERO_LIKE, intensity: 'min-max' }))).preprocess;
     assert.deepEqual(spec.before, CHEXZERO_LIKE.before);
     assert.equal(spec.antialias, false);
     assert.equal(spec.filter, 'bicubic');
     assert.equal(spec.intensity, 'min-max');
-    const edge = (await planModel(await modelWith({ shortestEdge: 40 }))).preprocess;
+    const edge = (await planModel(await tinyClipWithImage(tmp, { shortestEdge: 40 }))).preprocess;
     assert.equal(edge.shortestEdge, 40);
   });
 
@@ -149,7 +139,7 @@ describe('model.json family-step fields', function () {
     await sharp(pixels, { raw: { width, height, channels: 1 } })
       .png()
       .toFile(path);
-    const spec = (await planModel(await modelWith(CHEXZERO_LIKE))).preprocess;
+    const spec = (await planModel(await tinyClipWithImage(tmp, CHEXZERO_LIKE))).preprocess;
     const { tensor, transform } = await modelInputFromFile(path, spec);
     let best = 0;
     for (let i = 1; i < 32 * 32; i++) if (tensor[i]! > tensor[best]!) best = i;

@@ -2,14 +2,14 @@
 // CLIPImageProcessor, CheXzero, BioViL/hi-ml): reference tensors made by test/fixtures/preprocess/make.py on
 // synthetic images, compared with what radalign makes from the file (both routes) through model.json.
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeImage, modelInputFromFile, preprocessImage } from '../../../src/engine/image';
 import { planModel } from '../../../src/engine/model';
 import type { ImagePreprocessSpec } from '../../../src/engine/types';
-import { repoRoot, tinyClipDir } from '../../helpers/fixture-models';
+import { repoRoot, tinyClipWithImage } from '../../helpers/fixture-models';
 
 const FIXTURES = join(repoRoot, 'test/fixtures/preprocess');
 
@@ -66,13 +66,7 @@ describe('family preprocessing parity (model.json fields vs the families’ Pyth
 
   /** The spec model.json gives for these `image` fields (so the manifest reader is part of what is tested). */
   async function specFrom(image: Record<string, unknown>): Promise<ImagePreprocessSpec> {
-    const dir = await mkdtemp(join(tmp, 'model-'));
-    await cp(tinyClipDir, dir, { recursive: true });
-    const file = join(dir, 'model.json');
-    const json = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-    json.image = image;
-    await writeFile(file, JSON.stringify(json));
-    return (await planModel(dir)).preprocess;
+    return (await planModel(await tinyClipWithImage(tmp, image, 'replace'))).preprocess;
   }
 
   for (const c of cases) {

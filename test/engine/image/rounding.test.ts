@@ -1,7 +1,7 @@
 // resizeRounding / cropRounding: planResize against the model families' own formulas, the defaults
 // unchanged, and a model.json with the fields set cropping the pixels those formulas name.
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -9,7 +9,7 @@ import { decodeImage, modelInputFromFile, planResize, preprocessImage } from '..
 import { roundHalfEven, type ResizeRoundingSpec } from '../../../src/engine/image/geometry';
 import { ModelError, planModel } from '../../../src/engine/model';
 import type { ImagePreprocessSpec } from '../../../src/engine/types';
-import { repoRoot } from '../../helpers/fixture-models';
+import { repoRoot, tinyClipDir, tinyClipWithImage } from '../../helpers/fixture-models';
 
 type Mode = ImagePreprocessSpec['resize'];
 
@@ -176,7 +176,6 @@ describe('preprocessing rounding (resizeRounding, cropRounding)', function () {
   });
 
   describe('through model.json and the engine', () => {
-    const FIXTURE = join(repoRoot, 'test/fixtures/models/tiny-clip');
     let tmp: string;
 
     before(async () => {
@@ -185,16 +184,6 @@ describe('preprocessing rounding (resizeRounding, cropRounding)', function () {
     after(async () => {
       await rm(tmp, { recursive: true, force: true });
     });
-
-    async function modelWith(image: Record<string, unknown>): Promise<string> {
-      const dir = await mkdtemp(join(tmp, 'model-'));
-      await cp(FIXTURE, dir, { recursive: true });
-      const file = join(dir, 'model.json');
-      const json = JSON.parse(await readFile(file, 'utf8')) as { image: Record<string, unknown> };
-      Object.assign(json.image, image);
-      await writeFile(file, JSON.stringify(json));
-      return dir;
-    }
 
     async function modelErrorFrom(dir: string): Promise<ModelError> {
       try {
@@ -241,38 +230,44 @@ describe('preprocessing rounding (resizeRounding, cropRounding)', function () {
     }
 
     it('reads the fields, and leaves them out when model.json does', async () => {
-      assert.equal((await planModel(FIXTURE)).preprocess.resizeRounding, undefined);
-      assert.equal((await planModel(FIXTURE)).preprocess.cropRounding, undefined);
-      const plan = await planModel(await modelWith({ resizeRounding: 'truncate', cropRounding: 'half-even' }));
+      assert.equal((await planModel(tinyClipDir)).preprocess.resizeRounding, undefined);
+      assert.equal((await planModel(tinyClipDir)).preprocess.cropRounding, undefined);
+      const plan = await planModel(
+        await tinyClipWithImage(tmp, { resizeRounding: 'truncate', cropRounding: 'half-even' }),
+      );
       assert.equal(plan.preprocess.resizeRounding, 'truncate');
       assert.equal(plan.preprocess.cropRounding, 'half-even');
     });
 
     it('names model.json and the field when a value is unknown', async () => {
-      let dir = await modelWith({ resizeRounding: 'ceil' });
+      let dir = await tinyClipWithImage(tmp, { resizeRounding: 'ceil' });
       let err = await modelErrorFrom(dir);
       assert.equal(err.file, join(dir, 'model.json'));
       assert.match(err.problem, /image\.resizeRounding.*'round', 'truncate' or 'truncate-ratio'.*ceil/);
-      dir = await modelWith({ cropRounding: 'round' });
+      dir = await tinyClipWithImage(tmp, { cropRounding: 'round' });
       err = await modelErrorFrom(dir);
       assert.equal(err.file, join(dir, 'model.json'));
       assert.match(err.problem, /image\.cropRounding.*'floor' or 'half-even'.*round/);
-      dir = await modelWith({ cropRounding: 3 });
+      dir = await tinyClipWithImage(tmp, { cropRounding: 3 });
       err = await modelErrorFrom(dir);
       assert.match(err.problem, /image\.cropRounding/);
     });
 
     it('refuses an unknown value in a spec built in code', async () => {
       const { path } = await writePattern('bad-spec.png', 40, 32);
-      const spec = { ...(await planModel(FIXTURE)).preprocess, cropRounding: 'ceil' } as unknown as ImagePreprocessSpec;
+      const spec = {
+        ...(await planModel(tinyClipDir)).preprocess,
+        cropRounding: 'ceil',
+      } as unknown as ImagePreprocessSpec;
       await assert.rejects(modelInputFromFile(path, spec), /unknown cropRounding 'ceil'/);
     });
 
     it("crops at torchvision's offset with no resampling (short side already the input size)", async () => {
       // 47x32 into 32: leftover 15, half-even 7.5 → 8 (floor would take 7).
       const { path, pixels } = await writePattern('leftover-15.png', 47, 32);
-      const spec = (await planModel(await modelWith({ resizeRounding: 'truncate', cropRounding: 'half-even' })))
-        .preprocess;
+      const spec = (
+        await planModel(await tinyClipWithImage(tmp, { resizeRounding: 'truncate', cropRounding: 'half-even' }))
+      ).preprocess;
       const crop = Buffer.alloc(32 * 32 * 3);
       for (let y = 0; y < 32; y++) pixels.copy(crop, y * 32 * 3, (y * 47 + 8) * 3, (y * 47 + 8 + 32) * 3);
       const expected = tensorOf(crop, spec);
@@ -283,7 +278,7 @@ describe('preprocessing rounding (resizeRounding, cropRounding)', function () {
       const decoded = await preprocessImage(await decodeImage(path), spec);
       assert.deepEqual(decoded.tensor, expected);
       // The default spec takes the floor, one pixel to the left: a different tensor.
-      const floor = await modelInputFromFile(path, (await planModel(FIXTURE)).preprocess);
+      const floor = await modelInputFromFile(path, (await planModel(tinyClipDir)).preprocess);
       assert.equal(floor.transform.offsetX, -7);
       assert.notDeepEqual(floor.tensor, expected);
     });
@@ -298,7 +293,7 @@ describe('preprocessing rounding (resizeRounding, cropRounding)', function () {
       assert.deepEqual(cases[0]!.ref, { resizeWidth: 51, resizeHeight: 32, left: 10, top: 0 });
       assert.deepEqual(cases[1]!.ref, { resizeWidth: 51, resizeHeight: 32, left: 9, top: 0 });
       for (const { fields, ref } of cases) {
-        const spec = (await planModel(await modelWith(fields))).preprocess;
+        const spec = (await planModel(await tinyClipWithImage(tmp, fields))).preprocess;
         const expected = tensorOf(await handCrop(path, ref, 32), spec);
         const one = await modelInputFromFile(path, spec);
         assert.deepEqual(one.tensor, expected, JSON.stringify(fields));
