@@ -9,7 +9,7 @@ import { decodeImage, modelInputFromFile, planResize, preprocessImage } from '..
 import { roundHalfEven, type ResizeRoundingSpec } from '../../../src/engine/image/geometry';
 import { ModelError, planModel } from '../../../src/engine/model';
 import type { ImagePreprocessSpec } from '../../../src/engine/types';
-import { repoRoot, tinyClipDir, tinyClipWithImage } from '../../helpers/fixture-models';
+import { tinyClipDir, tinyClipWithImage } from '../../helpers/fixture-models';
 
 type Mode = ImagePreprocessSpec['resize'];
 
