@@ -1,5 +1,5 @@
 // DecodedImage → normalised CHW float tensor for a CLIP vision model, plus the transform back to the original.
-// A spec naming its family's steps (filter, before, antialias, intensity) goes to exact-steps.ts instead.
+// A spec naming its family's steps (filter, before, antialias, intensity, greyscale) goes to exact-steps.ts instead.
 import sharp, { type Sharp } from 'sharp';
 import { RESIZE_FILTERS, type DecodedImage, type ImagePreprocessSpec, type PreprocessedImage } from '../types';
 import { exactStepsToTensor, usesExactSteps } from './exact-steps';
