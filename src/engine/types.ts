@@ -102,6 +102,10 @@ export interface DecodedImage {
    * decoder was asked): `intensity: 'min-max'` takes its range over every channel, alpha included, as hi-ml does.
    */
   alphaRange?: [number, number];
+  /** The alpha channel the decoder dropped, kept for a spec with `resizeBeforeConvert` (8-bit, not palette). */
+  alpha?: Buffer;
+  /** Stored as a palette image (decoded to its colours), told to a spec with `resizeBeforeConvert`. */
+  palette?: boolean;
 }
 
 /** How a model wants its images; from model.json or preprocessor_config.json. */
@@ -154,6 +158,12 @@ export interface ImagePreprocessSpec {
    * `channels`. CheXzero and BioViL make every image grey this way. Absent: colour stays colour.
    */
   greyscale?: boolean;
+  /**
+   * true: the main resize runs before the conversion to RGB, as open_clip's transform orders them, so Pillow
+   * resizes in the stored mode: a palette image with nearest neighbour whatever `filter` says, an image with an
+   * alpha channel premultiplied by it (Pillow's RGBa / La), the alpha then dropped. Absent: converted first.
+   */
+  resizeBeforeConvert?: boolean;
   /** An earlier resize step made at 8 bits (CheXzero's 320² letterbox), before the main one. */
   before?: EarlierStepSpec;
 }

@@ -1,13 +1,17 @@
 // The preprocessing of a spec that names its family's own steps (`filter`, `before`, `antialias`,
-// `intensity`, `greyscale`), on decoded 8-bit pixels, each step as the family's Python code makes it: an optional
+// `intensity`, `greyscale`, `resizeBeforeConvert`), on decoded 8-bit pixels, each step as the family's Python code makes it: an optional
 // earlier 8-bit resize (`before`), then the main resize: PIL's (pil-resample.ts) into 8 bits, or torch's
 // interpolate on floats (torch-resample.ts) with `antialias: false`; then crop or pad, then normalise.
 // Specs without these fields never come here: they keep the sharp pipeline (preprocess.ts) and its tensors.
 import type { EarlierStepSpec, ImagePreprocessSpec, PreprocessedImage } from '../types';
 import { composeTransforms, planResize, type ResizePlan } from './geometry';
 import { pilLuma } from './intensity';
+import { premultiply, unpremultiply } from './pil-alpha';
 import { pilResize, type Pixels8 } from './pil-resample';
 import { torchResize, type PixelsF } from './torch-resample';
+
+/** Decoded pixels with what `resizeBeforeConvert` needs of the stored image (DecodedImage.alpha, palette). */
+export type StoredPixels = Pixels8 & { alpha?: Uint8Array; palette?: boolean };
 
 /** Whether a spec takes this route (any of the family-step fields set) rather than the sharp pipeline. */
 export function usesExactSteps(spec: ImagePreprocessSpec): boolean {
@@ -16,7 +20,8 @@ export function usesExactSteps(spec: ImagePreprocessSpec): boolean {
     spec.before !== undefined ||
     spec.antialias !== undefined ||
     spec.intensity !== undefined ||
-    spec.greyscale !== undefined
+    spec.greyscale !== undefined ||
+    spec.resizeBeforeConvert !== undefined
   );
 }
 
@@ -53,10 +58,23 @@ function step8(px: Pixels8, step: EarlierStepSpec, plan: ResizePlan): Pixels8 {
 }
 
 /**
+ * The main step resized in the stored mode (`resizeBeforeConvert`), as Pillow's Image.resize does it: a palette
+ * image with nearest neighbour; an image with alpha premultiplied (RGBa / La), resized with its alpha, then
+ * unpremultiplied; the alpha is dropped after, at the conversion to RGB.
+ */
+function storedModeStep(px: StoredPixels, spec: ImagePreprocessSpec, plan: ResizePlan): Pixels8 {
+  const filter = px.palette ? 'nearest' : (spec.filter ?? 'bicubic');
+  if (px.palette || !px.alpha || filter === 'nearest') return step8(px, { ...spec, filter }, plan);
+  const r = pilResize(premultiply(px, px.alpha), plan.resizeWidth, plan.resizeHeight, filter);
+  const data = cropOrPad(r.data, r.width, r.height, r.channels, plan, spec.size, (n) => new Uint8Array(n));
+  return unpremultiply({ data, width: spec.size, height: spec.size, channels: r.channels });
+}
+
+/**
  * 8-bit pixels (already remapped and made grey where the spec says) → the CHW tensor and the transform back
  * to the original (through both steps when there is a `before`).
  */
-export function exactStepsToTensor(px: Pixels8, spec: ImagePreprocessSpec): PreprocessedImage {
+export function exactStepsToTensor(px: StoredPixels, spec: ImagePreprocessSpec): PreprocessedImage {
   let transform = null;
   if (spec.before) {
     const plan = planResize(px.width, px.height, spec.before.size, spec.before.resize, spec.before);
@@ -71,6 +89,8 @@ export function exactStepsToTensor(px: Pixels8, spec: ImagePreprocessSpec): Prep
     const floats: PixelsF = { ...px, data: Float64Array.from(px.data) };
     const r = torchResize(floats, plan.resizeWidth, plan.resizeHeight, filter);
     values = cropOrPad(r.data, r.width, r.height, r.channels, plan, spec.size, (n) => new Float64Array(n));
+  } else if (spec.resizeBeforeConvert && (px.palette || px.alpha)) {
+    values = storedModeStep(px, spec, plan).data;
   } else {
     values = step8(px, spec, plan).data;
   }

@@ -1,11 +1,11 @@
 // DecodedImage → normalised CHW float tensor for a CLIP vision model, plus the transform back to the original.
-// A spec naming its family's steps (filter, before, antialias, intensity, greyscale) goes to exact-steps.ts instead.
+// A spec naming its family's steps (filter, before, antialias, intensity, greyscale, resizeBeforeConvert) goes to
+// exact-steps.ts instead.
 import sharp, { type Sharp } from 'sharp';
 import { RESIZE_FILTERS, type DecodedImage, type ImagePreprocessSpec, type PreprocessedImage } from '../types';
-import { exactStepsToTensor, usesExactSteps } from './exact-steps';
+import { exactStepsToTensor, usesExactSteps, type StoredPixels } from './exact-steps';
 import { type ResizePlan, planResize } from './geometry';
 import { pilLuma, remapMinMax } from './intensity';
-import type { Pixels8 } from './pil-resample';
 
 /**
  * Resizes with one sharp pipeline (bicubic, like the PIL resize CLIP processors use), then maps each value v to
@@ -31,8 +31,15 @@ export async function preprocessImage(img: DecodedImage, spec: ImagePreprocessSp
 }
 
 /** The decoded pixels remapped (`intensity`, first, as hi-ml does), then made grey when the spec asks. */
-async function exactStepsInput(img: DecodedImage, spec: ImagePreprocessSpec): Promise<Pixels8> {
-  let px: Pixels8 = { data: img.data, width: img.width, height: img.height, channels: img.channels };
+async function exactStepsInput(img: DecodedImage, spec: ImagePreprocessSpec): Promise<StoredPixels> {
+  let px: StoredPixels = {
+    data: img.data,
+    width: img.width,
+    height: img.height,
+    channels: img.channels,
+    ...(img.alpha ? { alpha: img.alpha } : {}),
+    ...(img.palette ? { palette: true } : {}),
+  };
   if (spec.intensity === 'min-max') px = remapMinMax(px, img.alphaRange);
   if (spec.greyscale && px.channels === 3) {
     px = pilLuma(px);
@@ -122,6 +129,8 @@ export function checkSpec(spec: ImagePreprocessSpec): void {
   if (spec.antialias !== undefined && typeof spec.antialias !== 'boolean')
     problems.push(`antialias ${String(spec.antialias)} is not true or false`);
   if (spec.antialias === false && spec.filter === 'lanczos') problems.push('antialias false has no lanczos filter');
+  if (spec.resizeBeforeConvert !== undefined && typeof spec.resizeBeforeConvert !== 'boolean')
+    problems.push(`resizeBeforeConvert ${String(spec.resizeBeforeConvert)} is not true or false`);
   if (spec.greyscale !== undefined && typeof spec.greyscale !== 'boolean')
     problems.push(`greyscale ${String(spec.greyscale)} is not true or false`);
   if (spec.intensity !== undefined && spec.intensity !== 'min-max')

@@ -107,13 +107,12 @@ export async function decodeRasterWithHeader(
       }
       return {
         ...windowed,
-        data: windowed.data,
         width: info.width,
         height: info.height,
         channels,
         format,
         sourceBits: 16,
-        window: windowed.window,
+        ...(await storedMode(bytes, meta, maxPixels, family)),
       };
     }
     if (meta.depth !== undefined && meta.depth !== 'uchar') {
@@ -130,7 +129,7 @@ export async function decodeRasterWithHeader(
     const decoded: DecodedImage = { data, width: info.width, height: info.height, channels, format, sourceBits: 8 };
     // A second decode, only for `intensity: 'min-max'` on images with alpha.
     if (alphaRange) decoded.alphaRange = await alphaBand(bytes, maxPixels, ignoreIcc);
-    return decoded;
+    return { ...decoded, ...(await storedMode(bytes, meta, maxPixels, family)) };
   } catch (thrown) {
     const explained = explainSharpLimit(path, thrown, meta, maxPixels);
     if (explained instanceof ImageError) throw explained;
@@ -139,6 +138,30 @@ export async function decodeRasterWithHeader(
 }
 
 /** Smallest and largest value of the image's alpha band (sharp's statistics, in the file's sample units). */
+/**
+ * What a spec with `resizeBeforeConvert` needs of the stored image: whether it is a palette image, and its
+ * alpha channel (8 bits: a 16-bit alpha as Pillow reads it, its high byte), which decoding dropped.
+ */
+async function storedMode(
+  bytes: Buffer,
+  meta: Metadata,
+  maxPixels: number,
+  family: ImagePreprocessSpec | undefined,
+): Promise<Pick<DecodedImage, 'alpha' | 'palette'>> {
+  if (!family?.resizeBeforeConvert) return {};
+  if (meta.isPalette) return { palette: true };
+  if (!meta.hasAlpha) return {};
+  const sixteen = meta.depth === 'ushort';
+  const band = limitedSharp(bytes, maxPixels, true).autoOrient().extractChannel('alpha');
+  // A 16-bit band must be told it is grey16, or sharp scales it to 8-bit values first.
+  const raw = await (sixteen ? band.toColourspace('grey16').raw({ depth: 'ushort' }) : band.raw()).toBuffer();
+  if (!sixteen) return { alpha: raw };
+  const samples = asUint16(raw);
+  const alpha = Buffer.alloc(samples.length);
+  for (let i = 0; i < samples.length; i++) alpha[i] = samples[i]! >> 8;
+  return { alpha };
+}
+
 async function alphaBand(bytes: Buffer, maxPixels: number, ignoreIcc: boolean): Promise<[number, number]> {
   const stats = await limitedSharp(bytes, maxPixels, ignoreIcc).stats();
   const alpha = stats.channels[stats.channels.length - 1]!;

@@ -36,6 +36,7 @@ export interface RadalignManifest {
     antialias?: boolean;
     intensity?: ImagePreprocessSpec['intensity'];
     greyscale?: boolean;
+    resizeBeforeConvert?: boolean;
     before?: ResizeStepSpec;
   };
   embedDim: number;
@@ -116,6 +117,7 @@ function readImageSpec(img: Fields): ImagePreprocessSpec {
   // Absent stays absent (not the default written in), so the spec reads as the file does.
   if (img.has('antialias')) spec.antialias = img.boolean('antialias', true);
   if (img.has('greyscale')) spec.greyscale = img.boolean('greyscale', false);
+  if (img.has('resizeBeforeConvert')) spec.resizeBeforeConvert = img.boolean('resizeBeforeConvert', false);
   if (spec.antialias === false && spec.filter === 'lanczos')
     img.fail('antialias', "is false, which torch's interpolate has no lanczos for; use 'bicubic' or 'bilinear'");
   const intensity = img.optionalString('intensity');

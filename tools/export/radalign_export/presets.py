@@ -9,10 +9,11 @@ OPENAI_STD = [0.26862954, 0.26130258, 0.27577711]
 
 IMAGE = {
     # open_clip image_transform (inference): torchvision Resize(size, BICUBIC) on a PIL image (PIL's antialiased
-    # bicubic; the long side int(size * long / short)), CenterCrop(size) (int(round((h - size) / 2.0))), ToTensor,
-    # Normalize. BiomedCLIP goes through the same transform. Mean/std: the model's own (preprocess_cfg).
+    # bicubic; the long side int(size * long / short)), CenterCrop(size) (int(round((h - size) / 2.0))), then the
+    # conversion to RGB (so palette and RGBA images are resized in their own mode), ToTensor, Normalize.
+    # BiomedCLIP goes through the same transform. Mean/std: the model's own (preprocess_cfg).
     'open_clip': {'resize': 'shortest-edge', 'filter': 'bicubic', 'resizeRounding': 'truncate',
-                  'cropRounding': 'half-even'},
+                  'cropRounding': 'half-even', 'resizeBeforeConvert': True},
     # transformers CLIPImageProcessor: PIL resize with `resample` (3 = bicubic) to size.shortest_edge, long side
     # truncated (get_resize_output_image_size), center_crop to crop_size with (h - th) // 2, rescale, normalize.
     'hf_clip': {'resize': 'shortest-edge', 'filter': 'bicubic', 'resizeRounding': 'truncate', 'cropRounding': 'floor'},

@@ -77,7 +77,8 @@ STEP_OPTIONS = {
     'antialias': (True, False),
     'shortestEdge': int,
 }
-IMAGE_OPTIONS = {**STEP_OPTIONS, 'intensity': ('min-max',), 'greyscale': (True, False), 'before': dict}
+IMAGE_OPTIONS = {**STEP_OPTIONS, 'intensity': ('min-max',), 'greyscale': (True, False),
+                 'resizeBeforeConvert': (True, False), 'before': dict}
 EARLIER_STEP_OPTIONS = {**STEP_OPTIONS, 'greyscale': (True, False)}
 
 
