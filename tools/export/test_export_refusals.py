@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """The export wrappers refuse, by name, the open_clip structures they cannot reproduce exactly, and accept the plain
-forms of both attention classes (nn.MultiheadAttention, open_clip main's Attention) and both attention pools.
+forms of both attention classes (nn.MultiheadAttention, open_clip main's Attention) and both attention pools; the
+model.json writer refuses image fields the engine does not read.
 
-Not part of `npm test` (it needs Debian's python3-torch). Run from the repository root:
+`npm test` runs these through check_fixtures.py (test/tools/export-python.test.ts). By hand, from the repository root:
 
     /usr/bin/python3 -m unittest discover -s tools/export -p 'test_*.py'
 """
@@ -16,7 +17,7 @@ from torch import nn
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import fakes  # noqa: E402
-from radalign_export import checks, recipes, resnet, text as text_mod, vit  # noqa: E402
+from radalign_export import checks, presets, recipes, resnet, text as text_mod, vit, writer  # noqa: E402
 
 WIDTH, HEADS, MLP, EMBED, MAX_LEN, SIZE, PATCH = 16, 2, 24, 8, 8, 16, 8
 OPTIONS = {  # CustomResidualAttentionBlock option -> the attribute the refusal must name
@@ -153,6 +154,29 @@ class ResNetRefusals(unittest.TestCase):
                 self.assertLess((rebuilt - model.encode_image(x)).abs().max().item(), 1e-5, release)
                 reference = checks.maskclip_open_clip_resnet(model.visual, x)
                 self.assertLess((p - reference).abs().max().item(), 1e-5, release)
+
+
+class ImageOptionRefusals(unittest.TestCase):
+    """writer.checked_image_options: what a preset or an exporter writes into model.json's `image` block."""
+
+    def test_every_preset_passes_unchanged(self):
+        for name in presets.IMAGE:
+            self.assertEqual(writer.checked_image_options(presets.options(name)), presets.options(name), name)
+
+    def test_unknown_fields_and_values_are_refused_by_name(self):
+        cases = [
+            ({'filter': 'cubic'}, 'image.filter'),
+            ({'antialias': 0}, 'image.antialias'),
+            ({'shortestEdge': 0}, 'image.shortestEdge'),
+            ({'resizeRounding': 'ceil'}, 'image.resizeRounding'),
+            ({'sharpen': True}, 'image.sharpen'),
+            ({'before': {'size': 320}}, 'image.before'),
+            ({'before': {'size': 320, 'resize': 'letterbox', 'intensity': 'min-max'}}, 'image.before.intensity'),
+        ]
+        for options, named in cases:
+            with self.assertRaises(ValueError, msg=str(options)) as caught:
+                writer.checked_image_options(options)
+            self.assertIn(named, str(caught.exception))
 
 
 if __name__ == '__main__':

@@ -137,7 +137,6 @@ export async function decodeRasterWithHeader(
   }
 }
 
-/** Smallest and largest value of the image's alpha band (sharp's statistics, in the file's sample units). */
 /**
  * What a spec with `resizeBeforeConvert` needs of the stored image: whether it is a palette image, and its
  * alpha channel (8 bits: a 16-bit alpha as Pillow reads it, its high byte), which decoding dropped.
@@ -162,6 +161,7 @@ async function storedMode(
   return { alpha };
 }
 
+/** Smallest and largest value of the image's alpha band (sharp's statistics, in the file's sample units). */
 async function alphaBand(bytes: Buffer, maxPixels: number, ignoreIcc: boolean): Promise<[number, number]> {
   const stats = await limitedSharp(bytes, maxPixels, ignoreIcc).stats();
   const alpha = stats.channels[stats.channels.length - 1]!;

@@ -1,7 +1,7 @@
 // The radalign layout: a model.json manifest naming the ONNX files, their inputs/outputs and the preprocessing.
 // Field reference: docs/model-format.md.
 import { join, resolve } from 'node:path';
-import { RESIZE_FILTERS, type ImagePreprocessSpec, type ResizeStepSpec } from '../types';
+import { RESIZE_FILTERS, type EarlierStepSpec, type ImagePreprocessSpec, type ResizeStepSpec } from '../types';
 import { Fields } from './fields';
 import { readJsonFile } from './json-file';
 import type { ModelPlan } from './model-plan';
@@ -37,7 +37,7 @@ export interface RadalignManifest {
     intensity?: ImagePreprocessSpec['intensity'];
     greyscale?: boolean;
     resizeBeforeConvert?: boolean;
-    before?: ResizeStepSpec;
+    before?: EarlierStepSpec;
   };
   embedDim: number;
   logitScale?: number;
